@@ -1,0 +1,124 @@
+import type { Database } from '../db/connect.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import type { AccountListItem, AccountListQuery } from './schema.js';
+import { denseSeries, percentChange, utcToday } from './usage.js';
+
+/**
+ * Sort keys for keyset pagination. Nullable columns are coalesced to ±infinity so that rows
+ * without a value sort last in both directions and the (key, id) comparison stays total.
+ */
+const SORT_KEYS = {
+  name: { asc: 'lower(a.name)', desc: 'lower(a.name)', cast: 'text' },
+  arr: { asc: 'a.arr', desc: 'a.arr', cast: 'numeric' },
+  renewalDate: { asc: "coalesce(a.renewal_date, 'infinity'::date)", desc: "coalesce(a.renewal_date, '-infinity'::date)", cast: 'date' },
+  lastActivityAt: {
+    asc: "coalesce(a.last_activity_at, 'infinity'::timestamptz)",
+    desc: "coalesce(a.last_activity_at, '-infinity'::timestamptz)",
+    cast: 'timestamptz',
+  },
+  createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz' },
+} as const;
+
+export type ListViewer = { userId: string | null };
+
+/** Escapes LIKE wildcards so that a search for "50%" means the characters. */
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: unknown[]): string[] {
+  const where: string[] = [];
+  const param = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  if (q.search) {
+    const p = param(likePattern(q.search));
+    where.push(`(a.name ILIKE ${p} OR a.domain ILIKE ${p} OR a.external_id ILIKE ${p})`);
+  }
+  if (q.stage) where.push(`a.stage = ${param(q.stage)}`);
+  if (q.segment) where.push(`a.segment = ${param(q.segment)}`);
+  if (q.ownerId === 'none') where.push('a.owner_id IS NULL');
+  else if (q.ownerId === 'me') where.push(`a.owner_id = ${param(viewer.userId ?? '00000000-0000-0000-0000-000000000000')}`);
+  else if (q.ownerId) where.push(`a.owner_id = ${param(q.ownerId)}`);
+  if (q.renewalWithinDays !== undefined) {
+    where.push(`a.renewal_date BETWEEN current_date AND current_date + ${param(q.renewalWithinDays)}::int`);
+  }
+  if (q.arrMin !== undefined) where.push(`a.arr >= ${param(q.arrMin)}`);
+  if (q.arrMax !== undefined) where.push(`a.arr <= ${param(q.arrMax)}`);
+  return where;
+}
+
+type Row = {
+  id: string; name: string; domain: string | null; external_id: string | null; owner_id: string | null; owner_name: string | null;
+  segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
+  last_activity_at: string | null; sort_value: string;
+};
+
+export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
+  const desc = q.sort.startsWith('-');
+  const key = SORT_KEYS[q.sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
+  const expr = desc ? key.desc : key.asc;
+  const values: unknown[] = [];
+  const where = buildFilters(q, viewer, values);
+  const countWhere = [...where];
+  const countValues = [...values];
+  if (q.cursor) {
+    const [v, id] = decodeCursor(q.cursor, 2);
+    values.push(String(v), String(id));
+    where.push(`(${expr}, a.id) ${desc ? '<' : '>'} ($${values.length - 1}::${key.cast}, $${values.length}::uuid)`);
+  }
+  values.push(q.limit + 1);
+  const dir = desc ? 'DESC' : 'ASC';
+  const { rows } = await database.query<Row>(
+    `SELECT a.id, a.name, a.domain, a.external_id, a.owner_id, u.name AS owner_name, a.segment, a.stage,
+            a.arr::float8 AS arr, a.seats, a.renewal_date::text AS renewal_date,
+            to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
+            (${expr})::text AS sort_value
+       FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${expr} ${dir}, a.id ${dir}
+      LIMIT $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const [total, usage] = await Promise.all([
+    database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM accounts a ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+      countValues,
+    ),
+    sparklines(database, page.map((r) => r.id)),
+  ]);
+  return {
+    items: page.map((r): AccountListItem => {
+      const series = usage.get(r.id) ?? new Array<number>(30).fill(0);
+      return {
+        id: r.id, name: r.name, domain: r.domain, externalId: r.external_id, ownerId: r.owner_id, ownerName: r.owner_name,
+        segment: r.segment, stage: r.stage, arr: r.arr, seats: r.seats, renewalDate: r.renewal_date,
+        lastActivityAt: r.last_activity_at, usage: series, usageChange: percentChange(series),
+      };
+    }),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,
+    total: total.rows[0]?.n ?? 0,
+  };
+}
+
+/** 30 days of total daily events per account, for the portfolio's sparklines. */
+async function sparklines(database: Database, ids: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (ids.length === 0) return out;
+  const today = utcToday();
+  const { rows } = await database.query<{ account_id: string; day: string; n: number }>(
+    `SELECT account_id, day::text AS day, sum(count)::int AS n FROM usage_daily
+      WHERE account_id = ANY($1::uuid[]) AND day > $2::date - 30 AND day <= $2::date
+      GROUP BY 1, 2`,
+    [ids, today],
+  );
+  const byAccount = new Map<string, { day: string; count: number }[]>();
+  for (const r of rows) {
+    const list = byAccount.get(r.account_id) ?? [];
+    list.push({ day: r.day, count: r.n });
+    byAccount.set(r.account_id, list);
+  }
+  for (const [id, points] of byAccount) out.set(id, denseSeries(points, today, 30));
+  return out;
+}

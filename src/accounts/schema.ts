@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
+export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt'] as const;
+
+const isoDate = z.iso.date().describe('YYYY-MM-DD');
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const accountInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  domain: z.string().trim().max(253).nullish(),
+  externalId: z.string().trim().min(1).max(200).nullish().describe('Your id for this account; Segment `group` calls use it as groupId'),
+  externalIds: z.record(z.string(), z.string().max(200)).optional().describe('Ids in other systems, e.g. {"salesforce": "001…"}'),
+  ownerId: z.uuid().nullish(),
+  teamId: z.uuid().nullish(),
+  segment: z.string().trim().max(100).nullish(),
+  stage: z.enum(STAGES).optional(),
+  arr: z.number().min(0).max(1e12).optional(),
+  seats: z.number().int().min(0).max(10_000_000).nullish(),
+  contractStart: isoDate.nullish(),
+  renewalDate: isoDate.nullish(),
+  custom: jsonObject.optional().describe('Custom fields; on PATCH the object given replaces the stored one'),
+});
+export type AccountInput = z.infer<typeof accountInput>;
+export const accountPatch = accountInput.partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export type AccountPatch = z.infer<typeof accountPatch>;
+
+const accountCore = {
+  id: z.uuid(),
+  name: z.string(),
+  domain: z.string().nullable(),
+  externalId: z.string().nullable(),
+  ownerId: z.uuid().nullable(),
+  ownerName: z.string().nullable(),
+  segment: z.string().nullable(),
+  stage: z.enum(STAGES),
+  arr: z.number(),
+  seats: z.number().int().nullable(),
+  renewalDate: z.string().nullable(),
+  lastActivityAt: z.string().nullable(),
+};
+
+export const accountListItem = z.object({
+  ...accountCore,
+  usage: z.array(z.number().int()).describe('Daily event counts for the last 30 days, oldest first'),
+  usageChange: z.number().nullable().describe('Percent change of the last 14 days against the 14 before; null without a base'),
+});
+export type AccountListItem = z.infer<typeof accountListItem>;
+
+export const account = z.object({
+  ...accountCore,
+  teamId: z.uuid().nullable(),
+  teamName: z.string().nullable(),
+  externalIds: z.record(z.string(), z.string()),
+  contractStart: z.string().nullable(),
+  custom: jsonObject,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  contactCount: z.number().int(),
+  canEdit: z.boolean(),
+});
+export type Account = z.infer<typeof account>;
+
+export const accountListQuery = z.object({
+  search: z.string().trim().max(200).optional(),
+  sort: z.enum([...SORTS, ...SORTS.map((s) => `-${s}` as const)]).default('name'),
+  stage: z.enum(STAGES).optional(),
+  segment: z.string().max(100).optional(),
+  ownerId: z.union([z.uuid(), z.literal('me'), z.literal('none')]).optional(),
+  renewalWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  arrMin: z.coerce.number().min(0).optional(),
+  arrMax: z.coerce.number().min(0).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AccountListQuery = z.infer<typeof accountListQuery>;
+
+export const accountList = z.object({ items: z.array(accountListItem), nextCursor: z.string().nullable(), total: z.number().int() });
+
+export const facets = z.object({
+  segments: z.array(z.string()),
+  stages: z.array(z.enum(STAGES)),
+  owners: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
+
+export const usageQuery = z.object({
+  days: z.coerce.number().int().min(1).max(730).default(90),
+  event: z.string().max(200).optional(),
+});
+export const usageResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  events: z.array(
+    z.object({
+      event: z.string(),
+      total: z.number().int(),
+      series: z.array(z.object({ day: z.string(), count: z.number().int(), users: z.number().int() })),
+    }),
+  ),
+});
+export type UsageResponse = z.infer<typeof usageResponse>;

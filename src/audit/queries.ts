@@ -1,0 +1,35 @@
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connect.js';
+import { auditLog } from '../db/schema.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+
+export type AuditFilter = { objectType?: string | undefined; objectId?: string | undefined; action?: string | undefined; cursor?: string | undefined; limit: number };
+
+export function createAuditQueries(db: Db) {
+  return {
+    async list(f: AuditFilter) {
+      const where: SQL[] = [];
+      if (f.objectType) where.push(eq(auditLog.objectType, f.objectType));
+      if (f.objectId) where.push(eq(auditLog.objectId, f.objectId));
+      if (f.action) where.push(eq(auditLog.action, f.action));
+      if (f.cursor) {
+        const [at, id] = decodeCursor(f.cursor, 2);
+        const atDate = new Date(String(at));
+        const cond = or(lt(auditLog.at, atDate), and(eq(auditLog.at, atDate), lt(auditLog.id, Number(id))));
+        if (cond) where.push(cond);
+      }
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(where.length ? and(...where) : undefined)
+        .orderBy(desc(auditLog.at), desc(auditLog.id))
+        .limit(f.limit + 1);
+      const page = rows.slice(0, f.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => ({ ...r, at: r.at.toISOString() })),
+        nextCursor: rows.length > f.limit && last ? encodeCursor([last.at.toISOString(), last.id]) : null,
+      };
+    },
+  };
+}

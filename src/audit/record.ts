@@ -1,0 +1,59 @@
+import type { Db } from '../db/connect.js';
+import { auditLog } from '../db/schema.js';
+import type { Actor } from '../auth/principal.js';
+
+const SECRET_FIELDS = new Set(['password', 'passwordHash', 'password_hash', 'keyHash', 'key_hash', 'key', 'token']);
+
+function redact(changes: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!changes) return null;
+  return Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '[redacted]' : v]));
+}
+
+/** Writes one audit row; pass the transaction that made the change so both commit together. */
+export async function recordAudit(
+  db: Db,
+  actor: Actor,
+  action: string,
+  objectType: string,
+  objectId: string | null,
+  changes?: Record<string, unknown> | null,
+): Promise<void> {
+  await db.insert(auditLog).values({
+    actorType: actor.type,
+    actorId: actor.id,
+    actorLabel: actor.label,
+    action,
+    objectType,
+    objectId,
+    changes: redact(changes),
+    ip: actor.ip ?? null,
+  });
+}
+
+/** {field: {from, to}} for the fields whose value changed. */
+export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [k, to] of Object.entries(after)) {
+    const from = before[k];
+    if (to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) out[k] = { from, to };
+  }
+  return out;
+}
+
+/** Audit rows written with plain SQL inside a raw transaction (ingestion's hot path). */
+export async function recordAuditRaw(
+  tx: { query(text: string, values?: unknown[]): Promise<unknown> },
+  actor: Actor,
+  entries: { action: string; objectType: string; objectId: string; changes?: Record<string, unknown> | null }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, object_type, object_id, changes, ip)
+     SELECT $1, $2, $3, e.action, e.object_type, e.object_id, e.changes, $4
+       FROM jsonb_to_recordset($5::jsonb) AS e(action text, object_type text, object_id text, changes jsonb)`,
+    [
+      actor.type, actor.id, actor.label, actor.ip ?? null,
+      JSON.stringify(entries.map((e) => ({ action: e.action, object_type: e.objectType, object_id: e.objectId, changes: redact(e.changes) }))),
+    ],
+  );
+}

@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../http/errors.js';
+import type { Services } from '../http/services.js';
+import { safeEqual } from './tokens.js';
+
+export const SESSION_COOKIE = 'canopy_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the principal of every /api request: a REST key (`Authorization: Bearer`) or a
+ * session cookie. Cookie-authenticated writes must echo the session's CSRF token in
+ * `x-csrf-token`. Routes marked `config.auth = false` skip this.
+ */
+export function authHook(services: Pick<Services, 'apiKeys' | 'sessions'>) {
+  return async function (req: FastifyRequest, _reply: FastifyReply) {
+    if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/')) return;
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      const key = await services.apiKeys.resolve(header.slice(7).trim(), 'rest');
+      if (!key || !key.role) throw new AppError('auth.invalid_api_key');
+      req.principal = { kind: 'api_key', keyId: key.id, role: key.role, name: key.name };
+      return;
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) throw new AppError('auth.required');
+    const session = await services.sessions.resolve(token);
+    if (!session) throw new AppError('auth.required', 'Your session has expired; sign in again.');
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) throw new AppError('auth.csrf');
+    }
+    req.sessionToken = token;
+    req.principal = { kind: 'user', userId: session.userId, role: session.role, teamId: session.teamId, name: session.name, email: session.email };
+  };
+}

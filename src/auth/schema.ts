@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ROLES } from './principal.js';
+
+export const userDto = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  teamId: z.uuid().nullable(),
+  teamName: z.string().nullable(),
+  active: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const loginBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+export const sessionResponse = z.object({ user: userDto, csrfToken: z.string() });
+export const errorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});

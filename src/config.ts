@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Environment -> typed config. Every variable Canopy reads is declared here, once.
+ * A mistake produces one clear line per variable (see ConfigError).
+ */
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  CANOPY_DATA_DIR: z.string().min(1).default('.canopy'),
+  CANOPY_ADMIN_EMAIL: z.email().optional(),
+  CANOPY_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  CANOPY_PUBLIC_URL: z.url().optional(),
+  CANOPY_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
+  CANOPY_SESSION_MAX_HOURS: z.coerce.number().int().positive().default(7 * 24),
+  CANOPY_COOKIE_SECURE: bool.optional(),
+  CANOPY_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  CANOPY_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  CANOPY_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  CANOPY_DEDUPE_DAYS: z.coerce.number().int().min(7).default(8),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  publicUrl: string | undefined;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  cookieSecure: boolean;
+  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  dedupeDays: number;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.CANOPY_DATA_DIR),
+    adminEmail: e.CANOPY_ADMIN_EMAIL,
+    adminPassword: e.CANOPY_ADMIN_PASSWORD,
+    publicUrl: e.CANOPY_PUBLIC_URL,
+    sessionIdleMs: e.CANOPY_SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.CANOPY_SESSION_MAX_HOURS * 3_600_000,
+    cookieSecure: e.CANOPY_COOKIE_SECURE ?? (e.CANOPY_PUBLIC_URL?.startsWith('https://') ?? false),
+    login: {
+      maxFailuresPerAccount: e.CANOPY_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.CANOPY_LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: e.CANOPY_LOGIN_WINDOW_MINUTES * 60_000,
+    },
+    dedupeDays: e.CANOPY_DEDUPE_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
+
+export const contactInput = z.object({
+  accountId: z.uuid().nullable(),
+  name: z.string().trim().max(200).nullish(),
+  email: z.email().max(320).nullish(),
+  title: z.string().trim().max(200).nullish(),
+  role: z.enum(CONTACT_ROLES).nullish(),
+  phone: z.string().trim().max(50).nullish(),
+  externalId: z.string().trim().min(1).max(200).nullish().describe('The Segment userId of this person'),
+  custom: z.record(z.string(), z.unknown()).optional(),
+});
+export type ContactInput = z.infer<typeof contactInput>;
+export const contactCreate = contactInput.refine((v) => Boolean(v.name || v.email), { message: 'give a name or an e-mail', path: ['name'] });
+export const contactPatch = contactInput.partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export type ContactPatch = z.infer<typeof contactPatch>;
+
+export const contact = z.object({
+  id: z.uuid(),
+  accountId: z.uuid().nullable(),
+  externalId: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  title: z.string().nullable(),
+  role: z.enum(CONTACT_ROLES).nullable(),
+  phone: z.string().nullable(),
+  custom: z.record(z.string(), z.unknown()),
+  lastSeenAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Contact = z.infer<typeof contact>;
+
+export const contactListQuery = z.object({
+  accountId: z.uuid().optional(),
+  search: z.string().trim().max(200).optional(),
+  role: z.enum(CONTACT_ROLES).optional(),
+  sort: z.enum(['name', '-name', 'lastSeenAt', '-lastSeenAt']).default('name'),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ContactListQuery = z.infer<typeof contactListQuery>;

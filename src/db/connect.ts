@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { stringify } from 'csv-stringify/sync';
+import * as schema from './schema.js';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type SqlResult<T> = { rows: T[]; rowCount: number };
+
+/**
+ * One handle over either engine. `db` is Drizzle for typed queries; `sql`/`query` run raw SQL
+ * (results: timestamps and dates as strings, jsonb parsed; cast int8 to ::int in SQL because
+ * PGlite returns int8 as number and pg as string).
+ */
+export interface Queryable {
+  /** Plain SQL with $n parameters; several statements allowed when there are no parameters. */
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<SqlResult<T>>;
+}
+
+export interface Database extends Queryable {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  rows<T>(query: SQL): Promise<T[]>;
+  /** Runs fn in one transaction on one session; rolls back if fn throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Bulk load rows with COPY (FORMAT csv). Returns the row count. */
+  copyRows(table: string, columns: string[], rows: unknown[][]): Promise<number>;
+  close(): Promise<void>;
+  /** Human description for logs; never includes a password. */
+  describe: string;
+}
+
+export type ConnectOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined; // PGlite folder; undefined = in memory
+  poolSize?: number;
+  lock?: boolean; // take the data-folder lock (default true for a folder)
+};
+
+export async function connect(opts: ConnectOptions): Promise<Database> {
+  return opts.databaseUrl ? connectPostgres(opts.databaseUrl, opts.poolSize ?? 10) : connectPglite(opts);
+}
+
+function toCsv(rows: unknown[][]): string {
+  return stringify(rows, {
+    cast: {
+      object: (v) => JSON.stringify(v),
+      date: (v) => v.toISOString(),
+      boolean: (v) => (v ? 't' : 'f'),
+    },
+  });
+}
+
+type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
+
+async function pgliteQuery<T>(client: PgliteLike, text: string, values?: unknown[]): Promise<SqlResult<T>> {
+  if (!values || values.length === 0) {
+    const results = await client.exec(text);
+    const last = results[results.length - 1];
+    return { rows: (last?.rows ?? []) as T[], rowCount: last?.affectedRows ?? 0 };
+  }
+  const r = await client.query<T>(text, values);
+  return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+}
+
+async function connectPglite(opts: ConnectOptions): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    if (opts.lock !== false) lock = acquireDataDirLock(opts.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = opts.dataDir ? new PGlite(path.join(opts.dataDir, 'pgdata')) : new PGlite();
+    await client.waitReady;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    describe: opts.dataDir ? `embedded PostgreSQL (PGlite) in ${opts.dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
+    async rows<T>(q: SQL) {
+      return ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+    },
+    query: (text, values) => pgliteQuery(client, text, values),
+    transaction: (fn) => client.transaction((tx) => fn({ query: (text, values) => pgliteQuery(tx, text, values) })),
+    async copyRows(table, columns, rows) {
+      if (rows.length === 0) return 0;
+      const blob = new Blob([toCsv(rows)]);
+      const r = await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob });
+      return r.affectedRows ?? rows.length;
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function connectPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  const safeUrl = new URL(url);
+  safeUrl.password = safeUrl.password ? '***' : '';
+  return {
+    kind: 'postgres',
+    db,
+    describe: `PostgreSQL at ${safeUrl.host}${safeUrl.pathname}`,
+    async rows<T>(q: SQL) {
+      return ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+    },
+    async query<T>(text: string, values?: unknown[]) {
+      const r = await pool.query(text, values as unknown[]);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async query<T>(text: string, values?: unknown[]) {
+            const r = await client.query(text, values as unknown[]);
+            return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async copyRows(table, columns, rows) {
+      if (rows.length === 0) return 0;
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from([toCsv(rows)]), stream);
+        return Number(stream.rowCount ?? rows.length);
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

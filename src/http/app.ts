@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { Database } from '../db/connect.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { createLogger, type Logger } from '../logger.js';
+import { authHook } from '../auth/hook.js';
+import { errorHandler } from './error-handler.js';
+import { createServices, type Services } from './services.js';
+import { registerRoutes } from './routes.js';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export type BuildAppOptions = {
+  config: Config;
+  database: Database;
+  jobs?: JobQueue | null;
+  /** The process logger; tests pass false. */
+  logger?: Logger | false;
+  webDist?: string;
+};
+
+export type CanopyApp = FastifyInstance & { services: Services };
+
+export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
+  const { config, database } = opts;
+  const app = Fastify({
+    ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config) }),
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  const services = createServices(config, database, opts.jobs ?? null);
+  app.decorate('services', services);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionToken', null);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine and ECharts set inline styles; the Swagger UI needs them too.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.cookieSecure,
+  });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Canopy API',
+        version: '0.1.0',
+        description:
+          'REST API of Canopy (session cookie or `Authorization: Bearer <REST key>`) and the Segment-compatible ' +
+          'ingestion API under /v1 (write key as the HTTP basic user name). Errors are `{code, message, fields?}`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'canopy_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+          writeKey: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+
+  app.addHook('onRequest', authHook(services));
+  await registerRoutes(app as unknown as FastifyInstance, { config, database, services });
+
+  const webDist = opts.webDist ?? WEB_DIST;
+  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    // Single-page app: any GET that is not an API path gets index.html.
+    app.get('/*', { config: { auth: false }, schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/') || req.url.startsWith('/v1/')) {
+        return reply.status(404).send({ code: 'not_found', message: 'Not found.' });
+      }
+      return reply.type('text/html').sendFile('index.html');
+    });
+  } else {
+    app.get('/', { config: { auth: false }, schema: { hide: true } }, (_req, reply) =>
+      reply.type('text/plain').send('Canopy API is running. The web app is not built: run `npm run build:web`.'),
+    );
+  }
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ code: 'not_found', message: 'Not found.' }));
+  return app as unknown as CanopyApp;
+}

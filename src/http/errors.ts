@@ -1,0 +1,52 @@
+/**
+ * The one table of error codes. Each maps to an HTTP status and a default message; clients rely
+ * on `code` (stable), people read `message`. Never map errors by matching message text.
+ */
+export const ERRORS = {
+  'request.invalid': { status: 400, message: 'The request is invalid.' },
+  'request.invalid_json': { status: 400, message: 'The request body is not valid JSON.' },
+  'request.too_large': { status: 413, message: 'The request body is too large.' },
+  'request.unsupported_media_type': { status: 415, message: 'Send the body as application/json.' },
+  'auth.required': { status: 401, message: 'Sign in or send an API key.' },
+  'auth.invalid_credentials': { status: 401, message: 'E-mail or password is wrong.' },
+  'auth.invalid_api_key': { status: 401, message: 'The API key is unknown or revoked.' },
+  'auth.rate_limited': { status: 429, message: 'Too many failed sign-ins.' },
+  'auth.csrf': { status: 403, message: 'Missing or wrong x-csrf-token header.' },
+  'auth.forbidden': { status: 403, message: 'Your role does not allow this.' },
+  'not_found': { status: 404, message: 'Not found.' },
+  'account.not_found': { status: 404, message: 'Account not found.' },
+  'account.external_id_taken': { status: 409, message: 'Another account has this external id.' },
+  'contact.not_found': { status: 404, message: 'Contact not found.' },
+  'contact.external_id_taken': { status: 409, message: 'Another contact has this external id.' },
+  'user.not_found': { status: 404, message: 'User not found.' },
+  'user.email_taken': { status: 409, message: 'A user with this e-mail already exists.' },
+  'user.cannot_demote_self': { status: 409, message: 'You cannot remove your own admin role or deactivate yourself.' },
+  'team.not_found': { status: 404, message: 'Team not found.' },
+  'team.name_taken': { status: 409, message: 'A team with this name already exists.' },
+  'api_key.not_found': { status: 404, message: 'API key not found.' },
+  'ingest.invalid_write_key': { status: 401, message: 'The write key is missing, unknown or revoked.' },
+  'ingest.invalid_json': { status: 400, message: 'The body is not valid JSON.' },
+  'ingest.invalid_event': { status: 400, message: 'An event is missing a required field or has a wrong one.' },
+  'ingest.event_too_large': { status: 400, message: 'An event is larger than 32 KB.' },
+  'ingest.batch_too_large': { status: 413, message: 'The batch is larger than 500 KB.' },
+  'service.unavailable': { status: 503, message: 'The database is unavailable; nothing was stored. Retry later.' },
+  'internal': { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const notFound = (code: ErrorCode = 'not_found') => new AppError(code);

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteDeps } from './context.js';
+import { accountRoutes } from '../accounts/routes.js';
+import { apiKeyRoutes } from '../apikeys/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { authRoutes } from '../auth/routes.js';
+import { contactRoutes } from '../contacts/routes.js';
+import { ingestRoutes } from '../ingest/routes.js';
+import { userRoutes } from '../users/routes.js';
+
+/** Every capability's routes; a new capability adds one line here. */
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/health', {
+    config: { auth: false },
+    schema: { tags: ['service'], summary: 'Liveness: the app and its database answer', security: [], response: { 200: z.object({ status: z.literal('ok'), database: z.string() }) } },
+  }, async () => {
+    await deps.database.query('SELECT 1');
+    return { status: 'ok' as const, database: deps.database.kind };
+  });
+  r.get('/api/openapi.json', { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, deps);
+  userRoutes(app, deps);
+  apiKeyRoutes(app, deps);
+  auditRoutes(app, deps);
+  accountRoutes(app, deps);
+  contactRoutes(app, deps);
+  await ingestRoutes(app, deps);
+}

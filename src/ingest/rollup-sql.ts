@@ -1,0 +1,66 @@
+/**
+ * The rollup step shared by ingestion and late attribution. Given a CTE named `src` with
+ * (account_id, type, event, user_id, anonymous_id, ts) of newly attributed messages, it adds
+ * them to usage_daily (count, and distinct users through usage_daily_users) and moves
+ * accounts.last_activity_at and contacts.last_seen_at forward. Rows are written in key order
+ * so concurrent transactions take row locks in the same order.
+ */
+export const ROLLUP_CTES = `
+usage_in AS (
+  SELECT account_id,
+         CASE type WHEN 'track' THEN event WHEN 'page' THEN '$page' ELSE '$screen' END AS event,
+         (ts AT TIME ZONE 'UTC')::date AS day,
+         coalesce(user_id, anonymous_id) AS user_key,
+         user_id, ts
+    FROM src
+   WHERE account_id IS NOT NULL AND type IN ('track', 'page', 'screen') AND (type <> 'track' OR event IS NOT NULL)
+),
+new_users AS (
+  INSERT INTO usage_daily_users (account_id, event, day, user_key)
+  SELECT DISTINCT account_id, event, day, user_key FROM usage_in WHERE user_key IS NOT NULL
+   ORDER BY account_id, event, day, user_key
+  ON CONFLICT DO NOTHING
+  RETURNING account_id, event, day
+),
+rolled AS (
+  INSERT INTO usage_daily (account_id, event, day, count, users)
+  SELECT u.account_id, u.event, u.day, u.n, coalesce(nu.n, 0)
+    FROM (SELECT account_id, event, day, count(*)::int AS n FROM usage_in GROUP BY 1, 2, 3) u
+    LEFT JOIN (SELECT account_id, event, day, count(*)::int AS n FROM new_users GROUP BY 1, 2, 3) nu USING (account_id, event, day)
+   ORDER BY u.account_id, u.event, u.day
+  ON CONFLICT (account_id, event, day) DO UPDATE
+    SET count = usage_daily.count + EXCLUDED.count, users = usage_daily.users + EXCLUDED.users
+  RETURNING 1
+),
+touched_accounts AS (
+  UPDATE accounts a SET last_activity_at = m.ts
+    FROM (SELECT account_id, max(ts) AS ts FROM usage_in GROUP BY 1) m
+   WHERE a.id = m.account_id AND (a.last_activity_at IS NULL OR a.last_activity_at < m.ts)
+  RETURNING 1
+),
+touched_contacts AS (
+  UPDATE contacts c SET last_seen_at = m.ts
+    FROM (SELECT user_id, max(ts) AS ts FROM usage_in WHERE user_id IS NOT NULL GROUP BY 1) m
+   WHERE c.external_id = m.user_id AND (c.last_seen_at IS NULL OR c.last_seen_at < m.ts)
+  RETURNING 1
+)`;
+
+/** Late attribution: events kept without an account whose group or user is now known. */
+export const ATTRIBUTE_PENDING_SQL = `
+WITH cand AS (
+  SELECT e.id, e.ts, coalesce(a.id, c.account_id) AS account_id
+    FROM events e
+    LEFT JOIN accounts a ON a.external_id = e.group_id
+    LEFT JOIN contacts c ON e.group_id IS NULL AND c.external_id = e.user_id
+   WHERE e.account_id IS NULL AND coalesce(a.id, c.account_id) IS NOT NULL
+   ORDER BY e.id
+   LIMIT $1
+   FOR UPDATE OF e SKIP LOCKED
+),
+src AS (
+  UPDATE events e SET account_id = cand.account_id FROM cand
+   WHERE e.id = cand.id AND e.ts = cand.ts
+  RETURNING e.account_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts
+),
+${ROLLUP_CTES}
+SELECT (SELECT count(*) FROM src)::int AS attributed`;

@@ -1,0 +1,65 @@
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/connect.js';
+
+/** A background job declared as data: its name, optional schedule, retry policy and handler. */
+export type JobDefinition<T extends object = object> = {
+  name: string;
+  /** Cron expression (UTC) to run it on a schedule. */
+  cron?: string;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  handler: (data: T) => Promise<unknown>;
+};
+
+export type Logger = { info(o: object, m?: string): void; error(o: object, m?: string): void };
+
+export interface JobQueue {
+  send(name: string, data: object): Promise<void>;
+  /** At most one run per `seconds` window per key; a send inside the window moves to the next one. */
+  sendDebounced(name: string, data: object, seconds: number, key: string): Promise<void>;
+  /** Starts handlers (and schedules) in this process. */
+  work(): Promise<void>;
+  stop(): Promise<void>;
+  boss: PgBoss;
+}
+
+/**
+ * pg-boss over Canopy's own database: on PostgreSQL through its own small pool, on PGlite through
+ * `db.executeSql` into the one embedded session.
+ */
+export async function createJobQueue(database: Database, databaseUrl: string | undefined, definitions: JobDefinition[], log: Logger): Promise<JobQueue> {
+  const common = { schema: 'pgboss', supervise: true, schedule: true, migrate: true } as const;
+  const boss = databaseUrl
+    ? new PgBoss({ ...common, connectionString: databaseUrl, max: 4 })
+    : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => database.query(text, values) } });
+  boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
+  await boss.start();
+  for (const d of definitions) {
+    await boss.createQueue(d.name, { name: d.name, retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true });
+  }
+  const byName = new Map(definitions.map((d) => [d.name, d]));
+  return {
+    boss,
+    async send(name, data) {
+      await boss.send(name, data);
+    },
+    async sendDebounced(name, data, seconds, key) {
+      await boss.sendDebounced(name, data, {}, seconds, key);
+    },
+    async work() {
+      for (const d of byName.values()) {
+        await boss.work<object>(d.name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+          for (const job of jobs) {
+            const started = Date.now();
+            await d.handler(job.data);
+            log.info({ job: d.name, id: job.id, ms: Date.now() - started }, 'job done');
+          }
+        });
+        if (d.cron) await boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
+      }
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

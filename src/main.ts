@@ -1,0 +1,157 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirLockedError } from './db/lock.js';
+import { migrate } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { openDatabase, startJobs } from './runtime.js';
+import { bootstrapAdmin } from './users/bootstrap.js';
+import { createUserQueries } from './users/queries.js';
+import { createApiKeyQueries } from './apikeys/queries.js';
+import { createTeamQueries } from './teams/queries.js';
+import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from './auth/principal.js';
+import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
+import type { Database } from './db/connect.js';
+
+
+/** Runs a command with config and database, turning known failures into one clear message. */
+async function withDatabase<T>(fn: (config: Config, database: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase(config, opts);
+  try {
+    return await fn(config, database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function loadDemo(database: Database, opts: { accounts?: number | undefined; seed?: number | undefined } = {}) {
+  try {
+    const s = await seedDemo(database, { ...(opts.accounts ? { accounts: opts.accounts } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.users} users (${s.ms} ms).`);
+  } catch (err) {
+    if (err instanceof DemoAlreadyLoadedError) console.log(`Demo not loaded: ${err.message}`);
+    else throw err;
+  }
+}
+
+async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }) {
+  const config = loadConfig();
+  const database = await openDatabase(config, { migrate: opts.migrate });
+  const admin = await bootstrapAdmin(database, config);
+  if (opts.demo) await loadDemo(database);
+  const logger = createLogger(config);
+  const jobs = await startJobs(config, database, logger, { work: opts.worker });
+  const app = await buildApp({ config, database, jobs, logger });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  console.log(`\nCanopy is running at ${url}  (database: ${database.describe}; jobs: ${opts.worker ? 'in this process' : 'separate worker'})`);
+  if (admin) {
+    console.log(`First admin created. Sign in as ${admin.email}${admin.generatedPassword ? ` with the password ${admin.generatedPassword}\n(shown once: write it down, then change it)` : ' with CANOPY_ADMIN_PASSWORD'}.`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    await app.close();
+    await jobs.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const program = new Command('canopy').description('Canopy: open-source customer success platform').showHelpAfterError();
+
+program
+  .command('start')
+  .description('Migrate the database and serve the web app, the API and the ingestion endpoints on one port')
+  .option('--demo', 'load the demo book when the database has no accounts yet')
+  .option('--no-worker', 'do not run background jobs in this process (run `canopy worker` separately)')
+  .option('--no-migrate', 'do not apply pending migrations at start')
+  .action(start);
+
+program
+  .command('worker')
+  .description('Run background jobs only (for a separate process next to `canopy start --no-worker`)')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase(config, { migrate: true });
+    const jobs = await startJobs(config, database, createLogger(config), { work: true });
+    console.log(`Canopy worker running (database: ${database.describe}). Ctrl+C to stop.`);
+    const stop = async () => {
+      await jobs.stop();
+      await database.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(() =>
+    withDatabase(async (_c, database) => {
+      const applied = await migrate(database);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    }, { migrate: false }),
+  );
+
+program
+  .command('seed-demo')
+  .description('Load the deterministic demo book (~300 accounts, contacts, 90 days of usage) into an empty database')
+  .option('--accounts <n>', 'number of accounts', (v) => Number.parseInt(v, 10))
+  .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+  .action((o: { accounts?: number; seed?: number }) => withDatabase((_c, database) => loadDemo(database, o)));
+
+program
+  .command('create-user')
+  .description('Create a user; prints a generated password when none is given')
+  .requiredOption('--email <email>', 'e-mail address (sign-in name)')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).default('csm'))
+  .option('--team <name>', 'team name (created if missing)')
+  .option('--password <password>', 'password (at least 12 characters); omit to generate one')
+  .action((o: { email: string; name: string; role: Role; team?: string; password?: string }) =>
+    withDatabase(async (_c, database) => {
+      const teams = createTeamQueries(database);
+      const team = o.team ? ((await teams.findByName(o.team)) ?? (await teams.create(o.team, SYSTEM_ACTOR))) : null;
+      const { user, temporaryPassword } = await createUserQueries(database).create(
+        { email: o.email, name: o.name, role: o.role, teamId: team?.id ?? null, password: o.password },
+        SYSTEM_ACTOR,
+      );
+      console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+      if (temporaryPassword) console.log(`Password (shown once):\n${temporaryPassword}`);
+    }),
+  );
+
+program
+  .command('create-api-key')
+  .description('Create an API key and print it (alone, on the last line); only its hash is stored')
+  .addOption(new Option('--kind <kind>', 'write: Segment ingestion; rest: the REST API').choices(['write', 'rest']).makeOptionMandatory())
+  .requiredOption('--name <name>', 'a name that says who uses it')
+  .addOption(new Option('--role <role>', 'role of a REST key').choices(API_KEY_ROLES))
+  .action((o: { kind: 'write' | 'rest'; name: string; role?: ApiKeyRole }) =>
+    withDatabase(async (_c, database) => {
+      if (o.kind === 'write' && o.role) throw new UsageError('--role applies to REST keys only.');
+      const { apiKey, key } = await createApiKeyQueries(database).create({ name: o.name, kind: o.kind, role: o.role ?? (o.kind === 'rest' ? 'viewer' : undefined) }, SYSTEM_ACTOR);
+      console.log(`Created ${apiKey.kind} key "${apiKey.name}"${apiKey.role ? ` with role ${apiKey.role}` : ''} (${apiKey.id}). It is shown once:`);
+      console.log(key);
+    }),
+  );
+
+class UsageError extends Error {}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof UsageError) {
+    console.error(err.message);
+  } else if (err instanceof Error && 'code' in err && typeof (err as { code?: unknown }).code === 'string' && 'status' in err) {
+    console.error(`${(err as { code: string }).code}: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type { Config } from './config.js';
+import { connect, type Database } from './db/connect.js';
+import { migrate } from './db/migrate.js';
+import { createJobQueue, type JobDefinition, type JobQueue, type Logger } from './jobs/queue.js';
+import { createIngestService } from './ingest/service.js';
+import { ingestJobs } from './ingest/jobs.js';
+import { createSessionQueries } from './auth/sessions.js';
+
+/** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
+export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
+  const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  try {
+    if (opts.migrate !== false) await migrate(database);
+    return database;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** Every capability's jobs, declared as data. */
+export function allJobs(config: Config, database: Database): JobDefinition[] {
+  const ingest = createIngestService(database, null);
+  const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  return [
+    ...ingestJobs(ingest, config.dedupeDays),
+    { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
+  ];
+}
+
+export async function startJobs(config: Config, database: Database, log: Logger, opts: { work: boolean }): Promise<JobQueue> {
+  const queue = await createJobQueue(database, config.databaseUrl, allJobs(config, database), log);
+  if (opts.work) await queue.work();
+  return queue;
+}
