@@ -5,6 +5,8 @@ import { safeEqual } from './tokens.js';
 
 export const SESSION_COOKIE = 'canopy_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The API reference is public, like the OpenAPI document it renders. */
+const PUBLIC_PREFIXES = ['/api/docs'];
 
 /**
  * Resolves the principal of every /api request: a REST key (`Authorization: Bearer`) or a
@@ -13,7 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function authHook(services: Pick<Services, 'apiKeys' | 'sessions'>) {
   return async function (req: FastifyRequest, _reply: FastifyReply) {
-    if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/')) return;
+    if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/') || PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) return;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       const key = await services.apiKeys.resolve(header.slice(7).trim(), 'rest');

@@ -1,5 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import type { Principal } from '../auth/principal.js';
@@ -7,7 +6,6 @@ import { actorOf } from '../auth/principal.js';
 import { AppError } from './errors.js';
 import type { Services } from './services.js';
 
-export type App = FastifyInstance & { withTypeProvider<T extends ZodTypeProvider>(): FastifyInstance };
 export type RouteDeps = { config: Config; database: Database; services: Services };
 
 declare module 'fastify' {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { can } from './policy.js';
+import type { Principal, Role } from './principal.js';
+
+const user = (role: Role, userId = 'u1', teamId: string | null = 't1'): Principal => ({ kind: 'user', userId, role, teamId, name: 'n', email: 'e' });
+const own = { ownerId: 'u1', teamId: null };
+const team = { ownerId: 'u9', teamId: 't1' };
+const other = { ownerId: 'u9', teamId: 't9' };
+
+describe('can', () => {
+  it('lets every role read accounts', () => {
+    for (const role of ['admin', 'manager', 'csm', 'viewer'] as const) expect(can(user(role), 'read', { type: 'account', account: other })).toBe(true);
+  });
+  it('never lets a viewer write', () => {
+    for (const action of ['create', 'update', 'delete'] as const) {
+      expect(can(user('viewer'), action, { type: 'account', account: own })).toBe(false);
+    }
+  });
+  it('lets a csm edit own and team accounts but not others, and never delete', () => {
+    expect(can(user('csm'), 'update', { type: 'account', account: own })).toBe(true);
+    expect(can(user('csm'), 'update', { type: 'account', account: team })).toBe(true);
+    expect(can(user('csm'), 'update', { type: 'account', account: other })).toBe(false);
+    expect(can(user('csm'), 'delete', { type: 'account', account: own })).toBe(false);
+    expect(can(user('csm', 'u1', null), 'update', { type: 'account', account: { ownerId: 'u9', teamId: null } })).toBe(false);
+  });
+  it('lets managers and admins edit and delete every account', () => {
+    for (const role of ['manager', 'admin'] as const) {
+      expect(can(user(role), 'update', { type: 'account', account: other })).toBe(true);
+      expect(can(user(role), 'delete', { type: 'account', account: other })).toBe(true);
+    }
+  });
+  it('keeps users, teams and API keys to admins, the audit log to managers and admins', () => {
+    expect(can(user('manager'), 'update', { type: 'users' })).toBe(false);
+    expect(can(user('admin'), 'update', { type: 'users' })).toBe(true);
+    expect(can(user('csm'), 'read', { type: 'users' })).toBe(true);
+    expect(can(user('manager'), 'read', { type: 'api_keys' })).toBe(false);
+    expect(can(user('manager'), 'read', { type: 'audit' })).toBe(true);
+    expect(can(user('csm'), 'read', { type: 'audit' })).toBe(false);
+  });
+  it('treats an API key as its role owning nothing', () => {
+    const key: Principal = { kind: 'api_key', keyId: 'k', role: 'viewer', name: 'k' };
+    expect(can(key, 'update', { type: 'account', account: own })).toBe(false);
+    expect(can({ ...key, role: 'manager' }, 'delete', { type: 'account', account: other })).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+type Doc = { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown>; summary?: string }>> };
+
+describe('GET /api/openapi.json', () => {
+  it('documents every endpoint with its request and response schemas', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as Doc;
+    expect(doc.openapi).toMatch(/^3\./);
+    const expected: [string, string][] = [
+      ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/me'],
+      ['get', '/api/accounts'], ['post', '/api/accounts'], ['get', '/api/accounts/{id}'], ['patch', '/api/accounts/{id}'],
+      ['delete', '/api/accounts/{id}'], ['get', '/api/accounts/{id}/usage'], ['get', '/api/accounts/facets'],
+      ['get', '/api/contacts'], ['post', '/api/contacts'], ['get', '/api/contacts/{id}'], ['patch', '/api/contacts/{id}'], ['delete', '/api/contacts/{id}'],
+      ['get', '/api/users'], ['post', '/api/users'], ['patch', '/api/users/{id}'], ['post', '/api/users/{id}/reset-password'],
+      ['get', '/api/teams'], ['post', '/api/teams'], ['get', '/api/api-keys'], ['post', '/api/api-keys'], ['delete', '/api/api-keys/{id}'],
+      ['get', '/api/audit'], ['get', '/api/health'],
+      ['post', '/v1/track'], ['post', '/v1/identify'], ['post', '/v1/group'], ['post', '/v1/page'], ['post', '/v1/batch'],
+    ];
+    for (const [method, path] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
+      expect(op?.summary, `${method} ${path} summary`).toBeTruthy();
+      expect(Object.keys(op?.responses ?? {}).length, `${method} ${path} responses`).toBeGreaterThan(0);
+      if (method === 'post' && !path.endsWith('/logout') && !path.endsWith('/reset-password')) expect(op?.requestBody, `${path} body`).toBeDefined();
+    }
+    const list = doc.paths['/api/accounts']?.get?.responses['200'] as { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
+    expect(Object.keys(list.content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'total']);
+  });
+
+  it('serves the docs page', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+  });
+});

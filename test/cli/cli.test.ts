@@ -1,0 +1,59 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/canopy.js');
+const env = (dataDir: string) => ({ ...process.env, CANOPY_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' });
+
+describe('canopy CLI', () => {
+  it('documents each command with --help', async () => {
+    for (const cmd of ['start', 'worker', 'migrate', 'seed-demo', 'create-user', 'create-api-key']) {
+      const { stdout } = await run(process.execPath, [BIN, cmd, '--help']);
+      expect(stdout, cmd).toContain(`Usage: canopy ${cmd}`);
+    }
+  });
+
+  it('creates a write key and prints it alone on its last line; rejects an unknown role', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-'));
+    const { stdout } = await run(process.execPath, [BIN, 'create-api-key', '--kind', 'write', '--name', 'segment-prod'], { env: env(dir) });
+    const last = stdout.trim().split('\n').pop() ?? '';
+    expect(last).toMatch(/^cnp_w_[A-Za-z0-9_-]{40,}$/);
+    const bad = await run(process.execPath, [BIN, 'create-api-key', '--kind', 'rest', '--name', 'x', '--role', 'owner'], { env: env(dir) }).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(1);
+    expect((bad as { stderr: string }).stderr).toContain('Allowed choices are admin, manager, viewer');
+  }, 60_000);
+
+  it('stops with a clear message instead of opening a data folder another process holds', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-'));
+    // A live process that holds the lock: start the server on a free port.
+    const server = spawn(process.execPath, [BIN, 'start', '--no-worker'], { env: { ...env(dir), PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Canopy is running')) resolve();
+        });
+        server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+        setTimeout(() => reject(new Error(`server did not start: ${out}`)), 45_000);
+      });
+      expect(out(await run(process.execPath, [BIN, 'create-user', '--email', 'a@b.test', '--name', 'A'], { env: env(dir) }).catch((e: unknown) => e))).toMatch(
+        /in use by another Canopy process \(pid \d+\)[\s\S]*Stop that process first/,
+      );
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+    }
+    expect(fs.existsSync(path.join(dir, 'canopy.pid'))).toBe(false);
+  }, 90_000);
+});
+
+function out(result: unknown): string {
+  const r = result as { stdout?: string; stderr?: string; code?: number };
+  expect(r.code).toBe(1);
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`;
+}
