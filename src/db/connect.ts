@@ -18,9 +18,10 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type SqlResult<T> = { rows: T[]; rowCount: number };
 
 /**
- * One handle over either engine. `db` is Drizzle for typed queries; `sql`/`query` run raw SQL
- * (results: timestamps and dates as strings, jsonb parsed; cast int8 to ::int in SQL because
- * PGlite returns int8 as number and pg as string).
+ * One handle over either engine. `db` is Drizzle for typed queries (it maps timestamps to Date).
+ * `query` runs raw SQL: timestamptz and date come back as Date, jsonb parsed; cast dates with
+ * ::text when you want the calendar day, and int8 to ::int because PGlite returns int8 as a
+ * number and pg as a string.
  */
 export interface Queryable {
   /** Plain SQL with $n parameters; several statements allowed when there are no parameters. */
@@ -133,6 +134,10 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client whose connection dies emits 'error'; the failing query reports it.
+      const onError = () => undefined;
+      client.on('error', onError);
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -144,10 +149,13 @@ async function connectPostgres(url: string, poolSize: number): Promise<Database>
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken); // a client that cannot even roll back is destroyed, not reused
       }
     },
     async copyRows(table, columns, rows) {

@@ -5,6 +5,8 @@ import { AppError, ERRORS, type ErrorCode, type FieldError } from './errors.js';
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
 function isDatabaseUnavailable(err: unknown): boolean {
+  // The embedded engine (WebAssembly) died: the database is gone for this process.
+  if (err instanceof WebAssembly.RuntimeError) return true;
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && (DB_DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed/i.test(e.message)) return true;
