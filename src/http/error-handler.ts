@@ -6,7 +6,7 @@ const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 
 function isDatabaseUnavailable(err: unknown): boolean {
   // The embedded engine (WebAssembly) died: the database is gone for this process.
-  if (err instanceof WebAssembly.RuntimeError) return true;
+  if (err instanceof Error && err.name === 'RuntimeError' && err.constructor.name === 'RuntimeError') return true;
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && (DB_DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed/i.test(e.message)) return true;
