@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, createTestApp, unique, type TestApp } from '../../test/support/app.js';
 
@@ -145,6 +146,18 @@ describe('Segment ingestion', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/page', payload: JSON.stringify({ writeKey, anonymousId: 'a', name: 'Home', context: { groupId: g } }), headers: { 'content-type': 'text/plain' } });
     expect(res.statusCode).toBe(200);
     expect(await count(`SELECT sum(u.count)::int AS n FROM usage_daily u JOIN accounts a ON a.id = u.account_id WHERE a.external_id = $1 AND u.event = '$page'`, [g])).toBe(1);
+  });
+
+  it('accepts gzip-compressed batches and refuses ones that inflate past 500 KB', async () => {
+    const p = unique('gz');
+    const body = { batch: [{ type: 'track', anonymousId: 'a', event: 'Zipped', messageId: `${p}-1` }] };
+    const res = await t.app.inject({ method: 'POST', url: '/v1/batch', payload: zlib.gzipSync(JSON.stringify(body)), headers: { authorization: basic(writeKey), 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(res.json()).toMatchObject({ success: true, accepted: 1 });
+    const bomb = zlib.gzipSync(JSON.stringify({ batch: [{ type: 'track', anonymousId: 'a', event: 'Z', messageId: `${p}-2`, properties: { pad: ' '.repeat(600 * 1024) } }] }));
+    expect(bomb.length).toBeLessThan(10 * 1024);
+    const refused = await t.app.inject({ method: 'POST', url: '/v1/batch', payload: bomb, headers: { authorization: basic(writeKey), 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(refused.statusCode).toBe(413);
+    expect(await eventsFor(p)).toBe(1);
   });
 
   it('serves the usage series the account chart draws', async () => {

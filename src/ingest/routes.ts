@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -29,6 +30,17 @@ export function ingestRoutes(app: FastifyInstance, { services }: RouteDeps) {
   return app.register(async (scope) => {
     // analytics.js' beacon transport sends JSON as text/plain.
     scope.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: MAX_BATCH_BYTES }, scope.getDefaultJsonParser('error', 'error'));
+    // SDKs may gzip (or deflate) their batches. The body limit applies to the inflated bytes,
+    // so a small compressed body cannot expand past 500 KB.
+    scope.addHook('preParsing', async (req, _reply, payload) => {
+      const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+      if (encoding === 'identity') return payload;
+      if (encoding !== 'gzip' && encoding !== 'deflate') throw new AppError('request.unsupported_media_type', `Content-Encoding ${encoding} is not supported; use gzip, deflate or none.`);
+      const inflated = payload.pipe(encoding === 'gzip' ? zlib.createGunzip() : zlib.createInflate());
+      inflated.on('error', () => undefined); // surfaced by the body reader as a bad body
+      delete req.headers['content-length'];
+      return inflated;
+    });
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     const authenticate = async (req: FastifyRequest): Promise<WriteKey> => {
