@@ -43,8 +43,11 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   const logger = createLogger(config);
   const jobs = await startJobs(config, database, logger, { work: opts.worker });
   const app = await buildApp({ config, database, jobs, logger });
-  const address = await app.listen({ port: config.port, host: config.host });
-  const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  await app.listen({ port: config.port, host: config.host });
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.port;
+  const local = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const url = config.publicUrl ?? `http://${local}:${port}`;
   console.log(`\nCanopy is running at ${url}  (database: ${database.describe}; jobs: ${opts.worker ? 'in this process' : 'separate worker'})`);
   if (admin) {
     console.log(`First admin created. Sign in as ${admin.email}${admin.generatedPassword ? ` with the password ${admin.generatedPassword}\n(shown once: write it down, then change it)` : ' with CANOPY_ADMIN_PASSWORD'}.`);
