@@ -82,8 +82,8 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const [total, usage] = await Promise.all([
-    database.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM accounts a ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+    database.query<{ n: number; arr: number }>(
+      `SELECT count(*)::int AS n, coalesce(sum(a.arr), 0)::float8 AS arr FROM accounts a ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
       countValues,
     ),
     sparklines(database, page.map((r) => r.id)),
@@ -99,6 +99,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
     }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,
     total: total.rows[0]?.n ?? 0,
+    totalArr: total.rows[0]?.arr ?? 0,
   };
 }
 

@@ -72,6 +72,7 @@ describe('GET /api/accounts (keyset pagination)', () => {
     const rich = (await get(`/api/accounts?segment=${encodeURIComponent(tag)}&arrMin=5000&limit=200`)).json() as Page;
     expect(rich.items.every((i) => i.arr >= 5000)).toBe(true);
     expect(rich.total).toBe(36); // i % 7 in {5, 6}: 18 each for i < 130
+    expect((rich as Page & { totalArr: number }).totalArr).toBe(18 * 5000 + 18 * 6000);
     const found = (await get(`/api/accounts?search=${encodeURIComponent(`${tag} 07`)}`)).json() as Page;
     expect(found.items.length).toBeGreaterThan(0);
     expect(found.items.every((i) => i.name === `${tag} 07`)).toBe(true);

@@ -75,7 +75,12 @@ export const accountListQuery = z.object({
 });
 export type AccountListQuery = z.infer<typeof accountListQuery>;
 
-export const accountList = z.object({ items: z.array(accountListItem), nextCursor: z.string().nullable(), total: z.number().int() });
+export const accountList = z.object({
+  items: z.array(accountListItem),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().describe('Accounts matching the filters'),
+  totalArr: z.number().describe('Sum of ARR of the accounts matching the filters'),
+});
 
 export const facets = z.object({
   segments: z.array(z.string()),

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Chromium may still be installing (apt) when the tests start: wait for the binary, then launch. */
+export async function launchChromium(waitMs = 150_000): Promise<Browser> {
+  const deadline = Date.now() + waitMs;
+  while (!fs.existsSync(CHROMIUM_PATH)) {
+    if (Date.now() > deadline) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+}
+
+/** "$1.2M" → 1200000, "$45k" → 45000, "$900" → 900. */
+export function parseMoney(text: string): number {
+  const m = /\$?\s*([\d.,]+)\s*([kKmMbBtT]?)/.exec(text.trim());
+  if (!m || !m[1]) throw new Error(`not a money amount: ${JSON.stringify(text)}`);
+  const base = Number(m[1].replace(/,/g, ''));
+  const unit = (m[2] ?? '').toLowerCase();
+  const mult = unit === 'k' ? 1e3 : unit === 'm' ? 1e6 : unit === 'b' ? 1e9 : unit === 't' ? 1e12 : 1;
+  return base * mult;
+}

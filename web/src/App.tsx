@@ -1,0 +1,59 @@
+import { MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { lazy, useEffect, useState } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { meKey } from './api/auth';
+import { setAuthRequiredHandler } from './api/client';
+import { createQueryClient } from './api/queryClient';
+import { LoginPage } from './auth/LoginPage';
+import { RequireAuth, RequireRole } from './auth/RequireAuth';
+import { AppLayout } from './components/AppLayout';
+import { NotFound } from './components/NotFound';
+import { PortfolioPage } from './portfolio/PortfolioPage';
+import { theme } from './theme';
+
+const AccountPage = lazy(() => import('./account/AccountPage'));
+const UsersPage = lazy(() => import('./admin/UsersPage'));
+const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
+const AuditPage = lazy(() => import('./admin/AuditPage'));
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+
+  useEffect(() => {
+    // Any 401 `auth.required` means the session is gone: forget it, and the guard sends us to /login.
+    setAuthRequiredHandler(() => queryClient.setQueryData(meKey, null));
+    return () => setAuthRequiredHandler(null);
+  }, [queryClient]);
+
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <DatesProvider settings={{ firstDayOfWeek: 1 }}>
+        <Notifications position="top-right" limit={4} />
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route element={<RequireAuth />}>
+                <Route element={<AppLayout />}>
+                  <Route index element={<PortfolioPage />} />
+                  <Route path="accounts/:id" element={<AccountPage />} />
+                  <Route element={<RequireRole roles={['admin']} />}>
+                    <Route path="admin/users" element={<UsersPage />} />
+                    <Route path="admin/api-keys" element={<ApiKeysPage />} />
+                  </Route>
+                  <Route element={<RequireRole roles={['admin', 'manager']} />}>
+                    <Route path="admin/audit" element={<AuditPage />} />
+                  </Route>
+                  <Route path="*" element={<NotFound />} />
+                </Route>
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}

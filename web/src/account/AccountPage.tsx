@@ -1,0 +1,116 @@
+import { Anchor, Breadcrumbs, Grid, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useAccount, useDeleteAccount } from '../api/accounts';
+import { can, useMe } from '../api/auth';
+import { ApiError } from '../api/client';
+import { ConfirmModal } from '../components/ConfirmModal';
+import { notifyError, notifySuccess, QueryError } from '../components/feedback';
+import { NotFound } from '../components/NotFound';
+import { PlaceholderCard } from '../components/PlaceholderCard';
+import { lastPortfolioSearch } from '../portfolio/usePortfolioParams';
+import { AccountFormModal } from './AccountFormModal';
+import { AccountHeader } from './AccountHeader';
+import { ContactsCard } from './ContactsCard';
+import { DetailsCard } from './DetailsCard';
+import { UsageCard } from './UsageCard';
+
+const PLACEHOLDERS: [string, string][] = [
+  ['Health', 'Health score and its drivers arrive with the health model.'],
+  ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
+  ['Tasks', 'Open tasks and playbook steps for this account arrive with playbooks.'],
+  ['Success plan', 'Goals, success criteria and milestones shared with the customer arrive with success plans.'],
+  ['Check-ins', 'Readiness check-ins (importance and confidence) and capacity arrive with readiness.'],
+  ['Seeds', 'Questions planted with this customer and how they grew arrive with success planting.'],
+];
+
+export default function AccountPage() {
+  const { id = '' } = useParams();
+  const me = useMe();
+  const account = useAccount(id);
+  const remove = useDeleteAccount();
+  const navigate = useNavigate();
+  const [editing, edit] = useDisclosure(false);
+  const [deleting, del] = useDisclosure(false);
+  const back = `/${lastPortfolioSearch()}`;
+
+  const crumbs = (
+    <Breadcrumbs separator="/" fz="sm">
+      <Anchor component={Link} to={back} size="sm">
+        Portfolio
+      </Anchor>
+      <Text size="sm" c="dimmed">
+        {account.data?.name ?? '…'}
+      </Text>
+    </Breadcrumbs>
+  );
+
+  if (account.isError) {
+    if (account.error instanceof ApiError && account.error.status === 404) {
+      return <NotFound message="This account does not exist or was deleted." />;
+    }
+    return (
+      <Stack>
+        {crumbs}
+        <QueryError error={account.error} onRetry={() => void account.refetch()} />
+      </Stack>
+    );
+  }
+
+  const a = account.data;
+  const canEdit = !!a && a.canEdit && can.write(me);
+
+  const confirmDelete = () =>
+    remove.mutate(id, {
+      onSuccess: () => {
+        notifySuccess(`${a?.name ?? 'Account'} deleted`);
+        void navigate(back, { replace: true });
+      },
+      onError: (err) => notifyError(err, 'Could not delete the account'),
+    });
+
+  return (
+    <Stack gap="md">
+      {crumbs}
+      {a ? (
+        <AccountHeader account={a} canEdit={canEdit} onEdit={edit.open} onDelete={del.open} />
+      ) : (
+        <Skeleton height={150} radius="md" />
+      )}
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <UsageCard accountId={id} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          {a ? <DetailsCard account={a} /> : <Skeleton height={220} radius="md" />}
+        </Grid.Col>
+        <Grid.Col span={12}>
+          <ContactsCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
+      </Grid>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
+        {PLACEHOLDERS.map(([title, text]) => (
+          <PlaceholderCard key={title} title={title}>
+            {text}
+          </PlaceholderCard>
+        ))}
+      </SimpleGrid>
+      {a && canEdit && (
+        <>
+          <AccountFormModal opened={editing} onClose={edit.close} account={a} />
+          <ConfirmModal
+            opened={deleting}
+            title={`Delete ${a.name}?`}
+            confirmLabel="Delete account"
+            loading={remove.isPending}
+            onConfirm={confirmDelete}
+            onClose={del.close}
+          >
+            The account, its {a.contactCount} contact{a.contactCount === 1 ? '' : 's'} and its history leave the
+            portfolio. This cannot be undone.
+          </ConfirmModal>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,131 @@
+import { AppShell, Avatar, Burger, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Suspense, useEffect } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { can, useLogout, useMe } from '../api/auth';
+import { roleLabel } from './format';
+import { Icon, type IconName } from './icons';
+import { Logo } from './Logo';
+
+interface Item {
+  to: string;
+  label: string;
+  icon: IconName;
+  active: (path: string) => boolean;
+}
+
+export function AppLayout() {
+  const me = useMe();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const logout = useLogout();
+  useEffect(close, [location.pathname, close]);
+
+  const main: Item[] = [
+    { to: '/', label: 'Portfolio', icon: 'portfolio', active: (p) => p === '/' || p.startsWith('/accounts') },
+  ];
+  const admin: Item[] = [
+    ...(can.admin(me)
+      ? ([
+          { to: '/admin/users', label: 'Users', icon: 'users', active: (p) => p.startsWith('/admin/users') },
+          { to: '/admin/api-keys', label: 'API keys', icon: 'key', active: (p) => p.startsWith('/admin/api-keys') },
+        ] satisfies Item[])
+      : []),
+    ...(can.audit(me)
+      ? ([{ to: '/admin/audit', label: 'Audit log', icon: 'audit', active: (p) => p.startsWith('/admin/audit') }] satisfies Item[])
+      : []),
+  ];
+  const link = (item: Item) => (
+    <NavLink
+      key={item.to}
+      component={Link}
+      to={item.to}
+      label={item.label}
+      leftSection={<Icon name={item.icon} />}
+      active={item.active(location.pathname)}
+      variant="light"
+      style={{ borderRadius: 'var(--mantine-radius-md)' }}
+    />
+  );
+
+  const signOut = () => logout.mutate();
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <UnstyledButton component={Link} to="/" aria-label="Canopy home">
+              <Logo withText />
+            </UnstyledButton>
+          </Group>
+          <Menu position="bottom-end" width={240} shadow="md">
+            <Menu.Target>
+              <UnstyledButton aria-label="User menu" px={6} py={4} style={{ borderRadius: 8 }}>
+                <Group gap={8} wrap="nowrap">
+                  <Avatar name={me.name} color="initials" size={30} radius="xl" />
+                  <div style={{ lineHeight: 1.1 }}>
+                    <Text size="sm" fw={500} visibleFrom="xs">
+                      {me.name}
+                    </Text>
+                    <Text size="xs" c="dimmed" visibleFrom="xs">
+                      {roleLabel[me.role]}
+                      {me.teamName ? ` · ${me.teamName}` : ''}
+                    </Text>
+                  </div>
+                  <Icon name="chevronDown" size={14} />
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>{me.email}</Menu.Label>
+              <Menu.Item leftSection={<Icon name="logout" size={16} />} onClick={signOut} disabled={logout.isPending}>
+                Sign out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm">
+        <AppShell.Section grow component={ScrollArea}>
+          {main.map(link)}
+          {admin.length > 0 && (
+            <>
+              <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="lg" mb={4}>
+                Admin
+              </Text>
+              {admin.map(link)}
+            </>
+          )}
+        </AppShell.Section>
+        <AppShell.Section>
+          <NavLink
+            href="/api/docs"
+            component="a"
+            label="API docs"
+            leftSection={<Icon name="docs" />}
+            style={{ borderRadius: 'var(--mantine-radius-md)' }}
+          />
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main bg="var(--mantine-color-gray-0)">
+        <Suspense
+          fallback={
+            <Center py={80}>
+              <Loader aria-label="Loading" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,102 @@
+import { Group, NumberInput, Select, TextInput } from '@mantine/core';
+import { useFacets } from '../api/accounts';
+import { isStage, stageLabel } from '../components/format';
+import { Icon } from '../components/icons';
+import { useDebouncedUrlText, type usePortfolioParams } from './usePortfolioParams';
+
+type Params = ReturnType<typeof usePortfolioParams>;
+
+const RENEWAL_OPTIONS = [30, 60, 90, 180].map((d) => ({ value: String(d), label: `Renews in ${d} days` }));
+
+export function PortfolioFilters({ p }: { p: Params }) {
+  const facets = useFacets();
+  const [search, setSearch] = useDebouncedUrlText(p.get('q'), (v) => p.update({ q: v }, { replace: true }));
+  const [arrMin, setArrMin] = useDebouncedUrlText(p.get('arrMin'), (v) => p.update({ arrMin: v }, { replace: true }), 400);
+  const [arrMax, setArrMax] = useDebouncedUrlText(p.get('arrMax'), (v) => p.update({ arrMax: v }, { replace: true }), 400);
+
+  const stages = (facets.data?.stages ?? ['onboarding', 'adoption', 'renewal', 'churned']).map((s) => ({
+    value: s,
+    label: isStage(s) ? stageLabel[s] : s,
+  }));
+  const segments = facets.data?.segments ?? [];
+  const owners = [
+    { value: 'me', label: 'Me' },
+    { value: 'none', label: 'Unassigned' },
+    ...(facets.data?.owners ?? []).map((o) => ({ value: o.id, label: o.name })),
+  ];
+  const withCurrent = (opts: { value: string; label: string }[], current: string) =>
+    current && !opts.some((o) => o.value === current) ? [...opts, { value: current, label: current }] : opts;
+
+  return (
+    <Group gap="xs" align="center" wrap="wrap">
+      <TextInput
+        aria-label="Search accounts"
+        placeholder="Search accounts"
+        leftSection={<Icon name="search" size={16} />}
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        w={200}
+      />
+      <Select
+        aria-label="Stage"
+        placeholder="All stages"
+        data={withCurrent(stages, p.get('stage'))}
+        value={p.get('stage') || null}
+        onChange={(v) => p.update({ stage: v })}
+        clearable
+        w={130}
+      />
+      <Select
+        aria-label="Segment"
+        placeholder="All segments"
+        data={withCurrent(segments.map((s) => ({ value: s, label: s })), p.get('segment'))}
+        value={p.get('segment') || null}
+        onChange={(v) => p.update({ segment: v })}
+        clearable
+        searchable
+        w={140}
+      />
+      <Select
+        aria-label="Owner"
+        placeholder="All owners"
+        data={withCurrent(owners, p.get('owner'))}
+        value={p.get('owner') || null}
+        onChange={(v) => p.update({ owner: v })}
+        clearable
+        searchable
+        w={140}
+      />
+      <Select
+        aria-label="Renewal"
+        placeholder="Any renewal date"
+        data={withCurrent(RENEWAL_OPTIONS, p.get('renewal'))}
+        value={p.get('renewal') || null}
+        onChange={(v) => p.update({ renewal: v })}
+        clearable
+        w={190}
+      />
+      <NumberInput
+        aria-label="ARR min"
+        placeholder="Min ARR"
+        value={arrMin}
+        onChange={(v) => setArrMin(String(v))}
+        min={0}
+        thousandSeparator=","
+        prefix="$"
+        hideControls
+        w={100}
+      />
+      <NumberInput
+        aria-label="ARR max"
+        placeholder="Max ARR"
+        value={arrMax}
+        onChange={(v) => setArrMax(String(v))}
+        min={0}
+        thousandSeparator=","
+        prefix="$"
+        hideControls
+        w={100}
+      />
+    </Group>
+  );
+}

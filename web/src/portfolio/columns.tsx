@@ -1,0 +1,102 @@
+import { Anchor, Stack, Text, Tooltip } from '@mantine/core';
+import { createColumnHelper } from '@tanstack/react-table';
+import { Link } from 'react-router';
+import type { AccountListItem } from '../api/types';
+import { StageBadge } from '../components/Badges';
+import { daysLabel, daysUntil, formatDateTime, formatDay, money, moneyFull, relative } from '../components/format';
+import { UsageCell } from '../components/Sparkline';
+
+const col = createColumnHelper<AccountListItem>();
+
+export const RENEWAL_WARNING_DAYS = 60;
+
+export const portfolioColumns = [
+  col.accessor('name', {
+    header: 'Account',
+    sortDescFirst: false,
+    cell: ({ row }) => (
+      <Stack gap={0}>
+        <Anchor component={Link} to={`/accounts/${row.original.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
+          {row.original.name}
+        </Anchor>
+        {row.original.domain && (
+          <Text size="xs" c="dimmed">
+            {row.original.domain}
+          </Text>
+        )}
+      </Stack>
+    ),
+  }),
+  col.accessor('ownerName', {
+    header: 'Owner',
+    enableSorting: false,
+    cell: ({ getValue }) =>
+      getValue() ?? (
+        <Text span size="sm" c="dimmed">
+          Unassigned
+        </Text>
+      ),
+  }),
+  col.accessor('stage', {
+    header: 'Stage',
+    enableSorting: false,
+    cell: ({ getValue }) => <StageBadge stage={getValue()} />,
+  }),
+  col.accessor('segment', {
+    header: 'Segment',
+    enableSorting: false,
+    cell: ({ getValue }) => getValue() ?? <Text span size="sm" c="dimmed">—</Text>,
+  }),
+  col.accessor('arr', {
+    header: 'ARR',
+    sortDescFirst: true,
+    meta: { align: 'right' },
+    cell: ({ getValue }) => (
+      <Tooltip label={moneyFull(getValue())} openDelay={400}>
+        <Text span size="sm" fw={500} className="canopy-num">
+          {money(getValue())}
+        </Text>
+      </Tooltip>
+    ),
+  }),
+  col.accessor('renewalDate', {
+    header: 'Renewal',
+    sortDescFirst: false,
+    cell: ({ getValue }) => {
+      const day = getValue();
+      const days = daysUntil(day);
+      if (!day || days === null) return <Text span size="sm" c="dimmed">—</Text>;
+      const soon = days < RENEWAL_WARNING_DAYS;
+      return (
+        <Stack gap={0}>
+          <Text size="sm" className="canopy-num">
+            {formatDay(day)}
+          </Text>
+          <Text size="xs" c={soon ? 'red.7' : 'dimmed'} fw={soon ? 600 : 400}>
+            {daysLabel(days)}
+          </Text>
+        </Stack>
+      );
+    },
+  }),
+  col.accessor('lastActivityAt', {
+    header: 'Last activity',
+    sortDescFirst: true,
+    cell: ({ getValue }) => {
+      const at = getValue();
+      if (!at) return <Text span size="sm" c="dimmed">No activity</Text>;
+      return (
+        <Tooltip label={formatDateTime(at)} openDelay={400}>
+          <Text span size="sm">
+            {relative(at)}
+          </Text>
+        </Tooltip>
+      );
+    },
+  }),
+  col.display({
+    id: 'usage',
+    header: 'Usage (30 days)',
+    cell: ({ row }) => <UsageCell usage={row.original.usage} change={row.original.usageChange} />,
+  }),
+];
