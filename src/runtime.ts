@@ -5,6 +5,8 @@ import { createJobQueue, type JobDefinition, type JobQueue, type Logger } from '
 import { createIngestService } from './ingest/service.js';
 import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
+import { createHealthService } from './health/service.js';
+import { healthJobs } from './health/jobs.js';
 
 /** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
@@ -20,10 +22,13 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 
 /** Every capability's jobs, declared as data. */
 export function allJobs(config: Config, database: Database): JobDefinition[] {
-  const ingest = createIngestService(database, null);
+  // Handlers run inside the worker: work that would enqueue more work does it inline there.
+  const health = createHealthService(database, null);
+  const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
   const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   return [
     ...ingestJobs(ingest, config.dedupeDays),
+    ...healthJobs(health),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
   ];
 }

@@ -17,7 +17,13 @@ const SORT_KEYS = {
     cast: 'timestamptz',
   },
   createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz' },
+  health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int' },
+  healthChange30d: { asc: 'coalesce(h.score - s30.score, 1000)', desc: 'coalesce(h.score - s30.score, -1000)', cast: 'int' },
 } as const;
+
+/** Current health and the snapshot of 30 days ago, for the health columns, sorts and filters. */
+const HEALTH_JOIN = `LEFT JOIN account_health h ON h.account_id = a.id
+  LEFT JOIN health_snapshots s30 ON s30.account_id = a.id AND s30.day = current_date - 30`;
 
 export type ListViewer = { userId: string | null };
 
@@ -44,13 +50,17 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
   }
   if (q.arrMin !== undefined) where.push(`a.arr >= ${param(q.arrMin)}`);
   if (q.arrMax !== undefined) where.push(`a.arr <= ${param(q.arrMax)}`);
+  if (q.band === 'none') where.push('h.band IS NULL');
+  else if (q.band) where.push(`h.band = ${param(q.band)}`);
+  if (q.healthMax !== undefined) where.push(`h.score <= ${param(q.healthMax)}`);
+  if (q.healthDropMin !== undefined) where.push(`s30.score - h.score >= ${param(q.healthDropMin)}`);
   return where;
 }
 
 type Row = {
   id: string; name: string; domain: string | null; external_id: string | null; owner_id: string | null; owner_name: string | null;
   segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
-  last_activity_at: string | null; sort_value: string;
+  last_activity_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
 };
 
 export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
@@ -72,8 +82,8 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
     `SELECT a.id, a.name, a.domain, a.external_id, a.owner_id, u.name AS owner_name, a.segment, a.stage,
             a.arr::float8 AS arr, a.seats, a.renewal_date::text AS renewal_date,
             to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
-            (${expr})::text AS sort_value
-       FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+            (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.score - s30.score) AS health_change
+       FROM accounts a LEFT JOIN users u ON u.id = a.owner_id ${HEALTH_JOIN}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${expr} ${dir}, a.id ${dir}
       LIMIT $${values.length}`,
@@ -83,7 +93,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
   const last = page[page.length - 1];
   const [total, usage] = await Promise.all([
     database.query<{ n: number; arr: number }>(
-      `SELECT count(*)::int AS n, coalesce(sum(a.arr), 0)::float8 AS arr FROM accounts a ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+      `SELECT count(*)::int AS n, coalesce(sum(a.arr), 0)::float8 AS arr FROM accounts a ${HEALTH_JOIN} ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
       countValues,
     ),
     sparklines(database, page.map((r) => r.id)),
@@ -95,6 +105,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
         id: r.id, name: r.name, domain: r.domain, externalId: r.external_id, ownerId: r.owner_id, ownerName: r.owner_name,
         segment: r.segment, stage: r.stage, arr: r.arr, seats: r.seats, renewalDate: r.renewal_date,
         lastActivityAt: r.last_activity_at, usage: series, usageChange: percentChange(series),
+        health: r.health, healthBand: r.health_band, healthChange30d: r.health_change,
       };
     }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,
@@ -110,7 +121,7 @@ async function sparklines(database: Database, ids: string[]): Promise<Map<string
   const today = utcToday();
   const { rows } = await database.query<{ account_id: string; day: string; n: number }>(
     `SELECT account_id, day::text AS day, sum(count)::int AS n FROM usage_daily
-      WHERE account_id = ANY($1::uuid[]) AND day > $2::date - 30 AND day <= $2::date
+      WHERE account_id = ANY($1::uuid[]) AND event = '$all' AND day > $2::date - 30 AND day <= $2::date
       GROUP BY 1, 2`,
     [ids, today],
   );

@@ -115,6 +115,14 @@ export function createAccountQueries(database: Database) {
       });
     },
 
+    /** Custom field keys that hold numbers on some account (for numeric drivers). */
+    async numericCustomFields(): Promise<string[]> {
+      const { rows } = await database.query<{ key: string }>(
+        `SELECT DISTINCT k.key FROM accounts a, jsonb_each(a.custom) AS k WHERE jsonb_typeof(k.value) = 'number' ORDER BY 1 LIMIT 200`,
+      );
+      return rows.map((r) => r.key);
+    },
+
     async facets() {
       const [segments, owners] = await Promise.all([
         database.query<{ segment: string }>('SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL ORDER BY 1'),
@@ -131,7 +139,7 @@ export function createAccountQueries(database: Database) {
       const from = addDays(to, -(days - 1));
       const { rows } = await database.query<{ event: string; day: string; count: number; users: number }>(
         `SELECT event, day::text AS day, count, users FROM usage_daily
-          WHERE account_id = $1 AND day BETWEEN $2::date AND $3::date AND ($4::text IS NULL OR event = $4)
+          WHERE account_id = $1 AND day BETWEEN $2::date AND $3::date AND event <> '$all' AND ($4::text IS NULL OR event = $4)
           ORDER BY event, day`,
         [id, from, to, event ?? null],
       );

@@ -40,7 +40,9 @@ export function accountRoutes(app: FastifyInstance, { database, services }: Rout
     // A CSM's new account is theirs unless they name an owner or team.
     if (p.kind === 'user' && p.role === 'csm' && input.ownerId === undefined && input.teamId === undefined) input.ownerId = p.userId;
     if (!can(p, 'create', { type: 'account', account: { ownerId: input.ownerId ?? null, teamId: input.teamId ?? null } })) throw new AppError('auth.forbidden');
-    return reply.status(201).send(withCanEdit(p, await services.accounts.create(input, actor(req))));
+    const created = await services.accounts.create(input, actor(req));
+    await services.health.markDirty({ ids: [created.id] }, 'created');
+    return reply.status(201).send(withCanEdit(p, created));
   });
 
   r.get('/api/accounts/:id', { schema: { tags: ['accounts'], summary: 'One account with its fields', params: idParams, response: { 200: account, 404: errorBody } } },
@@ -52,7 +54,9 @@ export function accountRoutes(app: FastifyInstance, { database, services }: Rout
     const p = principalOf(req);
     const before = await load(req.params.id);
     if (!can(p, 'update', { type: 'account', account: before })) throw new AppError('auth.forbidden');
-    return withCanEdit(p, await services.accounts.update(req.params.id, req.body, actor(req)));
+    const after = await services.accounts.update(req.params.id, req.body, actor(req));
+    await services.health.markDirty({ ids: [after.id] }, 'field');
+    return withCanEdit(p, after);
   });
 
   r.delete('/api/accounts/:id', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
-export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt'] as const;
+export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
 
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
 const jsonObject = z.record(z.string(), z.unknown());
@@ -44,6 +44,9 @@ export const accountListItem = z.object({
   ...accountCore,
   usage: z.array(z.number().int()).describe('Daily event counts for the last 30 days, oldest first'),
   usageChange: z.number().nullable().describe('Percent change of the last 14 days against the 14 before; null without a base'),
+  health: z.number().int().nullable(),
+  healthBand: z.enum(['good', 'watch', 'poor']).nullable(),
+  healthChange30d: z.number().int().nullable().describe('Points against the snapshot 30 days ago'),
 });
 export type AccountListItem = z.infer<typeof accountListItem>;
 
@@ -70,6 +73,9 @@ export const accountListQuery = z.object({
   renewalWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
   arrMin: z.coerce.number().min(0).optional(),
   arrMax: z.coerce.number().min(0).optional(),
+  band: z.enum(['good', 'watch', 'poor', 'none']).optional(),
+  healthMax: z.coerce.number().int().min(0).max(100).optional(),
+  healthDropMin: z.coerce.number().int().min(1).max(100).optional().describe('Dropped by at least this many points in 30 days'),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -37,6 +37,14 @@ describe('can', () => {
     expect(can(user('manager'), 'read', { type: 'audit' })).toBe(true);
     expect(can(user('csm'), 'read', { type: 'audit' })).toBe(false);
   });
+  it('lets only managers and admins edit drivers and start recomputes; everyone reads them', () => {
+    for (const subject of [{ type: 'drivers' as const }, { type: 'health_runs' as const }]) {
+      expect(can(user('viewer'), 'read', subject)).toBe(true);
+      expect(can(user('csm'), 'update', subject)).toBe(false);
+      expect(can(user('manager'), 'create', subject)).toBe(true);
+      expect(can(user('admin'), 'delete', subject)).toBe(true);
+    }
+  });
   it('treats an API key as its role owning nothing', () => {
     const key: Principal = { kind: 'api_key', keyId: 'k', role: 'viewer', name: 'k' };
     expect(can(key, 'update', { type: 'account', account: own })).toBe(false);

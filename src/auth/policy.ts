@@ -7,7 +7,8 @@ import type { Principal } from './principal.js';
  * - viewer: reads everything a CS team shares (accounts, contacts, users), writes nothing.
  * - csm: reads the same; creates accounts for themselves or their team; edits accounts (and
  *   their contacts) that they own or that their team owns.
- * - manager: edits and deletes every account; reads the audit log.
+ * - manager: edits and deletes every account; reads the audit log; edits drivers and starts
+ *   health recomputations.
  * - admin: everything, including users, teams and API keys.
  * API keys carry admin, manager or viewer and are treated like a user of that role who owns
  * nothing.
@@ -19,7 +20,9 @@ export type Subject =
   | { type: 'users' }
   | { type: 'teams' }
   | { type: 'api_keys' }
-  | { type: 'audit' };
+  | { type: 'audit' }
+  | { type: 'drivers' }
+  | { type: 'health_runs' };
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
 
@@ -43,5 +46,8 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
       return role === 'admin';
     case 'audit':
       return action === 'read' && (role === 'admin' || role === 'manager');
+    case 'drivers':
+    case 'health_runs':
+      return action === 'read' ? true : role === 'admin' || role === 'manager';
   }
 }

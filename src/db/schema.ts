@@ -2,6 +2,9 @@
 // for the database; these give typed queries). Keep both in step: test/db/schema.test.ts checks.
 import { bigserial, boolean, date, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+import type { DriverSource } from '../health/schema.js';
+import type { Scoring } from '../health/score.js';
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const teams = pgTable('teams', {
@@ -79,6 +82,19 @@ export const contacts = pgTable('contacts', {
   phone: text('phone'),
   custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
   lastSeenAt: ts('last_seen_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const drivers = pgTable('drivers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  source: jsonb('source').$type<DriverSource>().notNull(),
+  scoring: jsonb('scoring').$type<Scoring>().notNull(),
+  stageWeights: jsonb('stage_weights').$type<Partial<Record<'onboarding' | 'adoption' | 'renewal' | 'churned', number>>>().notNull().default({}),
+  enabled: boolean('enabled').notNull().default(true),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

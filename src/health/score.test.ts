@@ -40,7 +40,7 @@ describe('trend', () => {
 });
 
 describe('computeHealth', () => {
-  const d = (id: string, weight: number, score: number | null) => ({ id, name: id, weight, value: score, score });
+  const d = (id: string, weight: number, score: number | null) => ({ id, key: id, name: id, weight, value: score, score });
 
   it('weights driver scores and explains the points each one cost, adding up exactly', () => {
     const h = computeHealth([d('a', 50, 100), d('b', 30, 50), d('c', 20, 0)]);

@@ -50,9 +50,9 @@ export function scoredValue(scoring: Scoring, value: number | null, previous: nu
   return scoring.type === 'trend' ? percentChange(value, previous) : value;
 }
 
-export type DriverInput = { id: string; name: string; weight: number; value: number | null; score: number | null };
+export type DriverInput = { id: string; key: string; name: string; weight: number; value: number | null; score: number | null };
 export type DriverExplanation = {
-  id: string; name: string; value: number | null; score: number | null;
+  id: string; key: string; name: string; value: number | null; score: number | null;
   /** Share of the health this driver carries, in percent (drivers without data carry none). */
   weight: number;
   /** Points of health this driver cost: weight × (100 − score) / 100, rounded so all add up. */
@@ -72,7 +72,7 @@ export function computeHealth(inputs: DriverInput[]): Health {
   const counted = inputs.filter((d) => d.weight > 0);
   const scored = counted.filter((d) => d.score !== null);
   const totalWeight = scored.reduce((a, d) => a + d.weight, 0);
-  const blank = (d: DriverInput): DriverExplanation => ({ id: d.id, name: d.name, value: d.value, score: d.score, weight: 0, pointsLost: 0, noData: d.score === null });
+  const blank = (d: DriverInput): DriverExplanation => ({ id: d.id, key: d.key, name: d.name, value: d.value, score: d.score, weight: 0, pointsLost: 0, noData: d.score === null });
   if (counted.length === 0) return { state: 'no_data', score: null, band: null, drivers: [], reason: 'no_drivers' };
   if (scored.length === 0 || totalWeight <= 0) return { state: 'no_data', score: null, band: null, drivers: counted.map(blank), reason: 'no_values' };
 

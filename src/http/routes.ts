@@ -9,6 +9,7 @@ import { authRoutes } from '../auth/routes.js';
 import { contactRoutes } from '../contacts/routes.js';
 import { ingestRoutes } from '../ingest/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { healthRoutes } from '../health/routes.js';
 
 /** Every capability's routes; a new capability adds one line here. */
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
@@ -28,5 +29,6 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   auditRoutes(app, deps);
   accountRoutes(app, deps);
   contactRoutes(app, deps);
+  healthRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

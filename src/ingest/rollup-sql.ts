@@ -1,12 +1,16 @@
 /**
  * The rollup step shared by ingestion and late attribution. Given a CTE named `src` with
  * (account_id, type, event, user_id, anonymous_id, ts) of newly attributed messages, it adds
- * them to usage_daily (count, and distinct users through usage_daily_users) and moves
+ * them to usage_daily (count, and distinct users through usage_daily_users) — per event name and
+ * under ALL_EVENTS for the account as a whole (exact distinct users across events) — and moves
  * accounts.last_activity_at and contacts.last_seen_at forward. Rows are written in key order
  * so concurrent transactions take row locks in the same order.
  */
+/** The rollup row of an account's whole usage: every event, users distinct across events. */
+export const ALL_EVENTS = '$all';
+
 export const ROLLUP_CTES = `
-usage_in AS (
+usage_one AS (
   SELECT account_id,
          CASE type WHEN 'track' THEN event WHEN 'page' THEN '$page' ELSE '$screen' END AS event,
          (ts AT TIME ZONE 'UTC')::date AS day,
@@ -14,6 +18,11 @@ usage_in AS (
          user_id, ts
     FROM src
    WHERE account_id IS NOT NULL AND type IN ('track', 'page', 'screen') AND (type <> 'track' OR event IS NOT NULL)
+),
+usage_in AS (
+  SELECT * FROM usage_one
+  UNION ALL
+  SELECT account_id, '$all', day, user_key, user_id, ts FROM usage_one
 ),
 new_users AS (
   INSERT INTO usage_daily_users (account_id, event, day, user_key)
@@ -34,13 +43,19 @@ rolled AS (
 ),
 touched_accounts AS (
   UPDATE accounts a SET last_activity_at = m.ts
-    FROM (SELECT account_id, max(ts) AS ts FROM usage_in GROUP BY 1) m
+    FROM (SELECT account_id, max(ts) AS ts FROM usage_one GROUP BY 1) m
    WHERE a.id = m.account_id AND (a.last_activity_at IS NULL OR a.last_activity_at < m.ts)
+  RETURNING 1
+),
+dirty AS (
+  INSERT INTO health_dirty (account_id, cause)
+  SELECT DISTINCT account_id, 'usage' FROM usage_one ORDER BY account_id
+  ON CONFLICT (account_id) DO NOTHING
   RETURNING 1
 ),
 touched_contacts AS (
   UPDATE contacts c SET last_seen_at = m.ts
-    FROM (SELECT user_id, max(ts) AS ts FROM usage_in WHERE user_id IS NOT NULL GROUP BY 1) m
+    FROM (SELECT user_id, max(ts) AS ts FROM usage_one WHERE user_id IS NOT NULL GROUP BY 1) m
    WHERE c.external_id = m.user_id AND (c.last_seen_at IS NULL OR c.last_seen_at < m.ts)
   RETURNING 1
 )`;

@@ -14,7 +14,10 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failur
 
 export const ATTRIBUTE_JOB = 'ingest.attribute-pending';
 
-export function createIngestService(database: Database, jobs: JobQueue | null) {
+/** What other capabilities want to hear about, after the commit. */
+export type IngestHooks = { usageChanged?: () => Promise<void> };
+
+export function createIngestService(database: Database, jobs: JobQueue | null, hooks: IngestHooks = {}) {
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -96,6 +99,8 @@ export function createIngestService(database: Database, jobs: JobQueue | null) {
 
       // New accounts or user links may claim events kept earlier without an account.
       if (outcome.linked > 0) await service.scheduleAttribution();
+      // Rollups moved: the accounts were marked for a health refresh in the same transaction.
+      if (outcome.accepted - outcome.pending > 0 || outcome.linked > 0) await hooks.usageChanged?.();
       return { accepted: outcome.accepted, duplicates: duplicates + (messages.length - outcome.accepted), pending: outcome.pending };
     },
 
@@ -113,7 +118,10 @@ export function createIngestService(database: Database, jobs: JobQueue | null) {
           return rows[0]?.attributed ?? 0;
         });
         total += n;
-        if (n < chunk) return total;
+        if (n < chunk) {
+          if (total > 0) await hooks.usageChanged?.();
+          return total;
+        }
       }
     },
 

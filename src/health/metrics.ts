@@ -1,0 +1,93 @@
+import type { Queryable } from '../db/connect.js';
+import { ALL_EVENTS } from '../ingest/rollup-sql.js';
+import type { DriverSource } from './schema.js';
+
+/** What a source needs measured; formula drivers need nothing from the database. */
+export type MeasuredDriver = { key: string; source: DriverSource; trend: boolean };
+
+export type AccountFacts = {
+  id: string; name: string; stage: string; seats: number | null; arr: number; renewalDate: string | null;
+  createdAt: Date; custom: Record<string, unknown>; hasUsage: boolean;
+};
+/** Raw measurements per account: for each driver key, the current and previous window. */
+export type Measurements = { facts: AccountFacts; raw: Map<string, { current: number | null; previous: number | null }> };
+
+export type AccountScope = { ids: string[] } | { afterId: string | null; limit: number } | { all: true };
+
+/**
+ * One pass over usage_daily (and contacts when a driver needs them) for a set of accounts at
+ * `asOf`: every event-metric window of every driver is a FILTERed aggregate of the same GROUP BY.
+ */
+export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: AccountScope, asOf: string): Promise<Measurements[]> {
+  const values: unknown[] = [asOf];
+  const p = (v: unknown) => `$${values.push(v)}`;
+  const usageCols: string[] = [];
+  const contactCols: string[] = [];
+  let scanDays = 1;
+
+  const eventCond = (events: string[], allowAll: boolean) =>
+    events.length === 0 ? (allowAll ? `d.event = '${ALL_EVENTS}'` : `d.event <> '${ALL_EVENTS}'`) : `d.event = ANY(${p(events)}::text[])`;
+
+  drivers.forEach((d, i) => {
+    const s = d.source;
+    if (s.type === 'event_metric') {
+      const w = s.windowDays;
+      scanDays = Math.max(scanDays, d.trend ? 2 * w : w);
+      const windows: [string, string][] = [['c', `d.day > $1::date - ${w}`]];
+      if (d.trend) windows.push(['p', `d.day > $1::date - ${2 * w} AND d.day <= $1::date - ${w}`]);
+      for (const [suffix, within] of windows) {
+        const col = `m${i}_${suffix}`;
+        // count and daily users read the '$all' row when no events are named (exact across events);
+        // active days and breadth look at the named events, or at every real event name.
+        if (s.measure === 'count') usageCols.push(`coalesce(sum(d.count) FILTER (WHERE ${within} AND ${eventCond(s.events, true)}), 0)::float8 AS ${col}`);
+        if (s.measure === 'avg_daily_users') usageCols.push(`coalesce(sum(d.users) FILTER (WHERE ${within} AND ${eventCond(s.events, true)}), 0)::float8 / ${w} AS ${col}`);
+        if (s.measure === 'active_days') usageCols.push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s.events, true)})::float8 AS ${col}`);
+        if (s.measure === 'distinct_events') usageCols.push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s.events, false)})::float8 AS ${col}`);
+      }
+    } else if (s.type === 'days_since_event') {
+      scanDays = Math.max(scanDays, s.maxDays);
+      usageCols.push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s.events, true)}))::float8 AS m${i}_c`);
+    } else if (s.type === 'days_since_contact_seen') {
+      contactCols.push(`extract(epoch FROM $1::date + 1 - max(c.last_seen_at) FILTER (WHERE c.role = ${p(s.role)} AND c.last_seen_at < $1::date + 1)) / 86400 AS m${i}_c`);
+    }
+  });
+
+  let accountWhere = '';
+  let limit = '';
+  if ('ids' in scope) accountWhere = `WHERE a.id = ANY(${p(scope.ids)}::uuid[])`;
+  else if ('afterId' in scope) {
+    if (scope.afterId) accountWhere = `WHERE a.id > ${p(scope.afterId)}::uuid`;
+    limit = `ORDER BY a.id LIMIT ${p(scope.limit)}`;
+  }
+  const usageScan = usageCols.length
+    ? `, u AS (SELECT d.account_id, ${usageCols.join(', ')} FROM usage_daily d JOIN acc ON acc.id = d.account_id
+        WHERE d.day > $1::date - ${scanDays} AND d.day <= $1::date GROUP BY d.account_id)`
+    : '';
+  const contactScan = contactCols.length
+    ? `, cs AS (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c JOIN acc ON acc.id = c.account_id GROUP BY c.account_id)`
+    : '';
+  const sql = `
+    WITH acc AS (
+      SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, a.created_at, a.custom,
+             (a.last_activity_at IS NOT NULL AND a.last_activity_at < $1::date + 1) AS has_usage
+        FROM accounts a ${accountWhere} ${limit}
+    )${usageScan}${contactScan}
+    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''}
+      FROM acc ${usageCols.length ? 'LEFT JOIN u ON u.account_id = acc.id' : ''} ${contactCols.length ? 'LEFT JOIN cs ON cs.account_id = acc.id' : ''}
+     ORDER BY acc.id`;
+  const { rows } = await q.query<Record<string, unknown>>(sql, values);
+  return rows.map((r) => {
+    const facts: AccountFacts = {
+      id: String(r.id), name: String(r.name), stage: String(r.stage), seats: r.seats === null ? null : Number(r.seats), arr: Number(r.arr),
+      renewalDate: (r.renewal_date as string | null) ?? null, createdAt: new Date(r.created_at as string | Date),
+      custom: (r.custom as Record<string, unknown>) ?? {}, hasUsage: r.has_usage === true,
+    };
+    const raw = new Map<string, { current: number | null; previous: number | null }>();
+    drivers.forEach((d, i) => {
+      const cur = r[`m${i}_c`];
+      const prev = r[`m${i}_p`];
+      raw.set(d.key, { current: cur === null || cur === undefined ? null : Number(cur), previous: prev === null || prev === undefined ? null : Number(prev) });
+    });
+    return { facts, raw };
+  });
+}

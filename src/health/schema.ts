@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { STAGES } from '../accounts/schema.js';
+import { CONTACT_ROLES } from '../contacts/schema.js';
+import { BANDS } from './score.js';
+
+const eventNames = z.array(z.string().min(1).max(200)).max(50);
+
+export const driverSource = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('event_metric'),
+    events: eventNames.describe('Event names counted; empty means every event'),
+    measure: z.enum(['count', 'avg_daily_users', 'active_days', 'distinct_events']),
+    windowDays: z.number().int().min(1).max(90),
+    perSeat: z.boolean().default(false),
+  }),
+  z.object({
+    type: z.literal('account_field'),
+    field: z.string().regex(/^(arr|seats|days_to_renewal|account_age_days|custom\.[\w.-]{1,100})$/, 'arr, seats, days_to_renewal, account_age_days or custom.<key>'),
+  }),
+  z.object({ type: z.literal('days_since_event'), events: eventNames, maxDays: z.number().int().min(1).max(365).default(90) }),
+  z.object({ type: z.literal('days_since_contact_seen'), role: z.enum(CONTACT_ROLES), maxDays: z.number().int().min(1).max(365).default(180) }),
+  z.object({ type: z.literal('formula'), expression: z.string().trim().min(1).max(500) }),
+]);
+export type DriverSource = z.infer<typeof driverSource>;
+
+export const scoring = z.object({
+  type: z.enum(['bands', 'trend']),
+  direction: z.enum(['higher_is_better', 'lower_is_better']),
+  thresholds: z.array(z.object({ value: z.number().finite(), score: z.number().min(0).max(100) })).min(1).max(10),
+});
+
+const stageWeights = z.partialRecord(z.enum(STAGES), z.number().min(0).max(1000));
+
+export const driverInput = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _, starting with a letter'),
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(1000).default(''),
+  source: driverSource,
+  scoring,
+  stageWeights,
+  enabled: z.boolean().default(true),
+});
+export type DriverInput = z.infer<typeof driverInput>;
+export const driverPatch = driverInput.omit({ key: true }).partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export type DriverPatch = z.infer<typeof driverPatch>;
+
+export const driver = driverInput.extend({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() });
+export type Driver = z.infer<typeof driver>;
+
+export const previewInput = z.object({ key: z.string().max(63).optional(), source: driverSource, scoring, stageWeights: stageWeights.default({}) });
+export const previewResult = z.object({
+  accounts: z.number().int(),
+  withValue: z.number().int(),
+  noData: z.number().int(),
+  values: z.object({ min: z.number(), p25: z.number(), median: z.number(), p75: z.number(), max: z.number() }).nullable(),
+  histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+  scores: z.array(z.object({ score: z.number(), count: z.number().int() })),
+  bands: z.object({ good: z.number().int(), watch: z.number().int(), poor: z.number().int() }),
+  sample: z.array(z.object({ accountId: z.uuid(), name: z.string(), value: z.number().nullable(), score: z.number().nullable() })),
+});
+export type PreviewResult = z.infer<typeof previewResult>;
+
+const band = z.enum(BANDS);
+export const healthExplanation = z.object({
+  accountId: z.uuid(),
+  state: z.enum(['scored', 'no_data']),
+  score: z.number().int().nullable(),
+  band: band.nullable(),
+  stage: z.enum(STAGES),
+  computedAt: z.string().nullable(),
+  reason: z.enum(['no_drivers', 'no_values', 'not_computed']).optional(),
+  drivers: z.array(z.object({
+    id: z.string(), key: z.string(), name: z.string(), value: z.number().nullable(), score: z.number().nullable(),
+    weight: z.number(), pointsLost: z.number().int(), noData: z.boolean(),
+  })),
+  override: z.object({ score: z.number().int(), band, reason: z.string(), expiresAt: z.string(), createdByName: z.string().nullable(), createdAt: z.string() }).nullable(),
+});
+export type HealthExplanation = z.infer<typeof healthExplanation>;
+
+export const overrideInput = z.object({
+  score: z.number().int().min(0).max(100),
+  reason: z.string().trim().min(3).max(1000),
+  expiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()).refine((v) => Date.parse(v) > Date.now(), 'must be in the future'),
+});
+
+export const OUTCOME_KINDS = ['renewed', 'expanded', 'churned', 'downgraded'] as const;
+export const outcomeInput = z.object({
+  accountId: z.uuid(),
+  kind: z.enum(OUTCOME_KINDS),
+  occurredOn: z.iso.date(),
+  arrBefore: z.number().min(0).nullish(),
+  arrAfter: z.number().min(0).nullish(),
+  note: z.string().max(2000).nullish(),
+});
+export const outcome = outcomeInput.extend({ id: z.uuid(), accountName: z.string(), createdAt: z.string(), arrBefore: z.number().nullable(), arrAfter: z.number().nullable(), note: z.string().nullable() });
+
+const impactRow = z.object({ auc: z.number().nullable(), n: z.number().int(), retained: z.number().int(), lost: z.number().int(), warning: z.string().nullable() });
+export const impactResult = z.object({
+  leadDays: z.number().int(),
+  retained: z.number().int(),
+  lost: z.number().int(),
+  health: impactRow,
+  drivers: z.array(impactRow.extend({ id: z.string(), key: z.string(), name: z.string() })),
+});
+
+export const run = z.object({
+  id: z.uuid(), status: z.enum(['queued', 'running', 'done', 'failed']), total: z.number().int(), done: z.number().int(), trigger: z.string(),
+  createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(), error: z.string().nullable(),
+});
+export type Run = z.infer<typeof run>;

@@ -1,0 +1,229 @@
+import type { Database } from '../db/connect.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { utcToday } from '../accounts/usage.js';
+import { evaluate, measuredDrivers, type EngineDriver } from './engine.js';
+import { auc, isRetained } from './impact.js';
+import { measure } from './metrics.js';
+import { bandOf } from './score.js';
+import type { PreviewResult } from './schema.js';
+import { claimDirty, markDirty, saveHealth } from './store.js';
+import { createDriverQueries } from './drivers.js';
+import { createHealthQueries } from './queries.js';
+import { recordAuditRaw } from '../audit/record.js';
+import type { Actor } from '../auth/principal.js';
+import { AppError } from '../http/errors.js';
+
+export const REFRESH_JOB = 'health.refresh-dirty';
+export const RECOMPUTE_JOB = 'health.recompute';
+const CHUNK = 2000;
+
+export function createHealthService(database: Database, jobs: JobQueue | null) {
+  const drivers = createDriverQueries(database);
+
+  /** Health for the given accounts (or a keyset chunk), computed and saved in one transaction. */
+  async function computeAndSave(scope: { ids: string[] } | { afterId: string | null; limit: number }, cause: string, list?: EngineDriver[]) {
+    const active = list ?? (await drivers.enabled());
+    const day = utcToday();
+    return database.transaction(async (tx) => {
+      const m = await measure(tx, measuredDrivers(active), scope, day);
+      const results = evaluate(active, m, day);
+      const changed = await saveHealth(tx, results, day, cause);
+      return { count: results.length, changed, lastId: m[m.length - 1]?.facts.id ?? null };
+    });
+  }
+
+  const service = {
+    drivers,
+    queries: createHealthQueries(database),
+
+    /** Outcomes from another system, all or nothing; ones already recorded are skipped. */
+    async importOutcomes(
+      items: { accountId?: string | undefined; accountExternalId?: string | undefined; kind: string; occurredOn: string; arrBefore?: number | null | undefined; arrAfter?: number | null | undefined; note?: string | null | undefined }[],
+      actor: Actor,
+    ) {
+      const { rows: known } = await database.query<{ id: string; external_id: string | null }>(
+        'SELECT id, external_id FROM accounts WHERE id = ANY($1::uuid[]) OR external_id = ANY($2::text[])',
+        [items.flatMap((i) => (i.accountId ? [i.accountId] : [])), items.flatMap((i) => (i.accountExternalId ? [i.accountExternalId] : []))],
+      );
+      const ids = new Set(known.map((k) => k.id));
+      const byExternal = new Map(known.map((k) => [k.external_id, k.id]));
+      const errors = items.flatMap((i, n) => {
+        const id = i.accountId ?? (i.accountExternalId ? byExternal.get(i.accountExternalId) : undefined);
+        if (!i.accountId && !i.accountExternalId) return [{ path: `items.${n}.accountId`, message: 'give accountId or accountExternalId' }];
+        return id && ids.has(id) ? [] : [{ path: `items.${n}.${i.accountId ? 'accountId' : 'accountExternalId'}`, message: 'no such account' }];
+      });
+      if (errors.length) throw new AppError('request.invalid', `${errors.length} outcome(s) name no known account; nothing was imported.`, errors.slice(0, 50));
+      const rows = items.map((i) => ({
+        account_id: i.accountId ?? byExternal.get(i.accountExternalId ?? ''), kind: i.kind, occurred_on: i.occurredOn,
+        arr_before: i.arrBefore ?? null, arr_after: i.arrAfter ?? null, note: i.note ?? null,
+      }));
+      return database.transaction(async (tx) => {
+        const r = await tx.query(
+          `INSERT INTO outcomes (account_id, kind, occurred_on, arr_before, arr_after, note)
+           SELECT account_id, kind, occurred_on, arr_before, arr_after, note FROM jsonb_to_recordset($1::jsonb)
+             AS x(account_id uuid, kind text, occurred_on date, arr_before numeric, arr_after numeric, note text)
+           ON CONFLICT (account_id, kind, occurred_on) DO NOTHING`,
+          [JSON.stringify(rows)],
+        );
+        await recordAuditRaw(tx, actor, [{ action: 'outcome.import', objectType: 'outcome', objectId: '*', changes: { items: items.length, created: r.rowCount } }]);
+        return { created: r.rowCount, skipped: items.length - r.rowCount };
+      });
+    },
+
+    async recomputeAccounts(ids: string[], cause = 'manual') {
+      return computeAndSave({ ids }, cause);
+    },
+
+    /** Marks accounts dirty and has them recomputed soon (debounced job, or now without a queue). */
+    async markDirty(where: { ids: string[] } | { stages: string[] }, cause: string) {
+      await markDirty(database, where, cause);
+      await service.scheduleRefresh();
+    },
+
+    async scheduleRefresh() {
+      if (jobs) await jobs.sendDebounced(REFRESH_JOB, {}, 1, 'all');
+      else await service.refreshDirty();
+    },
+
+    /** Recomputes every dirty account, 500 at a time; a crash leaves the marks for the next run. */
+    async refreshDirty(): Promise<number> {
+      const active = await drivers.enabled();
+      let total = 0;
+      for (;;) {
+        const n = await database.transaction(async (tx) => {
+          const ids = await claimDirty(tx, 500);
+          if (ids.length === 0) return 0;
+          const day = utcToday();
+          const results = evaluate(active, await measure(tx, measuredDrivers(active), { ids }, day), day);
+          await saveHealth(tx, results, day, 'update');
+          return ids.length;
+        });
+        total += n;
+        if (n < 500) return total;
+      }
+    },
+
+    /** Starts a full recomputation; returns its run id (progress in health_runs). */
+    async startRecompute(trigger: string): Promise<string> {
+      const { rows } = await database.query<{ id: string }>(
+        `INSERT INTO health_runs (trigger, status, total) SELECT $1, 'queued', count(*)::int FROM accounts RETURNING id`,
+        [trigger],
+      );
+      const id = rows[0]?.id ?? '';
+      if (jobs) await jobs.send(RECOMPUTE_JOB, { runId: id });
+      else await service.runRecompute(id);
+      return id;
+    },
+
+    /** The whole book in keyset chunks, with progress after each chunk. */
+    async runRecompute(runId: string): Promise<void> {
+      await database.query(`UPDATE health_runs SET status = 'running', started_at = now(), total = (SELECT count(*) FROM accounts) WHERE id = $1`, [runId]);
+      try {
+        const active = await drivers.enabled();
+        let afterId: string | null = null;
+        let done = 0;
+        for (;;) {
+          const r = await computeAndSave({ afterId, limit: CHUNK }, 'recompute', active);
+          done += r.count;
+          await database.query('UPDATE health_runs SET done = $2 WHERE id = $1', [runId, done]);
+          if (r.count < CHUNK || !r.lastId) break;
+          afterId = r.lastId;
+        }
+        await database.query(`UPDATE health_runs SET status = 'done', finished_at = now() WHERE id = $1`, [runId]);
+      } catch (err) {
+        await database.query(`UPDATE health_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, (err as Error).message]);
+        throw err;
+      }
+    },
+
+    /** What a driver definition would give over the book today, before it is saved. */
+    async preview(candidate: EngineDriver): Promise<PreviewResult> {
+      const others = (await drivers.enabled()).filter((d) => d.key !== candidate.key);
+      const set = [...others, candidate];
+      const stages = Object.entries(candidate.stageWeights).filter(([, w]) => (w ?? 0) > 0).map(([s]) => s);
+      const day = utcToday();
+      const m = await measure(database, measuredDrivers(set), { all: true }, day);
+      const inScope = m.filter((x) => stages.length === 0 || stages.includes(x.facts.stage));
+      const results = evaluate(set, inScope, day).map((r) => ({ facts: r.facts, v: r.values.get(candidate.key) ?? { value: null, score: null } }));
+      const values = results.map((r) => r.v.value).filter((v): v is number => v !== null).sort((a, b) => a - b);
+      const q = (p: number) => values[Math.min(values.length - 1, Math.floor(p * (values.length - 1)))] ?? 0;
+      const scores = new Map<number, number>();
+      const bands = { good: 0, watch: 0, poor: 0 };
+      for (const r of results) {
+        if (r.v.score === null) continue;
+        scores.set(r.v.score, (scores.get(r.v.score) ?? 0) + 1);
+        bands[bandOf(r.v.score)]++;
+      }
+      const levels = [...new Set([...candidate.scoring.thresholds.map((t) => t.score), 0])].sort((a, b) => b - a);
+      return {
+        accounts: results.length,
+        withValue: values.length,
+        noData: results.length - values.length,
+        values: values.length ? { min: q(0), p25: q(0.25), median: q(0.5), p75: q(0.75), max: q(1) } : null,
+        histogram: histogram(values, 12),
+        scores: levels.map((score) => ({ score, count: scores.get(score) ?? 0 })),
+        bands,
+        sample: results.slice(0, 10).map((r) => ({ accountId: r.facts.id, name: r.facts.name, value: r.v.value, score: r.v.score })),
+      };
+    },
+
+    /**
+     * Driver impact: each outcome's account measured `leadDays` before it happened, with today's
+     * drivers; retained (renewed, expanded) against lost (churned, downgraded).
+     */
+    async impact(leadDays: number) {
+      const active = await drivers.enabled();
+      const { rows } = await database.query<{ account_id: string; kind: string; as_of: string }>(
+        `SELECT account_id, kind, (occurred_on - $1::int)::text AS as_of FROM outcomes ORDER BY occurred_on`, [leadDays],
+      );
+      const byDate = new Map<string, { account_id: string; kind: string }[]>();
+      for (const r of rows) byDate.set(r.as_of, [...(byDate.get(r.as_of) ?? []), r]);
+      const samples = new Map<string, { value: number | null; retained: boolean }[]>();
+      const healthSamples: { value: number | null; retained: boolean }[] = [];
+      for (const [asOf, outcomes] of byDate) {
+        const m = await measure(database, measuredDrivers(active), { ids: [...new Set(outcomes.map((o) => o.account_id))] }, asOf);
+        const byAccount = new Map(evaluate(active, m, asOf).map((r) => [r.facts.id, r]));
+        for (const o of outcomes) {
+          const r = byAccount.get(o.account_id);
+          if (!r) continue;
+          const retained = isRetained(o.kind);
+          healthSamples.push({ value: r.health.score, retained });
+          for (const d of active) samples.set(d.key, [...(samples.get(d.key) ?? []), { value: orient(d, r.values.get(d.key)?.value ?? null), retained }]);
+        }
+      }
+      const retained = rows.filter((r) => isRetained(r.kind)).length;
+      return {
+        leadDays,
+        retained,
+        lost: rows.length - retained,
+        health: auc(healthSamples),
+        drivers: active
+          .map((d) => ({ id: d.id, key: d.key, name: d.name, ...auc(samples.get(d.key) ?? []) }))
+          .sort((a, b) => (b.auc ?? -1) - (a.auc ?? -1)),
+      };
+    },
+  };
+  return service;
+}
+export type HealthService = ReturnType<typeof createHealthService>;
+
+/** The driver's value turned so that higher is better, as AUC expects. */
+function orient(d: EngineDriver, value: number | null): number | null {
+  if (value === null) return null;
+  return d.scoring.direction === 'higher_is_better' ? value : -value;
+}
+
+function histogram(sorted: number[], buckets: number) {
+  if (sorted.length === 0) return [];
+  const min = sorted[0] ?? 0;
+  const max = sorted[sorted.length - 1] ?? 0;
+  if (min === max) return [{ from: min, to: max, count: sorted.length }];
+  const width = (max - min) / buckets;
+  const out = Array.from({ length: buckets }, (_, i) => ({ from: round(min + i * width), to: round(min + (i + 1) * width), count: 0 }));
+  for (const v of sorted) {
+    const bucket = out[Math.min(buckets - 1, Math.floor((v - min) / width))];
+    if (bucket) bucket.count++;
+  }
+  return out;
+}
+const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,0 +1,59 @@
+// Driver source types: how each turns measurements into a value. A new source type (activities,
+// surveys — later capabilities) adds an entry here and, if it reads the database, a column
+// in metrics.ts; nothing else changes.
+import type { AccountFacts } from './metrics.js';
+import type { DriverSource } from './schema.js';
+
+type Raw = { current: number | null; previous: number | null };
+type Valued = { value: number | null; previous: number | null };
+
+const DAY = 86_400_000;
+const daysBetween = (from: number, to: number) => Math.floor((to - from) / DAY);
+
+export type SourceType = {
+  type: DriverSource['type'] | 'days_since_activity' | 'survey_metric';
+  label: string;
+  description: string;
+  available: boolean;
+};
+
+export const SOURCE_CATALOG: SourceType[] = [
+  { type: 'event_metric', label: 'Product usage', description: 'Events over a window: count, average daily users, active days or distinct features; optionally per seat.', available: true },
+  { type: 'account_field', label: 'Account field', description: 'ARR, seats, days to renewal, account age or a numeric custom field.', available: true },
+  { type: 'days_since_event', label: 'Days since an event', description: 'Days since the account last did one of the events (or anything).', available: true },
+  { type: 'days_since_contact_seen', label: 'Days since a contact role was active', description: 'Days since a contact with a role (e.g. executive sponsor) last used the product.', available: true },
+  { type: 'formula', label: 'Formula', description: 'Arithmetic over other drivers, e.g. active_users / seats.', available: true },
+  { type: 'days_since_activity', label: 'Days since an activity', description: 'Days since a call, meeting or QBR (with a contact role) — arrives with activities.', available: false },
+  { type: 'survey_metric', label: 'Survey metric', description: 'Last NPS or CSAT — arrives with surveys.', available: false },
+];
+
+/** The value of a non-formula source for one account at `asOf` (YYYY-MM-DD). Null means no data. */
+export function sourceValue(source: Exclude<DriverSource, { type: 'formula' }>, raw: Raw | undefined, facts: AccountFacts, asOf: string): Valued {
+  const asOfMs = Date.parse(`${asOf}T00:00:00Z`);
+  switch (source.type) {
+    case 'event_metric': {
+      // An account that has never sent usage has no data yet, which is not the same as zero.
+      if (!facts.hasUsage || !raw) return { value: null, previous: null };
+      if (!source.perSeat) return { value: raw.current, previous: raw.previous };
+      if (!facts.seats) return { value: null, previous: null }; // unknown or zero seats: no ratio
+      const per = (v: number | null) => (v === null ? null : v / (facts.seats ?? 1));
+      return { value: per(raw.current), previous: per(raw.previous) };
+    }
+    case 'days_since_event':
+    case 'days_since_contact_seen': {
+      if (!facts.hasUsage) return { value: null, previous: null };
+      const days = raw?.current;
+      return { value: days === null || days === undefined ? source.maxDays : Math.min(source.maxDays, Math.floor(days)), previous: null };
+    }
+    case 'account_field': {
+      const f = source.field;
+      if (f === 'arr') return { value: facts.arr, previous: null };
+      if (f === 'seats') return { value: facts.seats, previous: null };
+      if (f === 'days_to_renewal') return { value: facts.renewalDate ? daysBetween(asOfMs, Date.parse(`${facts.renewalDate}T00:00:00Z`)) : null, previous: null };
+      if (f === 'account_age_days') return { value: Math.max(0, daysBetween(facts.createdAt.getTime(), asOfMs + DAY)), previous: null };
+      const v = facts.custom[f.slice('custom.'.length)];
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+      return { value: Number.isFinite(n) ? n : null, previous: null };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Queryable } from '../db/connect.js';
+import type { AccountHealth } from './engine.js';
+
+/**
+ * Writes computed health: the current row per account, today's snapshot, and a health change
+ * for every account whose score or band moved. Returns how many changed.
+ */
+export async function saveHealth(q: Queryable, results: AccountHealth[], day: string, cause: string): Promise<number> {
+  if (results.length === 0) return 0;
+  const rows = results.map((r) => ({
+    account_id: r.facts.id,
+    score: r.health.score,
+    band: r.health.band,
+    state: r.health.state,
+    stage: r.facts.stage,
+    drivers: { reason: r.health.state === 'no_data' ? r.health.reason : null, items: r.health.drivers },
+  }));
+  const { rows: out } = await q.query<{ changed: number }>(
+    `WITH r AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(account_id uuid, score int, band text, state text, stage text, drivers jsonb)
+     ),
+     prev AS (SELECT h.account_id, h.score, h.band FROM account_health h JOIN r USING (account_id)),
+     up AS (
+       INSERT INTO account_health (account_id, score, band, state, stage, drivers, computed_at)
+       SELECT account_id, score, band, state, stage, drivers, now() FROM r ORDER BY account_id
+       ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, state = EXCLUDED.state,
+         stage = EXCLUDED.stage, drivers = EXCLUDED.drivers, computed_at = EXCLUDED.computed_at
+       RETURNING 1
+     ),
+     snap AS (
+       INSERT INTO health_snapshots (account_id, day, score, band)
+       SELECT account_id, $2::date, score, band FROM r ORDER BY account_id
+       ON CONFLICT (account_id, day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band
+       RETURNING 1
+     ),
+     ch AS (
+       INSERT INTO health_changes (account_id, from_score, to_score, from_band, to_band, cause)
+       SELECT r.account_id, p.score, r.score, p.band, r.band, $3 FROM r LEFT JOIN prev p USING (account_id)
+        WHERE (p.score, p.band) IS DISTINCT FROM (r.score, r.band)
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM ch)::int AS changed`,
+    [JSON.stringify(rows), day, cause],
+  );
+  return out[0]?.changed ?? 0;
+}
+
+/** Takes up to `limit` accounts marked dirty (skipping ones another worker holds). */
+export async function claimDirty(q: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ account_id: string }>(
+    `DELETE FROM health_dirty WHERE account_id IN (
+       SELECT account_id FROM health_dirty ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING account_id`,
+    [limit],
+  );
+  return rows.map((r) => r.account_id);
+}
+
+export async function markDirty(q: Queryable, where: { ids: string[] } | { stages: string[] }, cause: string): Promise<number> {
+  const r = 'ids' in where
+    ? await q.query(`INSERT INTO health_dirty (account_id, cause) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [where.ids, cause])
+    : await q.query(`INSERT INTO health_dirty (account_id, cause) SELECT id, $2 FROM accounts WHERE stage = ANY($1::text[]) ORDER BY id ON CONFLICT DO NOTHING`, [where.stages, cause]);
+  return r.rowCount;
+}
