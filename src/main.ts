@@ -12,6 +12,7 @@ import { createTeamQueries } from './teams/queries.js';
 import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from './auth/principal.js';
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import type { Database } from './db/connect.js';
+import { createHealthService } from './health/service.js';
 
 
 /** Runs a command with config and database, turning known failures into one clear message. */
@@ -29,6 +30,7 @@ async function loadDemo(database: Database, opts: { accounts?: number | undefine
   try {
     const s = await seedDemo(database, { ...(opts.accounts ? { accounts: opts.accounts } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.users} users (${s.ms} ms).`);
+    await recomputeWithProgress(database, 'demo');
   } catch (err) {
     if (err instanceof DemoAlreadyLoadedError) console.log(`Demo not loaded: ${err.message}`);
     else throw err;
@@ -43,6 +45,9 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   const logger = createLogger(config);
   const jobs = await startJobs(config, database, logger, { work: opts.worker });
   const app = await buildApp({ config, database, jobs, logger });
+  // Accounts never scored (a new install, an upgrade): score them in the background.
+  const { rows: unscored } = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM account_health h WHERE h.account_id = a.id)');
+  if ((unscored[0]?.n ?? 0) > 0) await app.services.health.startRecompute('start');
   await app.listen({ port: config.port, host: config.host });
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;
@@ -145,6 +150,29 @@ program
       console.log(key);
     }),
   );
+
+program
+  .command('recompute-health')
+  .description('Recompute the health of every account now, with progress')
+  .action(() => withDatabase((_c, database) => recomputeWithProgress(database, 'cli')));
+
+/** A full health recomputation in this process, printing progress as it goes. */
+async function recomputeWithProgress(database: Database, trigger: string) {
+  const health = createHealthService(database, null);
+  const started = Date.now();
+  const timer = setInterval(() => {
+    void health.queries.runs(1).then(([run]) => {
+      if (run?.status === 'running') process.stdout.write(`\rComputing health: ${run.done}/${run.total} accounts`);
+    });
+  }, 500);
+  try {
+    const id = await health.startRecompute(trigger);
+    const run = await health.queries.run(id);
+    process.stdout.write(`\rHealth computed for ${run.done}/${run.total} accounts in ${Date.now() - started} ms.\n`);
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 class UsageError extends Error {}
 

@@ -4,6 +4,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/http/app.js';
 import { bootstrapAdmin } from '../../src/users/bootstrap.js';
 import { seedDemo } from '../../src/demo/seed.js';
+import { createHealthService } from '../../src/health/service.js';
 
 /**
  * A real Canopy server for browser tests: in-memory PGlite, migrated, the first admin from known
@@ -16,7 +17,10 @@ export async function startTestServer(opts: { demo?: boolean } = {}): Promise<{ 
   const database = await connect({});
   await migrate(database);
   await bootstrapAdmin(database, config);
-  if (opts.demo) await seedDemo(database, { accounts: 60, days: 45 });
+  if (opts.demo) {
+    await seedDemo(database, { accounts: 60, days: 60 });
+    await createHealthService(database, null).startRecompute('test');
+  }
   const app = await buildApp({ config, database, logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
