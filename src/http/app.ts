@@ -95,20 +95,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   await registerRoutes(app as unknown as FastifyInstance, { config, database, services });
 
   const webDist = opts.webDist ?? WEB_DIST;
-  if (fs.existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
-    // Single-page app: any GET that is not an API path gets index.html.
-    app.get('/*', { config: { auth: false }, schema: { hide: true } }, (req, reply) => {
-      if (req.url.startsWith('/api/') || req.url.startsWith('/v1/')) {
-        return reply.status(404).send({ code: 'not_found', message: 'Not found.' });
-      }
-      return reply.type('text/html').sendFile('index.html');
-    });
-  } else {
-    app.get('/', { config: { auth: false }, schema: { hide: true } }, (_req, reply) =>
-      reply.type('text/plain').send('Canopy API is running. The web app is not built: run `npm run build:web`.'),
-    );
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
+    // Files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: false, serveDotFiles: false });
+    app.get('/', { config: { auth: false }, schema: { hide: true } }, (_req, reply) => reply.type('text/html').sendFile('index.html'));
   }
-  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ code: 'not_found', message: 'Not found.' }));
+  app.setNotFoundHandler((req, reply) => {
+    const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/v1/') && !path.extname(req.url.split('?')[0] ?? '');
+    // The single-page app owns every other GET path: it gets index.html and routes itself.
+    if (page && hasWeb) return reply.type('text/html').sendFile('index.html');
+    if (page) return reply.type('text/plain').send('Canopy API is running. The web app is not built: run `npm run build:web`.');
+    return reply.status(404).send({ code: 'not_found', message: 'Not found.' });
+  });
   return app as unknown as CanopyApp;
 }

@@ -18,6 +18,10 @@ const AccountPage = lazy(() => import('./account/AccountPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const AuditPage = lazy(() => import('./admin/AuditPage'));
+const HealthDashboardPage = lazy(() => import('./health/HealthDashboardPage'));
+const DriversPage = lazy(() => import('./drivers/DriversPage'));
+const DriverEditorPage = lazy(() => import('./drivers/DriverEditorPage'));
+const DriverImpactPage = lazy(() => import('./drivers/DriverImpactPage'));
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -40,6 +44,10 @@ export function App() {
                 <Route element={<AppLayout />}>
                   <Route index element={<PortfolioPage />} />
                   <Route path="accounts/:id" element={<AccountPage />} />
+                  <Route path="health" element={<HealthDashboardPage />} />
+                  <Route path="drivers" element={<DriversPage />} />
+                  <Route path="drivers/impact" element={<DriverImpactPage />} />
+                  <Route path="drivers/:id" element={<DriverEditorPage />} />
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<UsersPage />} />
                     <Route path="admin/api-keys" element={<ApiKeysPage />} />

@@ -13,10 +13,11 @@ import { AccountFormModal } from './AccountFormModal';
 import { AccountHeader } from './AccountHeader';
 import { ContactsCard } from './ContactsCard';
 import { DetailsCard } from './DetailsCard';
+import { HealthCard } from './HealthCard';
+import { OutcomesCard } from './OutcomesCard';
 import { UsageCard } from './UsageCard';
 
 const PLACEHOLDERS: [string, string][] = [
-  ['Health', 'Health score and its drivers arrive with the health model.'],
   ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
   ['Tasks', 'Open tasks and playbook steps for this account arrive with playbooks.'],
   ['Success plan', 'Goals, success criteria and milestones shared with the customer arrive with success plans.'],
@@ -78,6 +79,9 @@ export default function AccountPage() {
         <Skeleton height={150} radius="md" />
       )}
       <Grid gap="md">
+        <Grid.Col span={12}>
+          <HealthCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <UsageCard accountId={id} />
         </Grid.Col>
@@ -87,14 +91,19 @@ export default function AccountPage() {
         <Grid.Col span={12}>
           <ContactsCard accountId={id} canEdit={canEdit} />
         </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <OutcomesCard accountId={id} arr={a?.arr ?? null} canEdit={canEdit} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+            {PLACEHOLDERS.map(([title, text]) => (
+              <PlaceholderCard key={title} title={title}>
+                {text}
+              </PlaceholderCard>
+            ))}
+          </SimpleGrid>
+        </Grid.Col>
       </Grid>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
-        {PLACEHOLDERS.map(([title, text]) => (
-          <PlaceholderCard key={title} title={title}>
-            {text}
-          </PlaceholderCard>
-        ))}
-      </SimpleGrid>
       {a && canEdit && (
         <>
           <AccountFormModal opened={editing} onClose={edit.close} account={a} />

@@ -11,6 +11,9 @@ export interface AccountListParams {
   renewalWithinDays?: number;
   arrMin?: number;
   arrMax?: number;
+  band?: string;
+  healthMax?: number;
+  healthDropMin?: number;
   cursor?: string;
   limit?: number;
 }

@@ -1,4 +1,5 @@
 /** Types of the Canopy HTTP API (see the API contract). Dates are ISO strings, days are YYYY-MM-DD. */
+import type { Band } from './healthTypes';
 
 export type Role = 'admin' | 'manager' | 'csm' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'manager', 'csm', 'viewer'];
@@ -72,6 +73,10 @@ export interface AccountListItem {
   lastActivityAt: string | null;
   usage: number[];
   usageChange: number | null;
+  health: number | null;
+  healthBand: Band | null;
+  /** Points against the snapshot 30 days ago. */
+  healthChange30d: number | null;
 }
 
 export interface AccountPage extends Page<AccountListItem> {
@@ -80,7 +85,7 @@ export interface AccountPage extends Page<AccountListItem> {
   totalArr?: number;
 }
 
-export interface Account extends Omit<AccountListItem, 'usage' | 'usageChange'> {
+export interface Account extends Omit<AccountListItem, 'usage' | 'usageChange' | 'health' | 'healthBand' | 'healthChange30d'> {
   teamId: string | null;
   teamName: string | null;
   externalIds: Record<string, string>;

@@ -23,6 +23,8 @@ export function AppLayout() {
 
   const main: Item[] = [
     { to: '/', label: 'Portfolio', icon: 'portfolio', active: (p) => p === '/' || p.startsWith('/accounts') },
+    { to: '/health', label: 'Health', icon: 'health', active: (p) => p.startsWith('/health') },
+    { to: '/drivers', label: 'Drivers', icon: 'drivers', active: (p) => p.startsWith('/drivers') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)

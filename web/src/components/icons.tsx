@@ -18,6 +18,11 @@ const paths = {
   trash: 'M3 6h18M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6',
   dots: 'M12 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2M19 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2M5 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2',
   filterOff: 'M3 3l18 18M10 5h11l-5 6v5M8 8L3 3v2l5 6v8l4-2',
+  refresh: 'M21 12a9 9 0 1 1-2.64-6.36M21 4v5h-5',
+  health: 'M3 12h4l3-8 4 16 3-8h4',
+  drivers: 'M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6',
+  impact: 'M3 3v18h18M7 15l4-4 3 3 6-6',
+  arrowLeft: 'M19 12H5M12 19l-7-7 7-7',
   external: 'M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6M15 3h6v6M10 14L21 3',
 } as const;
 

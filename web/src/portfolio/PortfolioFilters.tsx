@@ -1,10 +1,17 @@
-import { Group, NumberInput, Select, TextInput } from '@mantine/core';
+import { Chip, Group, NumberInput, Select, TextInput } from '@mantine/core';
 import { useFacets } from '../api/accounts';
 import { isStage, stageLabel } from '../components/format';
 import { Icon } from '../components/icons';
-import { useDebouncedUrlText, type usePortfolioParams } from './usePortfolioParams';
+import { DROP_POINTS, useDebouncedUrlText, type usePortfolioParams } from './usePortfolioParams';
 
 type Params = ReturnType<typeof usePortfolioParams>;
+
+const BAND_OPTIONS = [
+  { value: 'good', label: 'Good ≥ 70' },
+  { value: 'watch', label: 'Watch 40–69' },
+  { value: 'poor', label: 'Poor < 40' },
+  { value: 'none', label: 'No data' },
+];
 
 const RENEWAL_OPTIONS = [30, 60, 90, 180].map((d) => ({ value: String(d), label: `Renews in ${d} days` }));
 
@@ -45,6 +52,15 @@ export function PortfolioFilters({ p }: { p: Params }) {
         onChange={(v) => p.update({ stage: v })}
         clearable
         w={130}
+      />
+      <Select
+        aria-label="Health"
+        placeholder="Any health"
+        data={withCurrent(BAND_OPTIONS, p.get('band'))}
+        value={p.get('band') || null}
+        onChange={(v) => p.update({ band: v })}
+        clearable
+        w={150}
       />
       <Select
         aria-label="Segment"
@@ -97,6 +113,15 @@ export function PortfolioFilters({ p }: { p: Params }) {
         hideControls
         w={100}
       />
+      <Chip
+        checked={p.get('dropped') !== ''}
+        onChange={(checked) => p.update({ dropped: checked ? String(DROP_POINTS) : null })}
+        variant="outline"
+        color="red"
+        size="sm"
+      >
+        Dropped ≥ {p.get('dropped') || DROP_POINTS} in 30 days
+      </Chip>
     </Group>
   );
 }

@@ -49,12 +49,12 @@ export function PortfolioTable({ rows, sort, onSortChange, dimmed }: Props) {
   });
 
   return (
-    <Table.ScrollContainer minWidth={1060}>
+    <Table.ScrollContainer minWidth={1160}>
       <Table
         className="canopy-table"
         highlightOnHover
         verticalSpacing="sm"
-        horizontalSpacing="md"
+        horizontalSpacing="sm"
         style={{ opacity: dimmed ? 0.55 : 1, transition: 'opacity 120ms' }}
       >
         <Table.Thead>

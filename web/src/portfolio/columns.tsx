@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { AccountListItem } from '../api/types';
 import { StageBadge } from '../components/Badges';
 import { daysLabel, daysUntil, formatDateTime, formatDay, money, moneyFull, relative } from '../components/format';
+import { HealthCell } from '../components/HealthBadge';
 import { UsageCell } from '../components/Sparkline';
 
 const col = createColumnHelper<AccountListItem>();
@@ -25,6 +26,14 @@ export const portfolioColumns = [
           </Text>
         )}
       </Stack>
+    ),
+  }),
+  col.accessor('health', {
+    header: 'Health',
+    // Worst first: the accounts that need someone.
+    sortDescFirst: false,
+    cell: ({ row }) => (
+      <HealthCell score={row.original.health ?? null} band={row.original.healthBand ?? null} change={row.original.healthChange30d ?? null} />
     ),
   }),
   col.accessor('ownerName', {

@@ -4,9 +4,11 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { AccountListParams } from '../api/accounts';
 
 /** Filters live in the URL (shareable, back button works); the stack of earlier cursors lives in history state. */
-export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax'] as const;
+export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax', 'band', 'healthMax', 'dropped'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
-export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt'] as const;
+export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
+/** The "Dropped ≥ 10 in 30 days" toggle. */
+export const DROP_POINTS = 10;
 export const PAGE_SIZE = 50;
 
 interface HistoryState {
@@ -55,6 +57,9 @@ export function usePortfolioParams() {
     renewalWithinDays: num(params.get('renewal')),
     arrMin: num(params.get('arrMin')),
     arrMax: num(params.get('arrMax')),
+    band: get('band') || undefined,
+    healthMax: num(params.get('healthMax')),
+    healthDropMin: get('dropped') ? (num(params.get('dropped')) ?? DROP_POINTS) : undefined,
     cursor: cursor || undefined,
     limit: PAGE_SIZE,
   };

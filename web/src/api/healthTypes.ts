@@ -1,0 +1,171 @@
+/** Types of the drivers, health, outcomes and impact endpoints (see the API contract). */
+import type { ContactRole, Stage } from './types';
+
+export type Band = 'good' | 'watch' | 'poor';
+export const BANDS: readonly Band[] = ['good', 'watch', 'poor'];
+
+export type Measure = 'count' | 'avg_daily_users' | 'active_days' | 'distinct_events';
+export const MEASURES: readonly Measure[] = ['count', 'avg_daily_users', 'active_days', 'distinct_events'];
+
+export type DriverSource =
+  | { type: 'event_metric'; events: string[]; measure: Measure; windowDays: number; perSeat: boolean }
+  | { type: 'account_field'; field: string }
+  | { type: 'days_since_event'; events: string[]; maxDays: number }
+  | { type: 'days_since_contact_seen'; role: ContactRole; maxDays: number }
+  | { type: 'formula'; expression: string };
+export type SourceType = DriverSource['type'];
+export const SOURCE_TYPES: readonly SourceType[] = [
+  'event_metric',
+  'account_field',
+  'days_since_event',
+  'days_since_contact_seen',
+  'formula',
+];
+
+export type Direction = 'higher_is_better' | 'lower_is_better';
+export interface Threshold {
+  value: number;
+  score: number;
+}
+export interface Scoring {
+  type: 'bands' | 'trend';
+  direction: Direction;
+  thresholds: Threshold[];
+}
+
+export type StageWeights = Partial<Record<Stage, number>>;
+
+export interface Driver {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  source: DriverSource;
+  scoring: Scoring;
+  stageWeights: StageWeights;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DriverInput = Omit<Driver, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface DriverCatalog {
+  sources: { type: SourceType; label: string; description: string; available: boolean }[];
+  events: string[];
+  fields: string[];
+  stages: Stage[];
+}
+
+export interface PreviewBody {
+  key?: string;
+  source: DriverSource;
+  scoring: Scoring;
+  stageWeights: StageWeights;
+}
+
+export interface Preview {
+  accounts: number;
+  withValue: number;
+  noData: number;
+  values: { min: number; p25: number; median: number; p75: number; max: number } | null;
+  histogram: { from: number; to: number; count: number }[];
+  scores: { score: number; count: number }[];
+  bands: Record<Band, number>;
+  sample: { accountId: string; name: string; value: number | null; score: number | null }[];
+}
+
+export interface DriverExplanation {
+  id: string;
+  key: string;
+  name: string;
+  value: number | null;
+  score: number | null;
+  weight: number;
+  pointsLost: number;
+  noData: boolean;
+}
+
+export interface HealthOverride {
+  score: number;
+  band: Band;
+  reason: string;
+  expiresAt: string;
+  createdByName: string | null;
+  createdAt: string;
+}
+
+export interface AccountHealth {
+  accountId: string;
+  state: 'scored' | 'no_data';
+  score: number | null;
+  band: Band | null;
+  stage: Stage;
+  computedAt: string | null;
+  reason?: 'no_drivers' | 'no_values' | 'not_computed';
+  drivers: DriverExplanation[];
+  override: HealthOverride | null;
+}
+
+export interface HealthPoint {
+  day: string;
+  score: number | null;
+  band: Band | null;
+}
+
+export interface HealthSummary {
+  bands: { band: Band | 'none'; accounts: number; arr: number }[];
+  trend: { day: string; good: number; watch: number; poor: number; averageScore: number | null }[];
+}
+
+export interface HealthRun {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  trigger: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export type OutcomeKind = 'renewed' | 'expanded' | 'churned' | 'downgraded';
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['renewed', 'expanded', 'churned', 'downgraded'];
+
+export interface Outcome {
+  id: string;
+  accountId: string;
+  accountName: string;
+  kind: OutcomeKind;
+  occurredOn: string;
+  arrBefore: number | null;
+  arrAfter: number | null;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface OutcomeInput {
+  accountId: string;
+  kind: OutcomeKind;
+  occurredOn: string;
+  arrBefore?: number;
+  arrAfter?: number;
+  note?: string;
+}
+
+export interface Impact {
+  auc: number | null;
+  n: number;
+  retained: number;
+  lost: number;
+  warning: string | null;
+}
+
+export interface DriverImpact {
+  leadDays: number;
+  retained: number;
+  lost: number;
+  health: Impact;
+  drivers: ({ id: string; key: string; name: string } & Impact)[];
+}

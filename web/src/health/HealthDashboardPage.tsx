@@ -1,0 +1,69 @@
+import { Card, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { can, useMe } from '../api/auth';
+import { useHealthSummary } from '../api/health';
+import { QueryError } from '../components/feedback';
+import { BandDistribution } from './BandDistribution';
+import { HealthTrendStack } from './HealthTrendStack';
+import { RecomputeButton, RunProgress, RunsTable } from './RecomputePanel';
+
+export default function HealthDashboardPage() {
+  const me = useMe();
+  const summary = useHealthSummary();
+  const [runId, setRunId] = useState<string | null>(null);
+  const canRecompute = can.audit(me);
+  const hasTrend = (summary.data?.trend.length ?? 0) > 0;
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={2}>Health</Title>
+          <Text c="dimmed" size="sm">
+            The book by health band, and how it moved over 90 days
+          </Text>
+        </div>
+        {canRecompute && <RecomputeButton onRun={setRunId} />}
+      </Group>
+      {summary.isError && <QueryError error={summary.error} onRetry={() => void summary.refetch()} />}
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Card padding="lg" h="100%">
+            <Title order={4}>Distribution</Title>
+            <Text size="sm" c="dimmed" mb="sm">
+              Accounts and ARR per band: good from 70, watch from 40
+            </Text>
+            {summary.data ? <BandDistribution bands={summary.data.bands} /> : <Skeleton height={200} />}
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Card padding="lg" h="100%">
+            <Title order={4}>Trend</Title>
+            <Text size="sm" c="dimmed" mb="sm">
+              Accounts per band each day, and the average score
+            </Text>
+            {!summary.data && <Skeleton height={280} />}
+            {summary.data && !hasTrend && (
+              <Text size="sm" c="dimmed" py={60} ta="center">
+                No daily snapshots yet: the trend fills in day by day.
+              </Text>
+            )}
+            {summary.data && hasTrend && <HealthTrendStack trend={summary.data.trend} />}
+          </Card>
+        </Grid.Col>
+      </Grid>
+      <Card padding="lg">
+        <Title order={4}>Recomputations</Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          Health is recomputed as events arrive and in full every night{canRecompute ? '; recompute all after changing drivers' : ''}.
+        </Text>
+        {runId && (
+          <div style={{ marginBottom: 16 }}>
+            <RunProgress key={runId} runId={runId} />
+          </div>
+        )}
+        <RunsTable />
+      </Card>
+    </Stack>
+  );
+}
