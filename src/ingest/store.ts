@@ -130,3 +130,20 @@ export async function insertMessages(tx: Queryable, writeKeyId: string, received
   );
   return rows[0] ?? { stored: 0, pending: 0 };
 }
+
+/**
+ * Rolls up events that are stored but not yet counted (bulk loads such as the demo book), with
+ * exactly the rollup ingestion uses. Counting the same events twice would double them.
+ */
+export async function rollUpStoredEvents(q: Queryable, accountIds: string[]): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const { rows } = await q.query<{ n: number }>(
+    `WITH src AS (
+       SELECT account_id, type, event, user_id, anonymous_id, ts FROM events WHERE account_id = ANY($1::uuid[])
+     ),
+     ${ROLLUP_CTES}
+     SELECT (SELECT count(*) FROM src)::int AS n`,
+    [accountIds],
+  );
+  return rows[0]?.n ?? 0;
+}
