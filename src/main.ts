@@ -29,7 +29,7 @@ async function withDatabase<T>(fn: (config: Config, database: Database) => Promi
 async function loadDemo(database: Database, opts: { accounts?: number | undefined; seed?: number | undefined } = {}) {
   try {
     const s = await seedDemo(database, { ...(opts.accounts ? { accounts: opts.accounts } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
-    console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.users} users (${s.ms} ms).`);
+    console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.outcomes} outcomes, ${s.users} users (${s.ms} ms).`);
     await recomputeWithProgress(database, 'demo');
   } catch (err) {
     if (err instanceof DemoAlreadyLoadedError) console.log(`Demo not loaded: ${err.message}`);

@@ -55,12 +55,15 @@ describe('generateDemoBook', () => {
 
   it('keeps ARR, seats, owners and custom fields consistent with the segment', () => {
     const ranges = { Enterprise: [120_000, 900_000], 'Mid-Market': [30_000, 150_000], SMB: [5_000, 30_000] } as const;
+    const seatRanges = { Enterprise: [60, 200], 'Mid-Market': [15, 60], SMB: [5, 20] } as const;
     const enterpriseTeam = book.teams[0]?.id;
     for (const a of book.accounts) {
       const [lo, hi] = ranges[a.segment];
       expect(a.arr).toBeGreaterThanOrEqual(lo);
       expect(a.arr).toBeLessThanOrEqual(hi);
-      expect(a.seats).toBeGreaterThanOrEqual(3);
+      const [seatsLo, seatsHi] = seatRanges[a.segment];
+      expect(a.seats, a.external_id).toBeGreaterThanOrEqual(seatsLo);
+      expect(a.seats, a.external_id).toBeLessThanOrEqual(seatsHi);
       expect(['NA', 'EMEA', 'APAC']).toContain(a.custom.region);
       expect(a.custom.plan).toBeTruthy();
       if (a.owner_id !== null) expect(a.team_id === enterpriseTeam).toBe(a.segment === 'Enterprise');
@@ -97,26 +100,31 @@ describe('generateDemoBook', () => {
     expect(new Set(book.contacts.map((c) => c.role))).toEqual(new Set(['champion', 'executive_sponsor', 'admin', 'user']));
   });
 
-  it('generates 150k-300k well-formed events inside the window', () => {
+  it('generates 250k-400k well-formed events inside the window, by contacts and other product users', () => {
     const { events } = book;
-    expect(events.length).toBeGreaterThan(150_000);
-    expect(events.length).toBeLessThan(300_000);
+    expect(events.length).toBeGreaterThan(250_000);
+    expect(events.length).toBeLessThan(400_000);
     expect(new Set(events.map((e) => e.message_id)).size).toBe(events.length);
     expect(new Set(events.map((e) => e.event)).size).toBe(12);
     const start = utcDayStart(NOW) - 89 * DAY_MS;
     const contactsOf = new Map<string, Set<string>>();
     for (const c of book.contacts) contactsOf.set(c.account_id, (contactsOf.get(c.account_id) ?? new Set()).add(c.external_id));
     const externalId = new Map(book.accounts.map((a) => [a.id, a.external_id]));
-    // Collect offenders instead of calling expect() 200k times, which is slow.
+    const seatsOf = new Map(book.accounts.map((a) => [a.id, a.seats]));
+    // A product user is a contact, or `user_<account number>_u<nnn>`: about as many users as seats.
+    const isUser = (e: DemoEvent) => {
+      if (contactsOf.get(e.account_id)?.has(e.user_id) === true) return true;
+      const m = /^user_(\d{4})_u(\d{3})$/.exec(e.user_id);
+      return m !== null && `acct_${m[1]}` === externalId.get(e.account_id) && Number(m[2]) <= Math.max(8, Math.round(1.05 * (seatsOf.get(e.account_id) ?? 0)));
+    };
+    // Collect offenders instead of calling expect() 300k times, which is slow.
     const bad = events.filter(
-      (e) =>
-        e.ts.getTime() < start ||
-        e.ts.getTime() >= NOW.getTime() ||
-        contactsOf.get(e.account_id)?.has(e.user_id) !== true ||
-        e.group_id !== externalId.get(e.account_id) ||
-        e.type !== 'track',
+      (e) => e.ts.getTime() < start || e.ts.getTime() >= NOW.getTime() || !isUser(e) || e.group_id !== externalId.get(e.account_id) || e.type !== 'track',
     );
     expect(bad.slice(0, 3)).toEqual([]);
+    const users = new Set(events.map((e) => e.user_id));
+    expect(users.size).toBeGreaterThan(2 * book.contacts.length);
+    expect(book.contacts.filter((c) => users.has(c.external_id)).length / book.contacts.length).toBeGreaterThan(0.7);
   });
 
   it('has a weekday/weekend rhythm', () => {
@@ -138,18 +146,24 @@ describe('generateDemoBook', () => {
     const now = NOW.getTime();
     const first30End = utcDayStart(NOW) - 89 * DAY_MS + 30 * DAY_MS;
     const last30Start = now - 30 * DAY_MS;
+    const grew: boolean[] = [];
     for (const a of book.accounts) {
       const events = byAccount.get(a.id) ?? [];
       const first = events.filter((e) => e.ts.getTime() < first30End).length;
       const last = events.filter((e) => e.ts.getTime() >= last30Start).length;
       if (a.custom.demo_pattern === 'declining') expect(last, a.external_id).toBeLessThan(first);
-      if (a.custom.demo_pattern === 'growing') expect(last, a.external_id).toBeGreaterThan(first);
+      // A 5-seat account has one or two users a day: noise may beat its growth now and then.
+      if (a.custom.demo_pattern === 'growing') grew.push(last > first);
       if (a.custom.demo_pattern === 'silent') {
         expect(events.filter((e) => e.ts.getTime() >= now - 14 * DAY_MS), a.external_id).toHaveLength(0);
         expect(a.custom.demo_silent_since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        const quiet = Date.parse(`${a.custom.demo_silent_since}T00:00:00Z`);
+        expect(events.filter((e) => e.ts.getTime() >= quiet), a.external_id).toHaveLength(0);
+        expect(events.length, a.external_id).toBeGreaterThan(0);
       }
       if (a.stage === 'churned') expect(a.custom.demo_pattern).toBe('silent');
     }
+    expect(grew.filter(Boolean).length / grew.length).toBeGreaterThan(0.9);
   });
 
   it('starts usage no earlier than the contract for new customers', () => {
@@ -164,6 +178,13 @@ describe('generateDemoBook', () => {
     const small = generateDemoBook({ accounts: 40, days: 30, now: NOW });
     expect(small.accounts).toHaveLength(40);
     expect(new Set(small.accounts.map((a) => a.custom.demo_pattern))).toEqual(new Set(USAGE_PATTERNS));
+    // 2 churned + 8 renewals; a 30-day window keeps them 10-15 days back, after some usage.
+    expect(small.outcomes).toHaveLength(10);
+    const today = utcDayStart(NOW);
+    for (const o of small.outcomes) {
+      const ago = (today - Date.parse(`${o.occurred_on}T00:00:00Z`)) / DAY_MS;
+      expect(ago >= 10 && ago <= 15, o.occurred_on).toBe(true);
+    }
     expect(() => generateDemoBook({ accounts: 0, now: NOW })).toThrow(RangeError);
     expect(() => generateDemoBook({ days: 1.5, now: NOW })).toThrow(RangeError);
     expect(() => generateDemoBook({ now: new Date('nope') })).toThrow(RangeError);
@@ -172,6 +193,6 @@ describe('generateDemoBook', () => {
   it('generates the default book quickly', () => {
     const t0 = performance.now();
     generateDemoBook({ seed: 3, now: NOW });
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });

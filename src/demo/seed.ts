@@ -3,15 +3,18 @@
 // copyRows cannot join a transaction (on PostgreSQL it runs on its own pooled connection, and
 // PGlite's single session is held by an open transaction), so the load runs in three steps:
 //   1. claim: one transaction that locks `accounts`, re-checks that it is empty and inserts
-//      teams, users, accounts and contacts. A concurrent seed waits here and then refuses;
-//      a failure leaves nothing behind.
+//      teams, users, accounts, contacts and outcomes. A concurrent seed waits here and then
+//      refuses; a failure leaves nothing behind.
 //   2. events: COPY in chunks, outside any transaction.
-//   3. finish: one transaction that builds usage_daily(_users), last-activity and last-seen
-//      times and writes the audit row.
+//   3. finish: one transaction that builds what ingestion's rollup would have (usage_daily and
+//      usage_daily_users per event and under '$all', last-activity and last-seen times,
+//      health_dirty marks) and writes the audit row. Health itself is not computed here:
+//      callers recompute it (main.ts does after `seed-demo` / `--demo`).
 // If step 2 or 3 fails, the rows of step 1 and any copied events are deleted by their ids
 // (which step 1 proved are ours), so a failed seed leaves the database as it found it.
 // Between steps 1 and 3 other sessions can briefly see demo accounts without usage.
 import type { Database, Queryable } from '../db/connect.js';
+import { rollUpStoredEvents } from '../ingest/store.js';
 import { generateDemoBook } from './generate.js';
 import type { DemoBook, DemoEvent } from './types.js';
 
@@ -32,8 +35,10 @@ export type DemoSummary = {
   users: number;
   accounts: number;
   contacts: number;
+  /** Historic outcomes (renewed, expanded, churned, downgraded): the ground truth for driver impact. */
+  outcomes: number;
   events: number;
-  /** Rows written to usage_daily (one per account, event name and UTC day). */
+  /** Rows written to usage_daily: one per account, event name and UTC day, plus one per account and day under '$all'. */
   usageRows: number;
   ms: number;
 };
@@ -69,7 +74,7 @@ function eventRow(e: DemoEvent): unknown[] {
   return [e.message_id, e.type, e.event, e.user_id, e.group_id, e.account_id, e.properties, e.ts, e.ts, e.ts];
 }
 
-async function claim(database: Database, book: DemoBook): Promise<Pick<DemoSummary, 'teams' | 'users' | 'accounts' | 'contacts'>> {
+async function claim(database: Database, book: DemoBook): Promise<Pick<DemoSummary, 'teams' | 'users' | 'accounts' | 'contacts' | 'outcomes'>> {
   return database.transaction(async (tx) => {
     // Conflicts with itself and with plain inserts: two seeds cannot both find the table empty.
     await tx.query('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
@@ -84,6 +89,7 @@ async function claim(database: Database, book: DemoBook): Promise<Pick<DemoSumma
         book.accounts,
       ),
       contacts: await insertRows(tx, 'contacts', ['id', 'account_id', 'external_id', 'email', 'name', 'title', 'role', 'phone'], book.contacts),
+      outcomes: await insertRows(tx, 'outcomes', ['id', 'account_id', 'kind', 'occurred_on', 'arr_before', 'arr_after', 'note'], book.outcomes),
     };
   });
 }
@@ -97,44 +103,23 @@ async function copyEvents(database: Database, events: readonly DemoEvent[]): Pro
   return copied;
 }
 
-/** Rollups and derived times from the loaded events, scoped to the demo accounts. */
+/**
+ * Rollups and derived times from the loaded events, through ingestion's own rollup
+ * (rollUpStoredEvents): usage_daily and usage_daily_users per event and under '$all', first and
+ * last activity, last seen, health_dirty marks. seed.test.ts checks the rows against the events.
+ */
 async function finish(database: Database, book: DemoBook, audit: Record<string, unknown>): Promise<number> {
   const ids = book.accounts.map((a) => a.id);
   return database.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO usage_daily_users (account_id, event, day, user_key)
-       SELECT DISTINCT account_id, event, (ts AT TIME ZONE 'UTC')::date, coalesce(user_id, anonymous_id)
-       FROM events
-       WHERE account_id = ANY($1::uuid[]) AND event IS NOT NULL AND coalesce(user_id, anonymous_id) IS NOT NULL`,
-      [ids],
-    );
-    const usage = await tx.query(
-      `INSERT INTO usage_daily (account_id, event, day, count, users)
-       SELECT account_id, event, (ts AT TIME ZONE 'UTC')::date, count(*)::int, count(DISTINCT coalesce(user_id, anonymous_id))::int
-       FROM events
-       WHERE account_id = ANY($1::uuid[]) AND event IS NOT NULL
-       GROUP BY 1, 2, 3`,
-      [ids],
-    );
-    await tx.query(
-      `UPDATE accounts a SET last_activity_at = e.last_ts
-       FROM (SELECT account_id, max(ts) AS last_ts FROM events WHERE account_id = ANY($1::uuid[]) GROUP BY account_id) e
-       WHERE a.id = e.account_id`,
-      [ids],
-    );
-    await tx.query(
-      `UPDATE contacts c SET last_seen_at = e.last_ts
-       FROM (SELECT account_id, user_id, max(ts) AS last_ts FROM events
-             WHERE account_id = ANY($1::uuid[]) AND user_id IS NOT NULL GROUP BY account_id, user_id) e
-       WHERE c.account_id = e.account_id AND c.external_id = e.user_id`,
-      [ids],
-    );
+    await rollUpStoredEvents(tx, ids);
+    const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM usage_daily WHERE account_id = ANY($1::uuid[])', [ids]);
+    const usageRows = rows[0]?.n ?? 0;
     await tx.query(
       `INSERT INTO audit_log (actor_type, actor_label, action, object_type, changes)
        VALUES ('system', 'demo loader', 'demo.seed', 'demo', $1::jsonb)`,
-      [JSON.stringify({ ...audit, usageRows: usage.rowCount })],
+      [JSON.stringify({ ...audit, usageRows })],
     );
-    return usage.rowCount;
+    return usageRows;
   });
 }
 
@@ -142,6 +127,7 @@ async function removeDemo(database: Database, book: DemoBook): Promise<void> {
   await database.transaction(async (tx) => {
     const accountIds = book.accounts.map((a) => a.id);
     await tx.query('DELETE FROM events WHERE account_id = ANY($1::uuid[])', [accountIds]);
+    await tx.query('DELETE FROM outcomes WHERE id = ANY($1::uuid[])', [book.outcomes.map((o) => o.id)]);
     // contacts, usage_daily and usage_daily_users go with their accounts (ON DELETE CASCADE)
     await tx.query('DELETE FROM accounts WHERE id = ANY($1::uuid[])', [accountIds]);
     await tx.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [book.users.map((u) => u.id)]);

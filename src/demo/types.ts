@@ -7,7 +7,10 @@ export type ContactRole = 'champion' | 'executive_sponsor' | 'admin' | 'user';
 export type Region = 'NA' | 'EMEA' | 'APAC';
 export type UsagePattern = 'growing' | 'steady' | 'declining' | 'seasonal' | 'silent';
 
+export type OutcomeKind = 'renewed' | 'expanded' | 'churned' | 'downgraded';
+
 export const USAGE_PATTERNS: readonly UsagePattern[] = ['growing', 'steady', 'declining', 'seasonal', 'silent'];
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['renewed', 'expanded', 'churned', 'downgraded'];
 
 export interface DemoTeam {
   id: string;
@@ -42,9 +45,11 @@ export interface DemoAccount {
   team_id: string | null;
   segment: Segment;
   stage: Stage;
+  /** The current contract's ARR (for a churned account: the contract that was not renewed). */
   arr: number;
+  /** Seats bought; the account has about as many product users (contacts are some of them). */
   seats: number;
-  /** YYYY-MM-DD */
+  /** YYYY-MM-DD: start of the current contract (for an account with a recent outcome, its date). */
   contract_start: string;
   /** YYYY-MM-DD; in the past for churned accounts (the contract that was not renewed). */
   renewal_date: string;
@@ -68,13 +73,29 @@ export interface DemoEvent {
   message_id: string;
   type: 'track';
   event: string;
-  /** The contact's external_id, as the product would send it in Segment's userId. */
+  /**
+   * Segment's userId: a contact's external_id (`user_0001_02`), or a product user without a
+   * contact row (`user_0001_u037`).
+   */
   user_id: string;
   /** The account's external_id, as in a Segment group call. */
   group_id: string;
   account_id: string;
   properties: EventProperties;
   ts: Date;
+}
+
+/** What happened at a past renewal: the ground truth that driver impact is measured against. */
+export interface DemoOutcome {
+  id: string;
+  account_id: string;
+  kind: OutcomeKind;
+  /** YYYY-MM-DD */
+  occurred_on: string;
+  arr_before: number;
+  /** 0 for a churned account. */
+  arr_after: number;
+  note: string;
 }
 
 export interface DemoBook {
@@ -86,6 +107,7 @@ export interface DemoBook {
   accounts: DemoAccount[];
   contacts: DemoContact[];
   events: DemoEvent[];
+  outcomes: DemoOutcome[];
 }
 
 export interface DemoOptions {

@@ -1,50 +1,22 @@
-// Product usage for one demo account: a daily volume shaped by the account's pattern, its
-// size and the working week, spread over its contacts and the account's local working hours.
+// Product usage for one demo account: each day, each of its users is active or not, with a
+// chance shaped by the account's pattern, the user's own habits and the working week; active
+// users do one or a few things in the account's local working hours. On top come the executive
+// sponsor's visits and the activation milestones.
+import type { AccountPlan } from './accounts.js';
+import { activationEvents, EXTRA_EVENTS, productUsers, sponsorVisits } from './people.js';
 import type { Rng } from './random.js';
-import type { ContactRole, DemoAccount, DemoContact, DemoEvent, EventProperties, Region, UsagePattern } from './types.js';
-import {
-  API_ENDPOINTS, DASHBOARDS, EVENT_NAMES, EVENT_WEIGHTS, EXPORT_FORMATS, INTEGRATIONS, ONBOARDING_EVENT_WEIGHTS, REPORT_TYPES,
-  type EventName,
-} from './words.js';
+import { activeShare, drawFeatures, drawShape, featuresOn } from './shape.js';
+import type { DemoAccount, DemoContact, DemoEvent, EventProperties, Region } from './types.js';
+import { DAY_MS, dayMs } from './util.js';
+import { API_ENDPOINTS, DASHBOARDS, EXPORT_FORMATS, INTEGRATIONS, REPORT_TYPES, type EventName } from './words.js';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-
-/**
- * Events per weekday per sqrt(seat). Square root because a 1,000-seat customer does not log
- * 100x the activity of a 10-seat one; tuned so 300 accounts x 90 days give ~200k events.
- */
-const EVENTS_PER_ROOT_SEAT = 1.05;
 const WEEKEND_FACTOR = 0.2;
+/** Chance that a user's next action in a session is something else than the last one. */
+const REFOCUS = 0.3;
+/** No user is certain to show up on a given day. */
+const MAX_DAILY_CHANCE = 0.9;
 const UTC_OFFSET_HOURS: Record<Region, number> = { NA: -5, EMEA: 1, APAC: 8 };
-// Champions and admins live in the product; sponsors look at a dashboard now and then.
-const ROLE_ACTIVITY: Record<ContactRole, number> = { champion: 5, admin: 4, user: 3, executive_sponsor: 0.5 };
-
-const NORMAL_WEIGHTS = EVENT_NAMES.map((e) => EVENT_WEIGHTS[e]);
-const ONBOARDING_WEIGHTS = EVENT_NAMES.map((e) => ONBOARDING_EVENT_WEIGHTS[e]);
-
-type Shape = { pattern: UsagePattern; weeklyPhase: number; monthlyPhase: number };
-
-/** Multiplier on the account's base volume for day `k` of the window (t = k / (days - 1)). */
-function patternFactor(shape: Shape, t: number, dayNumber: number): number {
-  switch (shape.pattern) {
-    case 'growing':
-      return 0.45 + 1.15 * t;
-    case 'declining':
-      return 1.5 - 1.15 * t;
-    case 'steady':
-      return 1;
-    case 'seasonal': {
-      // Calendar-aligned waves: a weekly cycle and a month-end reporting peak.
-      const weekly = 1 + 0.3 * Math.sin((2 * Math.PI * dayNumber) / 7 + shape.weeklyPhase);
-      const monthly = 1 + 0.5 * Math.cos((2 * Math.PI * (dayNumber + shape.monthlyPhase)) / 30);
-      return weekly * monthly;
-    }
-    case 'silent':
-      // Fades a little before it stops; the stop itself is the cut-off in generateUsage.
-      return 1 - 0.4 * t;
-  }
-}
 
 function propertiesFor(rng: Rng, event: EventName, account: DemoAccount): EventProperties {
   switch (event) {
@@ -82,40 +54,71 @@ function timeOfDay(rng: Rng, event: EventName, region: Region): number {
   return Math.floor((localHour - UTC_OFFSET_HOURS[region]) * HOUR_MS);
 }
 
-export function generateUsage(args: { rng: Rng; account: DemoAccount; contacts: DemoContact[]; now: Date; days: number }): DemoEvent[] {
-  const { rng, account, contacts, days } = args;
+export function generateUsage(args: {
+  rng: Rng; account: DemoAccount; plan: AccountPlan; contacts: DemoContact[]; now: Date; days: number;
+}): DemoEvent[] {
+  const { rng, account, plan, contacts, days } = args;
   const now = args.now.getTime();
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const windowStart = today - (days - 1) * DAY_MS;
-  // A customer that signed recently has no usage before its contract began.
-  const startAt = Math.max(windowStart, Date.parse(`${account.contract_start}T00:00:00Z`));
+  // A new customer has no usage before its contract; a renewed one used the product all along.
+  const contractStart = dayMs(account.contract_start);
+  const onboarding = account.stage === 'onboarding';
+  const startAt = onboarding ? Math.max(windowStart, contractStart) : windowStart;
+  const startAgo = onboarding ? Math.round((today - contractStart) / DAY_MS) : Number.POSITIVE_INFINITY;
   const silentSince = account.custom.demo_silent_since;
-  const stopAt = silentSince ? Date.parse(`${silentSince}T00:00:00Z`) : Number.POSITIVE_INFINITY;
-  const shape: Shape = { pattern: account.custom.demo_pattern, weeklyPhase: rng.range(0, 7), monthlyPhase: rng.int(0, 29) };
-  const base = EVENTS_PER_ROOT_SEAT * Math.sqrt(account.seats) * rng.range(0.6, 1.4);
-  const weights = account.stage === 'onboarding' ? ONBOARDING_WEIGHTS : NORMAL_WEIGHTS;
-  const contactWeights = contacts.map((c) => ROLE_ACTIVITY[c.role] * rng.range(0.3, 1.5));
+  const stopAt = silentSince ? dayMs(silentSince) : Number.POSITIVE_INFINITY;
+  const quietAgo = silentSince ? Math.round((today - stopAt) / DAY_MS) : null;
   const region = account.custom.region;
 
+  const shape = drawShape(rng, plan);
+  const users = productUsers(rng, account, contacts, startAgo);
+  const features = drawFeatures(rng, plan, quietAgo);
+  const totalWeight = users.reduce((sum, u) => sum + u.weight, 0);
+
   const drafts: Array<{ ts: number; event: EventName; user: string; properties: EventProperties }> = [];
-  for (let k = 0; k < days; k++) {
-    const dayStart = windowStart + k * DAY_MS;
-    const dayNumber = dayStart / DAY_MS;
+  const emit = (ago: number, event: EventName, user: string, properties?: EventProperties) => {
+    const ts = today - ago * DAY_MS + timeOfDay(rng, event, region);
+    const props = properties ?? propertiesFor(rng, event, account);
+    // Late NA evenings spill into the next UTC day: nothing may land after `now` or after the stop.
+    if (ts >= now || ts >= stopAt || ts < startAt) return;
+    drafts.push({ ts, event, user, properties: props });
+  };
+
+  for (let ago = days - 1; ago >= 0; ago--) {
+    const dayStart = today - ago * DAY_MS;
+    if (dayStart >= stopAt) break;
+    if (dayStart + DAY_MS <= startAt) continue;
     const weekday = new Date(dayStart).getUTCDay();
-    const t = days > 1 ? k / (days - 1) : 1;
-    const noise = Math.exp(0.2 * rng.normal());
-    const mean = base * patternFactor(shape, t, dayNumber) * (weekday === 0 || weekday === 6 ? WEEKEND_FACTOR : 1) * noise;
-    const count = rng.poisson(mean);
-    for (let n = 0; n < count; n++) {
-      const event = rng.weighted(EVENT_NAMES, weights);
-      const user = rng.weighted(contacts, contactWeights).external_id;
-      const ts = dayStart + timeOfDay(rng, event, region);
-      const properties = propertiesFor(rng, event, account);
-      // Late NA evenings spill into the next UTC day: nothing may land after `now` or after the stop.
-      if (ts >= now || ts >= stopAt || ts < startAt) continue;
-      drafts.push({ ts, event, user, properties });
+    const weekend = weekday === 0 || weekday === 6;
+    const share = activeShare(shape, ago, dayStart / DAY_MS) * (weekend ? WEEKEND_FACTOR : 1) * Math.exp(0.15 * rng.normal());
+    const scale = (share * users.length) / totalWeight;
+    const { events, weights } = featuresOn(features, ago);
+    for (const u of users) {
+      if (u.weight === 0 || ago > u.joinedAgo || !rng.chance(Math.min(MAX_DAILY_CHANCE, scale * u.weight))) continue;
+      // A session: often a login, then one or two things done a few times (dashboards, API calls).
+      let doing: EventName | null = null;
+      for (let n = 1 + rng.poisson(EXTRA_EVENTS[u.role]); n > 0; n--) {
+        if (doing === null && rng.chance(0.5)) {
+          emit(ago, 'Logged In', u.id);
+          doing = rng.weighted(events, weights);
+          continue;
+        }
+        if (doing === null || rng.chance(REFOCUS)) doing = rng.weighted(events, weights);
+        emit(ago, doing, u.id);
+      }
     }
   }
+
+  const sponsor = contacts.find((c) => c.role === 'executive_sponsor');
+  if (sponsor) {
+    for (const ago of sponsorVisits(rng, plan, Math.min(days - 1, startAgo), today)) {
+      emit(ago, 'Logged In', sponsor.external_id);
+      emit(ago, 'Dashboard Viewed', sponsor.external_id, { dashboard: 'Executive' });
+      for (let n = rng.poisson(EXTRA_EVENTS.executive_sponsor); n > 0; n--) emit(ago, 'Dashboard Viewed', sponsor.external_id);
+    }
+  }
+  for (const m of activationEvents(rng, plan, users, startAgo, days, today)) emit(m.ago, m.event, m.user);
 
   drafts.sort((a, b) => a.ts - b.ts);
   return drafts.map((d, i) => ({

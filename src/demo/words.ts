@@ -79,14 +79,14 @@ export const EVENT_NAMES = [
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
-/** Relative frequency of each event for an established account; onboarding ones invite and activate more. */
+/**
+ * Relative frequency of each product feature when an account uses it. The activation events
+ * (integrations, invites, seats) follow the account's lifecycle instead (people.ts).
+ */
 export const EVENT_WEIGHTS: Record<EventName, number> = {
   'Logged In': 30, 'Dashboard Viewed': 20, 'API Call': 14, 'Report Created': 8, 'Comment Added': 7,
   'File Uploaded': 5, 'Export Run': 5, 'Workflow Automated': 4, 'Invite Sent': 2, 'Alert Configured': 2,
   'Integration Connected': 0.6, 'Seat Activated': 1,
-};
-export const ONBOARDING_EVENT_WEIGHTS: Record<EventName, number> = {
-  ...EVENT_WEIGHTS, 'Invite Sent': 8, 'Seat Activated': 7, 'Integration Connected': 3, 'Alert Configured': 4,
 };
 
 export const REPORT_TYPES = ['pipeline', 'usage', 'revenue', 'support', 'forecast'] as const;
@@ -94,3 +94,14 @@ export const DASHBOARDS = ['Overview', 'Team Performance', 'Weekly Summary', 'Ex
 export const INTEGRATIONS = ['Salesforce', 'HubSpot', 'Slack', 'Zendesk', 'Jira', 'Google Drive', 'Snowflake'] as const;
 export const API_ENDPOINTS = ['/v1/records', '/v1/reports', '/v1/users', '/v1/exports', '/v1/webhooks'] as const;
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
+
+/** What a CSM wrote down when the outcome was recorded. */
+export const OUTCOME_NOTES = {
+  renewed: ['Renewed on the same terms.', 'Renewed for another year; no change in scope.', 'Renewed after a short negotiation on price.'],
+  expanded: ['Expanded: added seats for a new team.', 'Upgraded the plan and added seats.', 'Expanded to a second business unit.'],
+  churned: [
+    'Did not renew: moved to a competitor.', 'Did not renew: budget cut.', 'Did not renew: champion left the company.',
+    'Did not renew: the project was cancelled.',
+  ],
+  downgraded: ['Renewed with fewer seats after a usage review.', 'Downgraded the plan to cut costs.', 'Renewed for one team only.'],
+} as const;

@@ -24,6 +24,7 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
   const usageCols: string[] = [];
   const contactCols: string[] = [];
   let scanDays = 1;
+  const past = asOf < new Date().toISOString().slice(0, 10);
 
   const eventCond = (events: string[], allowAll: boolean) =>
     events.length === 0 ? (allowAll ? `d.event = '${ALL_EVENTS}'` : `d.event <> '${ALL_EVENTS}'`) : `d.event = ANY(${p(events)}::text[])`;
@@ -48,7 +49,11 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
       scanDays = Math.max(scanDays, s.maxDays);
       usageCols.push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s.events, true)}))::float8 AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
-      contactCols.push(`extract(epoch FROM $1::date + 1 - max(c.last_seen_at) FILTER (WHERE c.role = ${p(s.role)} AND c.last_seen_at < $1::date + 1)) / 86400 AS m${i}_c`);
+      // Today: each contact's latest sighting. A past date: the days they appear in the rollups
+      // (kept 120 days), since a later sighting has overwritten last_seen_at.
+      contactCols.push(past
+        ? `($1::date - max(ud.day) FILTER (WHERE c.role = ${p(s.role)} AND ud.day > $1::date - ${s.maxDays}))::float8 AS m${i}_c`
+        : `extract(epoch FROM $1::date + 1 - max(c.last_seen_at) FILTER (WHERE c.role = ${p(s.role)} AND c.last_seen_at < $1::date + 1)) / 86400 AS m${i}_c`);
     }
   });
 
@@ -64,12 +69,14 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
         WHERE d.day > $1::date - ${scanDays} AND d.day <= $1::date GROUP BY d.account_id)`
     : '';
   const contactScan = contactCols.length
-    ? `, cs AS (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c JOIN acc ON acc.id = c.account_id GROUP BY c.account_id)`
+    ? `, cs AS (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c JOIN acc ON acc.id = c.account_id
+        ${past ? `LEFT JOIN usage_daily_users ud ON ud.account_id = c.account_id AND ud.event = '${ALL_EVENTS}' AND ud.user_key = c.external_id AND ud.day <= $1::date` : ''}
+        GROUP BY c.account_id)`
     : '';
   const sql = `
     WITH acc AS (
       SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, a.created_at, a.custom,
-             (a.last_activity_at IS NOT NULL AND a.last_activity_at < $1::date + 1) AS has_usage
+             (a.first_activity_at IS NOT NULL AND a.first_activity_at < $1::date + 1) AS has_usage
         FROM accounts a ${accountWhere} ${limit}
     )${usageScan}${contactScan}
     SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''}

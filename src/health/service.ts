@@ -182,6 +182,8 @@ export function createHealthService(database: Database, jobs: JobQueue | null) {
       const healthSamples: { value: number | null; retained: boolean }[] = [];
       for (const [asOf, outcomes] of byDate) {
         const m = await measure(database, measuredDrivers(active), { ids: [...new Set(outcomes.map((o) => o.account_id))] }, asOf);
+        // A churned account was in its renewal stage before it left: judge it by those drivers.
+        for (const x of m) if (x.facts.stage === 'churned') x.facts.stage = 'renewal';
         const byAccount = new Map(evaluate(active, m, asOf).map((r) => [r.facts.id, r]));
         for (const o of outcomes) {
           const r = byAccount.get(o.account_id);

@@ -42,9 +42,11 @@ rolled AS (
   RETURNING 1
 ),
 touched_accounts AS (
-  UPDATE accounts a SET last_activity_at = m.ts
-    FROM (SELECT account_id, max(ts) AS ts FROM usage_one GROUP BY 1) m
-   WHERE a.id = m.account_id AND (a.last_activity_at IS NULL OR a.last_activity_at < m.ts)
+  UPDATE accounts a SET last_activity_at = greatest(a.last_activity_at, m.last_ts),
+                        first_activity_at = least(a.first_activity_at, m.first_ts)
+    FROM (SELECT account_id, max(ts) AS last_ts, min(ts) AS first_ts FROM usage_one GROUP BY 1) m
+   WHERE a.id = m.account_id
+     AND (a.last_activity_at IS NULL OR a.last_activity_at < m.last_ts OR a.first_activity_at IS NULL OR a.first_activity_at > m.first_ts)
   RETURNING 1
 ),
 dirty AS (

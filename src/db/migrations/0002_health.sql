@@ -1,5 +1,8 @@
 -- Drivers and explained health (see src/health/README.md).
 
+-- When an account first used the product: "no data yet" before it, at any date in the past.
+ALTER TABLE accounts ADD COLUMN first_activity_at timestamptz;
+
 CREATE TABLE drivers (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   key text NOT NULL UNIQUE CHECK (key ~ '^[a-z][a-z0-9_]{0,62}$'),
@@ -141,3 +144,7 @@ SELECT d.account_id, '$all', d.day, d.n, coalesce(u.n, 0)
   FROM (SELECT account_id, day, sum(count)::int AS n FROM usage_daily WHERE event <> '$all' GROUP BY 1, 2) d
   LEFT JOIN (SELECT account_id, day, count(*)::int AS n FROM usage_daily_users WHERE event = '$all' GROUP BY 1, 2) u USING (account_id, day)
 ON CONFLICT (account_id, event, day) DO NOTHING;
+
+UPDATE accounts a SET first_activity_at = f.first_day
+  FROM (SELECT account_id, min(day)::timestamptz AS first_day FROM usage_daily GROUP BY 1) f
+ WHERE a.id = f.account_id;
