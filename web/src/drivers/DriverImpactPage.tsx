@@ -102,9 +102,9 @@ export default function DriverImpactPage() {
         </Group>
       </Group>
       <Text size="sm" maw={860}>
-        <b>How to read it.</b> For each driver, Canopy takes its score {lead} days before each recorded outcome and asks: picking one
+        <b>How to read it.</b> For each driver, Canopy measures its value {lead} days before each recorded outcome and asks: picking one
         account that was retained (renewed or expanded) and one that was lost (churned or downgraded), what is the chance the retained
-        one scored better? That chance is the <b>AUC</b>. 0.5 is a coin toss: the driver is noise. 0.7 and above separates well; 1
+        one had the better value (in the driver’s direction; for health, the higher score)? That chance is the <b>AUC</b>. 0.5 is a coin toss: the driver is noise. 0.7 and above separates well; 1
         would be perfect. Below 0.5 the driver points the wrong way. Keep the drivers that predict, rework or drop the ones near 0.5,
         and trust nothing with a warning: too few outcomes.
       </Text>
