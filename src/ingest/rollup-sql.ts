@@ -44,9 +44,15 @@ rolled AS (
 touched_accounts AS (
   UPDATE accounts a SET last_activity_at = greatest(a.last_activity_at, m.last_ts),
                         first_activity_at = least(a.first_activity_at, m.first_ts)
-    FROM (SELECT account_id, max(ts) AS last_ts, min(ts) AS first_ts FROM usage_one GROUP BY 1) m
-   WHERE a.id = m.account_id
-     AND (a.last_activity_at IS NULL OR a.last_activity_at < m.last_ts OR a.first_activity_at IS NULL OR a.first_activity_at > m.first_ts)
+    -- Lock the rows in id order first: concurrent batches touching the same accounts then wait
+    -- for each other instead of deadlocking.
+    FROM (SELECT a2.id, m0.last_ts, m0.first_ts
+            FROM (SELECT account_id, max(ts) AS last_ts, min(ts) AS first_ts FROM usage_one GROUP BY 1) m0
+            JOIN accounts a2 ON a2.id = m0.account_id
+           WHERE a2.last_activity_at IS NULL OR a2.last_activity_at < m0.last_ts OR a2.first_activity_at IS NULL OR a2.first_activity_at > m0.first_ts
+           ORDER BY a2.id
+             FOR NO KEY UPDATE OF a2) m
+   WHERE a.id = m.id
   RETURNING 1
 ),
 dirty AS (
@@ -57,8 +63,13 @@ dirty AS (
 ),
 touched_contacts AS (
   UPDATE contacts c SET last_seen_at = m.ts
-    FROM (SELECT user_id, max(ts) AS ts FROM usage_one WHERE user_id IS NOT NULL GROUP BY 1) m
-   WHERE c.external_id = m.user_id AND (c.last_seen_at IS NULL OR c.last_seen_at < m.ts)
+    FROM (SELECT c2.id, m0.ts
+            FROM (SELECT user_id, max(ts) AS ts FROM usage_one WHERE user_id IS NOT NULL GROUP BY 1) m0
+            JOIN contacts c2 ON c2.external_id = m0.user_id
+           WHERE c2.last_seen_at IS NULL OR c2.last_seen_at < m0.ts
+           ORDER BY c2.id
+             FOR NO KEY UPDATE OF c2) m
+   WHERE c.id = m.id AND (c.last_seen_at IS NULL OR c.last_seen_at < m.ts)
   RETURNING 1
 )`;
 
