@@ -35,7 +35,7 @@ describe('job queue (pg-boss on this database)', () => {
     const deadline = Date.now() + 20_000;
     while ((await pending()) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await pending()).toBe(0);
-    const usage = await database.query<{ n: number }>(`SELECT sum(count)::int AS n FROM usage_daily u JOIN accounts a ON a.id = u.account_id WHERE a.external_id = 'job-acct'`);
+    const usage = await database.query<{ n: number }>(`SELECT sum(count)::int AS n FROM usage_daily u JOIN accounts a ON a.id = u.account_id WHERE a.external_id = 'job-acct' AND u.event = 'Logged In'`);
     expect(usage.rows[0]?.n).toBe(1);
   }, 30_000);
 });
