@@ -16,6 +16,9 @@ import { AppError } from '../http/errors.js';
 export const REFRESH_JOB = 'health.refresh-dirty';
 export const RECOMPUTE_JOB = 'health.recompute';
 const CHUNK = 2000;
+// The planner overestimates the chunk statements by orders of magnitude, so PostgreSQL would
+// JIT-compile them: about 0.3 s of a 0.7 s chunk. They are short; interpreting them is faster.
+const NO_JIT = 'SET LOCAL jit = off';
 
 export function createHealthService(database: Database, jobs: JobQueue | null) {
   const drivers = createDriverQueries(database);
@@ -25,6 +28,7 @@ export function createHealthService(database: Database, jobs: JobQueue | null) {
     const active = list ?? (await drivers.enabled());
     const day = utcToday();
     return database.transaction(async (tx) => {
+      await tx.query(NO_JIT);
       const m = await measure(tx, measuredDrivers(active), scope, day);
       const results = evaluate(active, m, day);
       const changed = await saveHealth(tx, results, day, cause);
@@ -91,6 +95,7 @@ export function createHealthService(database: Database, jobs: JobQueue | null) {
       let total = 0;
       for (;;) {
         const n = await database.transaction(async (tx) => {
+          await tx.query(NO_JIT);
           const ids = await claimDirty(tx, 500);
           if (ids.length === 0) return 0;
           const day = utcToday();

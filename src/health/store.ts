@@ -19,7 +19,8 @@ export async function saveHealth(q: Queryable, results: AccountHealth[], day: st
     `WITH r AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(account_id uuid, score int, band text, state text, stage text, drivers jsonb)
      ),
-     prev AS (SELECT h.account_id, h.score, h.band FROM account_health h JOIN r USING (account_id)),
+     -- MATERIALIZED: inlined into the health_changes insert this rescans r for every row (quadratic).
+     prev AS MATERIALIZED (SELECT h.account_id, h.score, h.band FROM account_health h JOIN r USING (account_id)),
      up AS (
        INSERT INTO account_health (account_id, score, band, state, stage, drivers, computed_at)
        SELECT account_id, score, band, state, stage, drivers, now() FROM r ORDER BY account_id

@@ -891,7 +891,7 @@ function report(results: EngineResult[]) {
         ...(growth !== null && growth > 20 ? [`the dirty backlog grew ${growth.toFixed(0)} accounts/s, so p95 rises with a longer load`] : []),
       ];
       console.log(`${res.engine} targets: recompute <= 3x scan ${ratio <= 3 ? 'met' : 'NOT met'}; freshness p95 <= 5 s ${p95 <= 5000 ? 'met' : 'NOT met'}` +
-        `${caveats.length ? ` (but ${caveats.join('; ')})` : ''}`);
+        `${caveats.length ? ` (caveat: ${caveats.join('; ')})` : ''}`);
     } else {
       console.log(`${res.engine} targets: recompute <= 3x scan ${ratio <= 3 ? 'met' : 'NOT met'}`);
     }
