@@ -33,3 +33,22 @@ export function parseMoney(text: string): number {
   const mult = unit === 'k' ? 1e3 : unit === 'm' ? 1e6 : unit === 'b' ? 1e9 : unit === 't' ? 1e12 : 1;
   return base * mult;
 }
+
+/** A demo server and a fresh browser page at desktop size; `close` ends all three. */
+export async function openBrowserSession() {
+  const { startTestServer } = await import('../support/server.js');
+  const [server, browser] = await Promise.all([startTestServer({ demo: true }), launchChromium()]);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  return {
+    server,
+    browser,
+    context,
+    page,
+    async close() {
+      await context.close();
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchChromium } from './browser.js';
+import type { Page } from 'playwright-core';
+import { openBrowserSession } from './browser.js';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface ListItem { id: string; name: string; health: number | null }
 interface AccountList { items: ListItem[] }
 interface Explained { key: string; value: number | null; score: number | null; weight: number; pointsLost: number; noData: boolean }
@@ -23,9 +22,8 @@ function hit(value: number, scoring: Driver['scoring']): Threshold | undefined {
 }
 
 describe('explained health in the browser', () => {
+  let session: Awaited<ReturnType<typeof openBrowserSession>> | undefined;
   let server: Server;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let account: ListItem;
   let before: Health;
@@ -33,16 +31,11 @@ describe('explained health in the browser', () => {
   let newScore: number;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
+    session = await openBrowserSession();
+    ({ server, page } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => session?.close());
 
   const api = async <T>(path: string): Promise<T> => {
     const res = await page.request.get(server.url + path);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchChromium, parseMoney } from './browser.js';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, parseMoney } from './browser.js';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface ListItem { id: string; name: string; segment: string | null; arr: number; usage: number[] }
 interface AccountList { items: ListItem[]; total: number; nextCursor: string | null }
 interface AccountDetail { id: string; name: string; contactCount: number }
@@ -12,22 +11,16 @@ interface ContactList { items: { id: string; name: string | null; email: string 
 const SEGMENT = 'Enterprise';
 
 describe('a CS manager works the book in the browser', () => {
+  let session: Awaited<ReturnType<typeof openBrowserSession>> | undefined;
   let server: Server;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
+    session = await openBrowserSession();
+    ({ server, page } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => session?.close());
 
   const rows = () => page.locator('table.canopy-table tbody tr[data-account-id]');
   const summaryCount = async () => {
