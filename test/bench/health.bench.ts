@@ -62,7 +62,6 @@
 // RSS, too much to run reliably beside other work on a shared machine. BENCH_PGLITE_ACCOUNTS=100000
 // runs it anyway.
 // Exit code: 0 = measured (targets met or not, see the printed lines), 1 = a check failed, 2 = timed out.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -78,34 +77,13 @@ import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createHealthService } from '../../src/health/service.js';
 import { startJobs } from '../../src/runtime.js';
 import { healthTimedDatabase, HealthTimings, type ChunkTiming } from './health-timing.js';
+import { assertLoopback, check, deadlineOf, engineList, machineBusySeconds, numOpt, opt, quantile, runBenchmark, runFacts, type Engine } from './harness.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-type Engine = 'postgres' | 'pglite';
 
-const flags = new Map<string, string>();
-for (const arg of process.argv.slice(2)) {
-  const m = /^--([\w-]+)=(.*)$/.exec(arg);
-  if (!m || m[1] === undefined || m[2] === undefined) throw new Error(`unknown argument ${arg} (use --name=value)`);
-  flags.set(m[1], m[2]);
-}
-function opt(flag: string, env: string): string | undefined {
-  const v = flags.get(flag) ?? process.env[env];
-  return v === undefined || v === '' ? undefined : v;
-}
-function numOpt(flag: string, env: string, fallback: number, min: number, max: number, integer = true): number {
-  const raw = opt(flag, env);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new Error(`${env} / --${flag}: expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${raw}`);
-  }
-  return n;
-}
-
-const engines = (opt('engines', 'BENCH_ENGINES') ?? 'postgres,pglite').split(',').map((s) => s.trim()).filter(Boolean) as Engine[];
-for (const e of engines) if (e !== 'postgres' && e !== 'pglite') throw new Error(`BENCH_ENGINES: unknown engine ${String(e)}`);
+const engines = engineList();
 const ACCOUNTS = numOpt('accounts', 'BENCH_ACCOUNTS', 100_000, 100, 1_000_000);
 const PGLITE_ACCOUNTS = numOpt('pglite-accounts', 'BENCH_PGLITE_ACCOUNTS', opt('accounts', 'BENCH_ACCOUNTS') ? ACCOUNTS : 20_000, 100, 1_000_000);
 const EVENTS_PER_DAY = numOpt('events-per-day', 'BENCH_EVENTS_PER_DAY', 5, 0.5, 19, false);
@@ -129,33 +107,16 @@ const MAX_IN_FLIGHT = 64;
 const RETRIES = 3;
 const COPY_CHUNK = 200_000;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-if (engines.includes('postgres') && !LOOPBACK.has(new URL(PG_URL).hostname)) {
-  throw new Error(`BENCH_PG_URL must point at a loopback server (127.0.0.1/localhost), got ${new URL(PG_URL).hostname}`);
-}
+assertLoopback(PG_URL, engines);
 const accountsFor = (e: Engine) => (e === 'postgres' ? ACCOUNTS : PGLITE_ACCOUNTS);
 
-const runStartedAt = Date.now();
-const deadline = runStartedAt + TIMEOUT_S * 1000;
-class BenchTimeout extends Error {}
-class CheckFailed extends Error {}
-function checkDeadline(what: string) {
-  if (Date.now() > deadline) throw new BenchTimeout(`time limit of ${TIMEOUT_S} s reached during ${what}`);
-}
-function check(cond: boolean, message: string): asserts cond {
-  if (!cond) throw new CheckFailed(message);
-}
+const { checkDeadline } = deadlineOf(TIMEOUT_S);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   if (n === 0) return Number.NaN;
   return n % 2 ? (s[(n - 1) / 2] ?? Number.NaN) : ((s[n / 2 - 1] ?? 0) + (s[n / 2] ?? 0)) / 2;
-};
-/** Nearest-rank quantile of an ascending list. */
-const quantile = (sorted: number[], q: number) => {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 };
 const s1 = (ms: number) => (ms / 1000).toFixed(1);
 const mib = (b: number) => (b / 1024 / 1024).toFixed(0);
@@ -183,15 +144,6 @@ function postgresCpuSeconds(): number | null {
       ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     }
     return ticks / 100;
-  } catch {
-    return null;
-  }
-}
-/** Busy CPU seconds of the whole machine so far (all cores), or null. */
-function machineBusySeconds(): number | null {
-  try {
-    const v = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-    return (v.slice(0, 8).reduce((a, x) => a + x, 0) - (v[3] ?? 0) - (v[4] ?? 0)) / 100;
   } catch {
     return null;
   }
@@ -902,15 +854,7 @@ function report(results: EngineResult[]) {
 // Main
 
 async function main(): Promise<number> {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string };
-  let commit = 'unknown commit';
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }).trim();
-    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    commit = `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted change(s) under src/` : ''}`;
-  } catch {
-    // not a git checkout
-  }
+  const { commit, pglite } = runFacts();
   let server = '';
   if (engines.includes('postgres')) {
     const c = new pg.Client({ connectionString: PG_URL });
@@ -919,7 +863,7 @@ async function main(): Promise<number> {
     await c.end();
     server = `, PostgreSQL ${rows[0]?.v} (shared_buffers ${rows[0]?.sb}, work_mem ${rows[0]?.wm})`;
   }
-  console.log(`canopy health benchmark — ${commit}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PGlite ${pkg.version}${server}`);
+  console.log(`canopy health benchmark — ${commit}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PGlite ${pglite}${server}`);
   console.log(`engines ${engines.join(',')}; accounts: postgres ${ACCOUNTS}, pglite ${PGLITE_ACCOUNTS}; ${DAYS} days; ~${EVENTS_PER_DAY} event names per active account-day; ` +
     `${REPEATS} scan/recompute runs; load ${RATE} events/s for ${WARMUP_S}+${DURATION_S} s${FRESHNESS ? '' : ' (skipped)'}; seed ${SEED}`);
   const results: EngineResult[] = [];
@@ -928,31 +872,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exiting = false;
-async function finish(code: number) {
-  if (exiting) return;
-  exiting = true;
-  for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error(`cleanup failed: ${String(err)}`));
-  process.exit(code);
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    console.error(`\n${sig}: cleaning up`);
-    void finish(130);
-  });
-}
-const hardStop = setTimeout(() => {
-  console.error(`benchmark exceeded ${TIMEOUT_S} s; stopping`);
-  void finish(2);
-}, TIMEOUT_S * 1000 + 60_000);
-hardStop.unref();
-
-main().then(
-  (code) => finish(code),
-  (err: unknown) => {
-    if (err instanceof CheckFailed) console.error(`\nCHECK FAILED: ${err.message}`);
-    else if (err instanceof BenchTimeout) console.error(`\nTIMEOUT: ${err.message}`);
-    else console.error(err);
-    return finish(err instanceof BenchTimeout ? 2 : 1);
-  },
-);
+runBenchmark(main, { timeoutS: TIMEOUT_S, graceMs: 60_000, cleanups });

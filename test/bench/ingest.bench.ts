@@ -48,7 +48,6 @@
 //   BENCH_LOG=error                --log         the server's log at that level on stdout (default: no log)
 // Exit code: 0 = measured (targets met or not, see the printed lines), 1 = a check failed
 // (e.g. the events row count differs from what was sent), 2 = timed out.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -67,32 +66,13 @@ import { startJobs } from '../../src/runtime.js';
 import { pino, type Logger } from 'pino';
 import { batchBody, oversizedMessages, type SegmentMessage } from '../../src/ingest/segment.js';
 import { timedDatabase, type StatementStats } from './timed-database.js';
+import { assertLoopback, check, deadlineOf, engineList, intOpt, machineBusySeconds, opt, quantile, runBenchmark, runFacts, type Engine } from './harness.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-type Engine = 'postgres' | 'pglite';
 
-const flags = new Map<string, string>();
-for (const arg of process.argv.slice(2)) {
-  const m = /^--([\w-]+)=(.*)$/.exec(arg);
-  if (!m || m[1] === undefined || m[2] === undefined) throw new Error(`unknown argument ${arg} (use --name=value)`);
-  flags.set(m[1], m[2]);
-}
-function opt(flag: string, env: string): string | undefined {
-  const v = flags.get(flag) ?? process.env[env];
-  return v === undefined || v === '' ? undefined : v;
-}
-function intOpt(flag: string, env: string, fallback: number, min = 1, max = 10_000_000): number {
-  const raw = opt(flag, env);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${env} / --${flag}: expected an integer in [${min}, ${max}], got ${raw}`);
-  return n;
-}
-
-const engines = (opt('engines', 'BENCH_ENGINES') ?? 'postgres,pglite').split(',').map((s) => s.trim()).filter(Boolean);
-for (const e of engines) if (e !== 'postgres' && e !== 'pglite') throw new Error(`BENCH_ENGINES: unknown engine ${e}`);
+const engines = engineList();
 const BATCH = intOpt('batch', 'BENCH_BATCH', 100, 1, 10_000);
 const ACCOUNTS = intOpt('accounts', 'BENCH_ACCOUNTS', 200, 1, 100_000);
 const USERS_PER_ACCOUNT = 5;
@@ -111,21 +91,8 @@ const PG_URL = opt('pg-url', 'BENCH_PG_URL') ?? 'postgres://postgres@127.0.0.1:5
 const eventsFor = (e: Engine) => intOpt('events', 'BENCH_EVENTS', e === 'postgres' ? 50_000 : 20_000, 1, 5_000_000);
 const clientsFor = (e: Engine) => intOpt('clients', 'BENCH_CLIENTS', e === 'postgres' ? 8 : 4, 1, 256);
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-if (engines.includes('postgres') && !LOOPBACK.has(new URL(PG_URL).hostname)) {
-  throw new Error(`BENCH_PG_URL must point at a loopback server (127.0.0.1/localhost), got ${new URL(PG_URL).hostname}`);
-}
-
-const runStartedAt = Date.now();
-const deadline = runStartedAt + TIMEOUT_S * 1000;
-function checkDeadline(what: string) {
-  if (Date.now() > deadline) throw new BenchTimeout(`time limit of ${TIMEOUT_S} s reached during ${what}`);
-}
-class BenchTimeout extends Error {}
-class CheckFailed extends Error {}
-function check(cond: boolean, message: string): asserts cond {
-  if (!cond) throw new CheckFailed(message);
-}
+assertLoopback(PG_URL, engines);
+const { runStartedAt, checkDeadline } = deadlineOf(TIMEOUT_S);
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic, realistic Segment track events (the same rows for ingest, COPY and INSERT)
@@ -243,17 +210,6 @@ function cpuSecondsOf(pids: Iterable<number>): Map<number, number> {
  */
 let ourPostgresPids: (() => Promise<number[]>) | null = null;
 
-/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat), or null. */
-function machineBusySeconds(): number | null {
-  try {
-    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-    const v = line.trim().split(/\s+/).slice(1).map(Number);
-    const total = v.slice(0, 8).reduce((a, x) => a + x, 0); // user nice system idle iowait irq softirq steal
-    return (total - (v[3] ?? 0) - (v[4] ?? 0)) / 100;
-  } catch {
-    return null;
-  }
-}
 
 type PhaseResult = {
   engine: Engine; phase: string; events: number; wallMs: number; latencies: number[]; mem: MemPeak;
@@ -261,11 +217,6 @@ type PhaseResult = {
   kind?: 'ingest' | 'copy' | 'insert' | 'insert-1'; serverErrors: Map<string, number>;
 };
 
-const quantile = (sorted: number[], q: number) => {
-  if (sorted.length === 0) return Number.NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[idx] ?? Number.NaN;
-};
 const rate = (r: PhaseResult) => r.events / (r.wallMs / 1000);
 const mib = (bytes: number) => bytes / 1024 / 1024;
 
@@ -770,21 +721,9 @@ function printRatios(results: PhaseResult[]) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-async function cleanupAll() {
-  for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error(`cleanup failed: ${String(err)}`));
-}
-
 async function main(): Promise<number> {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string };
-  let commit = 'unknown commit';
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }).trim();
-    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    commit = `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted change(s) under src/` : ''}`;
-  } catch {
-    // not a git checkout
-  }
-  console.log(`canopy ingest benchmark — ${commit}, node ${process.version}, PGlite ${pkg.version}, engines ${engines.join(',')}, batch ${BATCH}, ${ACCOUNTS} accounts x ${USERS_PER_ACCOUNT} contacts, timestamps over the last ${TS_HOURS} h, jobs: ${JOBS}`);
+  const { commit, pglite } = runFacts();
+  console.log(`canopy ingest benchmark — ${commit}, node ${process.version}, PGlite ${pglite}, engines ${engines.join(',')}, batch ${BATCH}, ${ACCOUNTS} accounts x ${USERS_PER_ACCOUNT} contacts, timestamps over the last ${TS_HOURS} h, jobs: ${JOBS}`);
   const results: PhaseResult[] = [];
   const breakdowns: Breakdown[] = [];
   for (const engine of engines) await runEngine(engine as Engine, results, breakdowns);
@@ -798,31 +737,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exiting = false;
-async function finish(code: number) {
-  if (exiting) return;
-  exiting = true;
-  await cleanupAll();
-  process.exit(code);
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    console.error(`\n${sig}: cleaning up`);
-    void finish(130);
-  });
-}
-const hardStop = setTimeout(() => {
-  console.error(`benchmark exceeded ${TIMEOUT_S} s; stopping`);
-  void finish(2);
-}, TIMEOUT_S * 1000 + 30_000);
-hardStop.unref();
-
-main().then(
-  (code) => finish(code),
-  (err: unknown) => {
-    if (err instanceof CheckFailed) console.error(`\nCHECK FAILED: ${err.message}`);
-    else if (err instanceof BenchTimeout) console.error(`\nTIMEOUT: ${err.message}`);
-    else console.error(err);
-    return finish(err instanceof BenchTimeout ? 2 : 1);
-  },
-);
+runBenchmark(main, { timeoutS: TIMEOUT_S, graceMs: 30_000, cleanups });
