@@ -1,7 +1,11 @@
 import type { Config } from './config.js';
 import { connect, type Database } from './db/connect.js';
 import { migrate } from './db/migrate.js';
-import { createJobQueue, type JobDefinition, type JobQueue, type Logger } from './jobs/queue.js';
+import { createJobQueue, lazySender, type JobDefinition, type JobQueue, type JobSender, type Logger } from './jobs/queue.js';
+import { createWorkServices } from './http/services.js';
+import { notificationJobs } from './notifications/jobs.js';
+import { playbookJobs } from './playbooks/jobs.js';
+import { ruleJobs } from './rules/jobs.js';
 import { createIngestService } from './ingest/service.js';
 import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
@@ -21,12 +25,17 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 }
 
 /** Every capability's jobs, declared as data. */
-export function allJobs(config: Config, database: Database): JobDefinition[] {
+export function allJobs(config: Config, database: Database, sender: JobSender | null = null): JobDefinition[] {
   // Handlers run inside the worker: work that would enqueue more work does it inline there.
   const health = createHealthService(database, null);
   const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
   const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  // The work engine's handlers hand follow-up work (next playbook step, retries) back to the queue.
+  const work = createWorkServices(config, database, sender);
   return [
+    ...notificationJobs(work),
+    ...playbookJobs(work),
+    ...ruleJobs(work),
     ...ingestJobs(ingest, config.dedupeDays),
     ...healthJobs(health),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
@@ -34,7 +43,8 @@ export function allJobs(config: Config, database: Database): JobDefinition[] {
 }
 
 export async function startJobs(config: Config, database: Database, log: Logger, opts: { work: boolean }): Promise<JobQueue> {
-  const queue = await createJobQueue(database, config.databaseUrl, allJobs(config, database), log);
+  let queue: JobQueue | null = null;
+  queue = await createJobQueue(database, config.databaseUrl, allJobs(config, database, lazySender(() => queue)), log);
   if (opts.work) await queue.work();
   return queue;
 }

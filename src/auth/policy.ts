@@ -9,7 +9,10 @@ import type { Principal } from './principal.js';
  *   their contacts) that they own or that their team owns.
  * - manager: edits and deletes every account; reads the audit log; edits drivers and starts
  *   health recomputations.
- * - admin: everything, including users, teams and API keys.
+ * - admin: everything, including users, teams and API keys, webhooks and the outbound allow-list.
+ * - Tasks: the assignee acts on their own task; otherwise as for the task's account.
+ * - Escalations: every member acts on it; otherwise as for the escalation's account.
+ * - Playbooks and rules: read by all, built by admins and managers.
  * API keys carry admin, manager or viewer and are treated like a user of that role who owns
  * nothing.
  */
@@ -22,7 +25,18 @@ export type Subject =
   | { type: 'api_keys' }
   | { type: 'audit' }
   | { type: 'drivers' }
-  | { type: 'health_runs' };
+  | { type: 'health_runs' }
+  /** Playbook templates and rules: everyone reads, admins and managers build them. */
+  | { type: 'playbooks' }
+  | { type: 'rules' }
+  /** Outbound webhooks, the outbound allow-list and role assignments: admins only. */
+  | { type: 'webhooks' }
+  | { type: 'outbound_allowlist' }
+  | { type: 'role_assignments' }
+  /** A task: its assignee acts on it, and whoever may edit its account. */
+  | { type: 'task'; task: { assigneeUserId: string | null; account: Ownable } }
+  /** An escalation: its members act on it, and whoever may edit its account. */
+  | { type: 'escalation'; escalation: { memberIds: string[]; account: Ownable } };
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
 
@@ -48,6 +62,20 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
       return action === 'read' && (role === 'admin' || role === 'manager');
     case 'drivers':
     case 'health_runs':
+    case 'playbooks':
+    case 'rules':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
+    case 'webhooks':
+    case 'outbound_allowlist':
+    case 'role_assignments':
+      return action === 'read' ? role === 'admin' || role === 'manager' : role === 'admin';
+    case 'task':
+      if (action === 'read') return true;
+      if (p.kind === 'user' && subject.task.assigneeUserId === p.userId && action !== 'delete') return true;
+      return can(p, action === 'delete' ? 'update' : action, { type: 'account', account: subject.task.account });
+    case 'escalation':
+      if (action === 'read') return true;
+      if (p.kind === 'user' && subject.escalation.memberIds.includes(p.userId) && action === 'update') return true;
+      return can(p, action === 'delete' ? 'delete' : 'update', { type: 'account', account: subject.escalation.account });
   }
 }

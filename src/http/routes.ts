@@ -10,6 +10,14 @@ import { contactRoutes } from '../contacts/routes.js';
 import { ingestRoutes } from '../ingest/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { healthRoutes } from '../health/routes.js';
+import { activityRoutes } from '../activities/routes.js';
+import { timelineRoutes } from '../timeline/routes.js';
+import { escalationRoutes } from '../escalations/routes.js';
+import { taskRoutes } from '../tasks/routes.js';
+import { playbookRoutes } from '../playbooks/routes.js';
+import { ruleRoutes } from '../rules/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
+import { webhookRoutes } from '../webhooks/routes.js';
 
 /** Every capability's routes; a new capability adds one line here. */
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
@@ -30,5 +38,13 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   accountRoutes(app, deps);
   contactRoutes(app, deps);
   healthRoutes(app, deps);
+  activityRoutes(app, deps);
+  timelineRoutes(app, deps);
+  escalationRoutes(app, deps);
+  taskRoutes(app, deps);
+  playbookRoutes(app, deps);
+  ruleRoutes(app, deps);
+  notificationRoutes(app, deps);
+  webhookRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

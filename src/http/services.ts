@@ -9,8 +9,42 @@ import { createContactQueries } from '../contacts/queries.js';
 import { createIngestService } from '../ingest/service.js';
 import { createTeamQueries } from '../teams/queries.js';
 import { createUserQueries } from '../users/queries.js';
-import type { JobQueue } from '../jobs/queue.js';
+import type { JobQueue, JobSender } from '../jobs/queue.js';
 import { createHealthService } from '../health/service.js';
+import { createOutbox, type Outbox } from '../notifications/outbox.js';
+import { createNotificationService } from '../notifications/service.js';
+import { createWebhookService } from '../webhooks/service.js';
+import { createActivityService } from '../activities/service.js';
+import { createTimelineService } from '../timeline/service.js';
+import { createEscalationService } from '../escalations/service.js';
+import { createTaskService } from '../tasks/service.js';
+import { createPlaybookService } from '../playbooks/service.js';
+import { createRuleService } from '../rules/service.js';
+
+/** What every work-engine service is built from. */
+export type WorkDeps = { config: Config; database: Database; jobs: JobSender | null; outbox: Outbox };
+
+/**
+ * The work engine (tasks, playbooks, rules, activities, escalations, notifications, webhooks).
+ * Built for the API and, with a lazy sender, for the job handlers: both share one shape.
+ */
+export function createWorkServices(config: Config, database: Database, jobs: JobSender | null) {
+  const deps: WorkDeps = { config, database, jobs, outbox: createOutbox(config, database, jobs) };
+  const tasks = createTaskService(deps);
+  const playbooks = createPlaybookService(deps);
+  return {
+    outbox: deps.outbox,
+    notifications: createNotificationService(deps),
+    webhooks: createWebhookService(deps),
+    activities: createActivityService(deps),
+    timeline: createTimelineService(deps),
+    escalations: createEscalationService(deps),
+    tasks,
+    playbooks,
+    rules: createRuleService(deps),
+  };
+}
+export type WorkServices = ReturnType<typeof createWorkServices>;
 
 /** Every capability's queries and services over one database, built once per process. */
 export function createServices(config: Config, database: Database, jobs: JobQueue | null) {
@@ -26,6 +60,7 @@ export function createServices(config: Config, database: Database, jobs: JobQueu
     teams: createTeamQueries(database),
     throttle: createLoginThrottle(database, config.login),
     users: createUserQueries(database),
+    ...createWorkServices(config, database, jobs),
     jobs,
   };
 }

@@ -13,10 +13,21 @@ export type JobDefinition<T extends object = object> = {
 
 export type Logger = { info(o: object, m?: string): void; error(o: object, m?: string): void };
 
-export interface JobQueue {
-  send(name: string, data: object): Promise<void>;
+export type SendOptions = {
+  /** Do not start before this many seconds from now. */
+  startAfterSeconds?: number;
+  /** Only one queued job with this key at a time (a repeat while one is queued is dropped). */
+  singletonKey?: string;
+};
+
+/** What a capability needs to hand work to the queue (the queue itself, or a lazy reference to it). */
+export interface JobSender {
+  send(name: string, data: object, opts?: SendOptions): Promise<void>;
   /** At most one run per `seconds` window per key; a send inside the window moves to the next one. */
   sendDebounced(name: string, data: object, seconds: number, key: string): Promise<void>;
+}
+
+export interface JobQueue extends JobSender {
   /** Starts handlers (and schedules) in this process. */
   work(): Promise<void>;
   stop(): Promise<void>;
@@ -40,8 +51,11 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
   const byName = new Map(definitions.map((d) => [d.name, d]));
   return {
     boss,
-    async send(name, data) {
-      await boss.send(name, data);
+    async send(name, data, opts = {}) {
+      await boss.send(name, data, {
+        ...(opts.startAfterSeconds ? { startAfter: Math.max(1, Math.round(opts.startAfterSeconds)) } : {}),
+        ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      });
     },
     async sendDebounced(name, data, seconds, key) {
       await boss.sendDebounced(name, data, {}, seconds, key);
@@ -61,5 +75,18 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
+  };
+}
+
+/** A sender for job handlers built before their queue exists: it forwards once the queue is set. */
+export function lazySender(get: () => JobQueue | null): JobSender {
+  const queue = () => {
+    const q = get();
+    if (!q) throw new Error('job queue not started');
+    return q;
+  };
+  return {
+    send: (name, data, opts) => queue().send(name, data, opts),
+    sendDebounced: (name, data, seconds, key) => queue().sendDebounced(name, data, seconds, key),
   };
 }

@@ -1,0 +1,7 @@
+import type { JobDefinition } from '../jobs/queue.js';
+import type { WorkServices } from '../http/services.js';
+
+// Placeholder: filled in by its owner.
+export function notificationJobs(_work: WorkServices): JobDefinition[] {
+  return [];
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../http/context.js';
+
+// Placeholder: filled in by its owner.
+export function timelineRoutes(_app: FastifyInstance, _deps: RouteDeps) {}

@@ -1,0 +1,6 @@
+import type { WorkDeps } from '../http/services.js';
+
+// Placeholder: filled in by its owner.
+export function createTimelineService(_deps: WorkDeps) {
+  return {};
+}
