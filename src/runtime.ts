@@ -11,6 +11,8 @@ import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
 import { createHealthService } from './health/service.js';
 import { healthJobs } from './health/jobs.js';
+import { REFRESH_JOB } from './health/service.js';
+import { EVALUATE_JOB } from './rules/service.js';
 
 /** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
@@ -37,7 +39,10 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
     ...playbookJobs(work),
     ...ruleJobs(work),
     ...ingestJobs(ingest, config.dedupeDays),
-    ...healthJobs(health),
+    // A health refresh writes health_changes, which mark accounts for the rules: evaluate them soon.
+    ...healthJobs(health).map((d) => (d.name === REFRESH_JOB && sender
+      ? { ...d, handler: async (data: object) => { const n = await d.handler(data); await sender.sendDebounced(EVALUATE_JOB, {}, 2, 'rules'); return n; } }
+      : d)),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
   ];
 }

@@ -8,6 +8,8 @@ export type JobDefinition<T extends object = object> = {
   cron?: string;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** pg-boss queue policy; 'short' keeps at most one queued job per singletonKey. */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
   handler: (data: T) => Promise<unknown>;
 };
 
@@ -46,7 +48,7 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
   boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
   for (const d of definitions) {
-    await boss.createQueue(d.name, { name: d.name, retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true });
+    await boss.createQueue(d.name, { name: d.name, ...(d.policy ? { policy: d.policy } : {}), retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true });
   }
   const byName = new Map(definitions.map((d) => [d.name, d]));
   return {

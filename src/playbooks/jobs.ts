@@ -1,7 +1,20 @@
 import type { JobDefinition } from '../jobs/queue.js';
 import type { WorkServices } from '../http/services.js';
+import { STEP_JOB } from './service.js';
 
-// Placeholder: filled in by its owner.
-export function playbookJobs(_work: WorkServices): JobDefinition[] {
-  return [];
+/** Playbook steps run one job each; a sweep every minute re-sends due steps whose job was lost. */
+export function playbookJobs(work: WorkServices): JobDefinition[] {
+  return [
+    {
+      name: STEP_JOB,
+      policy: 'short',
+      retryLimit: 5,
+      retryDelaySeconds: 5,
+      handler: async (data: object) => {
+        const { runId, index } = data as { runId: string; index: number };
+        await work.playbooks.runStep(runId, index);
+      },
+    },
+    { name: 'playbook.sweep', cron: '* * * * *', handler: () => work.playbooks.sweep() },
+  ];
 }

@@ -1,6 +1,188 @@
 import type { WorkDeps } from '../http/services.js';
+import type { Queryable } from '../db/connect.js';
+import { SYSTEM_ACTOR, type Actor } from '../auth/principal.js';
+import { recordAuditRaw } from '../audit/record.js';
+import { AppError, type FieldError } from '../http/errors.js';
+import { isUniqueViolation } from '../users/queries.js';
+import { validateTemplate } from '../notifications/template.js';
+import { createTaskService } from '../tasks/service.js';
+import type { Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
+import { cancelRun, dueSteps, executeStep, loadRuns, startRuns, type StartItem, type Started, type StepOutcome } from './runs.js';
+import { normalizeSteps } from './steps.js';
 
-// Placeholder: filled in by its owner.
-export function createPlaybookService(_deps: WorkDeps) {
-  return {};
+export const STEP_JOB = 'playbook.step';
+
+type Row = { id: string; name: string; description: string; current_version: number; archived_at: Date | null; created_at: Date; updated_at: Date; steps: Step[]; running: number; completed: number; cancelled: number };
+
+const toDto = (r: Row): Playbook => ({
+  id: r.id, name: r.name, description: r.description, version: r.current_version, steps: r.steps, archived: r.archived_at !== null,
+  runs: { running: r.running, completed: r.completed, cancelled: r.cancelled },
+  createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+const SELECT = `
+  SELECT p.*, v.steps,
+         (SELECT count(*) FILTER (WHERE status = 'running')::int FROM playbook_runs WHERE playbook_id = p.id) AS running,
+         (SELECT count(*) FILTER (WHERE status = 'completed')::int FROM playbook_runs WHERE playbook_id = p.id) AS completed,
+         (SELECT count(*) FILTER (WHERE status = 'cancelled')::int FROM playbook_runs WHERE playbook_id = p.id) AS cancelled
+    FROM playbooks p JOIN playbook_versions v ON v.playbook_id = p.id AND v.version = p.current_version`;
+
+/** What zod cannot check: templates parse and use known variables, webhooks exist. */
+async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
+  const fields: FieldError[] = [];
+  for (const [i, s] of steps.entries()) {
+    if (s.kind === 'email') fields.push(...validateTemplate(s.subject, `steps.${i}.subject`), ...validateTemplate(s.body, `steps.${i}.body`));
+    if (s.kind === 'webhook') {
+      const { rows } = await q.query('SELECT 1 FROM webhooks WHERE id = $1', [s.webhookId]);
+      if (!rows.length) fields.push({ path: `steps.${i}.webhookId`, message: 'no such webhook' });
+    }
+  }
+  if (fields.length) throw new AppError('playbook.invalid', undefined, fields);
 }
+
+export function createPlaybookService(deps: WorkDeps) {
+  const { database, jobs, outbox } = deps;
+  const tasks = createTaskService(deps);
+  const afterCreate = (tx: Queryable, ids: string[]) => tasks.afterCreate(tx, ids, SYSTEM_ACTOR);
+
+  const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE p.id = $1`, [id])).rows[0];
+
+  /** Hands next steps to the queue; without one (tests, CLI) runs the due ones inline. */
+  async function schedule(next: { runId: string; index: number; runAt: Date }[], now = new Date()): Promise<void> {
+    for (const n of next) {
+      if (jobs) {
+        const delay = (n.runAt.getTime() - Date.now()) / 1000;
+        await jobs.send(STEP_JOB, { runId: n.runId, index: n.index }, { singletonKey: `${n.runId}:${n.index}`, ...(delay > 1 ? { startAfterSeconds: delay } : {}) });
+      } else if (n.runAt <= now) {
+        await service.runStep(n.runId, n.index, { now });
+      }
+    }
+  }
+
+  const service = {
+    async list(opts: { includeArchived?: boolean } = {}): Promise<Playbook[]> {
+      const { rows } = await database.query<Row>(`${SELECT} ${opts.includeArchived ? '' : 'WHERE p.archived_at IS NULL'} ORDER BY lower(p.name)`);
+      return rows.map(toDto);
+    },
+
+    async get(id: string): Promise<Playbook | null> {
+      const r = await load(database, id);
+      return r ? toDto(r) : null;
+    },
+
+    async versions(id: string) {
+      const { rows } = await database.query<{ version: number; steps: Step[]; created_at: Date }>(
+        'SELECT version, steps, created_at FROM playbook_versions WHERE playbook_id = $1 ORDER BY version DESC', [id],
+      );
+      return rows.map((r) => ({ version: r.version, steps: r.steps, createdAt: new Date(r.created_at).toISOString() }));
+    },
+
+    async create(input: PlaybookInput, actor: Actor): Promise<Playbook> {
+      const steps = normalizeSteps(input.steps);
+      const id = await database.transaction(async (tx) => {
+        await validateSteps(tx, steps);
+        const { rows } = await tx.query<{ id: string }>(
+          'INSERT INTO playbooks (name, description, created_by) VALUES ($1, $2, $3) RETURNING id',
+          [input.name, input.description, actor.type === 'user' ? actor.id : null],
+        ).catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new AppError('playbook.name_taken', undefined, [{ path: 'name', message: 'already used by another playbook' }]);
+          throw err;
+        });
+        const pid = rows[0]?.id as string;
+        await tx.query('INSERT INTO playbook_versions (playbook_id, version, steps, created_by) VALUES ($1, 1, $2::jsonb, $3)', [pid, JSON.stringify(steps), actor.type === 'user' ? actor.id : null]);
+        await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'playbook', objectId: pid, changes: { name: input.name, steps: steps.length } }]);
+        return pid;
+      });
+      return (await service.get(id)) as Playbook;
+    },
+
+    /** Name and description change in place; new steps make a new version (running playbooks keep theirs). */
+    async update(id: string, patch: PlaybookPatch, actor: Actor): Promise<Playbook> {
+      await database.transaction(async (tx) => {
+        const before = (await tx.query<Row>(`${SELECT} WHERE p.id = $1 FOR UPDATE OF p`, [id])).rows[0];
+        if (!before) throw new AppError('playbook.not_found');
+        const changes: Record<string, unknown> = {};
+        if (patch.steps) {
+          const steps = normalizeSteps(patch.steps);
+          await validateSteps(tx, steps);
+          if (JSON.stringify(steps) !== JSON.stringify(before.steps)) {
+            const version = before.current_version + 1;
+            await tx.query('INSERT INTO playbook_versions (playbook_id, version, steps, created_by) VALUES ($1, $2, $3::jsonb, $4)', [id, version, JSON.stringify(steps), actor.type === 'user' ? actor.id : null]);
+            await tx.query('UPDATE playbooks SET current_version = $2 WHERE id = $1', [id, version]);
+            changes.version = { from: before.current_version, to: version };
+          }
+        }
+        if (patch.name !== undefined || patch.description !== undefined) {
+          await tx.query('UPDATE playbooks SET name = coalesce($2, name), description = coalesce($3, description) WHERE id = $1', [id, patch.name ?? null, patch.description ?? null])
+            .catch((err: unknown) => {
+              if (isUniqueViolation(err)) throw new AppError('playbook.name_taken', undefined, [{ path: 'name', message: 'already used by another playbook' }]);
+              throw err;
+            });
+          if (patch.name !== undefined && patch.name !== before.name) changes.name = { from: before.name, to: patch.name };
+        }
+        await tx.query('UPDATE playbooks SET updated_at = now() WHERE id = $1', [id]);
+        await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'playbook', objectId: id, changes }]);
+      });
+      return (await service.get(id)) as Playbook;
+    },
+
+    /** Archived playbooks cannot be started; their running runs go on. */
+    async archive(id: string, actor: Actor): Promise<void> {
+      await database.transaction(async (tx) => {
+        const { rowCount } = await tx.query('UPDATE playbooks SET archived_at = coalesce(archived_at, now()), updated_at = now() WHERE id = $1', [id]);
+        if (rowCount === 0) throw new AppError('playbook.not_found');
+        await recordAuditRaw(tx, actor, [{ action: 'archive', objectType: 'playbook', objectId: id }]);
+      });
+    },
+
+    /** Starts a playbook on an account by hand. */
+    async start(accountId: string, playbookId: string, actor: Actor): Promise<Run> {
+      const started = await database.transaction(async (tx) => {
+        const p = await load(tx, playbookId);
+        if (!p) throw new AppError('playbook.not_found', undefined, [{ path: 'playbookId', message: 'no such playbook' }]);
+        if (p.archived_at) throw new AppError('playbook.archived', undefined, [{ path: 'playbookId', message: 'archived' }]);
+        return startRuns(tx, [{ accountId, playbookId }], actor);
+      });
+      await service.afterStart(started);
+      const [run] = await loadRuns(database, { runId: started[0]?.runId as string });
+      return run as Run;
+    },
+
+    /** For rules: start runs inside the firing's transaction; call afterStart once it commits. */
+    startInTx: (tx: Queryable, items: StartItem[], actor: Actor) => startRuns(tx, items, actor),
+    async afterStart(started: Started[]): Promise<void> {
+      await schedule(started.map((s) => ({ runId: s.runId, index: 0, runAt: new Date() })));
+      await outbox.wake();
+    },
+
+    /** The job handler: one step, then the next is scheduled. */
+    async runStep(runId: string, index: number, opts: { now?: Date; faults?: { afterEffect?: () => void } } = {}): Promise<StepOutcome> {
+      const outcome = await executeStep(database, runId, index, { ...opts, afterCreate });
+      if (outcome.status === 'ran') await outbox.wake();
+      if (outcome.next && (outcome.status === 'ran' || jobs)) await schedule([outcome.next], opts.now);
+      return outcome;
+    },
+
+    /** Safety net (every minute): due steps whose job was lost (a crash between commit and send) run again. */
+    async sweep(now = new Date()): Promise<number> {
+      // With a queue, leave a freshly due step to the job already sent for it.
+      const due = await dueSteps(database, jobs ? new Date(now.getTime() - 30_000) : now);
+      await schedule(due.map((d) => ({ ...d, runAt: now })), now);
+      return due.length;
+    },
+
+    async cancel(runId: string, actor: Actor): Promise<Run> {
+      await database.transaction(async (tx) => {
+        const [run] = await loadRuns(tx, { runId });
+        if (!run) throw new AppError('playbook_run.not_found');
+        if (!(await cancelRun(tx, runId, actor))) throw new AppError('playbook_run.finished');
+      });
+      const [run] = await loadRuns(database, { runId });
+      return run as Run;
+    },
+
+    runs: (where: { accountId?: string; runId?: string; playbookId?: string }, limit?: number) => loadRuns(database, where, limit),
+  };
+  return service;
+}
+export type PlaybookService = ReturnType<typeof createPlaybookService>;

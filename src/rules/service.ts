@@ -1,6 +1,209 @@
 import type { WorkDeps } from '../http/services.js';
+import type { Queryable } from '../db/connect.js';
+import type { Actor } from '../auth/principal.js';
+import { recordAuditRaw } from '../audit/record.js';
+import { AppError } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { createTaskService } from '../tasks/service.js';
+import { createPlaybookService } from '../playbooks/service.js';
+import type { Started } from '../playbooks/runs.js';
+import { evaluate, needs } from './evaluate.js';
+import { loadFacts } from './facts.js';
+import { fireRule, type FiringRule, type Match } from './fire.js';
+import type { Condition, Rule, RuleAction, RuleInput, RulePatch } from './schema.js';
+import { validateRefs } from './validate.js';
 
-// Placeholder: filled in by its owner.
-export function createRuleService(_deps: WorkDeps) {
-  return {};
+export const EVALUATE_JOB = 'rules.evaluate';
+const CHUNK = 2000;
+
+type Row = { id: string; name: string; description: string; enabled: boolean; condition: Condition; actions: RuleAction[]; window_hours: number; created_at: Date; updated_at: Date; total: number; last7d: number; last_at: Date | null };
+
+const toDto = (r: Row): Rule => ({
+  id: r.id, name: r.name, description: r.description, enabled: r.enabled, condition: r.condition, actions: r.actions, windowHours: r.window_hours,
+  firings: { total: r.total, last7d: r.last7d, lastAt: r.last_at ? new Date(r.last_at).toISOString() : null },
+  createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+const SELECT = `
+  SELECT r.*, coalesce(f.total, 0) AS total, coalesce(f.last7d, 0) AS last7d, f.last_at
+    FROM rules r LEFT JOIN LATERAL (
+      SELECT count(*)::int AS total, (count(*) FILTER (WHERE fired_at > now() - interval '7 days'))::int AS last7d, max(fired_at) AS last_at
+        FROM rule_firings WHERE rule_id = r.id) f ON true`;
+
+export function createRuleService(deps: WorkDeps) {
+  const { database, jobs, outbox } = deps;
+  const tasks = createTaskService(deps);
+  const playbooks = createPlaybookService(deps);
+  const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE r.id = $1`, [id])).rows[0];
+
+  /** Evaluates rules over one chunk of accounts and fires the ones that match, in the caller's transaction. */
+  async function evaluateChunk(tx: Queryable, rules: Row[], accountIds: string[], trigger: string, now: Date) {
+    const facts = await loadFacts(tx, accountIds, needs(rules.map((r) => r.condition)), now);
+    let fired = 0;
+    let started: Started[] = [];
+    for (const rule of rules) {
+      const matches: Match[] = [];
+      for (const f of facts.values()) {
+        const e = evaluate(rule.condition, f, now);
+        if (e.matched) matches.push({ accountId: f.accountId, name: f.name, results: e.results });
+      }
+      const firing: FiringRule = { id: rule.id, name: rule.name, match: rule.condition.match, actions: rule.actions, windowHours: rule.window_hours };
+      const r = await fireRule(tx, firing, matches, trigger, now, { tasks, playbooks });
+      fired += r.fired.length;
+      started = started.concat(r.started);
+    }
+    return { fired, started, evaluated: facts.size };
+  }
+
+  async function enabledRules(q: Queryable): Promise<Row[]> {
+    return (await q.query<Row>(`${SELECT} WHERE r.enabled ORDER BY r.created_at`)).rows;
+  }
+
+  async function afterCommit(started: Started[], fired: number) {
+    if (started.length) await playbooks.afterStart(started);
+    else if (fired) await outbox.wake();
+  }
+
+  const service = {
+    async list(): Promise<Rule[]> {
+      return (await database.query<Row>(`${SELECT} ORDER BY lower(r.name), r.id`)).rows.map(toDto);
+    },
+    async get(id: string): Promise<Rule | null> {
+      const r = await load(database, id);
+      return r ? toDto(r) : null;
+    },
+
+    async create(input: RuleInput, actor: Actor): Promise<Rule> {
+      const id = await database.transaction(async (tx) => {
+        await validateRefs(tx, input.condition, input.actions);
+        const { rows } = await tx.query<{ id: string }>(
+          `INSERT INTO rules (name, description, enabled, condition, actions, window_hours, created_by) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7) RETURNING id`,
+          [input.name, input.description, input.enabled, JSON.stringify(input.condition), JSON.stringify(input.actions), input.windowHours, actor.type === 'user' ? actor.id : null],
+        );
+        const rid = rows[0]?.id as string;
+        await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'rule', objectId: rid, changes: { name: input.name, condition: input.condition, actions: input.actions } }]);
+        return rid;
+      });
+      await service.scheduleEvaluation();
+      return (await service.get(id)) as Rule;
+    },
+
+    async update(id: string, patch: RulePatch, actor: Actor): Promise<Rule> {
+      await database.transaction(async (tx) => {
+        const before = await load(tx, id);
+        if (!before) throw new AppError('rule.not_found');
+        await validateRefs(tx, patch.condition, patch.actions);
+        await tx.query(
+          `UPDATE rules SET name = coalesce($2, name), description = coalesce($3, description), enabled = coalesce($4, enabled),
+                  condition = coalesce($5::jsonb, condition), actions = coalesce($6::jsonb, actions), window_hours = coalesce($7, window_hours), updated_at = now()
+            WHERE id = $1`,
+          [id, patch.name ?? null, patch.description ?? null, patch.enabled ?? null, patch.condition ? JSON.stringify(patch.condition) : null, patch.actions ? JSON.stringify(patch.actions) : null, patch.windowHours ?? null],
+        );
+        await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'rule', objectId: id, changes: patch }]);
+      });
+      return (await service.get(id)) as Rule;
+    },
+
+    async remove(id: string, actor: Actor): Promise<void> {
+      await database.transaction(async (tx) => {
+        const { rowCount } = await tx.query('DELETE FROM rules WHERE id = $1', [id]);
+        if (rowCount === 0) throw new AppError('rule.not_found');
+        await recordAuditRaw(tx, actor, [{ action: 'delete', objectType: 'rule', objectId: id }]);
+      });
+    },
+
+    /** The accounts that match a condition now, without firing anything (most ARR first). */
+    async dryRun(condition: Condition, limit: number, now = new Date()) {
+      await validateRefs(database, condition, undefined);
+      const need = needs([condition]);
+      const matches: { accountId: string; name: string; arr: number; ownerId: string | null; results: Match['results'] }[] = [];
+      let evaluated = 0;
+      for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+        const { rows } = await database.query<{ id: string }>('SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2', [after, CHUNK]);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]?.id as string;
+        const facts = await loadFacts(database, rows.map((r) => r.id), need, now);
+        evaluated += facts.size;
+        for (const f of facts.values()) {
+          const e = evaluate(condition, f, now);
+          if (e.matched) matches.push({ accountId: f.accountId, name: f.name, arr: f.arr, ownerId: f.ownerId, results: e.results });
+        }
+      }
+      matches.sort((a, b) => b.arr - a.arr || a.name.localeCompare(b.name));
+      const top = matches.slice(0, limit);
+      const owners = top.length ? (await database.query<{ id: string; name: string }>('SELECT id, name FROM users WHERE id = ANY ($1::uuid[])', [[...new Set(top.flatMap((m) => (m.ownerId ? [m.ownerId] : [])))]])).rows : [];
+      const ownerName = new Map(owners.map((o) => [o.id, o.name]));
+      return { total: matches.length, evaluated, items: top.map((m) => ({ accountId: m.accountId, name: m.name, arr: m.arr, ownerName: m.ownerId ? ownerName.get(m.ownerId) ?? null : null, results: m.results })) };
+    },
+
+    /**
+     * Evaluates rules for accounts marked in rule_dirty (health moved, fields changed), a chunk per
+     * transaction: the marks are taken, evaluated and fired in one commit, so a crash loses none.
+     */
+    async evaluateDirty(now = new Date()): Promise<{ evaluated: number; fired: number }> {
+      let evaluated = 0;
+      let fired = 0;
+      for (;;) {
+        const r = await database.transaction(async (tx) => {
+          const { rows } = await tx.query<{ account_id: string }>(
+            `DELETE FROM rule_dirty WHERE account_id IN (SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED) RETURNING account_id`,
+          );
+          if (rows.length === 0) return null;
+          const rules = await enabledRules(tx);
+          if (rules.length === 0) return { fired: 0, started: [] as Started[], evaluated: rows.length };
+          return evaluateChunk(tx, rules, rows.map((x) => x.account_id), 'change', now);
+        });
+        if (!r) break;
+        evaluated += r.evaluated;
+        fired += r.fired;
+        await afterCommit(r.started, r.fired);
+      }
+      return { evaluated, fired };
+    },
+
+    /** Every account against every enabled rule (hourly: time-based conditions such as days to renewal). */
+    async sweep(now = new Date(), onProgress?: (done: number) => void): Promise<{ evaluated: number; fired: number }> {
+      const rules = await enabledRules(database);
+      let evaluated = 0;
+      let fired = 0;
+      if (rules.length === 0) return { evaluated, fired };
+      for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+        const { rows } = await database.query<{ id: string }>('SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2', [after, CHUNK]);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]?.id as string;
+        const r = await database.transaction((tx) => evaluateChunk(tx, rules, rows.map((x) => x.id), 'schedule', now));
+        evaluated += r.evaluated;
+        fired += r.fired;
+        await afterCommit(r.started, r.fired);
+        onProgress?.(evaluated);
+      }
+      return { evaluated, fired };
+    },
+
+    async scheduleEvaluation(): Promise<void> {
+      if (jobs) await jobs.sendDebounced(EVALUATE_JOB, {}, 2, 'rules');
+    },
+
+    async firings(ruleId: string, q: { cursor?: string | undefined; limit: number; accountId?: string | undefined }) {
+      const values: unknown[] = [ruleId];
+      const where = ['f.rule_id = $1'];
+      if (q.accountId) where.push(`f.account_id = $${values.push(q.accountId)}`);
+      if (q.cursor) {
+        const [at, id] = decodeCursor(q.cursor, 2);
+        where.push(`(f.fired_at, f.id) < ($${values.push(String(at))}::timestamptz, $${values.push(String(id))}::uuid)`);
+      }
+      const { rows } = await database.query<{ id: string; rule_id: string; account_id: string; name: string; fired_at: Date; trigger: string; matched: Rule['condition'] & { results: Match['results'] }; actions: Record<string, unknown>[] }>(
+        `SELECT f.*, a.name FROM rule_firings f JOIN accounts a ON a.id = f.account_id WHERE ${where.join(' AND ')}
+          ORDER BY f.fired_at DESC, f.id DESC LIMIT ${q.limit + 1}`, values,
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => ({ id: r.id, ruleId: r.rule_id, accountId: r.account_id, accountName: r.name, firedAt: new Date(r.fired_at).toISOString(), trigger: r.trigger, matched: { match: r.matched.match, results: r.matched.results }, actions: r.actions })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([new Date(last.fired_at).toISOString(), last.id]) : null,
+      };
+    },
+  };
+  return service;
 }
+export type RuleService = ReturnType<typeof createRuleService>;

@@ -1,6 +1,202 @@
 import type { WorkDeps } from '../http/services.js';
+import type { Queryable } from '../db/connect.js';
+import type { Actor } from '../auth/principal.js';
+import { recordAuditRaw } from '../audit/record.js';
+import { AppError, type FieldError } from '../http/errors.js';
+import { emitEvent } from '../webhooks/emit.js';
+import { emitEvents } from '../webhooks/emit-many.js';
+import { notify } from '../notifications/notify.js';
+import { rankInbox } from './rank.js';
+import { insertTasks } from './store.js';
+import type { Task, TaskCreate, TaskListQuery, TaskPatch } from './schema.js';
 
-// Placeholder: filled in by its owner.
-export function createTaskService(_deps: WorkDeps) {
-  return {};
+type Row = {
+  id: string; account_id: string; account_name: string; title: string; reason: string; kind: Task['kind']; priority: number;
+  status: Task['status']; due_at: Date | null; snoozed_until: Date | null; assignee_user_id: string | null;
+  assignee_contact_id: string | null; assignee_name: string | null; customer_effort: number | null; source: Task['source'];
+  rule_firing_id: string | null; playbook_run_id: string | null; escalation_id: string | null; outcome_note: string | null;
+  completed_at: Date | null; created_at: Date; arr: string | number; renewal_date: string | null; health_score: number | null;
+  band: 'good' | 'watch' | 'poor' | null;
+};
+
+const SELECT = `
+  SELECT t.*, a.name AS account_name, a.arr, a.renewal_date::text AS renewal_date, h.score AS health_score, h.band,
+         coalesce(u.name, c.name, c.email) AS assignee_name
+    FROM tasks t JOIN accounts a ON a.id = t.account_id
+    LEFT JOIN account_health h ON h.account_id = t.account_id
+    LEFT JOIN users u ON u.id = t.assignee_user_id
+    LEFT JOIN contacts c ON c.id = t.assignee_contact_id`;
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }): Task {
+  const dueAt = r.due_at ? new Date(r.due_at) : null;
+  const assignee = r.assignee_user_id
+    ? { type: 'user' as const, id: r.assignee_user_id, name: r.assignee_name ?? '' }
+    : r.assignee_contact_id ? { type: 'contact' as const, id: r.assignee_contact_id, name: r.assignee_name ?? '' } : null;
+  return {
+    id: r.id, accountId: r.account_id, accountName: r.account_name, title: r.title, reason: r.reason, kind: r.kind,
+    priority: r.priority, status: r.status, dueAt: iso(dueAt), snoozedUntil: iso(r.snoozed_until), assignee,
+    customerEffort: r.customer_effort, source: r.source, ruleFiringId: r.rule_firing_id, playbookRunId: r.playbook_run_id,
+    escalationId: r.escalation_id, outcomeNote: r.outcome_note, completedAt: iso(r.completed_at), createdAt: iso(r.created_at) ?? '',
+    account: { arr: Number(r.arr), healthScore: r.health_score, healthBand: r.band, renewalDate: r.renewal_date },
+    overdue: ranked?.overdue ?? (r.status === 'open' && dueAt !== null && dueAt < now),
+    score: ranked?.score ?? 0,
+  };
 }
+
+const rankable = (r: Row) => ({ ...r, priority: r.priority, dueAt: r.due_at ? new Date(r.due_at) : null, arr: Number(r.arr), healthBand: r.band, renewalDate: r.renewal_date });
+
+/** Checks that a user or contact may own a task on this account. */
+async function checkAssignee(q: Queryable, accountId: string, userId: string | null | undefined, contactId: string | null | undefined): Promise<void> {
+  const fields: FieldError[] = [];
+  if (userId && contactId) fields.push({ path: 'assigneeContactId', message: 'a task has one owner: a user or a contact, not both' });
+  if (userId) {
+    const { rows } = await q.query('SELECT 1 FROM users WHERE id = $1 AND active', [userId]);
+    if (!rows.length) fields.push({ path: 'assigneeUserId', message: 'no such active user' });
+  }
+  if (contactId) {
+    const { rows } = await q.query('SELECT 1 FROM contacts WHERE id = $1 AND account_id = $2', [contactId, accountId]);
+    if (!rows.length) fields.push({ path: 'assigneeContactId', message: "not a contact of the task's account" });
+  }
+  if (fields.length) throw new AppError('task.invalid', undefined, fields);
+}
+
+export function createTaskService({ database, outbox }: WorkDeps) {
+  const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE t.id = $1`, [id])).rows[0];
+
+  const service = {
+    async get(id: string, now = new Date()): Promise<Task | null> {
+      const r = await load(database, id);
+      return r ? toDto(r, now) : null;
+    },
+
+    /** Open tasks in inbox order (overdue, then urgency); done and cancelled ones newest first. */
+    async list(q: TaskListQuery & { assigneeUserId?: string | null }, now = new Date()) {
+      const values: unknown[] = [];
+      const where: string[] = [];
+      const p = (v: unknown) => `$${values.push(v)}`;
+      if (q.assigneeUserId !== undefined) where.push(q.assigneeUserId === null ? 't.assignee_user_id IS NULL' : `t.assignee_user_id = ${p(q.assigneeUserId)}`);
+      if (q.accountId) where.push(`t.account_id = ${p(q.accountId)}`);
+      if (q.source) where.push(`t.source = ${p(q.source)}`);
+      if (q.status !== 'all') where.push(`t.status = ${p(q.status)}`);
+      if (!q.includeSnoozed) where.push(`(t.snoozed_until IS NULL OR t.snoozed_until <= ${p(now.toISOString())})`);
+      const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY (t.status = 'open') DESC, coalesce(t.completed_at, t.updated_at) DESC, t.id LIMIT 2000`;
+      const { rows } = await database.query<Row>(sql, values);
+      const open = rankInbox(rows.filter((r) => r.status === 'open').map(rankable), now);
+      const closed = rows.filter((r) => r.status !== 'open').map((r) => toDto(r, now));
+      const today = now.toISOString().slice(0, 10);
+      return {
+        items: [...open.map((r) => toDto(r, now, r)), ...closed].slice(0, q.limit),
+        counts: {
+          open: open.length,
+          overdue: open.filter((r) => r.overdue).length,
+          dueToday: open.filter((r) => r.dueAt && r.dueAt.toISOString().slice(0, 10) === today).length,
+          callThem: open.filter((r) => r.kind === 'call' && r.source === 'recommendation').length,
+        },
+      };
+    },
+
+    async create(input: TaskCreate, actor: Actor, defaultAssignee: string | null): Promise<Task> {
+      const assigneeUserId = input.assigneeContactId ? null : input.assigneeUserId ?? defaultAssignee;
+      const id = await database.transaction(async (tx) => {
+        const { rows } = await tx.query('SELECT 1 FROM accounts WHERE id = $1', [input.accountId]);
+        if (!rows.length) throw new AppError('account.not_found', undefined, [{ path: 'accountId', message: 'no such account' }]);
+        await checkAssignee(tx, input.accountId, assigneeUserId, input.assigneeContactId);
+        const [t] = await insertTasks(tx, [{
+          accountId: input.accountId, title: input.title, reason: input.reason ?? '', kind: input.kind ?? 'todo', priority: input.priority ?? 2,
+          dueAt: input.dueAt ?? null, assigneeUserId, assigneeContactId: input.assigneeContactId ?? null,
+          customerEffort: input.customerEffort ?? null, source: 'manual', createdBy: actor.type === 'user' ? actor.id : null,
+        }]);
+        if (!t) throw new Error('task insert returned nothing');
+        await service.afterCreate(tx, [t.id], actor);
+        return t.id;
+      });
+      await outbox.wake();
+      return (await service.get(id)) as Task;
+    },
+
+    /**
+     * What every new task gets, whoever made it (a person, a rule, a playbook): an audit row, a
+     * 'task.created' webhook event, and a notification to its assignee unless they made it.
+     */
+    async afterCreate(tx: Queryable, ids: string[], actor: Actor): Promise<void> {
+      if (ids.length === 0) return;
+      const { rows } = await tx.query<Row>(`${SELECT} WHERE t.id = ANY ($1::uuid[])`, [ids]);
+      const now = new Date();
+      await recordAuditRaw(tx, actor, rows.map((r) => ({ action: 'create', objectType: 'task', objectId: r.id, changes: { title: r.title, source: r.source, accountId: r.account_id, assigneeUserId: r.assignee_user_id, assigneeContactId: r.assignee_contact_id } })));
+      await emitEvents(tx, rows.map((r) => ({ type: 'task.created' as const, accountId: r.account_id, id: r.id, data: { task: toDto(r, now) } })));
+      // One notification per task; a person handed many at once (a rule over a whole book) gets one summary.
+      const byAssignee = new Map<string, Row[]>();
+      for (const r of rows) {
+        if (r.assignee_user_id && r.assignee_user_id !== actor.id) byAssignee.set(r.assignee_user_id, [...(byAssignee.get(r.assignee_user_id) ?? []), r]);
+      }
+      for (const [userId, list] of byAssignee) {
+        const first = list[0] as Row;
+        if (list.length <= 5) {
+          for (const r of list) {
+            await notify(tx, {
+              userIds: [userId], kind: 'task.assigned', title: `${r.kind === 'call' ? 'Call' : 'Task'} for ${r.account_name}: ${r.title}`,
+              body: r.reason, accountId: r.account_id, link: '/inbox', dedupeKey: `task:${r.id}:assigned:${userId}`,
+            });
+          }
+        } else {
+          await notify(tx, {
+            userIds: [userId], kind: 'task.assigned', title: `${list.length} new tasks in your inbox`,
+            body: list.slice(0, 20).map((r) => `- ${r.account_name}: ${r.title}`).join('\n') + (list.length > 20 ? `\n… and ${list.length - 20} more` : ''),
+            link: '/inbox', dedupeKey: `tasks:${first.id}:assigned:${userId}`,
+          });
+        }
+      }
+    },
+
+    async update(id: string, patch: TaskPatch, actor: Actor): Promise<Task> {
+      await database.transaction(async (tx) => {
+        const before = (await tx.query<Row>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id])).rows[0];
+        if (!before) throw new AppError('task.not_found');
+        const sets: string[] = [];
+        const values: unknown[] = [id];
+        const set = (col: string, v: unknown) => sets.push(`${col} = $${values.push(v)}`);
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const note = (k: string, from: unknown, to: unknown) => { if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from, to }; };
+        if (patch.assigneeUserId !== undefined || patch.assigneeContactId !== undefined) {
+          const userId = patch.assigneeContactId ? null : patch.assigneeUserId ?? (patch.assigneeUserId === null ? null : before.assignee_user_id);
+          const contactId = patch.assigneeContactId ?? (patch.assigneeUserId ? null : patch.assigneeContactId === null ? null : before.assignee_contact_id);
+          await checkAssignee(tx, before.account_id, userId, contactId);
+          set('assignee_user_id', userId); set('assignee_contact_id', contactId);
+          note('assigneeUserId', before.assignee_user_id, userId); note('assigneeContactId', before.assignee_contact_id, contactId);
+          if (userId && userId !== before.assignee_user_id && userId !== actor.id) {
+            await notify(tx, {
+              userIds: [userId], kind: 'task.assigned', title: `Task for ${before.account_name}: ${patch.title ?? before.title}`,
+              body: patch.reason ?? before.reason, accountId: before.account_id, link: '/inbox', dedupeKey: `task:${id}:assigned:${userId}`,
+            });
+          }
+        }
+        const simple = { title: 'title', reason: 'reason', priority: 'priority', dueAt: 'due_at', snoozedUntil: 'snoozed_until', customerEffort: 'customer_effort', outcomeNote: 'outcome_note' } as const;
+        for (const [k, col] of Object.entries(simple) as [keyof typeof simple, string][]) {
+          if (patch[k] === undefined) continue;
+          set(col, patch[k]);
+          note(k, (before as unknown as Record<string, unknown>)[col] ?? null, patch[k]);
+        }
+        if (patch.status && patch.status !== before.status) {
+          set('status', patch.status);
+          note('status', before.status, patch.status);
+          if (patch.status === 'done') { set('completed_at', new Date().toISOString()); set('completed_by', actor.type === 'user' ? actor.id : null); }
+          else { set('completed_at', null); set('completed_by', null); }
+        }
+        sets.push('updated_at = now()');
+        await tx.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, values);
+        await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'task', objectId: id, changes }]);
+        if (patch.status === 'done' && before.status !== 'done') {
+          const after = await load(tx, id);
+          if (after) await emitEvent(tx, { type: 'task.completed', accountId: after.account_id, data: { task: toDto(after, new Date()) } });
+        }
+      });
+      await outbox.wake();
+      return (await service.get(id)) as Task;
+    },
+  };
+  return service;
+}
+export type TaskService = ReturnType<typeof createTaskService>;

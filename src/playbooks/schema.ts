@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { ASSIGNEE_ROLES } from '../tasks/schema.js';
+
+export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
+/** Step kinds that later capabilities implement; until then they become a reminder task for the owner. */
+export const PLACEHOLDER_KINDS = ['checkin', 'survey'] as const;
+
+const title = z.string().trim().min(1).max(200);
+
+export const taskStep = z.object({
+  kind: z.literal('task'),
+  title,
+  description: z.string().trim().max(2000).optional(),
+  dueOffsetDays: z.number().int().min(0).max(365).describe('Due this many days after the step runs'),
+  assignee: z.enum(ASSIGNEE_ROLES).describe('owner (CSM), manager, support, exec_sponsor, product, or a customer contact role'),
+  priority: z.number().int().min(1).max(4).optional(),
+  customerEffort: z.number().int().min(0).max(10).optional(),
+});
+export const emailStep = z.object({
+  kind: z.literal('email'),
+  title: title.optional(),
+  to: z.enum(CONTACT_ROLES).describe("The account's contact with this role (the one seen most recently)"),
+  subject: z.string().trim().min(1).max(300).describe('Template: {{account.name}}, {{contact.firstName}}, …'),
+  body: z.string().trim().min(1).max(20_000),
+});
+export const waitStep = z.object({
+  kind: z.literal('wait'),
+  title: title.optional(),
+  days: z.number().min(0).max(365).describe('The next step runs this many days later (fractions allowed)'),
+});
+export const webhookStep = z.object({
+  kind: z.literal('webhook'),
+  title: title.optional(),
+  webhookId: z.uuid().describe('An outbound webhook; it receives a signed `playbook.step` event'),
+});
+export const placeholderStep = z.object({
+  kind: z.enum(PLACEHOLDER_KINDS),
+  title,
+  note: z.string().trim().max(2000).optional(),
+});
+
+export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, placeholderStep]);
+export type Step = z.infer<typeof step>;
+
+export const playbookInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(5000).default(''),
+  steps: z.array(step).min(1).max(50),
+});
+export type PlaybookInput = z.infer<typeof playbookInput>;
+export const playbookPatch = z
+  .object({ name: playbookInput.shape.name, description: z.string().trim().max(5000), steps: playbookInput.shape.steps })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export type PlaybookPatch = z.infer<typeof playbookPatch>;
+
+export const playbook = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  version: z.number().int().describe('The current version; edits make a new one, running playbooks keep theirs'),
+  steps: z.array(step),
+  archived: z.boolean(),
+  runs: z.object({ running: z.number().int(), completed: z.number().int(), cancelled: z.number().int() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Playbook = z.infer<typeof playbook>;
+
+export const STEP_STATUSES = ['pending', 'done', 'skipped', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed'] as const;
+
+export const runStep = z.object({
+  index: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  status: z.enum(STEP_STATUSES),
+  runAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+});
+export const run = z.object({
+  id: z.uuid(),
+  playbookId: z.uuid(),
+  playbookName: z.string(),
+  version: z.number().int(),
+  accountId: z.uuid(),
+  status: z.enum(RUN_STATUSES),
+  startedBy: z.uuid().nullable(),
+  ruleFiringId: z.uuid().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  steps: z.array(runStep),
+});
+export type Run = z.infer<typeof run>;
+
+export const startRunBody = z.object({ playbookId: z.uuid() });
