@@ -6,12 +6,15 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { roleAssignmentRoutes } from './assignments.js';
 import { task, taskCreate, taskList, taskListQuery, taskPatch } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
 
-export function taskRoutes(app: FastifyInstance, { services }: RouteDeps) {
+export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
+  const { services } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
+  roleAssignmentRoutes(app, deps);
 
   const account = async (id: string) => {
     const a = await services.accounts.get(id);

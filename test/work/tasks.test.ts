@@ -120,3 +120,24 @@ describe('call them', () => {
     expect(call.reason).toContain('Open high escalation: Outage');
   });
 });
+
+describe('role assignments', () => {
+  it('admins set who plays support for a team; task steps for support go to them', async () => {
+    const admin = await t.signIn('admin');
+    const lead = await t.signIn('csm');
+    expect((await api(csm, 'GET', '/api/role-assignments')).statusCode).toBe(200);
+    const denied = await t.app.inject({ method: 'PUT', url: '/api/role-assignments', headers: manager.headers, payload: { role: 'support', teamId, userId: lead.userId } });
+    expect(denied.statusCode).toBe(403);
+    const set = await t.app.inject({ method: 'PUT', url: '/api/role-assignments', headers: admin.headers, payload: { role: 'support', teamId, userId: lead.userId } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().items).toEqual([expect.objectContaining({ role: 'support', teamId, userId: lead.userId })]);
+    const a = await account();
+    const pb = (await api(manager, 'POST', '/api/playbooks', { name: unique('Support'), steps: [{ kind: 'task', title: 'Audit tickets', dueOffsetDays: 1, assignee: 'support' }, { kind: 'task', title: 'Exec check', dueOffsetDays: 1, assignee: 'exec_sponsor' }] })).json();
+    await api(csm, 'POST', `/api/accounts/${a.id}/playbooks`, { playbookId: pb.id });
+    expect((await api(lead, 'GET', '/api/tasks?assignee=me')).json().items.map((i: { title: string }) => i.title)).toEqual(['Audit tickets']);
+    // Nobody plays exec sponsor: the owner gets it, and the reason says so.
+    const exec = (await api(csm, 'GET', `/api/tasks?assignee=me&accountId=${a.id}`)).json().items;
+    expect(exec.map((i: { title: string }) => i.title)).toEqual(['Exec check']);
+    expect(exec[0].reason).toContain('Nobody plays exec sponsor');
+  });
+});
