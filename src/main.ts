@@ -13,6 +13,8 @@ import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from '
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
+import { createWorkServices } from './http/services.js';
+import { mailSetupLine } from './notifications/mailer.js';
 
 
 /** Runs a command with config and database, turning known failures into one clear message. */
@@ -54,6 +56,7 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   const local = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
   const url = config.publicUrl ?? `http://${local}:${port}`;
   console.log(`\nCanopy is running at ${url}  (database: ${database.describe}; jobs: ${opts.worker ? 'in this process' : 'separate worker'})`);
+  if (opts.worker) console.log(mailSetupLine(config));
   if (admin) {
     console.log(`First admin created. Sign in as ${admin.email}${admin.generatedPassword ? ` with the password ${admin.generatedPassword}\n(shown once: write it down, then change it)` : ' with CANOPY_ADMIN_PASSWORD'}.`);
   }
@@ -89,6 +92,7 @@ program
     const database = await openDatabase(config, { migrate: true });
     const jobs = await startJobs(config, database, createLogger(config), { work: true });
     console.log(`Canopy worker running (database: ${database.describe}). Ctrl+C to stop.`);
+    console.log(mailSetupLine(config));
     const stop = async () => {
       await jobs.stop();
       await database.close();
@@ -173,6 +177,17 @@ async function recomputeWithProgress(database: Database, trigger: string) {
     clearInterval(timer);
   }
 }
+
+program
+  .command('evaluate-rules')
+  .description('Evaluate every enabled rule over the whole book now, firing where they match (the follow-up work runs in this process)')
+  .action(() =>
+    withDatabase(async (config, database) => {
+      const started = Date.now();
+      const r = await createWorkServices(config, database, null).rules.sweep(new Date(), (n) => process.stdout.write(`\rEvaluated ${n} accounts`));
+      process.stdout.write(`\rEvaluated ${r.evaluated} accounts in ${Date.now() - started} ms: ${r.fired} firing${r.fired === 1 ? '' : 's'}.\n`);
+    }),
+  );
 
 class UsageError extends Error {}
 
