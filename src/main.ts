@@ -11,6 +11,7 @@ import { createApiKeyQueries } from './apikeys/queries.js';
 import { createTeamQueries } from './teams/queries.js';
 import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from './auth/principal.js';
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
+import { seedDemoWork } from './demo/work.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
 import { createWorkServices } from './http/services.js';
@@ -28,11 +29,13 @@ async function withDatabase<T>(fn: (config: Config, database: Database) => Promi
   }
 }
 
-async function loadDemo(database: Database, opts: { accounts?: number | undefined; seed?: number | undefined } = {}) {
+async function loadDemo(config: Config, database: Database, opts: { accounts?: number | undefined; seed?: number | undefined } = {}) {
   try {
     const s = await seedDemo(database, { ...(opts.accounts ? { accounts: opts.accounts } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.outcomes} outcomes, ${s.users} users (${s.ms} ms).`);
     await recomputeWithProgress(database, 'demo');
+    const w = await seedDemoWork(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
+    console.log(`Demo work loaded: ${w.playbooks} playbooks, ${w.rules} rules (${w.firings} firings), ${w.activities} activities, ${w.escalations} escalations.`);
   } catch (err) {
     if (err instanceof DemoAlreadyLoadedError) console.log(`Demo not loaded: ${err.message}`);
     else throw err;
@@ -43,7 +46,7 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   const config = loadConfig();
   const database = await openDatabase(config, { migrate: opts.migrate });
   const admin = await bootstrapAdmin(database, config);
-  if (opts.demo) await loadDemo(database);
+  if (opts.demo) await loadDemo(config, database);
   const logger = createLogger(config);
   const jobs = await startJobs(config, database, logger, { work: opts.worker });
   const app = await buildApp({ config, database, jobs, logger });
@@ -117,7 +120,7 @@ program
   .description('Load the deterministic demo book (~300 accounts, contacts, 90 days of usage) into an empty database')
   .option('--accounts <n>', 'number of accounts', (v) => Number.parseInt(v, 10))
   .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
-  .action((o: { accounts?: number; seed?: number }) => withDatabase((_c, database) => loadDemo(database, o)));
+  .action((o: { accounts?: number; seed?: number }) => withDatabase((config, database) => loadDemo(config, database, o)));
 
 program
   .command('create-user')
