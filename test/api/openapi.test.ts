@@ -24,6 +24,11 @@ describe('GET /api/openapi.json', () => {
       ['get', '/api/teams'], ['post', '/api/teams'], ['get', '/api/api-keys'], ['post', '/api/api-keys'], ['delete', '/api/api-keys/{id}'],
       ['get', '/api/audit'], ['get', '/api/health'],
       ['post', '/v1/track'], ['post', '/v1/identify'], ['post', '/v1/group'], ['post', '/v1/page'], ['post', '/v1/batch'],
+      // The work engine's API shape, which external checks rely on.
+      ['post', '/api/activities'], ['get', '/api/accounts/{id}/timeline'], ['get', '/api/tasks'], ['patch', '/api/tasks/{id}'],
+      ['get', '/api/playbooks'], ['post', '/api/playbooks'], ['post', '/api/accounts/{id}/playbooks'],
+      ['get', '/api/rules'], ['post', '/api/rules'], ['post', '/api/rules/dry-run'], ['get', '/api/rules/{id}/firings'],
+      ['post', '/api/escalations'], ['get', '/api/webhooks'], ['post', '/api/webhooks'], ['get', '/api/webhooks/{id}/deliveries'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];
