@@ -1,6 +1,75 @@
+import type { Queryable } from '../db/connect.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../http/services.js';
+import type { TimelineItem, TimelineQuery } from './schema.js';
+import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
 
-// Placeholder: filled in by its owner.
-export function createTimelineService(_deps: WorkDeps) {
-  return {};
+/** The cursor comes as `before`: errors name that field. */
+function decodeBefore(cursor: string): unknown[] {
+  try {
+    return decodeCursor(cursor, 2);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.message, [{ path: 'before', message: 'invalid cursor' }]);
+    throw err;
+  }
 }
+
+type Row = {
+  id: string; kind: TimelineKind; at: Date | string; at_text: string; title: string; summary: string | null;
+  actor_type: 'user' | 'rule' | 'system' | null; actor_id: string | null; actor_name: string | null;
+  refs: Record<string, string>; data: Record<string, unknown>;
+};
+
+/**
+ * One page of an account's timeline, newest first, keyset-paged over (at, id). Each source
+ * contributes at most `limit + 1` rows after the cursor in its own index order; the union is
+ * merged and cut. Ids compare in the C collation so that the order is total and the same on
+ * every server, whatever its locale.
+ */
+export async function timelinePage(db: Queryable, accountId: string, q: TimelineQuery, sources: TimelineSource[] = SOURCES) {
+  const kinds = new Set<TimelineKind>(q.kinds ?? TIMELINE_KINDS);
+  const values: unknown[] = [accountId];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  let keyset = (_at: string, _id: string) => '';
+  if (q.before) {
+    const [at, id] = decodeBefore(q.before);
+    const pAt = param(String(at));
+    const pId = param(String(id));
+    // The first conjunct alone bounds the index scan; the second breaks ties on the id.
+    keyset = (a, i) => `AND ${a} <= ${pAt}::timestamptz AND (${a} < ${pAt}::timestamptz OR (${i}) COLLATE "C" < ${pId})`;
+  }
+  const limit = param(q.limit + 1);
+  const fragment = {
+    account: '$1',
+    page: (at: string, id: string) => `${keyset(at, id)} ORDER BY ${at} DESC, (${id}) COLLATE "C" DESC LIMIT ${limit}`,
+  };
+  const parts = sources.filter((s) => kinds.has(s.kind)).map((s) => `(${s.sql(fragment)})`);
+  const { rows } = await db.query<Row>(
+    `SELECT t.id, t.kind, t.at, t.at::text AS at_text, t.title, t.summary, t.actor_type, t.actor_id, t.actor_name, t.refs, t.data
+       FROM (${parts.join('\n UNION ALL ')}) AS t (id, kind, at, title, summary, actor_type, actor_id, actor_name, refs, data)
+      ORDER BY t.at DESC, t.id COLLATE "C" DESC LIMIT ${limit}`,
+    values,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r): TimelineItem => ({
+      id: r.id, kind: r.kind, at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(), title: r.title, summary: r.summary,
+      actor: r.actor_type ? { type: r.actor_type, id: r.actor_id, name: r.actor_name ?? '' } : null,
+      refs: r.refs, data: r.data,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.at_text, last.id]) : null,
+  };
+}
+
+export function createTimelineService(deps: WorkDeps) {
+  return {
+    /** null when there is no such account. */
+    async page(accountId: string, q: TimelineQuery) {
+      const { rows } = await deps.database.query('SELECT 1 FROM accounts WHERE id = $1', [accountId]);
+      return rows.length ? timelinePage(deps.database, accountId, q) : null;
+    },
+  };
+}
+export type TimelineService = ReturnType<typeof createTimelineService>;

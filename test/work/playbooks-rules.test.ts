@@ -54,12 +54,12 @@ describe('a rule on a health drop starting a playbook', () => {
     await t.app.services.contacts.create({ accountId: a.id, name: 'Dana Champion', email: 'dana@acme.test', role: 'champion' }, SYSTEM_ACTOR);
     const pb = await api(manager, 'POST', '/api/playbooks', PLAYBOOK);
     expect(pb.statusCode, pb.body).toBe(201);
-    const rule = await api(manager, 'POST', '/api/rules', {
+    const created = await api(manager, 'POST', '/api/rules', {
       name: 'Health dropped 10+',
       condition: { match: 'all', conditions: [{ type: 'health_score_change', direction: 'drop', points: 10, withinDays: 7 }] },
       actions: [{ type: 'start_playbook', playbookId: pb.json().id }],
     });
-    expect(rule.statusCode, rule.body).toBe(201);
+    expect(created.statusCode, created.body).toBe(201);
 
     await healthMove(a.id, 80, 62, 'watch');
     expect((await t.app.services.rules.evaluateDirty()).fired).toBe(1);
@@ -78,10 +78,17 @@ describe('a rule on a health drop starting a playbook', () => {
     // A second drop inside the window does not fire again.
     await healthMove(a.id, 62, 45, 'poor');
     expect((await t.app.services.rules.evaluateDirty()).fired).toBe(0);
-    const firings = (await api(manager, 'GET', `/api/rules/${rule.json().id}/firings`)).json();
+    const firings = (await api(manager, 'GET', `/api/rules/${created.json().id}/firings`)).json();
     expect(firings.items).toHaveLength(1);
     expect(firings.items[0].matched.results[0]).toMatchObject({ type: 'health_score_change', actual: 18, ok: true });
     expect(firings.items[0].actions[0]).toMatchObject({ type: 'start_playbook', playbookRunId: runs[0].id });
+
+    // The account's timeline tells the same story: the firing with its reason, the playbook, its tasks.
+    const timeline = (await api(csm, 'GET', `/api/accounts/${a.id}/timeline?kinds=rule,playbook,task&limit=50`)).json().items as { kind: string; title: string; summary: string | null }[];
+    const rule = timeline.find((i) => i.kind === 'rule');
+    expect(rule?.summary).toBe('Health dropped ≥ 10 points within 7 days (18)');
+    expect(timeline.filter((i) => i.kind === 'task').map((i) => i.title)).toEqual(expect.arrayContaining([expect.stringContaining('Call the champion')]));
+    expect(timeline.some((i) => i.kind === 'playbook')).toBe(true);
   });
 
   it('dry-runs a condition without firing, and rejects rules that reference what does not exist', async () => {

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { TIMELINE_KINDS, type TimelineKind } from './sources.js';
+
+export const timelineQuery = z.object({
+  kinds: z
+    .string()
+    .max(200)
+    .optional()
+    .transform((v, ctx): TimelineKind[] | undefined => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const list = [...new Set(v.split(',').map((k) => k.trim()).filter(Boolean))];
+      const bad = list.filter((k) => !(TIMELINE_KINDS as readonly string[]).includes(k));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `unknown kind ${bad.map((b) => `"${b}"`).join(', ')}; use ${TIMELINE_KINDS.join(', ')}` });
+        return z.NEVER;
+      }
+      return list as TimelineKind[];
+    })
+    .describe(`Comma-separated kinds to show (default all): ${TIMELINE_KINDS.join(', ')}`),
+  before: z.string().max(500).optional().describe('The nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TimelineQuery = z.infer<typeof timelineQuery>;
+
+export const timelineItem = z.object({
+  id: z.string().describe('Kind-prefixed and stable, e.g. activity:<uuid>, task:<uuid>:done'),
+  kind: z.enum(TIMELINE_KINDS),
+  at: z.string(),
+  title: z.string(),
+  summary: z.string().nullable(),
+  actor: z.object({ type: z.enum(['user', 'rule', 'system']), id: z.string().nullable(), name: z.string() }).nullable(),
+  refs: z
+    .object({
+      activityId: z.string().optional(),
+      taskId: z.string().optional(),
+      escalationId: z.string().optional(),
+      playbookRunId: z.string().optional(),
+      playbookId: z.string().optional(),
+      ruleId: z.string().optional(),
+      ruleFiringId: z.string().optional(),
+    })
+    .catchall(z.string())
+    .describe('Ids of the objects the item is about; escalationId threads an escalation'),
+  data: z.record(z.string(), z.unknown()).describe('Kind-specific details'),
+});
+export type TimelineItem = z.infer<typeof timelineItem>;
+export const timelinePage = z.object({ items: z.array(timelineItem), nextCursor: z.string().nullable() });

@@ -1,0 +1,141 @@
+/**
+ * The timeline's source registry. Each source turns one table (or one moment of it) into
+ * timeline items with the common columns:
+ *
+ *   id text (kind-prefixed, stable) · kind text · at timestamptz · title text · summary text
+ *   actor_type text ('user' | 'rule' | 'system') · actor_id text · actor_name text · refs jsonb · data jsonb
+ *
+ * `sql(f)` returns one SELECT over its table for the account `f.account`, ending with `f.page(at,
+ * id)` (the keyset condition, the order and the limit on its own `at` and `id` expressions), so
+ * that each source reads its newest rows through its account index and the union merges at
+ * most `limit` rows per source. A later capability adds one entry here (see README.md).
+ */
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export type SourceFragment = {
+  /** Placeholder of the account id parameter. */
+  account: string;
+  /** `AND <keyset on (at, id)> ORDER BY at DESC, id DESC LIMIT n`, for this source's expressions. */
+  page(at: string, id: string): string;
+};
+
+export type TimelineSource = { kind: TimelineKind; name: string; sql(f: SourceFragment): string };
+
+const user = (idExpr: string, nameExpr: string) =>
+  `CASE WHEN ${idExpr} IS NULL THEN NULL ELSE 'user' END AS actor_type, ${idExpr}::text AS actor_id, ${nameExpr} AS actor_name`;
+const noActor = 'NULL::text AS actor_type, NULL::text AS actor_id, NULL::text AS actor_name';
+
+/** "key: value, …" for a rule's matched values, whatever their shape. */
+/** A firing's matched values: {match, results: [{label, actual, ok}]} reads "Health band is poor (poor), ARR ≥ 50000 (120000)". */
+const matchedSummary = (m: string) => `CASE
+    WHEN jsonb_typeof(${m} -> 'results') = 'array' THEN (SELECT string_agg((x ->> 'label') || ' (' || coalesce(x ->> 'actual', 'none') || ')', ', ')
+      FROM jsonb_array_elements(${m} -> 'results') AS r(x) WHERE (x ->> 'ok')::boolean)
+    ELSE CASE jsonb_typeof(${m})
+    WHEN 'object' THEN (SELECT string_agg(x.k || ': ' || x.v, ', ' ORDER BY x.k) FROM jsonb_each_text(${m}) AS x(k, v))
+    WHEN 'array' THEN (SELECT string_agg(x.v, ', ') FROM jsonb_array_elements_text(${m}) AS x(v))
+    ELSE ${m} #>> '{}' END END`;
+
+const playbookName = "coalesce(pb.name, 'playbook')";
+/** A run's starter: a person, or the rule whose firing started it. */
+const runActor = `CASE WHEN r.started_by IS NOT NULL THEN 'user' WHEN rf.rule_id IS NOT NULL THEN 'rule' END AS actor_type,
+  coalesce(r.started_by::text, rf.rule_id::text) AS actor_id, coalesce(su.name, ru.name) AS actor_name`;
+const runJoins = `LEFT JOIN playbooks pb ON pb.id = r.playbook_id LEFT JOIN users su ON su.id = r.started_by
+  LEFT JOIN rule_firings rf ON rf.id = r.rule_firing_id LEFT JOIN rules ru ON ru.id = rf.rule_id`;
+const runRefs = `jsonb_strip_nulls(jsonb_build_object('playbookRunId', r.id, 'playbookId', r.playbook_id, 'ruleFiringId', r.rule_firing_id, 'ruleId', rf.rule_id))`;
+
+export const SOURCES: TimelineSource[] = [
+  {
+    kind: 'activity', name: 'activities',
+    sql: (f) => `SELECT 'activity:' || a.id AS id, 'activity' AS kind, a.occurred_at AS at, a.subject AS title, left(a.body, 280) AS summary,
+        ${user('a.author_id', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('activityId', a.id, 'escalationId', a.escalation_id)) AS refs,
+        jsonb_build_object('activityKind', a.kind, 'proactive', a.proactive, 'proactiveSource', a.proactive_source, 'respondsTo', a.responds_to) AS data
+      FROM activities a LEFT JOIN users u ON u.id = a.author_id
+     WHERE a.account_id = ${f.account} ${f.page('a.occurred_at', "'activity:' || a.id")}`,
+  },
+  {
+    kind: 'task', name: 'tasks created',
+    sql: (f) => `SELECT 'task:' || t.id || ':created' AS id, 'task' AS kind, t.created_at AS at, 'Task: ' || t.title AS title, nullif(t.reason, '') AS summary,
+        ${user('t.created_by', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('taskId', t.id, 'escalationId', t.escalation_id, 'playbookRunId', t.playbook_run_id, 'ruleFiringId', t.rule_firing_id)) AS refs,
+        jsonb_build_object('event', 'created', 'source', t.source, 'priority', t.priority, 'status', t.status, 'dueAt', t.due_at,
+                           'assignee', coalesce(au.name, ac.name, ac.email)) AS data
+      FROM tasks t LEFT JOIN users u ON u.id = t.created_by LEFT JOIN users au ON au.id = t.assignee_user_id LEFT JOIN contacts ac ON ac.id = t.assignee_contact_id
+     WHERE t.account_id = ${f.account} ${f.page('t.created_at', "'task:' || t.id || ':created'")}`,
+  },
+  {
+    kind: 'task', name: 'tasks completed',
+    sql: (f) => `SELECT 'task:' || t.id || ':done' AS id, 'task' AS kind, t.completed_at AS at, 'Done: ' || t.title AS title, t.outcome_note AS summary,
+        ${user('t.completed_by', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('taskId', t.id, 'escalationId', t.escalation_id, 'playbookRunId', t.playbook_run_id, 'ruleFiringId', t.rule_firing_id)) AS refs,
+        jsonb_build_object('event', 'completed', 'source', t.source, 'outcomeNote', t.outcome_note) AS data
+      FROM tasks t LEFT JOIN users u ON u.id = t.completed_by
+     WHERE t.account_id = ${f.account} AND t.status = 'done' AND t.completed_at IS NOT NULL ${f.page('t.completed_at', "'task:' || t.id || ':done'")}`,
+  },
+  {
+    kind: 'health', name: 'health changes',
+    // Zero-padded so that the text order of the ids is their numeric order.
+    sql: (f) => `SELECT 'health:' || lpad(h.id::text, 19, '0') AS id, 'health' AS kind, h.at,
+        'Health ' || coalesce(h.from_score::text, '–') || ' → ' || coalesce(h.to_score::text, '–')
+          || CASE WHEN h.from_band IS DISTINCT FROM h.to_band THEN ', ' || coalesce(h.from_band, 'none') || ' → ' || coalesce(h.to_band, 'none') ELSE '' END AS title,
+        NULL::text AS summary, ${noActor}, '{}'::jsonb AS refs,
+        jsonb_build_object('fromScore', h.from_score, 'toScore', h.to_score, 'fromBand', h.from_band, 'toBand', h.to_band, 'cause', h.cause) AS data
+      FROM health_changes h
+     WHERE h.account_id = ${f.account} ${f.page('h.at', "'health:' || lpad(h.id::text, 19, '0')")}`,
+  },
+  {
+    kind: 'playbook', name: 'playbook runs started',
+    sql: (f) => `SELECT 'playbook_run:' || r.id || ':started' AS id, 'playbook' AS kind, r.started_at AS at,
+        'Playbook ' || ${playbookName} || ' started' AS title, NULL::text AS summary, ${runActor}, ${runRefs} AS refs,
+        jsonb_build_object('event', 'started', 'playbookName', pb.name, 'version', r.version, 'status', r.status) AS data
+      FROM playbook_runs r ${runJoins}
+     WHERE r.account_id = ${f.account} ${f.page('r.started_at', "'playbook_run:' || r.id || ':started'")}`,
+  },
+  {
+    kind: 'playbook', name: 'playbook runs finished',
+    sql: (f) => `SELECT 'playbook_run:' || r.id || ':finished' AS id, 'playbook' AS kind, r.finished_at AS at,
+        'Playbook ' || ${playbookName} || ' ' || r.status AS title, NULL::text AS summary, ${runActor}, ${runRefs} AS refs,
+        jsonb_build_object('event', r.status, 'playbookName', pb.name, 'version', r.version, 'status', r.status) AS data
+      FROM playbook_runs r ${runJoins}
+     WHERE r.account_id = ${f.account} AND r.status <> 'running' AND r.finished_at IS NOT NULL
+       ${f.page('r.finished_at', "'playbook_run:' || r.id || ':finished'")}`,
+  },
+  {
+    kind: 'playbook', name: 'playbook steps',
+    sql: (f) => `SELECT 'playbook_step:' || s.run_id || ':' || lpad(s.step_index::text, 4, '0') AS id, 'playbook' AS kind, s.finished_at AS at,
+        'Step ' || (s.step_index + 1) || ' of ' || ${playbookName} || ': ' || s.title || ' — ' || s.status AS title, s.error AS summary,
+        ${runActor}, ${runRefs} AS refs,
+        jsonb_build_object('event', 'step_' || s.status, 'playbookName', pb.name, 'stepIndex', s.step_index, 'stepKind', s.kind, 'status', s.status, 'result', s.result) AS data
+      FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id ${runJoins}
+     WHERE r.account_id = ${f.account} AND s.status IN ('done', 'failed') AND s.finished_at IS NOT NULL
+       ${f.page('s.finished_at', "'playbook_step:' || s.run_id || ':' || lpad(s.step_index::text, 4, '0')")}`,
+  },
+  {
+    kind: 'rule', name: 'rule firings',
+    sql: (f) => `SELECT 'rule_firing:' || rf.id AS id, 'rule' AS kind, rf.fired_at AS at, 'Rule ' || coalesce(ru.name, 'rule') || ' fired' AS title,
+        ${matchedSummary('rf.matched')} AS summary,
+        'rule' AS actor_type, rf.rule_id::text AS actor_id, ru.name AS actor_name,
+        jsonb_build_object('ruleId', rf.rule_id, 'ruleFiringId', rf.id) AS refs,
+        jsonb_build_object('trigger', rf.trigger, 'matched', rf.matched, 'actions', rf.actions) AS data
+      FROM rule_firings rf LEFT JOIN rules ru ON ru.id = rf.rule_id
+     WHERE rf.account_id = ${f.account} ${f.page('rf.fired_at', "'rule_firing:' || rf.id")}`,
+  },
+  {
+    kind: 'escalation', name: 'escalations opened',
+    sql: (f) => `SELECT 'escalation:' || e.id || ':opened' AS id, 'escalation' AS kind, e.created_at AS at, 'Escalation opened: ' || e.title AS title,
+        nullif(left(e.description, 280), '') AS summary, ${user('e.opened_by', 'u.name')},
+        jsonb_build_object('escalationId', e.id) AS refs,
+        jsonb_build_object('event', 'opened', 'severity', e.severity, 'status', e.status) AS data
+      FROM escalations e LEFT JOIN users u ON u.id = e.opened_by
+     WHERE e.account_id = ${f.account} ${f.page('e.created_at', "'escalation:' || e.id || ':opened'")}`,
+  },
+  {
+    kind: 'escalation', name: 'escalations resolved',
+    sql: (f) => `SELECT 'escalation:' || e.id || ':resolved' AS id, 'escalation' AS kind, e.resolved_at AS at, 'Escalation resolved: ' || e.title AS title,
+        NULL::text AS summary, ${noActor}, jsonb_build_object('escalationId', e.id) AS refs,
+        jsonb_build_object('event', 'resolved', 'severity', e.severity, 'status', e.status) AS data
+      FROM escalations e
+     WHERE e.account_id = ${f.account} AND e.resolved_at IS NOT NULL ${f.page('e.resolved_at', "'escalation:' || e.id || ':resolved'")}`,
+  },
+];
