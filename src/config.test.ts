@@ -23,4 +23,23 @@ describe('loadConfig', () => {
   it('treats empty variables as unset and secures cookies behind an https public URL', () => {
     expect(loadConfig({ DATABASE_URL: '', CANOPY_PUBLIC_URL: 'https://cs.example.com' })).toMatchObject({ databaseUrl: undefined, cookieSecure: true });
   });
+  it('reads SMTP and outbound settings, and never prints an SMTP password', () => {
+    expect(loadConfig({})).toMatchObject({ smtp: { url: undefined, from: 'Canopy <canopy@localhost>' }, outbound: { timeoutMs: 10_000, allow: [] } });
+    const c = loadConfig({
+      CANOPY_SMTP_URL: 'smtp://mailer:s3cret@smtp.example.com:587', CANOPY_PUBLIC_URL: 'https://cs.example.com',
+      CANOPY_OUTBOUND_TIMEOUT_MS: '5000', CANOPY_OUTBOUND_ALLOW: '10.1.2.3/16, hooks.internal 127.0.0.1',
+    });
+    expect(c.smtp).toEqual({ url: 'smtp://mailer:s3cret@smtp.example.com:587', from: 'Canopy <canopy@cs.example.com>' });
+    expect(c.outbound).toEqual({ timeoutMs: 5000, allow: ['10.1.0.0/16', 'hooks.internal', '127.0.0.1'] });
+    try {
+      loadConfig({ CANOPY_SMTP_URL: 'http://mailer:s3cret@smtp.example.com', CANOPY_OUTBOUND_ALLOW: 'http://x', CANOPY_OUTBOUND_TIMEOUT_MS: '0' });
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as ConfigError).problems;
+      expect(problems).toHaveLength(3);
+      expect(problems.join('\n')).not.toContain('s3cret');
+      expect(problems.find((p) => p.startsWith('CANOPY_SMTP_URL:'))).toContain('mailer:***@');
+      expect(problems.find((p) => p.startsWith('CANOPY_OUTBOUND_ALLOW:'))).toContain('"http://x"');
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowEntry } from './outbound/address.js';
 
 /**
  * Environment -> typed config. Every variable Canopy reads is declared here, once.
@@ -27,6 +28,20 @@ const envSchema = z.object({
   CANOPY_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   CANOPY_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   CANOPY_DEDUPE_DAYS: z.coerce.number().int().min(7).default(8),
+  CANOPY_SMTP_URL: z
+    .url()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps:// (smtp://user:password@host:587)')
+    .optional(),
+  CANOPY_MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+  CANOPY_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  CANOPY_OUTBOUND_ALLOW: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      for (const e of entries) if (!parseAllowEntry(e)) ctx.addIssue({ code: 'custom', message: `"${e}" is not a host name, an IP address or a CIDR range` });
+    })
+    .transform((entries) => entries.map((e) => parseAllowEntry(e)?.entry ?? e))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -44,8 +59,15 @@ export type Config = {
   cookieSecure: boolean;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
   dedupeDays: number;
+  /** E-mail: without an SMTP URL messages wait in the outbox. */
+  smtp: { url: string | undefined; from: string };
+  /** Webhooks and Slack: request timeout and allow-list entries added to the admin's. */
+  outbound: { timeoutMs: number; allow: string[] };
   logLevel: string;
 };
+
+/** user:password in a URL -> user:*** (config errors must not print credentials). */
+const hidePassword = (v: unknown) => (typeof v === 'string' ? v.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@') : v);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`),
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(hidePassword(cleaned[String(i.path[0])] ?? null))})`),
     );
   }
   const e = parsed.data;
@@ -79,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: e.CANOPY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     dedupeDays: e.CANOPY_DEDUPE_DAYS,
+    smtp: { url: e.CANOPY_SMTP_URL, from: e.CANOPY_MAIL_FROM ?? `Canopy <canopy@${mailDomain(e.CANOPY_PUBLIC_URL)}>` },
+    outbound: { timeoutMs: e.CANOPY_OUTBOUND_TIMEOUT_MS, allow: e.CANOPY_OUTBOUND_ALLOW ?? [] },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function mailDomain(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : '';
+  return host && host.includes('.') ? host : 'localhost';
 }

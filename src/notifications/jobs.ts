@@ -1,7 +1,17 @@
 import type { JobDefinition } from '../jobs/queue.js';
 import type { WorkServices } from '../http/services.js';
+import { OUTBOX_JOB } from './outbox.js';
 
-// Placeholder: filled in by its owner.
-export function notificationJobs(_work: WorkServices): JobDefinition[] {
-  return [];
+export const DIGEST_JOB = 'notifications.digest';
+
+/**
+ * The outbox pump (woken after each commit that queues something, and every minute as a safety
+ * net for retries and lost wake-ups) and the daily digest at 07:00 UTC. Both are idempotent: the
+ * pump claims rows, the digest has one dedupe key per user and day.
+ */
+export function notificationJobs(work: WorkServices): JobDefinition[] {
+  return [
+    { name: OUTBOX_JOB, cron: '* * * * *', retryLimit: 1, retryDelaySeconds: 5, handler: () => work.outbox.pump() },
+    { name: DIGEST_JOB, cron: '0 7 * * *', retryLimit: 3, retryDelaySeconds: 60, handler: () => work.notifications.digest.run() },
+  ];
 }

@@ -1,0 +1,92 @@
+import type { Queryable } from '../db/connect.js';
+import type { AllowList } from '../outbound/address.js';
+import { backoffSeconds } from '../outbound/backoff.js';
+import { describeFailedResponse, describeOutboundError, safeRequest } from '../outbound/request.js';
+import { CLAIM_SECONDS } from '../webhooks/deliver.js';
+import { isPermanentMailError, type Mailer } from './mailer.js';
+
+/** E-mail and Slack messages are tried this many times, then dead. */
+export const MESSAGE_MAX_ATTEMPTS = 8;
+export const NO_SMTP_ERROR = 'waiting: e-mail is not configured (set CANOPY_SMTP_URL)';
+
+export type ClaimedMessage = { id: string; channel: 'email' | 'slack'; recipient: string; subject: string; body: string; attempts: number };
+type Result = { ok: boolean; error: string | null; permanent?: boolean };
+
+/**
+ * Claims due messages in one statement (FOR UPDATE SKIP LOCKED): status 'sending', the attempt
+ * counted, next_attempt_at moved past the claim window. A 'sending' row whose claim lapsed (the
+ * worker died) is due again. Without a mailer, e-mail is left alone.
+ */
+export async function claimMessages(db: Queryable, limit: number, opts: { email: boolean }): Promise<ClaimedMessage[]> {
+  const { rows } = await db.query<ClaimedMessage>(
+    `WITH due AS (
+       SELECT id FROM outbound_messages
+        WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts < $2 ${opts.email ? '' : "AND channel <> 'email'"}
+        ORDER BY next_attempt_at, id LIMIT $1
+        FOR UPDATE SKIP LOCKED)
+     UPDATE outbound_messages m
+        SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => ${CLAIM_SECONDS})
+       FROM due WHERE m.id = due.id
+     RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.attempts`,
+    [limit, MESSAGE_MAX_ATTEMPTS],
+  );
+  return rows;
+}
+
+/** Dead-letters messages whose last attempt was interrupted; without SMTP, says why e-mail waits. */
+export async function sweepMessages(db: Queryable, opts: { email: boolean }): Promise<void> {
+  await db.query(
+    `UPDATE outbound_messages SET status = 'dead', last_error = coalesce(last_error || '; ', '') || 'the last attempt was interrupted'
+      WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts >= $1`,
+    [MESSAGE_MAX_ATTEMPTS],
+  );
+  if (!opts.email) {
+    await db.query(
+      `UPDATE outbound_messages SET status = 'pending', last_error = $1
+        WHERE channel = 'email' AND status IN ('pending', 'sending') AND next_attempt_at <= now()
+          AND (status = 'sending' OR last_error IS DISTINCT FROM $1)`,
+      [NO_SMTP_ERROR],
+    );
+  }
+}
+
+async function send(m: ClaimedMessage, deps: { mailer: Mailer | null; allow: AllowList; timeoutMs: number }): Promise<Result> {
+  if (m.channel === 'email') {
+    if (!deps.mailer) return { ok: false, error: NO_SMTP_ERROR };
+    try {
+      await deps.mailer.send({ id: m.id, to: m.recipient, subject: m.subject, text: m.body });
+      return { ok: true, error: null };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      return { ok: false, error: [e.code, e.message].filter(Boolean).join(': ').slice(0, 500) || 'send failed', permanent: isPermanentMailError(err) };
+    }
+  }
+  try {
+    const res = await safeRequest(m.recipient, {
+      method: 'POST', body: JSON.stringify({ text: m.body }), timeoutMs: deps.timeoutMs, allow: deps.allow,
+      headers: { 'content-type': 'application/json', 'user-agent': 'Canopy-Notifications/1' },
+    });
+    return res.ok ? { ok: true, error: null } : { ok: false, error: describeFailedResponse(res) };
+  } catch (err) {
+    return { ok: false, error: describeOutboundError(err, deps.timeoutMs) };
+  }
+}
+
+/** Sends one claimed message and records the outcome if the claim is still ours. Never throws on a send failure. */
+export async function attemptMessage(db: Queryable, m: ClaimedMessage, deps: { mailer: Mailer | null; allow: AllowList; timeoutMs: number }): Promise<boolean> {
+  const r = await send(m, deps);
+  if (r.ok) {
+    await db.query(
+      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
+      [m.id, m.attempts],
+    );
+    return true;
+  }
+  const dead = r.permanent === true || m.attempts >= MESSAGE_MAX_ATTEMPTS;
+  await db.query(
+    `UPDATE outbound_messages SET status = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5::int)
+      WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
+    [m.id, m.attempts, dead ? 'dead' : 'pending', r.error, dead ? 0 : backoffSeconds(m.attempts, { baseSeconds: 60 })],
+  );
+  return false;
+}

@@ -1,0 +1,108 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, type ErrorCode } from '../http/errors.js';
+import { WEBHOOK_EVENT_TYPES } from './emit.js';
+
+/** http(s), parseable, and without user:password (secrets go in the signing secret, not the URL). */
+export function httpUrlProblem(v: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'must be a full URL such as https://hooks.example.com/canopy';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must start with http:// or https://';
+  if (u.username || u.password) return 'must not contain a user name or password';
+  return null;
+}
+
+export const outboundUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const events = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .min(1, 'choose at least one event')
+  .max(WEBHOOK_EVENT_TYPES.length * 2)
+  .transform((list) => [...new Set(list)]);
+const name = z.string().trim().min(1).max(100);
+const maxAttempts = z.number().int().min(1).max(20);
+
+export const webhookCreate = z.object({
+  name,
+  url: outboundUrl,
+  events,
+  enabled: z.boolean().default(true),
+  maxAttempts: maxAttempts.default(6),
+});
+export type WebhookCreate = z.infer<typeof webhookCreate>;
+
+export const webhookPatch = z.object({
+  name: name.optional(),
+  url: outboundUrl.optional(),
+  events: events.optional(),
+  enabled: z.boolean().optional(),
+  maxAttempts: maxAttempts.optional(),
+});
+export type WebhookPatch = z.infer<typeof webhookPatch>;
+
+export const webhookDto = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  enabled: z.boolean(),
+  maxAttempts: z.number().int(),
+  createdByName: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Deliveries waiting (including retries) and dead-lettered. */
+  pending: z.number().int(),
+  dead: z.number().int(),
+  lastDeliveryAt: z.string().nullable(),
+});
+export type WebhookDto = z.infer<typeof webhookDto>;
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead'] as const;
+export const deliveryDto = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  eventId: z.uuid(),
+  eventType: z.string(),
+  payload: z.unknown(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+export type DeliveryDto = z.infer<typeof deliveryDto>;
+
+export const deliveryListQuery = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type DeliveryListQuery = z.infer<typeof deliveryListQuery>;
+
+/**
+ * Routes that declare `attachValidation: true` call this first: a schema failure becomes the
+ * capability's own code (`webhook.invalid`, …) with one field error per problem.
+ */
+export function throwIfInvalid(req: FastifyRequest, code: ErrorCode): void {
+  const err = req.validationError as (Error & { validation?: { instancePath?: string; message?: string }[]; validationContext?: string }) | undefined;
+  if (!err) return;
+  const where = err.validationContext;
+  const fields = (err.validation ?? []).map((v) => {
+    const p = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    return { path: where && where !== 'body' ? `${where}${p ? `.${p}` : ''}` : p || '(body)', message: v.message ?? 'invalid' };
+  });
+  throw new AppError(where === 'body' ? code : 'request.invalid', undefined, fields.length ? fields : [{ path: '(request)', message: err.message }]);
+}
