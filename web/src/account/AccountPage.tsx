@@ -16,10 +16,15 @@ import { DetailsCard } from './DetailsCard';
 import { HealthCard } from './HealthCard';
 import { OutcomesCard } from './OutcomesCard';
 import { UsageCard } from './UsageCard';
+import { LogActivityCard } from '../activities/LogActivityCard';
+import { ProactiveRatioCard } from '../activities/ProactiveRatioCard';
+import { AccountEscalationsCard } from '../escalations/AccountEscalationsCard';
+import { TimelineCard } from '../timeline/TimelineCard';
+import { TasksCard } from '../inbox/TasksCard';
+import { PlaybooksCard } from '../playbooks/PlaybooksCard';
 
 const PLACEHOLDERS: [string, string][] = [
   ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
-  ['Tasks', 'Open tasks and playbook steps for this account arrive with playbooks.'],
   ['Success plan', 'Goals, success criteria and milestones shared with the customer arrive with success plans.'],
   ['Check-ins', 'Readiness check-ins (importance and confidence) and capacity arrive with readiness.'],
   ['Seeds', 'Questions planted with this customer and how they grew arrive with success planting.'],
@@ -88,8 +93,26 @@ export default function AccountPage() {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           {a ? <DetailsCard account={a} /> : <Skeleton height={220} radius="md" />}
         </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <TasksCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <PlaybooksCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
         <Grid.Col span={12}>
           <ContactsCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Stack gap="md">
+            {canEdit && <LogActivityCard accountId={id} />}
+            <TimelineCard accountId={id} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Stack gap="md">
+            <ProactiveRatioCard accountId={id} />
+            <AccountEscalationsCard accountId={id} canEdit={canEdit} />
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <OutcomesCard accountId={id} arr={a?.arr ?? null} canEdit={canEdit} />

@@ -6,6 +6,7 @@ import { can, useLogout, useMe } from '../api/auth';
 import { roleLabel } from './format';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
+import { NotificationBell, BellIcon } from '../notifications/NotificationBell';
 
 interface Item {
   to: string;
@@ -22,9 +23,14 @@ export function AppLayout() {
   useEffect(close, [location.pathname, close]);
 
   const main: Item[] = [
+    { to: '/inbox', label: 'Inbox', icon: 'inbox', active: (p) => p.startsWith('/inbox') },
     { to: '/', label: 'Portfolio', icon: 'portfolio', active: (p) => p === '/' || p.startsWith('/accounts') },
     { to: '/health', label: 'Health', icon: 'health', active: (p) => p.startsWith('/health') },
     { to: '/drivers', label: 'Drivers', icon: 'drivers', active: (p) => p.startsWith('/drivers') },
+    { to: '/playbooks', label: 'Playbooks', icon: 'playbook', active: (p) => p.startsWith('/playbooks') },
+    { to: '/rules', label: 'Rules', icon: 'rule', active: (p) => p.startsWith('/rules') },
+    { to: '/escalations', label: 'Escalations', icon: 'escalation', active: (p) => p.startsWith('/escalations') },
+    { to: '/team/proactive', label: 'Proactive ratio', icon: 'impact', active: (p) => p.startsWith('/team/proactive') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)
@@ -34,7 +40,10 @@ export function AppLayout() {
         ] satisfies Item[])
       : []),
     ...(can.audit(me)
-      ? ([{ to: '/admin/audit', label: 'Audit log', icon: 'audit', active: (p) => p.startsWith('/admin/audit') }] satisfies Item[])
+      ? ([
+          { to: '/admin/audit', label: 'Audit log', icon: 'audit', active: (p) => p.startsWith('/admin/audit') },
+          { to: '/admin/webhooks', label: 'Webhooks', icon: 'external', active: (p) => p.startsWith('/admin/webhooks') },
+        ] satisfies Item[])
       : []),
   ];
   const link = (item: Item) => (
@@ -66,6 +75,8 @@ export function AppLayout() {
               <Logo withText />
             </UnstyledButton>
           </Group>
+          <Group gap="xs" wrap="nowrap">
+          <NotificationBell />
           <Menu position="bottom-end" width={240} shadow="md">
             <Menu.Target>
               <UnstyledButton aria-label="User menu" px={6} py={4} style={{ borderRadius: 8 }}>
@@ -86,11 +97,15 @@ export function AppLayout() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{me.email}</Menu.Label>
+              <Menu.Item leftSection={<BellIcon size={16} />} component={Link} to="/settings/notifications">
+                Notification settings
+              </Menu.Item>
               <Menu.Item leftSection={<Icon name="logout" size={16} />} onClick={signOut} disabled={logout.isPending}>
                 Sign out
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
+          </Group>
         </Group>
       </AppShell.Header>
 

@@ -1,0 +1,152 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Band } from './healthTypes';
+import type { Contact, Page } from './types';
+
+export const TASK_KINDS = ['todo', 'call', 'email', 'meeting'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+export const TASK_SOURCES = ['manual', 'rule', 'playbook', 'escalation', 'recommendation'] as const;
+export type TaskSource = (typeof TASK_SOURCES)[number];
+
+export interface TaskAssignee {
+  type: 'user' | 'contact';
+  id: string;
+  name: string;
+}
+
+export interface Task {
+  id: string;
+  accountId: string;
+  accountName: string;
+  title: string;
+  reason: string;
+  kind: TaskKind;
+  /** 1 low, 2 normal, 3 high, 4 urgent. */
+  priority: number;
+  status: TaskStatus;
+  dueAt: string | null;
+  snoozedUntil: string | null;
+  assignee: TaskAssignee | null;
+  customerEffort: number | null;
+  source: TaskSource;
+  ruleFiringId: string | null;
+  playbookRunId: string | null;
+  escalationId: string | null;
+  outcomeNote: string | null;
+  completedAt: string | null;
+  createdAt: string;
+  account: { arr: number; healthScore: number | null; healthBand: Band | null; renewalDate: string | null };
+  overdue: boolean;
+  /** Inbox urgency: priority × ARR × risk × due-soon. */
+  score: number;
+}
+
+export interface TaskCounts {
+  open: number;
+  overdue: number;
+  dueToday: number;
+  callThem: number;
+}
+
+export interface TaskListParams {
+  /** 'me', 'any' or a user id. */
+  assignee?: string;
+  accountId?: string;
+  status?: TaskStatus | 'all';
+  includeSnoozed?: boolean;
+  source?: TaskSource;
+  limit?: number;
+}
+
+export interface TaskInput {
+  accountId: string;
+  title: string;
+  reason?: string;
+  kind?: TaskKind;
+  priority?: number;
+  dueAt?: string | null;
+  assigneeUserId?: string | null;
+  assigneeContactId?: string | null;
+  customerEffort?: number | null;
+}
+
+export interface TaskPatch {
+  title?: string;
+  reason?: string;
+  priority?: number;
+  dueAt?: string | null;
+  snoozedUntil?: string | null;
+  assigneeUserId?: string | null;
+  assigneeContactId?: string | null;
+  customerEffort?: number | null;
+  status?: TaskStatus;
+  outcomeNote?: string | null;
+}
+
+export const taskKeys = {
+  all: ['tasks'] as const,
+  list: (p: TaskListParams) => ['tasks', 'list', p] as const,
+  one: (id: string) => ['tasks', 'one', id] as const,
+};
+
+/** "Call them" proposals: Canopy's advice to phone instead of automating another e-mail. */
+export const isCallThem = (t: Task) => t.kind === 'call' && t.source === 'recommendation';
+
+export function useTasks(params: TaskListParams, enabled = true) {
+  return useQuery({
+    queryKey: taskKeys.list(params),
+    queryFn: ({ signal }) =>
+      api<{ items: Task[]; counts: TaskCounts }>('/api/tasks', {
+        query: { ...params, includeSnoozed: params.includeSnoozed === undefined ? undefined : String(params.includeSnoozed) },
+        signal,
+      }),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useTask(id: string | null, enabled = true) {
+  return useQuery({
+    queryKey: taskKeys.one(id ?? ''),
+    queryFn: ({ signal }) => api<Task>(`/api/tasks/${encodeURIComponent(id ?? '')}`, { signal }),
+    enabled: enabled && !!id,
+  });
+}
+
+function useInvalidateTasks() {
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: taskKeys.all });
+    // Tasks appear in the account timeline.
+    void qc.invalidateQueries({ queryKey: ['timeline'] });
+  };
+}
+
+export function useCreateTask() {
+  const invalidate = useInvalidateTasks();
+  return useMutation({
+    mutationFn: (input: TaskInput) => api<Task>('/api/tasks', { method: 'POST', body: input }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateTask() {
+  const invalidate = useInvalidateTasks();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: TaskPatch }) =>
+      api<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch }),
+    onSuccess: invalidate,
+  });
+}
+
+/** An account's contacts, for assigning customer-side work; nothing is asked until an account is chosen. */
+export function useContactChoices(accountId: string | null) {
+  return useQuery({
+    queryKey: ['contacts', accountId ?? '', 'choices'],
+    queryFn: ({ signal }) => api<Page<Contact>>('/api/contacts', { query: { accountId, sort: 'name', limit: 200 }, signal }),
+    select: (d) => d.items,
+    enabled: !!accountId,
+    staleTime: 30_000,
+  });
+}

@@ -1,0 +1,126 @@
+import { Button, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useUsers } from '../api/admin';
+import { can, useMe } from '../api/auth';
+import { isCallThem, type Task, type TaskCounts, type TaskListParams, useTasks } from '../api/tasks';
+import { QueryError, TableSkeleton } from '../components/feedback';
+import { Icon } from '../components/icons';
+import { CallThemPanel } from './CallThemPanel';
+import { InboxFilters, type InboxParams, useInboxParams } from './InboxFilters';
+import { TaskFormModal } from './TaskFormModal';
+import { type TaskDialog, TaskModals } from './TaskModals';
+import { TaskTable } from './TaskTable';
+
+function Stat({ label, value, color, hint }: { label: string; value: number | undefined; color?: string; hint: string }) {
+  return (
+    <Paper withBorder radius="md" p="md" data-testid={`count-${label.toLowerCase().replace(/\s+/g, '-')}`}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text fz={28} fw={700} c={value ? color : undefined} className="canopy-num" lh={1.2}>
+        {value ?? '–'}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {hint}
+      </Text>
+    </Paper>
+  );
+}
+
+const matches = (t: Task, q: string) => {
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return [t.title, t.reason, t.accountName, t.assignee?.name ?? ''].some((s) => s.toLowerCase().includes(needle));
+};
+
+function countsOf(tasks: Task[]): TaskCounts {
+  const open = tasks.filter((t) => t.status === 'open');
+  const today = dayjs().format('YYYY-MM-DD');
+  return {
+    open: open.length,
+    overdue: open.filter((t) => t.overdue).length,
+    dueToday: open.filter((t) => t.dueAt && dayjs(t.dueAt).format('YYYY-MM-DD') === today).length,
+    callThem: open.filter(isCallThem).length,
+  };
+}
+
+function emptyText(p: InboxParams, total: number): string {
+  if (total > 0) return 'No task matches these filters.';
+  if (p.status !== 'open') return `No ${p.status === 'all' ? '' : `${p.status} `}tasks here yet.`;
+  return p.who === 'mine'
+    ? 'Nothing needs you today. Rules and playbooks put work here; you can add a task from an account page.'
+    : 'No open tasks. Rules and playbooks put work here; you can add a task from an account page.';
+}
+
+export default function InboxPage() {
+  const me = useMe();
+  const users = useUsers();
+  const [params, set] = useInboxParams();
+  const [dialog, setDialog] = useState<TaskDialog>(null);
+  const [creating, setCreating] = useState(false);
+  const canAct = can.write(me);
+
+  const assignee = params.who === 'mine' ? 'me' : 'any';
+  const query: TaskListParams = { assignee, status: params.status, source: params.source ?? undefined, includeSnoozed: params.snoozed || undefined };
+  const list = useTasks(query);
+  // The header always counts open work, whichever tab is showing.
+  const openQuery = useTasks({ assignee, status: 'open' }, params.status !== 'open' || !!params.source || params.snoozed);
+  const teamOf = new Map((users.data ?? []).map((u) => [u.id, u.teamId]));
+  const inTeam = (t: Task) => t.assignee?.type === 'user' && me.teamId !== null && teamOf.get(t.assignee.id) === me.teamId;
+  const scope = (items: Task[]) => (params.who === 'team' ? items.filter(inTeam) : items);
+
+  const all = scope(list.data?.items ?? []);
+  const shown = all.filter((t) => matches(t, params.q));
+  const showCalls = params.status === 'open';
+  const calls = showCalls ? shown.filter(isCallThem) : [];
+  const rows = showCalls ? shown.filter((t) => !isCallThem(t)) : shown;
+  const openData = params.status !== 'open' || params.source || params.snoozed ? openQuery.data : list.data;
+  const counts = params.who === 'team' ? countsOf(scope(openData?.items ?? [])) : openData?.counts;
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={2}>Inbox</Title>
+          <Text c="dimmed" size="sm">
+            What needs {params.who === 'mine' ? 'me' : params.who === 'team' ? 'my team' : 'us'} today: overdue first, then what matters most by priority, ARR and risk
+          </Text>
+        </div>
+        {canAct && (
+          <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
+            New task
+          </Button>
+        )}
+      </Group>
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
+        <Stat label="Overdue" value={counts?.overdue} color="red.7" hint="past their due date" />
+        <Stat label="Due today" value={counts?.dueToday} color="orange.8" hint="due before tonight" />
+        <Stat label="Call them" value={counts?.callThem} color="orange.8" hint="a call beats another e-mail" />
+        <Stat label="Open" value={counts?.open} hint="in the inbox now" />
+      </SimpleGrid>
+      <InboxFilters params={params} set={set} hasTeam={me.teamId !== null} />
+      {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
+      <CallThemPanel tasks={calls} onDialog={setDialog} canAct={canAct} />
+      <Card padding={0}>
+        {list.isPending && <TableSkeleton rows={6} height={44} />}
+        {list.data && rows.length === 0 && (
+          <Stack align="center" gap={6} py={48} px="md">
+            <Text fw={600}>{calls.length > 0 ? 'Only calls today' : 'All clear'}</Text>
+            <Text c="dimmed" size="sm" ta="center" maw={520} data-testid="inbox-empty">
+              {calls.length > 0 ? 'Everything else is done or snoozed. Make the calls above.' : emptyText(params, all.length)}
+            </Text>
+          </Stack>
+        )}
+        {rows.length > 0 && <TaskTable tasks={rows} onDialog={setDialog} actions={canAct} label="Inbox" />}
+      </Card>
+      {list.data && list.data.items.length >= 200 && (
+        <Text size="xs" c="dimmed" ta="center">
+          Showing the first 200 tasks in inbox order.
+        </Text>
+      )}
+      <TaskModals dialog={dialog} onClose={() => setDialog(null)} />
+      <TaskFormModal opened={creating} onClose={() => setCreating(false)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,77 @@
+import { Anchor, Badge, Group, Progress, Stack, Text, Tooltip } from '@mantine/core';
+import { Link } from 'react-router';
+import { useAccount } from '../api/accounts';
+import type { PlaybookRun, RunStep } from '../api/playbooks';
+import { formatDateTime, relative } from '../components/format';
+import { runStatusColor, stepKindLabel, stepStatusColor } from './labels';
+
+export function RunStatusBadge({ status }: { status: PlaybookRun['status'] }) {
+  return (
+    <Badge variant="light" color={runStatusColor[status]} radius="sm" tt="none" data-run-status={status}>
+      {status[0]?.toUpperCase()}
+      {status.slice(1)}
+    </Badge>
+  );
+}
+
+export function RunProgressBar({ run }: { run: PlaybookRun }) {
+  const { done, total } = run.progress;
+  const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+  return (
+    <Group gap="xs" wrap="nowrap" miw={160}>
+      <Progress value={pct} color={runStatusColor[run.status]} size="md" radius="xl" style={{ flex: 1 }} aria-label={`${done} of ${total} steps done`} />
+      <Text size="xs" c="dimmed" className="canopy-num">
+        {done}/{total}
+      </Text>
+    </Group>
+  );
+}
+
+function stepWhen(s: RunStep): string {
+  if (s.finishedAt) return `${s.status} ${relative(s.finishedAt)}`;
+  if (s.status === 'pending' && s.runAt) return `runs ${relative(s.runAt)}`;
+  return s.status;
+}
+
+/** Each step of a run with its status, when it ran (or will), and what it produced or why it failed. */
+export function RunSteps({ run }: { run: PlaybookRun }) {
+  return (
+    <Stack gap={4} component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
+      {run.steps.map((s) => (
+        <Group key={s.index} component="li" gap="xs" wrap="nowrap" align="flex-start" data-step-status={s.status}>
+          <Badge size="sm" variant={s.status === 'done' ? 'filled' : 'light'} color={stepStatusColor[s.status]} radius="sm" w={84} tt="none">
+            {s.status}
+          </Badge>
+          <div style={{ minWidth: 0 }}>
+            <Text size="sm">
+              <Text span c="dimmed" size="xs">
+                {s.index + 1}. {stepKindLabel[s.kind as keyof typeof stepKindLabel] ?? s.kind} ·{' '}
+              </Text>
+              {s.title}
+            </Text>
+            <Tooltip label={formatDateTime(s.finishedAt ?? s.runAt)} disabled={!s.finishedAt && !s.runAt} openDelay={300}>
+              <Text size="xs" c="dimmed" w="fit-content">
+                {stepWhen(s)}
+              </Text>
+            </Tooltip>
+            {s.error && (
+              <Text size="xs" c="red.7">
+                {s.error}
+              </Text>
+            )}
+          </div>
+        </Group>
+      ))}
+    </Stack>
+  );
+}
+
+/** An account's name by id, from the account query (cached across rows). */
+export function AccountName({ id, hash }: { id: string; hash?: string }) {
+  const account = useAccount(id);
+  return (
+    <Anchor component={Link} to={`/accounts/${id}${hash ? `#${hash}` : ''}`} size="sm" fw={500}>
+      {account.data?.name ?? (account.isError ? 'Deleted account' : '…')}
+    </Anchor>
+  );
+}

@@ -1,0 +1,159 @@
+import { Code, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import { ASSIGNEE_ROLES, type AssigneeRole, type WebhookChoice } from '../api/playbooks';
+import { CONTACT_ROLES, type ContactRole } from '../api/types';
+import { contactRoleLabel } from '../components/format';
+import { priorityOptions } from '../inbox/taskFormat';
+import { assigneeRoleLabel, TEMPLATE_VARIABLES } from './labels';
+import type { StepDraft } from './playbookForm';
+
+/** Descriptions below the input, so inputs side by side stay aligned. */
+const BELOW: ('label' | 'input' | 'description' | 'error')[] = ['label', 'input', 'description', 'error'];
+
+interface Props {
+  step: StepDraft;
+  set: (patch: Partial<StepDraft>) => void;
+  /** The error at `steps.<i>.<key>`. */
+  error: (key: string) => string | undefined;
+  readOnly: boolean;
+  webhooks: WebhookChoice[] | null | undefined;
+}
+
+/** The template variables an e-mail step may use, as a clickable help table. */
+function VariablesHelp({ onPick, readOnly }: { onPick: (v: string) => void; readOnly: boolean }) {
+  return (
+    <Popover width={420} position="bottom-start" shadow="md" withinPortal>
+      <Popover.Target>
+        <UnstyledButton fz="xs" c="blue" td="underline">
+          Template variables
+        </UnstyledButton>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Text size="xs" c="dimmed" mb={6}>
+          Write them in double braces. {readOnly ? '' : 'Click one to add it to the message.'}
+        </Text>
+        <Table fz="xs" verticalSpacing={2} aria-label="Template variables">
+          <Table.Tbody>
+            {TEMPLATE_VARIABLES.map(([v, help]) => (
+              <Table.Tr key={v} style={{ cursor: readOnly ? undefined : 'pointer' }} onClick={() => !readOnly && onPick(`{{${v}}}`)}>
+                <Table.Td>
+                  <Code fz="xs">{`{{${v}}}`}</Code>
+                </Table.Td>
+                <Table.Td>{help}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
+export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
+  const titleInput = (required: boolean, placeholder: string) => (
+    <TextInput
+      label={required ? 'Title' : 'Title (optional)'}
+      required={required}
+      placeholder={placeholder}
+      value={s.title}
+      onChange={(e) => set({ title: e.currentTarget.value })}
+      error={error('title')}
+      readOnly={readOnly}
+    />
+  );
+
+  switch (s.kind) {
+    case 'task':
+      return (
+        <Stack gap="sm">
+          {titleInput(true, 'Kick-off call with the champion')}
+          <Textarea label="Description" autosize minRows={1} value={s.description} onChange={(e) => set({ description: e.currentTarget.value })} error={error('description')} readOnly={readOnly} />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="Assignee"
+              data={ASSIGNEE_ROLES.map((r) => ({ value: r, label: assigneeRoleLabel[r] }))}
+              value={s.assignee}
+              onChange={(v) => v && set({ assignee: v as AssigneeRole })}
+              allowDeselect={false}
+              error={error('assignee')}
+              readOnly={readOnly}
+            />
+            <NumberInput label="Due after (days)" min={0} max={365} allowDecimal={false} value={s.dueOffsetDays} onChange={(v) => set({ dueOffsetDays: v })} error={error('dueOffsetDays')} readOnly={readOnly} />
+            <Select label="Priority" data={priorityOptions} value={s.priority} onChange={(v) => v && set({ priority: v })} allowDeselect={false} error={error('priority')} readOnly={readOnly} />
+            <NumberInput label="Customer effort" placeholder="0–10, optional" min={0} max={10} allowDecimal={false} value={s.customerEffort} onChange={(v) => set({ customerEffort: v })} error={error('customerEffort')} readOnly={readOnly} />
+          </SimpleGrid>
+        </Stack>
+      );
+    case 'email':
+      return (
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="To"
+              description="The account’s contact in this role (seen most recently)"
+              inputWrapperOrder={BELOW}
+              data={CONTACT_ROLES.map((r) => ({ value: r, label: contactRoleLabel[r] }))}
+              value={s.to}
+              onChange={(v) => v && set({ to: v as ContactRole })}
+              allowDeselect={false}
+              error={error('to')}
+              readOnly={readOnly}
+            />
+            {titleInput(false, 'Welcome e-mail')}
+          </SimpleGrid>
+          <TextInput label="Subject" required value={s.subject} onChange={(e) => set({ subject: e.currentTarget.value })} error={error('subject')} readOnly={readOnly} />
+          <Textarea
+            label="Message"
+            required
+            autosize
+            minRows={4}
+            value={s.body}
+            onChange={(e) => set({ body: e.currentTarget.value })}
+            error={error('body')}
+            readOnly={readOnly}
+            description={
+              <Group gap={6} component="span">
+                <span>Plain text. Use variables such as {'{{account.name}}'} and {'{{contact.firstName}}'}.</span>
+                <VariablesHelp readOnly={readOnly} onPick={(v) => set({ body: `${s.body}${v}` })} />
+              </Group>
+            }
+          />
+        </Stack>
+      );
+    case 'wait':
+      return (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <NumberInput label="Wait (days)" description="Fractions allowed: 0.5 is 12 hours" inputWrapperOrder={BELOW} min={0} max={365} decimalScale={2} value={s.days} onChange={(v) => set({ days: v })} error={error('days')} readOnly={readOnly} />
+          {titleInput(false, 'Give them time to try it')}
+        </SimpleGrid>
+      );
+    case 'webhook':
+      return (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Select
+            label="Webhook"
+            required
+            description="It receives a signed playbook.step event"
+            inputWrapperOrder={BELOW}
+            placeholder={webhooks?.length === 0 ? 'No webhooks yet: an admin adds them' : 'Choose a webhook'}
+            data={(webhooks ?? []).map((w) => ({ value: w.id, label: `${w.name}${w.enabled ? '' : ' (disabled)'}` }))}
+            value={s.webhookId}
+            onChange={(v) => set({ webhookId: v })}
+            error={error('webhookId')}
+            readOnly={readOnly}
+          />
+          {titleInput(false, 'Tell the billing system')}
+        </SimpleGrid>
+      );
+    case 'checkin':
+    case 'survey':
+      return (
+        <Stack gap="sm">
+          {titleInput(true, s.kind === 'checkin' ? 'Readiness check-in' : 'Onboarding survey')}
+          <Textarea label="Note" autosize minRows={1} value={s.note} onChange={(e) => set({ note: e.currentTarget.value })} error={error('note')} readOnly={readOnly} />
+          <Text size="xs" c="dimmed">
+            Until {s.kind === 'checkin' ? 'check-ins' : 'surveys'} ship, this step becomes a reminder task for the account owner.
+          </Text>
+        </Stack>
+      );
+  }
+}

@@ -1,0 +1,66 @@
+import type { AssigneeRole, RunStatus, Step, StepKind, StepStatus } from '../api/playbooks';
+
+export const stepKindLabel: Record<StepKind, string> = {
+  task: 'Task',
+  email: 'E-mail',
+  wait: 'Wait',
+  webhook: 'Webhook',
+  checkin: 'Check-in',
+  survey: 'Survey',
+};
+
+export const stepKindHelp: Record<StepKind, string> = {
+  task: 'A task in someone’s inbox, due a number of days after the step runs',
+  email: 'An e-mail to the account’s contact in a role, from a template',
+  wait: 'Pause before the next step',
+  webhook: 'Call an outbound webhook with a signed playbook.step event',
+  checkin: 'A readiness check-in (until check-ins ship: a reminder task for the owner)',
+  survey: 'A survey (until surveys ship: a reminder task for the owner)',
+};
+
+export const assigneeRoleLabel: Record<AssigneeRole, string> = {
+  owner: 'Account owner (CSM)',
+  manager: 'Owner’s manager',
+  support: 'Support',
+  exec_sponsor: 'Our executive sponsor',
+  product: 'Product',
+  customer_champion: 'Customer: champion',
+  customer_exec_sponsor: 'Customer: executive sponsor',
+  customer_admin: 'Customer: admin',
+};
+
+export const runStatusColor: Record<RunStatus, string> = { running: 'blue', completed: 'teal', cancelled: 'gray', failed: 'red' };
+export const stepStatusColor: Record<StepStatus, string> = { pending: 'gray', done: 'teal', skipped: 'yellow', failed: 'red', cancelled: 'gray' };
+
+/** Template variables for e-mail steps (the server's TEMPLATE_VARIABLES / TEMPLATE_VARIABLE_HELP). */
+export const TEMPLATE_VARIABLES: [string, string][] = [
+  ['account.name', 'the account name'],
+  ['account.arr', 'annual recurring revenue, e.g. 120,000'],
+  ['account.renewalDate', 'renewal date, YYYY-MM-DD'],
+  ['account.stage', 'lifecycle stage (onboarding, adoption, renewal, churned)'],
+  ['account.segment', 'segment'],
+  ['account.healthScore', 'health score 0–100'],
+  ['account.healthBand', 'health band (good, watch, poor)'],
+  ['contact.name', "the contact's full name"],
+  ['contact.firstName', "the contact's first name"],
+  ['contact.email', "the contact's e-mail"],
+  ['owner.name', "the account owner's name"],
+  ['owner.email', "the account owner's e-mail"],
+];
+
+/** A one-line summary of a step, for lists and version history. */
+export function describeStep(s: Step): string {
+  switch (s.kind) {
+    case 'task':
+      return `${s.title} · due +${s.dueOffsetDays}d · ${assigneeRoleLabel[s.assignee]}`;
+    case 'email':
+      return `E-mail the ${s.to.replace('_', ' ')}: “${s.subject}”`;
+    case 'wait':
+      return `Wait ${s.days} day${s.days === 1 ? '' : 's'}`;
+    case 'webhook':
+      return s.title ? `Webhook: ${s.title}` : 'Call a webhook';
+    case 'checkin':
+    case 'survey':
+      return `${stepKindLabel[s.kind]}: ${s.title}`;
+  }
+}
