@@ -14,6 +14,7 @@ import type { Condition, Rule, RuleAction, RuleInput, RulePatch } from './schema
 import { validateRefs } from './validate.js';
 
 export const EVALUATE_JOB = 'rules.evaluate';
+export const SWEEP_JOB = 'rules.sweep';
 const CHUNK = 2000;
 
 type Row = { id: string; name: string; description: string; enabled: boolean; condition: Condition; actions: RuleAction[]; window_hours: number; created_at: Date; updated_at: Date; total: number; last7d: number; last_at: Date | null };
@@ -84,7 +85,7 @@ export function createRuleService(deps: WorkDeps) {
         await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'rule', objectId: rid, changes: { name: input.name, condition: input.condition, actions: input.actions } }]);
         return rid;
       });
-      await service.scheduleEvaluation();
+      await service.scheduleSweep();
       return (await service.get(id)) as Rule;
     },
 
@@ -101,6 +102,7 @@ export function createRuleService(deps: WorkDeps) {
         );
         await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'rule', objectId: id, changes: patch }]);
       });
+      if (patch.enabled !== false && (patch.enabled || patch.condition || patch.actions || patch.windowHours)) await service.scheduleSweep();
       return (await service.get(id)) as Rule;
     },
 
@@ -182,6 +184,11 @@ export function createRuleService(deps: WorkDeps) {
 
     async scheduleEvaluation(): Promise<void> {
       if (jobs) await jobs.sendDebounced(EVALUATE_JOB, {}, 2, 'rules');
+    },
+
+    /** A new, changed or re-enabled rule looks at the whole book soon (without a queue: at the next sweep). */
+    async scheduleSweep(): Promise<void> {
+      if (jobs) await jobs.sendDebounced(SWEEP_JOB, {}, 5, 'rules-sweep');
     },
 
     async firings(ruleId: string, q: { cursor?: string | undefined; limit: number; accountId?: string | undefined }) {

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
 import { roleAssignmentRoutes } from './assignments.js';
+import type { CanAct } from './service.js';
 import { task, taskCreate, taskList, taskListQuery, taskPatch } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -20,6 +21,10 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
     const a = await services.accounts.get(id);
     if (!a) throw new AppError('account.not_found', undefined, [{ path: 'accountId', message: 'no such account' }]);
     return a;
+  };
+  const canActFor = (req: FastifyRequest): CanAct => {
+    const p = principalOf(req);
+    return (t) => can(p, 'update', { type: 'task', task: t });
   };
   const authorize = async (req: FastifyRequest, id: string) => {
     const t = await services.tasks.get(id);
@@ -40,9 +45,11 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
   }, async (req) => {
     const p = principalOf(req);
     const q = req.query;
-    if (q.assignee === 'me' && p.kind !== 'user') throw new AppError('request.invalid', 'assignee=me needs a signed-in user; pass a user id.', [{ path: 'assignee', message: 'an API key has no inbox' }]);
-    const assigneeUserId = q.assignee === 'any' ? undefined : q.assignee === 'me' ? (p.kind === 'user' ? p.userId : undefined) : q.assignee;
-    return services.tasks.list({ ...q, assigneeUserId });
+    if ((q.assignee === 'me' || q.assignee === 'team') && p.kind !== 'user') throw new AppError('request.invalid', `assignee=${q.assignee} needs a signed-in user; pass a user id.`, [{ path: 'assignee', message: 'an API key has no inbox' }]);
+    if (q.assignee === 'team' && p.kind === 'user' && !p.teamId) throw new AppError('request.invalid', 'You are not in a team.', [{ path: 'assignee', message: 'you are not in a team' }]);
+    const assigneeUserId = q.assignee === 'any' || q.assignee === 'team' ? undefined : q.assignee === 'me' ? (p.kind === 'user' ? p.userId : undefined) : q.assignee;
+    const assigneeTeamId = q.assignee === 'team' && p.kind === 'user' ? p.teamId ?? undefined : undefined;
+    return services.tasks.list({ ...q, assigneeUserId, ...(assigneeTeamId ? { assigneeTeamId } : {}) }, canActFor(req));
   });
 
   r.post('/api/tasks', {
@@ -51,11 +58,11 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
     const p = principalOf(req);
     const a = await account(req.body.accountId);
     if (!can(p, 'update', { type: 'account', account: a })) throw new AppError('auth.forbidden');
-    return reply.status(201).send(await services.tasks.create(req.body, actor(req), p.kind === 'user' ? p.userId : null));
+    return reply.status(201).send(await services.tasks.create(req.body, actor(req), p.kind === 'user' ? p.userId : null, canActFor(req)));
   });
 
   r.get('/api/tasks/:id', { schema: { tags: ['tasks'], summary: 'One task', params: idParams, response: { 200: task, 404: errorBody } } }, async (req) => {
-    const t = await services.tasks.get(req.params.id);
+    const t = await services.tasks.get(req.params.id, canActFor(req));
     if (!t) throw new AppError('task.not_found');
     return t;
   });
@@ -68,6 +75,6 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
     },
   }, async (req) => {
     await authorize(req, req.params.id);
-    return services.tasks.update(req.params.id, req.body, actor(req));
+    return services.tasks.update(req.params.id, req.body, actor(req), canActFor(req));
   });
 }

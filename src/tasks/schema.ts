@@ -41,7 +41,8 @@ export const taskPatch = z
 export type TaskPatch = z.infer<typeof taskPatch>;
 
 export const taskListQuery = z.object({
-  assignee: z.union([z.literal('me'), z.literal('any'), z.uuid()]).default('any').describe("'me', a user id, or 'any'"),
+  assignee: z.union([z.literal('me'), z.literal('team'), z.literal('any'), z.uuid()]).default('any').describe("'me', 'team' (assigned to anyone in my team), a user id, or 'any'"),
+  search: z.string().trim().min(1).max(200).optional().describe('Matches the title, the reason or the account name'),
   accountId: z.uuid().optional(),
   status: z.enum([...TASK_STATUSES, 'all']).default('open'),
   includeSnoozed: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -79,6 +80,7 @@ export const task = z.object({
     renewalDate: z.string().nullable(),
   }),
   overdue: z.boolean(),
+  canAct: z.boolean().describe('Whether you may change this task (its assignee, or edit rights on its account)'),
   score: z.number().describe('Inbox urgency: priority × ARR × risk × due-soon'),
 });
 export type Task = z.infer<typeof task>;

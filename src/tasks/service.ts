@@ -16,11 +16,11 @@ type Row = {
   assignee_contact_id: string | null; assignee_name: string | null; customer_effort: number | null; source: Task['source'];
   rule_firing_id: string | null; playbook_run_id: string | null; escalation_id: string | null; outcome_note: string | null;
   completed_at: Date | null; created_at: Date; arr: string | number; renewal_date: string | null; health_score: number | null;
-  band: 'good' | 'watch' | 'poor' | null;
+  band: 'good' | 'watch' | 'poor' | null; account_owner_id: string | null; account_team_id: string | null;
 };
 
 const SELECT = `
-  SELECT t.*, a.name AS account_name, a.arr, a.renewal_date::text AS renewal_date, h.score AS health_score, h.band,
+  SELECT t.*, a.name AS account_name, a.owner_id AS account_owner_id, a.team_id AS account_team_id, a.arr, a.renewal_date::text AS renewal_date, h.score AS health_score, h.band,
          coalesce(u.name, c.name, c.email) AS assignee_name
     FROM tasks t JOIN accounts a ON a.id = t.account_id
     LEFT JOIN account_health h ON h.account_id = t.account_id
@@ -29,7 +29,10 @@ const SELECT = `
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }): Task {
+/** Who may act on a task is decided by the policy; the list says so per task for the UI. */
+export type CanAct = (task: { assigneeUserId: string | null; account: { ownerId: string | null; teamId: string | null } }) => boolean;
+
+function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }, canAct?: CanAct): Task {
   const dueAt = r.due_at ? new Date(r.due_at) : null;
   const assignee = r.assignee_user_id
     ? { type: 'user' as const, id: r.assignee_user_id, name: r.assignee_name ?? '' }
@@ -41,6 +44,7 @@ function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }):
     escalationId: r.escalation_id, outcomeNote: r.outcome_note, completedAt: iso(r.completed_at), createdAt: iso(r.created_at) ?? '',
     account: { arr: Number(r.arr), healthScore: r.health_score, healthBand: r.band, renewalDate: r.renewal_date },
     overdue: ranked?.overdue ?? (r.status === 'open' && dueAt !== null && dueAt < now),
+    canAct: canAct ? canAct({ assigneeUserId: r.assignee_user_id, account: { ownerId: r.account_owner_id, teamId: r.account_team_id } }) : false,
     score: ranked?.score ?? 0,
   };
 }
@@ -66,18 +70,23 @@ export function createTaskService({ database, outbox }: WorkDeps) {
   const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE t.id = $1`, [id])).rows[0];
 
   const service = {
-    async get(id: string, now = new Date()): Promise<Task | null> {
+    async get(id: string, canAct?: CanAct, now = new Date()): Promise<Task | null> {
       const r = await load(database, id);
-      return r ? toDto(r, now) : null;
+      return r ? toDto(r, now, undefined, canAct) : null;
     },
 
     /** Open tasks in inbox order (overdue, then urgency); done and cancelled ones newest first. */
-    async list(q: TaskListQuery & { assigneeUserId?: string | null }, now = new Date()) {
+    async list(q: TaskListQuery & { assigneeUserId?: string | null; assigneeTeamId?: string }, canAct?: CanAct, now = new Date()) {
       const values: unknown[] = [];
       const where: string[] = [];
       const p = (v: unknown) => `$${values.push(v)}`;
       if (q.assigneeUserId !== undefined) where.push(q.assigneeUserId === null ? 't.assignee_user_id IS NULL' : `t.assignee_user_id = ${p(q.assigneeUserId)}`);
+      if (q.assigneeTeamId) where.push(`t.assignee_user_id IN (SELECT id FROM users WHERE team_id = ${p(q.assigneeTeamId)})`);
       if (q.accountId) where.push(`t.account_id = ${p(q.accountId)}`);
+      if (q.search) {
+        const s = p(`%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+        where.push(`(t.title ILIKE ${s} OR t.reason ILIKE ${s} OR a.name ILIKE ${s})`);
+      }
       if (q.source) where.push(`t.source = ${p(q.source)}`);
       if (q.status !== 'all') where.push(`t.status = ${p(q.status)}`);
       if (!q.includeSnoozed) where.push(`(t.snoozed_until IS NULL OR t.snoozed_until <= ${p(now.toISOString())})`);
@@ -85,10 +94,10 @@ export function createTaskService({ database, outbox }: WorkDeps) {
         ORDER BY (t.status = 'open') DESC, coalesce(t.completed_at, t.updated_at) DESC, t.id LIMIT 2000`;
       const { rows } = await database.query<Row>(sql, values);
       const open = rankInbox(rows.filter((r) => r.status === 'open').map(rankable), now);
-      const closed = rows.filter((r) => r.status !== 'open').map((r) => toDto(r, now));
+      const closed = rows.filter((r) => r.status !== 'open').map((r) => toDto(r, now, undefined, canAct));
       const today = now.toISOString().slice(0, 10);
       return {
-        items: [...open.map((r) => toDto(r, now, r)), ...closed].slice(0, q.limit),
+        items: [...open.map((r) => toDto(r, now, r, canAct)), ...closed].slice(0, q.limit),
         counts: {
           open: open.length,
           overdue: open.filter((r) => r.overdue).length,
@@ -98,7 +107,7 @@ export function createTaskService({ database, outbox }: WorkDeps) {
       };
     },
 
-    async create(input: TaskCreate, actor: Actor, defaultAssignee: string | null): Promise<Task> {
+    async create(input: TaskCreate, actor: Actor, defaultAssignee: string | null, canAct?: CanAct): Promise<Task> {
       const assigneeUserId = input.assigneeContactId ? null : input.assigneeUserId ?? defaultAssignee;
       const id = await database.transaction(async (tx) => {
         const { rows } = await tx.query('SELECT 1 FROM accounts WHERE id = $1', [input.accountId]);
@@ -114,7 +123,7 @@ export function createTaskService({ database, outbox }: WorkDeps) {
         return t.id;
       });
       await outbox.wake();
-      return (await service.get(id)) as Task;
+      return (await service.get(id, canAct)) as Task;
     },
 
     /**
@@ -151,7 +160,7 @@ export function createTaskService({ database, outbox }: WorkDeps) {
       }
     },
 
-    async update(id: string, patch: TaskPatch, actor: Actor): Promise<Task> {
+    async update(id: string, patch: TaskPatch, actor: Actor, canAct?: CanAct): Promise<Task> {
       await database.transaction(async (tx) => {
         const before = (await tx.query<Row>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id])).rows[0];
         if (!before) throw new AppError('task.not_found');
@@ -194,7 +203,7 @@ export function createTaskService({ database, outbox }: WorkDeps) {
         }
       });
       await outbox.wake();
-      return (await service.get(id)) as Task;
+      return (await service.get(id, canAct)) as Task;
     },
   };
   return service;

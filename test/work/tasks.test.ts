@@ -66,6 +66,18 @@ describe('the task inbox', () => {
     expect(await ids(other)).toEqual([]);
   });
 
+  it('says per task whether you may act on it, and filters by team and search', async () => {
+    const a = await account({ name: unique('Searchable') });
+    const mine = (await api(csm, 'POST', '/api/tasks', { accountId: a.id, title: 'Quarterly plan' })).json();
+    expect(mine.canAct).toBe(true);
+    const seenByOther = (await api(other, 'GET', `/api/tasks/${mine.id}`)).json();
+    expect(seenByOther.canAct).toBe(false);
+    const team = (await api(manager, 'GET', `/api/tasks?assignee=team&search=${encodeURIComponent(a.name)}`)).json();
+    expect(team.items.map((i: { id: string }) => i.id)).toEqual([mine.id]);
+    expect((await api(manager, 'GET', '/api/tasks?assignee=team&search=quarterly%20PLAN')).json().items.map((i: { id: string }) => i.id)).toContain(mine.id);
+    expect((await api(other, 'GET', '/api/tasks?assignee=team')).statusCode).toBe(400);
+  });
+
   it('lets a customer contact own a task, with the effort it costs them', async () => {
     const a = await account();
     const b = await account();
