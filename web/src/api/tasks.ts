@@ -38,6 +38,8 @@ export interface Task {
   createdAt: string;
   account: { arr: number; healthScore: number | null; healthBand: Band | null; renewalDate: string | null };
   overdue: boolean;
+  /** Whether you may change it (its assignee, or edit rights on its account). */
+  canAct: boolean;
   /** Inbox urgency: priority × ARR × risk × due-soon. */
   score: number;
 }
@@ -50,8 +52,10 @@ export interface TaskCounts {
 }
 
 export interface TaskListParams {
-  /** 'me', 'any' or a user id. */
+  /** 'me', 'team' (anyone in my team), 'any' or a user id. */
   assignee?: string;
+  /** Title, reason or account name. */
+  search?: string;
   accountId?: string;
   status?: TaskStatus | 'all';
   includeSnoozed?: boolean;

@@ -62,7 +62,7 @@ export function CallThemPanel({ tasks, onDialog, canAct }: { tasks: Task[]; onDi
                   </Text>
                 )}
               </Stack>
-              {canAct && (
+              {canAct && t.canAct && (
                 <Group gap={6} wrap="nowrap">
                   <Button size="xs" color="orange" onClick={() => onDialog({ kind: 'complete', task: t })}>
                     I called

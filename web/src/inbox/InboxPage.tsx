@@ -1,9 +1,8 @@
 import { Button, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import dayjs from 'dayjs';
 import { useState } from 'react';
-import { useUsers } from '../api/admin';
+import { useDebouncedValue } from '@mantine/hooks';
 import { can, useMe } from '../api/auth';
-import { isCallThem, type Task, type TaskCounts, type TaskListParams, useTasks } from '../api/tasks';
+import { isCallThem, type TaskListParams, useTasks } from '../api/tasks';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { Icon } from '../components/icons';
 import { CallThemPanel } from './CallThemPanel';
@@ -28,23 +27,6 @@ function Stat({ label, value, color, hint }: { label: string; value: number | un
   );
 }
 
-const matches = (t: Task, q: string) => {
-  if (!q) return true;
-  const needle = q.toLowerCase();
-  return [t.title, t.reason, t.accountName, t.assignee?.name ?? ''].some((s) => s.toLowerCase().includes(needle));
-};
-
-function countsOf(tasks: Task[]): TaskCounts {
-  const open = tasks.filter((t) => t.status === 'open');
-  const today = dayjs().format('YYYY-MM-DD');
-  return {
-    open: open.length,
-    overdue: open.filter((t) => t.overdue).length,
-    dueToday: open.filter((t) => t.dueAt && dayjs(t.dueAt).format('YYYY-MM-DD') === today).length,
-    callThem: open.filter(isCallThem).length,
-  };
-}
-
 function emptyText(p: InboxParams, total: number): string {
   if (total > 0) return 'No task matches these filters.';
   if (p.status !== 'open') return `No ${p.status === 'all' ? '' : `${p.status} `}tasks here yet.`;
@@ -55,28 +37,25 @@ function emptyText(p: InboxParams, total: number): string {
 
 export default function InboxPage() {
   const me = useMe();
-  const users = useUsers();
   const [params, set] = useInboxParams();
   const [dialog, setDialog] = useState<TaskDialog>(null);
   const [creating, setCreating] = useState(false);
   const canAct = can.write(me);
 
-  const assignee = params.who === 'mine' ? 'me' : 'any';
-  const query: TaskListParams = { assignee, status: params.status, source: params.source ?? undefined, includeSnoozed: params.snoozed || undefined };
+  const assignee = params.who === 'mine' ? 'me' : params.who === 'team' ? 'team' : 'any';
+  const [search] = useDebouncedValue(params.q.trim(), 250);
+  const query: TaskListParams = { assignee, status: params.status, source: params.source ?? undefined, includeSnoozed: params.snoozed || undefined, search: search || undefined };
   const list = useTasks(query);
   // The header always counts open work, whichever tab is showing.
-  const openQuery = useTasks({ assignee, status: 'open' }, params.status !== 'open' || !!params.source || params.snoozed);
-  const teamOf = new Map((users.data ?? []).map((u) => [u.id, u.teamId]));
-  const inTeam = (t: Task) => t.assignee?.type === 'user' && me.teamId !== null && teamOf.get(t.assignee.id) === me.teamId;
-  const scope = (items: Task[]) => (params.who === 'team' ? items.filter(inTeam) : items);
+  const openQuery = useTasks({ assignee, status: 'open' }, params.status !== 'open' || !!params.source || params.snoozed || !!search);
 
-  const all = scope(list.data?.items ?? []);
-  const shown = all.filter((t) => matches(t, params.q));
+  const all = list.data?.items ?? [];
+  const shown = all;
   const showCalls = params.status === 'open';
   const calls = showCalls ? shown.filter(isCallThem) : [];
   const rows = showCalls ? shown.filter((t) => !isCallThem(t)) : shown;
-  const openData = params.status !== 'open' || params.source || params.snoozed ? openQuery.data : list.data;
-  const counts = params.who === 'team' ? countsOf(scope(openData?.items ?? [])) : openData?.counts;
+  const openData = params.status !== 'open' || params.source || params.snoozed || search ? openQuery.data : list.data;
+  const counts = openData?.counts;
 
   return (
     <Stack gap="md">
@@ -108,7 +87,7 @@ export default function InboxPage() {
           <Stack align="center" gap={6} py={48} px="md">
             <Text fw={600}>{calls.length > 0 ? 'Only calls today' : 'All clear'}</Text>
             <Text c="dimmed" size="sm" ta="center" maw={520} data-testid="inbox-empty">
-              {calls.length > 0 ? 'Everything else is done or snoozed. Make the calls above.' : emptyText(params, all.length)}
+              {calls.length > 0 ? 'Everything else is done or snoozed. Make the calls above.' : search ? 'No task matches this search.' : emptyText(params, all.length)}
             </Text>
           </Stack>
         )}

@@ -99,7 +99,7 @@ function columns(onDialog: (d: TaskDialog) => void, variant: 'inbox' | 'account'
     col.display({
       id: 'actions',
       header: () => <span aria-label="Actions" />,
-      cell: ({ row }) => <TaskRowActions task={row.original} onDialog={onDialog} withAccountLink={variant === 'inbox'} />,
+      cell: ({ row }) => (row.original.canAct ? <TaskRowActions task={row.original} onDialog={onDialog} withAccountLink={variant === 'inbox'} /> : null),
     }),
   ] as ColumnDef<Task, unknown>[];
   return list.filter((c) => actions || c.id !== 'actions');
