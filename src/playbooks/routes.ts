@@ -6,6 +6,7 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can, type Action } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { TEMPLATE_VARIABLES, TEMPLATE_VARIABLE_HELP } from '../notifications/template.js';
 import { playbook, playbookInput, playbookPatch, run, startRunBody, step } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -36,6 +37,10 @@ export function playbookRoutes(app: FastifyInstance, { services }: RouteDeps) {
     mayEdit(req, 'create');
     return reply.status(201).send(await services.playbooks.create(req.body, actor(req)));
   });
+
+  r.get('/api/playbooks/template-variables', {
+    schema: { tags: TAG, summary: 'The variables e-mail templates may use, with what each holds', response: { 200: z.object({ items: z.array(z.object({ name: z.string(), help: z.string() })) }) } },
+  }, async () => ({ items: TEMPLATE_VARIABLES.map((name) => ({ name, help: TEMPLATE_VARIABLE_HELP[name] })) }));
 
   r.get('/api/playbooks/:id', { schema: { tags: TAG, summary: 'One playbook template', params: idParams, response: { 200: playbook, 404: errorBody } } }, async (req) => {
     const p = await services.playbooks.get(req.params.id);

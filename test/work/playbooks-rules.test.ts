@@ -179,5 +179,9 @@ describe('playbook runs', () => {
     expect(res2.statusCode).toBe(400);
     expect(res2.json().code).toBe('playbook.invalid');
     expect(res2.json().fields.map((f: { path: string }) => f.path)).toEqual(['steps.0.subject', 'steps.1.webhookId']);
+    // The variables a template may use come from the same list the validation uses.
+    const vars = (await api(csm, 'GET', '/api/playbooks/template-variables')).json().items.map((v: { name: string }) => v.name);
+    expect(vars).toEqual(expect.arrayContaining(['account.name', 'contact.firstName', 'owner.name']));
+    expect(vars).not.toContain('account.nmae');
   });
 });

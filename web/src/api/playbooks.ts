@@ -112,6 +112,15 @@ export const playbookKeys = {
   run: (id: string) => ['playbooks', 'run', id] as const,
 };
 
+/** The template variables e-mail steps may use, from the server (one list, no copy to drift). */
+export function useTemplateVariables() {
+  return useQuery({
+    queryKey: ['playbooks', 'template-variables'],
+    queryFn: ({ signal }) => api<{ items: { name: string; help: string }[] }>('/api/playbooks/template-variables', { signal }),
+    staleTime: Infinity,
+  });
+}
+
 export function usePlaybooks(includeArchived = false) {
   return useQuery({
     queryKey: playbookKeys.list(includeArchived),

@@ -3,7 +3,8 @@ import { ASSIGNEE_ROLES, type AssigneeRole, type WebhookChoice } from '../api/pl
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
 import { priorityOptions } from '../inbox/taskFormat';
-import { assigneeRoleLabel, TEMPLATE_VARIABLES } from './labels';
+import { useTemplateVariables } from '../api/playbooks';
+import { assigneeRoleLabel } from './labels';
 import type { StepDraft } from './playbookForm';
 
 /** Descriptions below the input, so inputs side by side stay aligned. */
@@ -20,6 +21,7 @@ interface Props {
 
 /** The template variables an e-mail step may use, as a clickable help table. */
 function VariablesHelp({ onPick, readOnly }: { onPick: (v: string) => void; readOnly: boolean }) {
+  const variables = useTemplateVariables().data?.items ?? [];
   return (
     <Popover width={420} position="bottom-start" shadow="md" withinPortal>
       <Popover.Target>
@@ -33,7 +35,7 @@ function VariablesHelp({ onPick, readOnly }: { onPick: (v: string) => void; read
         </Text>
         <Table fz="xs" verticalSpacing={2} aria-label="Template variables">
           <Table.Tbody>
-            {TEMPLATE_VARIABLES.map(([v, help]) => (
+            {variables.map(({ name: v, help }) => (
               <Table.Tr key={v} style={{ cursor: readOnly ? undefined : 'pointer' }} onClick={() => !readOnly && onPick(`{{${v}}}`)}>
                 <Table.Td>
                   <Code fz="xs">{`{{${v}}}`}</Code>

@@ -32,21 +32,7 @@ export const assigneeRoleLabel: Record<AssigneeRole, string> = {
 export const runStatusColor: Record<RunStatus, string> = { running: 'blue', completed: 'teal', cancelled: 'gray', failed: 'red' };
 export const stepStatusColor: Record<StepStatus, string> = { pending: 'gray', done: 'teal', skipped: 'yellow', failed: 'red', cancelled: 'gray' };
 
-/** Template variables for e-mail steps (the server's TEMPLATE_VARIABLES / TEMPLATE_VARIABLE_HELP). */
-export const TEMPLATE_VARIABLES: [string, string][] = [
-  ['account.name', 'the account name'],
-  ['account.arr', 'annual recurring revenue, e.g. 120,000'],
-  ['account.renewalDate', 'renewal date, YYYY-MM-DD'],
-  ['account.stage', 'lifecycle stage (onboarding, adoption, renewal, churned)'],
-  ['account.segment', 'segment'],
-  ['account.healthScore', 'health score 0–100'],
-  ['account.healthBand', 'health band (good, watch, poor)'],
-  ['contact.name', "the contact's full name"],
-  ['contact.firstName', "the contact's first name"],
-  ['contact.email', "the contact's e-mail"],
-  ['owner.name', "the account owner's name"],
-  ['owner.email', "the account owner's e-mail"],
-];
+
 
 /** A one-line summary of a step, for lists and version history. */
 export function describeStep(s: Step): string {
