@@ -11,7 +11,7 @@ const KINDS = ['call', 'meeting', 'email', 'note', 'qbr'] as const;
 const SUBJECTS: Record<(typeof KINDS)[number], string[]> = {
   call: ['Check-in call', 'Adoption review call', 'Follow-up on rollout', 'Call about the renewal'],
   meeting: ['Workshop with the admins', 'Success plan review', 'Onboarding session'],
-  email: ['Shared best practices', 'Sent the release notes', 'Answered a billing question'],
+  email: ['Shared best practices', 'Sent the release notes', 'Shared an ROI summary'],
   note: ['Champion is changing roles', 'New team joining next quarter', 'Budget review in progress'],
   qbr: ['Quarterly business review'],
 };
