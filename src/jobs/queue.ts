@@ -10,8 +10,17 @@ export type JobDefinition<T extends object = object> = {
   retryDelaySeconds?: number;
   /** pg-boss queue policy; 'short' keeps at most one queued job per singletonKey. */
   policy?: 'standard' | 'short' | 'singleton' | 'stately';
+  /**
+   * How many jobs of this kind one process works at a time (default 1). One fetch claims up to
+   * this many; they run concurrently and each is completed, or failed and retried, on its own.
+   * Only for handlers whose jobs do not contend with each other.
+   */
+  concurrency?: number;
   handler: (data: T) => Promise<unknown>;
 };
+
+/** How often an idle worker looks for new jobs (pg-boss's minimum). */
+export const POLLING_INTERVAL_SECONDS = 0.5;
 
 export type Logger = { info(o: object, m?: string): void; error(o: object, m?: string): void };
 
@@ -51,6 +60,8 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
     await boss.createQueue(d.name, { name: d.name, ...(d.policy ? { policy: d.policy } : {}), retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true });
   }
   const byName = new Map(definitions.map((d) => [d.name, d]));
+  /** The worker of each queue worked in this process. */
+  const workers = new Map<string, string>();
   return {
     boss,
     async send(name, data, opts = {}) {
@@ -58,19 +69,35 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
         ...(opts.startAfterSeconds ? { startAfter: Math.max(1, Math.round(opts.startAfterSeconds)) } : {}),
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
       });
+      // A job due now for a queue this process works: fetch it now rather than at the next poll.
+      const worker = workers.get(name);
+      if (worker && !opts.startAfterSeconds) boss.notifyWorker(worker);
     },
     async sendDebounced(name, data, seconds, key) {
       await boss.sendDebounced(name, data, {}, seconds, key);
     },
     async work() {
       for (const d of byName.values()) {
-        await boss.work<object>(d.name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-          for (const job of jobs) {
+        const batchSize = Math.max(1, Math.floor(d.concurrency ?? 1));
+        let id = '';
+        id = await boss.work<object>(d.name, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize }, async (jobs) => {
+          // pg-boss sleeps a polling interval after every fetch; a full batch means more may be
+          // waiting, so the worker fetches again at once instead (an empty fetch still sleeps).
+          if (jobs.length >= batchSize) boss.notifyWorker(id);
+          await Promise.all(jobs.map(async (job) => {
             const started = Date.now();
-            await d.handler(job.data);
+            try {
+              await d.handler(job.data);
+            } catch (err) {
+              // This job alone is failed (and retried by its queue's policy); pg-boss then
+              // completes only the batch's jobs that are still active.
+              await boss.fail(d.name, job.id, err as object);
+              return;
+            }
             log.info({ job: d.name, id: job.id, ms: Date.now() - started }, 'job done');
-          }
+          }));
         });
+        workers.set(d.name, id);
         if (d.cron) await boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
       }
     },

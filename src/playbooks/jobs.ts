@@ -8,6 +8,8 @@ export function playbookJobs(work: WorkServices): JobDefinition[] {
     {
       name: STEP_JOB,
       policy: 'short',
+      // Steps of different runs are independent (each locks its run): a bulk start drains in parallel.
+      concurrency: 8,
       retryLimit: 5,
       retryDelaySeconds: 5,
       handler: async (data: object) => {

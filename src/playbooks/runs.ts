@@ -43,7 +43,6 @@ export async function startRuns(tx: Queryable, items: StartItem[], actor: Actor)
 }
 
 type RunRow = { id: string; account_id: string; playbook_id: string; version: number; status: string; name: string; steps: Step[]; owner_id: string | null };
-type StepRow = { step_index: number; status: string; run_at: Date | null };
 
 const DAY = 86_400_000;
 
@@ -127,32 +126,37 @@ export async function executeStep(
 ): Promise<StepOutcome> {
   const now = opts.now ?? new Date();
   return database.transaction(async (tx) => {
-    const run = (await tx.query<RunRow>(
-      `SELECT r.id, r.account_id, r.playbook_id, r.version, r.status, p.name, v.steps, a.owner_id
+    // The run and this step, both locked (run first), in one round trip.
+    const run = (await tx.query<RunRow & { step_status: string; step_run_at: Date | null }>(
+      `SELECT r.id, r.account_id, r.playbook_id, r.version, r.status, p.name, v.steps, a.owner_id, s.status AS step_status, s.run_at AS step_run_at
          FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id
          JOIN playbook_versions v ON v.playbook_id = r.playbook_id AND v.version = r.version
          JOIN accounts a ON a.id = r.account_id
-        WHERE r.id = $1 FOR UPDATE OF r`, [runId],
+         JOIN playbook_run_steps s ON s.run_id = r.id AND s.step_index = $2
+        WHERE r.id = $1 FOR UPDATE OF r, s`, [runId, index],
     )).rows[0];
-    const step = (await tx.query<StepRow>('SELECT step_index, status, run_at FROM playbook_run_steps WHERE run_id = $1 AND step_index = $2 FOR UPDATE', [runId, index])).rows[0];
     const definition = run?.steps[index];
-    if (!run || !step || !definition || run.status !== 'running' || step.status !== 'pending') return { status: 'noop', next: null, createdTaskIds: [] };
-    if (!step.run_at || new Date(step.run_at) > now) {
-      return { status: 'not_due', next: step.run_at ? { runId, index, runAt: new Date(step.run_at) } : null, createdTaskIds: [] };
+    if (!run || !definition || run.status !== 'running' || run.step_status !== 'pending') return { status: 'noop', next: null, createdTaskIds: [] };
+    if (!run.step_run_at || new Date(run.step_run_at) > now) {
+      return { status: 'not_due', next: run.step_run_at ? { runId, index, runAt: new Date(run.step_run_at) } : null, createdTaskIds: [] };
     }
     const r = await perform(tx, run, index, definition, now);
     if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds);
     opts.faults?.afterEffect?.();
+    // This step's outcome and, unless it was the last, the next step's due time: one statement.
+    const runAt = index + 1 < run.steps.length ? new Date(now.getTime() + r.waitDays * DAY) : null;
     await tx.query(
-      `UPDATE playbook_run_steps SET status = $3, finished_at = $4, result = $5::jsonb, error = $6, attempts = attempts + 1
-        WHERE run_id = $1 AND step_index = $2`,
-      [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null],
+      `UPDATE playbook_run_steps
+          SET status = CASE WHEN step_index = $2 THEN $3::text ELSE status END,
+              finished_at = CASE WHEN step_index = $2 THEN $4::timestamptz ELSE finished_at END,
+              result = CASE WHEN step_index = $2 THEN $5::jsonb ELSE result END,
+              error = CASE WHEN step_index = $2 THEN $6::text ELSE error END,
+              attempts = CASE WHEN step_index = $2 THEN attempts + 1 ELSE attempts END,
+              run_at = CASE WHEN step_index = $2 + 1 THEN $7::timestamptz ELSE run_at END
+        WHERE run_id = $1 AND (step_index = $2 OR (step_index = $2 + 1 AND $7::timestamptz IS NOT NULL))`,
+      [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, runAt?.toISOString() ?? null],
     );
-    if (index + 1 < run.steps.length) {
-      const runAt = new Date(now.getTime() + r.waitDays * DAY);
-      await tx.query('UPDATE playbook_run_steps SET run_at = $3 WHERE run_id = $1 AND step_index = $2', [runId, index + 1, runAt.toISOString()]);
-      return { status: 'ran', next: { runId, index: index + 1, runAt }, createdTaskIds: r.taskIds };
-    }
+    if (runAt) return { status: 'ran', next: { runId, index: index + 1, runAt }, createdTaskIds: r.taskIds };
     await tx.query(`UPDATE playbook_runs SET status = 'completed', finished_at = $2 WHERE id = $1`, [runId, now.toISOString()]);
     await emitEvents(tx, [{ type: 'playbook.finished', accountId: run.account_id, id: stableUuid(createHash('sha256').update(`finished:${runId}`).digest('hex')), data: { runId, playbookId: run.playbook_id, playbook: run.name, status: 'completed' } }]);
     if (run.owner_id) {

@@ -2,7 +2,10 @@
 // environment variables, a loopback-only guard, checks and a time limit, quantiles, machine
 // CPU accounting, the banner facts, and a runner that always cleans up and always stops.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 
 export type Engine = 'postgres' | 'pglite';
 
@@ -125,4 +128,83 @@ export function runBenchmark(main: () => Promise<number>, opts: { timeoutS: numb
       return finish(err instanceof BenchTimeout ? 2 : 1);
     },
   );
+}
+
+/** CPU seconds used so far by each process named `postgres` on this machine (from /proc), by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const f = stat.slice(close + 2).split(' ');
+      // utime + stime + cutime + cstime (the postmaster's share of children that already exited)
+      out.set(Number(pid), (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100);
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
+export type Cpu = { wallMs: number; nodeS: number; pgS: number | null; otherS: number | null };
+
+/**
+ * Starts a CPU meter. Call the result to get wall time, this process's CPU, PostgreSQL's (all
+ * `postgres` processes, or only the given backend pids, e.g. those serving the benchmark's
+ * database) and the rest of the machine's (busy time minus the two).
+ */
+export function cpuMeter(engine: Engine): (pgPids?: number[]) => Cpu {
+  const pg0 = engine === 'postgres' ? postgresCpuByPid() : new Map<number, number>();
+  const busy0 = machineBusySeconds();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return (pgPids) => {
+    const wallMs = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const busy1 = machineBusySeconds();
+    const nodeS = (c.user + c.system) / 1e6;
+    let pgS: number | null = null;
+    if (engine === 'postgres') {
+      const pg1 = postgresCpuByPid();
+      const pids = pgPids ?? [...pg1.keys()];
+      pgS = pids.reduce((a, pid) => a + (pg1.get(pid) ?? 0) - (pg0.get(pid) ?? 0), 0);
+    }
+    const otherS = busy0 !== null && busy1 !== null ? Math.max(0, busy1 - busy0 - nodeS - (pgS ?? 0)) : null;
+    return { wallMs, nodeS, pgS, otherS };
+  };
+}
+
+/** A fresh database `<prefix><random>` on the server at `serverUrl`; `drop` removes it (idempotent, forced). */
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  };
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop };
 }
