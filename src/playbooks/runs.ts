@@ -10,10 +10,22 @@ import { proposeCalls } from '../tasks/signals.js';
 import type { Run, Step } from './schema.js';
 import { stableUuid } from './steps.js';
 
+/** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
+const STEP_TITLE_SQL = `coalesce(s.step->>'title', CASE s.step->>'kind'
+  WHEN 'email' THEN 'E-mail the ' || replace(s.step->>'to', '_', ' ') || ': ' || (s.step->>'subject')
+  WHEN 'wait' THEN 'Wait ' || (s.step->>'days') || CASE WHEN (s.step->>'days')::numeric = 1 THEN ' day' ELSE ' days' END
+  WHEN 'webhook' THEN 'Call a webhook' ELSE s.step->>'kind' END)`;
+
 export type StartItem = { accountId: string; playbookId: string; ruleFiringId?: string | null };
 export type Started = { runId: string; accountId: string; playbookId: string };
 /** What happens next after a step: run the next one at runAt, or nothing (finished, cancelled, not due). */
-export type StepOutcome = { status: 'ran' | 'noop' | 'not_due'; next: { runId: string; index: number; runAt: Date } | null; createdTaskIds: string[] };
+export type StepOutcome = {
+  status: 'ran' | 'noop' | 'not_due';
+  next: { runId: string; index: number; runAt: Date } | null;
+  createdTaskIds: string[];
+  /** Whether the step may have left something in the outbox (an e-mail, a delivery, a notification). */
+  queued: boolean;
+};
 
 /**
  * Starts runs of each playbook's current version, all in the caller's transaction: one run row and
@@ -30,7 +42,7 @@ export async function startRuns(tx: Queryable, items: StartItem[], actor: Actor)
        RETURNING id, playbook_id, version, account_id),
      steps AS (
        INSERT INTO playbook_run_steps (run_id, step_index, kind, title, run_at)
-       SELECT runs.id, (s.ord - 1)::int, s.step->>'kind', coalesce(s.step->>'title', s.step->>'kind'), CASE WHEN s.ord = 1 THEN now() END
+       SELECT runs.id, (s.ord - 1)::int, s.step->>'kind', ${STEP_TITLE_SQL}, CASE WHEN s.ord = 1 THEN now() END
          FROM runs JOIN playbook_versions v ON v.playbook_id = runs.playbook_id AND v.version = runs.version
         CROSS JOIN LATERAL jsonb_array_elements(v.steps) WITH ORDINALITY AS s(step, ord)
        RETURNING run_id)
@@ -136,9 +148,9 @@ export async function executeStep(
         WHERE r.id = $1 FOR UPDATE OF r, s`, [runId, index],
     )).rows[0];
     const definition = run?.steps[index];
-    if (!run || !definition || run.status !== 'running' || run.step_status !== 'pending') return { status: 'noop', next: null, createdTaskIds: [] };
+    if (!run || !definition || run.status !== 'running' || run.step_status !== 'pending') return { status: 'noop', next: null, createdTaskIds: [], queued: false };
     if (!run.step_run_at || new Date(run.step_run_at) > now) {
-      return { status: 'not_due', next: run.step_run_at ? { runId, index, runAt: new Date(run.step_run_at) } : null, createdTaskIds: [] };
+      return { status: 'not_due', next: run.step_run_at ? { runId, index, runAt: new Date(run.step_run_at) } : null, createdTaskIds: [], queued: false };
     }
     const r = await perform(tx, run, index, definition, now);
     if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds);
@@ -156,13 +168,14 @@ export async function executeStep(
         WHERE run_id = $1 AND (step_index = $2 OR (step_index = $2 + 1 AND $7::timestamptz IS NOT NULL))`,
       [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, runAt?.toISOString() ?? null],
     );
-    if (runAt) return { status: 'ran', next: { runId, index: index + 1, runAt }, createdTaskIds: r.taskIds };
+    const queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook';
+    if (runAt) return { status: 'ran', next: { runId, index: index + 1, runAt }, createdTaskIds: r.taskIds, queued };
     await tx.query(`UPDATE playbook_runs SET status = 'completed', finished_at = $2 WHERE id = $1`, [runId, now.toISOString()]);
     await emitEvents(tx, [{ type: 'playbook.finished', accountId: run.account_id, id: stableUuid(createHash('sha256').update(`finished:${runId}`).digest('hex')), data: { runId, playbookId: run.playbook_id, playbook: run.name, status: 'completed' } }]);
     if (run.owner_id) {
       await notify(tx, { userIds: [run.owner_id], kind: 'playbook.finished', title: `Playbook "${run.name}" finished`, accountId: run.account_id, link: `/accounts/${run.account_id}`, dedupeKey: `playbook:${runId}:finished` });
     }
-    return { status: 'ran', next: null, createdTaskIds: r.taskIds };
+    return { status: 'ran', next: null, createdTaskIds: r.taskIds, queued: true };
   });
 }
 
@@ -192,12 +205,12 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
   if (where.accountId) cond.push(`r.account_id = $${values.push(where.accountId)}`);
   if (where.runId) cond.push(`r.id = $${values.push(where.runId)}`);
   if (where.playbookId) cond.push(`r.playbook_id = $${values.push(where.playbookId)}`);
-  const { rows } = await q.query<{ id: string; playbook_id: string; name: string; version: number; account_id: string; status: Run['status']; started_by: string | null; rule_firing_id: string | null; started_at: Date; finished_at: Date | null; steps: { index: number; kind: string; title: string; status: Run['steps'][number]['status']; run_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null }[] }>(
-    `SELECT r.id, r.playbook_id, p.name, r.version, r.account_id, r.status, r.started_by, r.rule_firing_id, r.started_at, r.finished_at,
+  const { rows } = await q.query<{ id: string; playbook_id: string; name: string; version: number; account_id: string; account_name: string; status: Run['status']; started_by: string | null; rule_firing_id: string | null; started_at: Date; finished_at: Date | null; steps: { index: number; kind: string; title: string; status: Run['steps'][number]['status']; run_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null }[] }>(
+    `SELECT r.id, r.playbook_id, p.name, r.version, r.account_id, a.name AS account_name, r.status, r.started_by, r.rule_firing_id, r.started_at, r.finished_at,
             (SELECT jsonb_agg(jsonb_build_object('index', s.step_index, 'kind', s.kind, 'title', s.title, 'status', s.status,
                      'run_at', s.run_at, 'finished_at', s.finished_at, 'result', s.result, 'error', s.error) ORDER BY s.step_index)
                FROM playbook_run_steps s WHERE s.run_id = r.id) AS steps
-       FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id
+       FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id JOIN accounts a ON a.id = r.account_id
       ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.id LIMIT ${Number(limit)}`,
     values,
   );
@@ -205,7 +218,7 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
   return rows.map((r) => {
     const steps = (r.steps ?? []).map((s) => ({ index: s.index, kind: s.kind, title: s.title, status: s.status, runAt: iso(s.run_at), finishedAt: iso(s.finished_at), result: s.result, error: s.error }));
     return {
-      id: r.id, playbookId: r.playbook_id, playbookName: r.name, version: r.version, accountId: r.account_id, status: r.status,
+      id: r.id, playbookId: r.playbook_id, playbookName: r.name, version: r.version, accountId: r.account_id, accountName: r.account_name, status: r.status,
       startedBy: r.started_by, ruleFiringId: r.rule_firing_id, startedAt: iso(r.started_at) ?? '', finishedAt: iso(r.finished_at),
       progress: { done: steps.filter((s) => s.status !== 'pending').length, total: steps.length }, steps,
     };

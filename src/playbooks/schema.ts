@@ -86,6 +86,7 @@ export const run = z.object({
   playbookName: z.string(),
   version: z.number().int(),
   accountId: z.uuid(),
+  accountName: z.string(),
   status: z.enum(RUN_STATUSES),
   startedBy: z.uuid().nullable(),
   ruleFiringId: z.uuid().nullable(),

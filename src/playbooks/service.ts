@@ -8,7 +8,6 @@ import { validateTemplate } from '../notifications/template.js';
 import { createTaskService } from '../tasks/service.js';
 import type { Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
 import { cancelRun, dueSteps, executeStep, loadRuns, startRuns, type StartItem, type Started, type StepOutcome } from './runs.js';
-import { normalizeSteps } from './steps.js';
 
 export const STEP_JOB = 'playbook.step';
 
@@ -78,7 +77,7 @@ export function createPlaybookService(deps: WorkDeps) {
     },
 
     async create(input: PlaybookInput, actor: Actor): Promise<Playbook> {
-      const steps = normalizeSteps(input.steps);
+      const steps = input.steps;
       const id = await database.transaction(async (tx) => {
         await validateSteps(tx, steps);
         const { rows } = await tx.query<{ id: string }>(
@@ -103,7 +102,7 @@ export function createPlaybookService(deps: WorkDeps) {
         if (!before) throw new AppError('playbook.not_found');
         const changes: Record<string, unknown> = {};
         if (patch.steps) {
-          const steps = normalizeSteps(patch.steps);
+          const steps = patch.steps;
           await validateSteps(tx, steps);
           if (JSON.stringify(steps) !== JSON.stringify(before.steps)) {
             const version = before.current_version + 1;
@@ -158,8 +157,9 @@ export function createPlaybookService(deps: WorkDeps) {
     /** The job handler: one step, then the next is scheduled. */
     async runStep(runId: string, index: number, opts: { now?: Date; faults?: { afterEffect?: () => void } } = {}): Promise<StepOutcome> {
       const outcome = await executeStep(database, runId, index, { ...opts, afterCreate });
-      if (outcome.status === 'ran') await outbox.wake();
+      // The next step first (it is the critical path), then the outbox, only if this step filled it.
       if (outcome.next && (outcome.status === 'ran' || jobs)) await schedule([outcome.next], opts.now);
+      if (outcome.queued) await outbox.wake();
       return outcome;
     },
 

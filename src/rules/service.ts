@@ -148,7 +148,8 @@ export function createRuleService(deps: WorkDeps) {
       for (;;) {
         const r = await database.transaction(async (tx) => {
           const { rows } = await tx.query<{ account_id: string }>(
-            `DELETE FROM rule_dirty WHERE account_id IN (SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED) RETURNING account_id`,
+            // ARRAY(...), not IN (subquery): see claimDirty in src/health/store.ts (a stale plan claimed all marks quadratically).
+            `DELETE FROM rule_dirty WHERE account_id = ANY (ARRAY(SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED)) RETURNING account_id`,
           );
           if (rows.length === 0) return null;
           const rules = await enabledRules(tx);

@@ -136,7 +136,8 @@ describe('playbook runs', () => {
     // A week later the running playbook still does what version 1 said.
     await t.app.services.playbooks.sweep(new Date(Date.now() + 8 * 86_400_000));
     const after = (await api(csm, 'GET', `/api/playbook-runs/${run.json().id}`)).json();
-    expect(after).toMatchObject({ version: 1, status: 'completed' });
+    expect(after).toMatchObject({ version: 1, status: 'completed', accountName: a.name });
+    expect(after.steps.map((s: { title: string }) => s.title)).toEqual(['Kickoff', 'Wait 7 days', 'Week-one review']);
     const titles = (await t.database.query<{ title: string }>('SELECT title FROM tasks WHERE playbook_run_id = $1 ORDER BY created_at', [after.id])).rows.map((r) => r.title);
     expect(titles).toEqual(['Kickoff', 'Week-one review']);
 

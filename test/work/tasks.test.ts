@@ -126,7 +126,7 @@ describe('call them', () => {
     await t.database.query(`INSERT INTO escalations (account_id, title, severity) VALUES ($1, 'Outage', 'high')`, [big.id]);
     const pb = (await api(manager, 'POST', '/api/playbooks', { name: unique('Nudge'), steps: [{ kind: 'email', to: 'champion', subject: 'Hello', body: 'Hi {{contact.firstName}}' }] })).json();
     const run = (await api(csm, 'POST', `/api/accounts/${big.id}/playbooks`, { playbookId: pb.id })).json();
-    expect(run.steps[0]).toMatchObject({ status: 'skipped', result: { replacedBy: 'call' } });
+    expect(run.steps[0]).toMatchObject({ status: 'skipped', result: { replacedBy: 'call' }, title: 'E-mail the champion: Hello' });
     expect((await t.database.query('SELECT 1 FROM outbound_messages WHERE recipient = $1', ['pat@big.test'])).rows).toHaveLength(0);
     const [call] = (await api(csm, 'GET', `/api/tasks?assignee=me&accountId=${big.id}&source=recommendation`)).json().items;
     expect(call.reason).toContain('Open high escalation: Outage');
