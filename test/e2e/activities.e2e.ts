@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession } from './browser.js';
+import { openBrowserSession, getJson } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface AccountList { items: { id: string; name: string }[] }
@@ -22,11 +22,7 @@ describe('a CSM logs a call and sees it in the timeline and the ratio', () => {
   });
   afterAll(() => session?.close());
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await page.request.get(server.url + path);
-    expect(res.status(), `${path} → ${res.status()}`).toBe(200);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string) => getJson<T>(page, server.url, path);
   const form = () => page.getByRole('form', { name: 'Log activity' });
   const ratioCard = () => page.getByTestId('proactive-ratio');
   const firstTimelineItem = () => page.getByTestId('timeline-items').locator('[data-item-id]').first();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -51,4 +52,11 @@ export async function openBrowserSession() {
       await server.close();
     },
   };
+}
+
+/** GET an API path with the page's session and expect 200: what a journey compares the screen with. */
+export async function getJson<T>(page: Page, base: string, path: string): Promise<T> {
+  const res = await page.request.get(base + path);
+  expect(res.status(), `GET ${path} → ${res.status()}`).toBe(200);
+  return (await res.json()) as T;
 }

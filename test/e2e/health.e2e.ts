@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession } from './browser.js';
+import { openBrowserSession, getJson } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface ListItem { id: string; name: string; health: number | null }
@@ -37,11 +37,7 @@ describe('explained health in the browser', () => {
 
   afterAll(() => session?.close());
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await page.request.get(server.url + path);
-    expect(res.status(), `${path} → ${res.status()}`).toBe(200);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string) => getJson<T>(page, server.url, path);
   const healthOf = (id: string) => api<Health>(`/api/accounts/${id}/health`);
   const card = () => page.getByTestId('health-card');
 

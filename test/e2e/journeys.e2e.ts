@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, parseMoney } from './browser.js';
+import { openBrowserSession, parseMoney, getJson } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface ListItem { id: string; name: string; segment: string | null; arr: number; usage: number[] }
@@ -29,11 +29,7 @@ describe('a CS manager works the book in the browser', () => {
     if (!m?.[1]) throw new Error(`no count in summary ${JSON.stringify(text)}`);
     return Number(m[1].replace(/,/g, ''));
   };
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await page.request.get(server.url + path);
-    expect(res.status(), `${path} → ${res.status()}`).toBe(200);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string) => getJson<T>(page, server.url, path);
 
   it('signs in and returns to the page asked for', async () => {
     await page.goto(`${server.url}/?stage=adoption`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession } from './browser.js';
+import { openBrowserSession, getJson } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface Leaf { type: string; [k: string]: unknown }
@@ -26,11 +26,7 @@ describe('the work engine in the browser: rules and the inbox', () => {
 
   afterAll(() => session?.close());
 
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await page.request.get(server.url + path);
-    expect(res.status(), `GET ${path} → ${res.status()}`).toBe(200);
-    return (await res.json()) as T;
-  };
+  const get = <T>(path: string) => getJson<T>(page, server.url, path);
   const post = async <T>(path: string, body: unknown, status = 200): Promise<T> => {
     const res = await page.request.post(server.url + path, { data: body, headers: { 'x-csrf-token': csrf } });
     expect(res.status(), `POST ${path} → ${res.status()} ${await res.text()}`).toBe(status);
