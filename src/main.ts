@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
-import { buildApp } from './http/app.js';
+import { buildApp } from './server/app.js';
 import { createLogger } from './logger.js';
 import { openDatabase, startJobs } from './runtime.js';
 import { bootstrapAdmin } from './users/bootstrap.js';
@@ -14,7 +14,7 @@ import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
-import { createWorkServices } from './http/services.js';
+import { createWorkServices } from './services.js';
 import { mailSetupLine } from './notifications/mailer.js';
 
 

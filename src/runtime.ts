@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { connect, type Database } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { createJobQueue, lazySender, type JobDefinition, type JobQueue, type JobSender, type Logger } from './jobs/queue.js';
-import { createWorkServices } from './http/services.js';
+import { createWorkServices } from './services.js';
 import { notificationJobs } from './notifications/jobs.js';
 import { playbookJobs } from './playbooks/jobs.js';
 import { ruleJobs } from './rules/jobs.js';

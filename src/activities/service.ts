@@ -3,7 +3,7 @@ import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
-import type { WorkDeps } from '../http/services.js';
+import type { WorkDeps } from '../deps.js';
 import { emitEvent } from '../webhooks/emit.js';
 import { resolveProactive } from './proactive.js';
 import { proactiveRatio } from './ratio.js';

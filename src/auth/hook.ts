@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
-import type { Services } from '../http/services.js';
+import type { createApiKeyQueries } from '../apikeys/queries.js';
+import type { createSessionQueries } from './sessions.js';
 import { safeEqual } from './tokens.js';
 
 export const SESSION_COOKIE = 'canopy_session';
@@ -13,7 +14,7 @@ const PUBLIC_PREFIXES = ['/api/docs'];
  * session cookie. Cookie-authenticated writes must echo the session's CSRF token in
  * `x-csrf-token`. Routes marked `config.auth = false` skip this.
  */
-export function authHook(services: Pick<Services, 'apiKeys' | 'sessions'>) {
+export function authHook(services: { apiKeys: ReturnType<typeof createApiKeyQueries>; sessions: ReturnType<typeof createSessionQueries> }) {
   return async function (req: FastifyRequest, _reply: FastifyReply) {
     if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/') || PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) return;
     const header = req.headers.authorization;

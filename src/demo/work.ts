@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
-import { createWorkServices } from '../http/services.js';
+import { createWorkServices } from '../services.js';
 import { Rng, mixSeed } from './random.js';
 
 const KINDS = ['call', 'meeting', 'email', 'note', 'qbr'] as const;

@@ -4,7 +4,7 @@ import type { Database } from '../db/connect.js';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { AppError } from './errors.js';
-import type { Services } from './services.js';
+import type { Services } from '../services.js';
 
 export type RouteDeps = { config: Config; database: Database; services: Services };
 

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../jobs/queue.js';
-import type { WorkServices } from '../http/services.js';
+import type { Outbox } from '../deps.js';
+import type { createNotificationService } from './service.js';
 import { OUTBOX_JOB } from './outbox.js';
 
 export const DIGEST_JOB = 'notifications.digest';
@@ -9,7 +10,7 @@ export const DIGEST_JOB = 'notifications.digest';
  * net for retries and lost wake-ups) and the daily digest at 07:00 UTC. Both are idempotent: the
  * pump claims rows, the digest has one dedupe key per user and day.
  */
-export function notificationJobs(work: WorkServices): JobDefinition[] {
+export function notificationJobs(work: { outbox: Outbox; notifications: ReturnType<typeof createNotificationService> }): JobDefinition[] {
   return [
     { name: OUTBOX_JOB, cron: '* * * * *', retryLimit: 1, retryDelaySeconds: 5, handler: () => work.outbox.pump() },
     { name: DIGEST_JOB, cron: '0 7 * * *', retryLimit: 3, retryDelaySeconds: 60, handler: () => work.notifications.digest.run() },

@@ -3,20 +3,11 @@ import type { Database } from '../db/connect.js';
 import type { JobSender } from '../jobs/queue.js';
 import { createAllowlist, type Allowlist } from '../outbound/allowlist.js';
 import { attemptDelivery, claimDeliveries, sweepExhaustedDeliveries } from '../webhooks/deliver.js';
+import type { Outbox } from '../deps.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { attemptMessage, claimMessages, sweepMessages } from './messages.js';
 
-/** Sends what waits in outbound_messages and webhook_deliveries. */
-export interface Outbox {
-  /** After a commit that queued messages or deliveries: make them go out soon. */
-  wake(): Promise<void>;
-  /** Sends every due message and delivery once (the job handler; tests call it directly). */
-  pump(): Promise<{ sent: number; failed: number }>;
-  /** The outbound allow-list (admin rows plus CANOPY_OUTBOUND_ALLOW). */
-  allowlist: Allowlist;
-  /** Sends one webhook delivery now, due or not (the admin's test ping). */
-  deliverNow(deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null } | null>;
-}
+export type { Outbox } from '../deps.js';
 
 export const OUTBOX_JOB = 'outbox.pump';
 const BATCH = 10;

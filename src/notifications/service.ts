@@ -1,4 +1,4 @@
-import type { WorkDeps } from '../http/services.js';
+import type { WorkDeps } from '../deps.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';

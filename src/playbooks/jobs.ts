@@ -1,9 +1,9 @@
 import type { JobDefinition } from '../jobs/queue.js';
-import type { WorkServices } from '../http/services.js';
+import type { createPlaybookService } from './service.js';
 import { STEP_JOB } from './service.js';
 
 /** Playbook steps run one job each; a sweep every minute re-sends due steps whose job was lost. */
-export function playbookJobs(work: WorkServices): JobDefinition[] {
+export function playbookJobs(work: { playbooks: ReturnType<typeof createPlaybookService> }): JobDefinition[] {
   return [
     {
       name: STEP_JOB,

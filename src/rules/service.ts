@@ -1,4 +1,4 @@
-import type { WorkDeps } from '../http/services.js';
+import type { WorkDeps } from '../deps.js';
 import type { Queryable } from '../db/connect.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';

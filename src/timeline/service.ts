@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/connect.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
-import type { WorkDeps } from '../http/services.js';
+import type { WorkDeps } from '../deps.js';
 import type { TimelineItem, TimelineQuery } from './schema.js';
 import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
 

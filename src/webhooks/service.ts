@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkDeps } from '../http/services.js';
+import type { WorkDeps } from '../deps.js';
 import type { Actor } from '../auth/principal.js';
 import type { Queryable } from '../db/connect.js';
 import { recordAuditRaw } from '../audit/record.js';

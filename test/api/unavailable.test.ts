@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database, Queryable } from '../../src/db/connect.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/server/app.js';
 import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createTestDatabase } from '../support/db.js';

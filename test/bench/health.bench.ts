@@ -71,7 +71,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { connect, type Database } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/server/app.js';
 import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createHealthService } from '../../src/health/service.js';

@@ -58,7 +58,7 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connect, type Database } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
-import { buildApp, type CanopyApp } from '../../src/http/app.js';
+import { buildApp, type CanopyApp } from '../../src/server/app.js';
 import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import type { JobQueue } from '../../src/jobs/queue.js';

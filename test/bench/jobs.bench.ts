@@ -45,7 +45,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createJobQueue, lazySender, type JobDefinition, type JobQueue } from '../../src/jobs/queue.js';
 import { allJobs } from '../../src/runtime.js';
-import { createWorkServices } from '../../src/http/services.js';
+import { createWorkServices } from '../../src/services.js';
 import { STEP_JOB } from '../../src/playbooks/service.js';
 import { playbookInput } from '../../src/playbooks/schema.js';
 import { ruleInput } from '../../src/rules/schema.js';

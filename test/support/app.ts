@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/connect.js';
-import { buildApp, type CanopyApp } from '../../src/http/app.js';
+import { buildApp, type CanopyApp } from '../../src/server/app.js';
 import { SYSTEM_ACTOR, type Role, type ApiKeyRole } from '../../src/auth/principal.js';
 import { createTestDatabase } from './db.js';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config.js';
 import { connect } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/server/app.js';
 import { bootstrapAdmin } from '../../src/users/bootstrap.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createHealthService } from '../../src/health/service.js';

@@ -6,7 +6,7 @@ import { notify } from '../../src/notifications/notify.js';
 import { createOutbox } from '../../src/notifications/outbox.js';
 import { NO_SMTP_ERROR } from '../../src/notifications/messages.js';
 import { notificationJobs } from '../../src/notifications/jobs.js';
-import { createWorkServices } from '../../src/http/services.js';
+import { createWorkServices } from '../../src/services.js';
 import type { JobSender } from '../../src/jobs/queue.js';
 import type { NotificationDto } from '../../src/notifications/schema.js';
 import { header, startReceiver, startSmtp, type Receiver } from './outbound-support.js';

@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/connect.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createJobQueue, lazySender, type JobQueue } from '../../src/jobs/queue.js';
 import { allJobs } from '../../src/runtime.js';
-import { createWorkServices, type WorkServices } from '../../src/http/services.js';
+import { createWorkServices, type WorkServices } from '../../src/services.js';
 import { STEP_JOB } from '../../src/playbooks/service.js';
 import { createTestDatabase } from '../support/db.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteDeps } from './context.js';
+import type { RouteDeps } from '../http/context.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { apiKeyRoutes } from '../apikeys/routes.js';
 import { auditRoutes } from '../audit/routes.js';

@@ -1,30 +1,31 @@
-import type { Config } from '../config.js';
-import type { Database } from '../db/connect.js';
-import { createAccountQueries } from '../accounts/queries.js';
-import { createApiKeyQueries } from '../apikeys/queries.js';
-import { createAuditQueries } from '../audit/queries.js';
-import { createSessionQueries } from '../auth/sessions.js';
-import { createLoginThrottle } from '../auth/throttle.js';
-import { createContactQueries } from '../contacts/queries.js';
-import { createIngestService } from '../ingest/service.js';
-import { createTeamQueries } from '../teams/queries.js';
-import { createUserQueries } from '../users/queries.js';
-import type { JobQueue, JobSender } from '../jobs/queue.js';
-import { createHealthService } from '../health/service.js';
-import { createOutbox, type Outbox } from '../notifications/outbox.js';
-import { createNotificationService } from '../notifications/service.js';
-import { createWebhookService } from '../webhooks/service.js';
-import { createActivityService } from '../activities/service.js';
-import { createTimelineService } from '../timeline/service.js';
-import { createEscalationService } from '../escalations/service.js';
-import { createTaskService } from '../tasks/service.js';
-import { createPlaybookService } from '../playbooks/service.js';
-import { createRuleService } from '../rules/service.js';
-
-/** What every work-engine service is built from. */
-export type WorkDeps = { config: Config; database: Database; jobs: JobSender | null; outbox: Outbox };
+import type { Config } from './config.js';
+import type { Database } from './db/connect.js';
+import { createAccountQueries } from './accounts/queries.js';
+import { createApiKeyQueries } from './apikeys/queries.js';
+import { createAuditQueries } from './audit/queries.js';
+import { createSessionQueries } from './auth/sessions.js';
+import { createLoginThrottle } from './auth/throttle.js';
+import { createContactQueries } from './contacts/queries.js';
+import { createIngestService } from './ingest/service.js';
+import { createTeamQueries } from './teams/queries.js';
+import { createUserQueries } from './users/queries.js';
+import type { JobQueue, JobSender } from './jobs/queue.js';
+import { createHealthService } from './health/service.js';
+import { createOutbox } from './notifications/outbox.js';
+import type { WorkDeps } from './deps.js';
+import { createNotificationService } from './notifications/service.js';
+import { createWebhookService } from './webhooks/service.js';
+import { createActivityService } from './activities/service.js';
+import { createTimelineService } from './timeline/service.js';
+import { createEscalationService } from './escalations/service.js';
+import { createTaskService } from './tasks/service.js';
+import { createPlaybookService } from './playbooks/service.js';
+import { createRuleService } from './rules/service.js';
 
 /**
+ * The composition root: builds every capability's services from config, database and queue.
+ * It sits above the capabilities it assembles; they receive `WorkDeps` (src/deps.ts), declared below them.
+ *
  * The work engine (tasks, playbooks, rules, activities, escalations, notifications, webhooks).
  * Built for the API and, with a lazy sender, for the job handlers: both share one shape.
  */

@@ -13,8 +13,8 @@ import type { Database } from '../db/connect.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { createLogger, type Logger } from '../logger.js';
 import { authHook } from '../auth/hook.js';
-import { errorHandler } from './error-handler.js';
-import { createServices, type Services } from './services.js';
+import { errorHandler } from '../http/error-handler.js';
+import { createServices, type Services } from '../services.js';
 import { registerRoutes } from './routes.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
