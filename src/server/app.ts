@@ -14,6 +14,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { createLogger, type Logger } from '../logger.js';
 import { authHook } from '../auth/hook.js';
 import { errorHandler } from '../http/error-handler.js';
+import { boundedJsonParser } from '../http/json-body.js';
 import { createServices, type Services } from '../services.js';
 import { registerRoutes } from './routes.js';
 
@@ -42,6 +43,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Every JSON body is depth-checked right after parsing, before any validator, handler or query.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(app as unknown as FastifyInstance));
 
   const services = createServices(config, database, opts.jobs ?? null);
   app.decorate('services', services);
