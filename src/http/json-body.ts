@@ -42,7 +42,7 @@ type Done = (err: Error | null, body?: unknown) => void;
 export function boundedJsonParser(app: FastifyInstance, errorCode: 'request.too_deep' | 'ingest.too_deep' = 'request.too_deep') {
   const parse = app.getDefaultJsonParser('error', 'error');
   return (req: FastifyRequest, body: string | Buffer, done: Done) => {
-    parse(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
+    void parse(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
       if (err) return done(err);
       try {
         assertJsonDepth(value, errorCode);
