@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import type { JobSender } from '../jobs/queue.js';
-import { createAllowlist, type Allowlist } from '../outbound/allowlist.js';
+import { createAllowlist } from '../outbound/allowlist.js';
 import { attemptDelivery, claimDeliveries, sweepExhaustedDeliveries } from '../webhooks/deliver.js';
 import type { Outbox } from '../deps.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -31,8 +31,6 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
     const email = mail !== null;
     await sweepMessages(database, { email });
     await sweepExhaustedDeliveries(database);
-    const allow = await allowlist.current();
-    const deps = { mailer: mail, allow, timeoutMs };
     const started = Date.now();
     let sent = 0;
     let failed = 0;
@@ -40,6 +38,11 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
       const messages = await claimMessages(database, BATCH, { email });
       const deliveries = await claimDeliveries(database, BATCH);
       if (messages.length === 0 && deliveries.length === 0) break;
+      // Read per batch, never per pump: a pump may run for PUMP_BUDGET_MS, and an entry an admin
+      // removes must stop working for the very next send. The read goes to the database, so it
+      // also holds when the API and the worker are separate processes (PostgreSQL).
+      const allow = await allowlist.current();
+      const deps = { mailer: mail, allow, timeoutMs };
       const results = await Promise.all([
         ...messages.map((m) => attemptMessage(database, m, deps)),
         ...deliveries.map(async (d) => (await attemptDelivery(database, d, { allow, timeoutMs })).ok),

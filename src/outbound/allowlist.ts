@@ -8,8 +8,9 @@ export type AllowlistEntry = { entry: string; note: string; createdAt: string; c
 
 /**
  * The outbound allow-list: rows of outbound_allowlist (edited by admins) plus the entries of
- * CANOPY_OUTBOUND_ALLOW (read-only here). `current()` reads it fresh, so a change applies to the
- * next send.
+ * CANOPY_OUTBOUND_ALLOW (read-only here). `current()` reads it fresh from the database on every
+ * call and nothing keeps its result beyond one claim batch (see outbox.ts), so an addition or a
+ * removal applies to the next send, in every process.
  */
 export function createAllowlist(database: Database, configEntries: readonly string[]) {
   return {

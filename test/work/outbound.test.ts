@@ -1,6 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllowList, OutboundRefusedError } from '../../src/outbound/address.js';
 import { describeOutboundError, safeRequest } from '../../src/outbound/request.js';
+import { emitEvent } from '../../src/webhooks/emit.js';
 import { createTestApp, type SignedIn, type TestApp } from '../support/app.js';
 import { startReceiver, type Receiver } from './outbound-support.js';
 
@@ -120,5 +123,58 @@ describe('outbound allow-list API', () => {
     expect(refused.json()).toMatchObject({ code: 'outbound.refused', fields: [{ path: 'url' }] });
     await t.app.inject({ method: 'POST', url: '/api/settings/outbound-allowlist', headers: admin.headers, payload: { entry: '127.0.0.1' } });
     expect((await create()).statusCode).toBe(201);
+  });
+});
+
+describe('removing an allow-list entry', () => {
+  /** A loopback receiver that holds every request until release(): a batch stays in flight while the test edits the list. */
+  async function gatedReceiver() {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let hits = 0;
+    const server = http.createServer((req, res) => {
+      hits++;
+      req.resume();
+      void gate.then(() => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    return {
+      url: `http://127.0.0.1:${port}/gated`,
+      hits: () => hits,
+      release: open,
+      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    };
+  }
+  const allowApi = (method: 'POST' | 'DELETE', entry: string) =>
+    t.app.inject({ method, url: `/api/settings/outbound-allowlist${method === 'DELETE' ? `/${encodeURIComponent(entry)}` : ''}`, headers: admin.headers, ...(method === 'POST' ? { payload: { entry } } : {}) });
+
+  it('refuses the next delivery at once, even inside a pump that is already running', async () => {
+    const gated = await gatedReceiver();
+    try {
+      expect((await allowApi('POST', '127.0.0.1')).statusCode).toBe(201);
+      // Only this webhook hears rule.fired, so every rule.fired delivery below is ours.
+      const created = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: admin.headers, payload: { name: 'gated', url: gated.url, events: ['rule.fired'] } });
+      expect(created.statusCode, created.body).toBe(201);
+      const webhookId = (created.json() as { webhook: { id: string } }).webhook.id;
+      // One more event than a claim batch (10): the pump needs two batches.
+      for (let i = 0; i < 11; i++) await t.database.transaction((tx) => emitEvent(tx, { type: 'rule.fired', accountId: null, data: { i } }));
+
+      const pumping = t.app.services.outbox.pump();
+      await expect.poll(() => gated.hits(), { timeout: 5000 }).toBe(10);
+      // The first batch is in flight and was allowed; the entry goes away before the second batch.
+      expect((await allowApi('DELETE', '127.0.0.1')).statusCode).toBe(204);
+      gated.release();
+      expect(await pumping).toEqual({ sent: 10, failed: 1 });
+
+      expect(gated.hits()).toBe(10);
+      const { rows } = await t.database.query<{ status: string; last_error: string | null }>(
+        `SELECT status, last_error FROM webhook_deliveries WHERE webhook_id = $1 AND status <> 'succeeded'`, [webhookId]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.last_error).toMatch(/loopback/);
+    } finally {
+      gated.release();
+      await gated.close();
+    }
   });
 });
