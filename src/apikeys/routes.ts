@@ -24,10 +24,14 @@ export function apiKeyRoutes(app: FastifyInstance, { services }: RouteDeps) {
   const requireAdmin = (req: FastifyRequest) => {
     if (!can(principalOf(req), 'update', { type: 'api_keys' })) throw new AppError('auth.forbidden');
   };
+  // Managers read the list too (names, roles, prefixes; the keys themselves are never stored).
+  const requireReader = (req: FastifyRequest) => {
+    if (!can(principalOf(req), 'read', { type: 'api_keys' })) throw new AppError('auth.forbidden');
+  };
 
-  r.get('/api/api-keys', { schema: { tags: ['api keys'], summary: 'List API keys (admin)', response: { 200: z.object({ items: z.array(apiKeyDto) }), 403: errorBody } } },
+  r.get('/api/api-keys', { schema: { tags: ['api keys'], summary: 'List API keys, never the keys themselves (admin, manager)', response: { 200: z.object({ items: z.array(apiKeyDto) }), 403: errorBody } } },
     async (req) => {
-      requireAdmin(req);
+      requireReader(req);
       return { items: await services.apiKeys.list() };
     });
 

@@ -33,7 +33,13 @@ describe('can', () => {
     expect(can(user('manager'), 'update', { type: 'users' })).toBe(false);
     expect(can(user('admin'), 'update', { type: 'users' })).toBe(true);
     expect(can(user('csm'), 'read', { type: 'users' })).toBe(true);
-    expect(can(user('manager'), 'read', { type: 'api_keys' })).toBe(false);
+    // Managers read the key list (never the secrets) but do not create or revoke keys.
+    expect(can(user('manager'), 'read', { type: 'api_keys' })).toBe(true);
+    expect(can(user('manager'), 'create', { type: 'api_keys' })).toBe(false);
+    expect(can(user('csm'), 'read', { type: 'api_keys' })).toBe(false);
+    expect(can(user('manager'), 'read', { type: 'role_assignments' })).toBe(true);
+    expect(can(user('csm'), 'read', { type: 'role_assignments' })).toBe(false);
+    expect(can(user('viewer'), 'read', { type: 'role_assignments' })).toBe(false);
     expect(can(user('manager'), 'read', { type: 'audit' })).toBe(true);
     expect(can(user('csm'), 'read', { type: 'audit' })).toBe(false);
   });
@@ -44,6 +50,16 @@ describe('can', () => {
       expect(can(user('manager'), 'create', subject)).toBe(true);
       expect(can(user('admin'), 'delete', subject)).toBe(true);
     }
+  });
+  it('lets a viewer write nothing, even on a task assigned to them or an escalation they are in', () => {
+    const mine = { assigneeUserId: 'u1', account: own };
+    const member = { memberIds: ['u1'], account: own };
+    expect(can(user('viewer'), 'update', { type: 'task', task: mine })).toBe(false);
+    expect(can(user('viewer'), 'update', { type: 'escalation', escalation: member })).toBe(false);
+    expect(can(user('viewer'), 'read', { type: 'escalation', escalation: member })).toBe(true);
+    // The same membership still lets a csm act on another team's objects.
+    expect(can(user('csm'), 'update', { type: 'task', task: { ...mine, account: other } })).toBe(true);
+    expect(can(user('csm'), 'update', { type: 'escalation', escalation: { ...member, account: other } })).toBe(true);
   });
   it('treats an API key as its role owning nothing', () => {
     const key: Principal = { kind: 'api_key', keyId: 'k', role: 'viewer', name: 'k' };

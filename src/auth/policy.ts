@@ -4,15 +4,22 @@ import type { Principal } from './principal.js';
  * Every authorization decision in Canopy goes through `can`. Routes call it; nothing else
  * decides who may do what.
  *
- * - viewer: reads everything a CS team shares (accounts, contacts, users), writes nothing.
+ * - viewer: reads everything a CS team shares (accounts, contacts, users), writes nothing — not
+ *   even on a task assigned to them or an escalation they are a member of: the role exists to give
+ *   read-only access, so being named on a task or an escalation must not turn it into a write seat.
  * - csm: reads the same; creates accounts for themselves or their team; edits accounts (and
  *   their contacts) that they own or that their team owns.
  * - manager: edits and deletes every account; reads the audit log; edits drivers and starts
- *   health recomputations.
+ *   health recomputations; reads (never writes) API keys, webhooks, the outbound allow-list and
+ *   role assignments. The key list never carries a secret (only name, role and prefix), so it is
+ *   safe to show the people who answer for what integrations do.
  * - admin: everything, including users, teams and API keys, webhooks and the outbound allow-list.
- * - Tasks: the assignee acts on their own task; otherwise as for the task's account.
- * - Escalations: every member acts on it; otherwise as for the escalation's account.
+ * - Tasks: the assignee (csm or above) acts on their own task; otherwise as for the task's account.
+ * - Escalations: every member (csm or above) acts on it; otherwise as for the escalation's account.
  * - Playbooks and rules: read by all, built by admins and managers.
+ * - Role assignments (who plays support, exec sponsor, product): read by admins and managers, who
+ *   build the playbooks and rules that route tasks through them; set by admins. CSMs and viewers
+ *   do not need them (their tasks arrive already assigned) and they name people by function.
  * API keys carry admin, manager or viewer and are treated like a user of that role who owns
  * nothing.
  */
@@ -22,14 +29,14 @@ export type Subject =
   | { type: 'account'; account: Ownable }
   | { type: 'users' }
   | { type: 'teams' }
-  | { type: 'api_keys' }
   | { type: 'audit' }
   | { type: 'drivers' }
   | { type: 'health_runs' }
   /** Playbook templates and rules: everyone reads, admins and managers build them. */
   | { type: 'playbooks' }
   | { type: 'rules' }
-  /** Outbound webhooks, the outbound allow-list and role assignments: admins only. */
+  /** API keys, outbound webhooks, the outbound allow-list and role assignments: admins write, managers read. */
+  | { type: 'api_keys' }
   | { type: 'webhooks' }
   | { type: 'outbound_allowlist' }
   | { type: 'role_assignments' }
@@ -56,8 +63,6 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'users':
     case 'teams':
       return action === 'read' ? true : role === 'admin';
-    case 'api_keys':
-      return role === 'admin';
     case 'audit':
       return action === 'read' && (role === 'admin' || role === 'manager');
     case 'drivers':
@@ -65,16 +70,19 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'playbooks':
     case 'rules':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
+    case 'api_keys':
     case 'webhooks':
     case 'outbound_allowlist':
     case 'role_assignments':
       return action === 'read' ? role === 'admin' || role === 'manager' : role === 'admin';
     case 'task':
       if (action === 'read') return true;
+      if (role === 'viewer') return false;
       if (p.kind === 'user' && subject.task.assigneeUserId === p.userId && action !== 'delete') return true;
       return can(p, action === 'delete' ? 'update' : action, { type: 'account', account: subject.task.account });
     case 'escalation':
       if (action === 'read') return true;
+      if (role === 'viewer') return false;
       if (p.kind === 'user' && subject.escalation.memberIds.includes(p.userId) && action === 'update') return true;
       return can(p, action === 'delete' ? 'delete' : 'update', { type: 'account', account: subject.escalation.account });
   }

@@ -24,8 +24,11 @@ export function roleAssignmentRoutes(app: FastifyInstance, { database }: RouteDe
       ORDER BY ra.role, t.name NULLS FIRST`,
   )).rows.map((x) => ({ id: x.id, role: x.role, teamId: x.team_id, teamName: x.team_name, userId: x.user_id, userName: x.user_name }));
 
-  r.get('/api/role-assignments', { schema: { tags: ['tasks'], summary: 'Who plays support, exec sponsor and product, per team or for everyone', response: { 200: z.object({ items: z.array(assignment) }) } } },
-    async () => ({ items: await list() }));
+  r.get('/api/role-assignments', { schema: { tags: ['tasks'], summary: 'Who plays support, exec sponsor and product, per team or for everyone (admin, manager)', response: { 200: z.object({ items: z.array(assignment) }), 403: errorBody } } },
+    async (req) => {
+      if (!can(principalOf(req), 'read', { type: 'role_assignments' })) throw new AppError('auth.forbidden');
+      return { items: await list() };
+    });
 
   r.put('/api/role-assignments', {
     schema: {

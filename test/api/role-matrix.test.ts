@@ -70,7 +70,7 @@ describe.each(['admin', 'manager', 'csm', 'viewer'] as const)('%s', (role) => {
     expect(forOther.statusCode).toBe(role === 'admin' || role === 'manager' ? 201 : 403);
 
     const admin = role === 'admin';
-    expect((await t.app.inject({ method: 'GET', url: '/api/api-keys', headers: me.headers })).statusCode).toBe(admin ? 200 : 403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/api-keys', headers: me.headers })).statusCode).toBe(admin || role === 'manager' ? 200 : 403);
     expect((await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: me.headers, payload: { name: 'k', kind: 'write' } })).statusCode).toBe(admin ? 201 : 403);
     expect((await t.app.inject({ method: 'POST', url: '/api/users', headers: me.headers, payload: { email: `${unique('x')}@e.test`, name: 'X', role: 'viewer' } })).statusCode).toBe(admin ? 201 : 403);
     expect((await t.app.inject({ method: 'GET', url: '/api/users', headers: me.headers })).statusCode).toBe(200);
