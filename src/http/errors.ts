@@ -14,6 +14,10 @@ export const ERRORS = {
   'auth.rate_limited': { status: 429, message: 'Too many failed sign-ins.' },
   'auth.csrf': { status: 403, message: 'Missing or wrong x-csrf-token header.' },
   'auth.forbidden': { status: 403, message: 'Your role does not allow this.' },
+  'auth.weak_password': { status: 400, message: 'The password does not meet the password rules.' },
+  'auth.wrong_password': { status: 400, message: 'The current password is wrong.' },
+  'auth.password_change_required': { status: 403, message: 'Change your password first: this session may do nothing else until then.' },
+  'auth.session_only': { status: 403, message: 'This endpoint is for signed-in users, not API keys.' },
   'not_found': { status: 404, message: 'Not found.' },
   'account.not_found': { status: 404, message: 'Account not found.' },
   'account.external_id_taken': { status: 409, message: 'Another account has this external id.' },
@@ -63,6 +67,7 @@ export const ERRORS = {
   'ingest.too_deep': { status: 400, message: 'The body nests too deeply.' },
   'ingest.event_too_large': { status: 400, message: 'An event is larger than 32 KB.' },
   'ingest.batch_too_large': { status: 413, message: 'The batch is larger than 500 KB.' },
+  'server.busy': { status: 503, message: 'Too many uploads are arriving at once; nothing was read. Retry shortly.' },
   'service.unavailable': { status: 503, message: 'The database is unavailable; nothing was stored. Retry later.' },
   'internal': { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
