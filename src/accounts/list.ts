@@ -1,24 +1,30 @@
 import type { Database } from '../db/connect.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { z } from 'zod';
+import { cursorDate, cursorInt, cursorNumeric, cursorText, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import type { AccountListItem, AccountListQuery } from './schema.js';
 import { denseSeries, percentChange, utcToday } from './usage.js';
+
+const withId = <T extends z.ZodType>(value: T) => z.tuple([value, z.guid()]);
 
 /**
  * Sort keys for keyset pagination. Nullable columns are coalesced to ±infinity so that rows
  * without a value sort last in both directions and the (key, id) comparison stays total.
+ * `cursor` is what a cursor of that sort must hold, so that its value reaches the cast as the
+ * type the cast reads (a wrong-typed cursor is a 400, not an SQL error).
  */
 const SORT_KEYS = {
-  name: { asc: 'lower(a.name)', desc: 'lower(a.name)', cast: 'text' },
-  arr: { asc: 'a.arr', desc: 'a.arr', cast: 'numeric' },
-  renewalDate: { asc: "coalesce(a.renewal_date, 'infinity'::date)", desc: "coalesce(a.renewal_date, '-infinity'::date)", cast: 'date' },
+  name: { asc: 'lower(a.name)', desc: 'lower(a.name)', cast: 'text', cursor: withId(cursorText) },
+  arr: { asc: 'a.arr', desc: 'a.arr', cast: 'numeric', cursor: withId(cursorNumeric) },
+  renewalDate: { asc: "coalesce(a.renewal_date, 'infinity'::date)", desc: "coalesce(a.renewal_date, '-infinity'::date)", cast: 'date', cursor: withId(cursorDate) },
   lastActivityAt: {
     asc: "coalesce(a.last_activity_at, 'infinity'::timestamptz)",
     desc: "coalesce(a.last_activity_at, '-infinity'::timestamptz)",
     cast: 'timestamptz',
+    cursor: withId(cursorTimestamp),
   },
-  createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz' },
-  health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int' },
-  healthChange30d: { asc: 'coalesce(h.score - s30.score, 1000)', desc: 'coalesce(h.score - s30.score, -1000)', cast: 'int' },
+  createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz', cursor: withId(cursorTimestamp) },
+  health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
+  healthChange30d: { asc: 'coalesce(h.score - s30.score, 1000)', desc: 'coalesce(h.score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
 } as const;
 
 /** Current health and the snapshot of 30 days ago, for the health columns, sorts and filters. */
@@ -72,7 +78,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
   const countWhere = [...where];
   const countValues = [...values];
   if (q.cursor) {
-    const [v, id] = decodeCursor(q.cursor, 2);
+    const [v, id] = decodeCursor(q.cursor, key.cursor);
     values.push(String(v), String(id));
     where.push(`(${expr}, a.id) ${desc ? '<' : '>'} ($${values.length - 1}::${key.cast}, $${values.length}::uuid)`);
   }

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/principal.js';
 import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
 import { emitEvent } from '../webhooks/emit.js';
@@ -28,8 +28,8 @@ export function createActivityService(deps: WorkDeps) {
     if (q.to) where.push(`a.occurred_at < ${param(q.to)}::timestamptz`);
     const desc = q.order !== 'asc';
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, 2);
-      where.push(`(a.occurred_at, a.id) ${desc ? '<' : '>'} (${param(String(at))}::timestamptz, ${param(String(id))}::uuid)`);
+      const [at, id] = decodeCursor(q.cursor, timestampUuid);
+      where.push(`(a.occurred_at, a.id) ${desc ? '<' : '>'} (${param(at)}::timestamptz, ${param(id)}::uuid)`);
     }
     const dir = desc ? 'DESC' : 'ASC';
     const { rows } = await database.query<ActivityRow>(

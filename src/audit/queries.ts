@@ -1,7 +1,10 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connect.js';
 import { auditLog } from '../db/schema.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { z } from 'zod';
+import { cursorSerial, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
+
+const auditCursor = z.tuple([cursorTimestamp, cursorSerial]);
 
 export type AuditFilter = { objectType?: string | undefined; objectId?: string | undefined; action?: string | undefined; cursor?: string | undefined; limit: number };
 
@@ -13,9 +16,9 @@ export function createAuditQueries(db: Db) {
       if (f.objectId) where.push(eq(auditLog.objectId, f.objectId));
       if (f.action) where.push(eq(auditLog.action, f.action));
       if (f.cursor) {
-        const [at, id] = decodeCursor(f.cursor, 2);
-        const atDate = new Date(String(at));
-        const cond = or(lt(auditLog.at, atDate), and(eq(auditLog.at, atDate), lt(auditLog.id, Number(id))));
+        const [at, id] = decodeCursor(f.cursor, auditCursor);
+        const atDate = new Date(at);
+        const cond = or(lt(auditLog.at, atDate), and(eq(auditLog.at, atDate), lt(auditLog.id, id)));
         if (cond) where.push(cond);
       }
       const rows = await db

@@ -4,13 +4,17 @@ import { contacts } from '../db/schema.js';
 import type { Actor } from '../auth/principal.js';
 import { diff, recordAudit } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { z } from 'zod';
+import { cursorText, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { isFkViolation, isUniqueViolation } from '../users/queries.js';
 import type { Contact, ContactInput, ContactListQuery, ContactPatch } from './schema.js';
 
 const SORT = {
-  name: { asc: "lower(coalesce(c.name, c.email, ''))", desc: "lower(coalesce(c.name, c.email, ''))", cast: 'text' },
-  lastSeenAt: { asc: "coalesce(c.last_seen_at, 'infinity'::timestamptz)", desc: "coalesce(c.last_seen_at, '-infinity'::timestamptz)", cast: 'timestamptz' },
+  name: { asc: "lower(coalesce(c.name, c.email, ''))", desc: "lower(coalesce(c.name, c.email, ''))", cast: 'text', cursor: z.tuple([cursorText, z.guid()]) },
+  lastSeenAt: {
+    asc: "coalesce(c.last_seen_at, 'infinity'::timestamptz)", desc: "coalesce(c.last_seen_at, '-infinity'::timestamptz)", cast: 'timestamptz',
+    cursor: z.tuple([cursorTimestamp, z.guid()]),
+  },
 } as const;
 
 function toDto(c: typeof contacts.$inferSelect): Contact {
@@ -58,8 +62,8 @@ export function createContactQueries(database: Database) {
         where.push(`(c.name ILIKE ${p} OR c.email ILIKE ${p} OR c.title ILIKE ${p})`);
       }
       if (q.cursor) {
-        const [v, id] = decodeCursor(q.cursor, 2);
-        where.push(`(${expr}, c.id) ${desc ? '<' : '>'} (${param(String(v))}::${key.cast}, ${param(String(id))}::uuid)`);
+        const [v, id] = decodeCursor(q.cursor, key.cursor);
+        where.push(`(${expr}, c.id) ${desc ? '<' : '>'} (${param(v)}::${key.cast}, ${param(id)}::uuid)`);
       }
       const dir = desc ? 'DESC' : 'ASC';
       const { rows } = await database.query<{ id: string; sort_value: string }>(

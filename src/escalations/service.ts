@@ -1,7 +1,8 @@
 import type { Actor } from '../auth/principal.js';
 import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { z } from 'zod';
+import { cursorInt, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
 import { notify } from '../notifications/notify.js';
@@ -11,9 +12,9 @@ import type { Escalation, EscalationCreate, EscalationListQuery, EscalationPatch
 import { ESCALATION_SELECT, SEVERITY_RANK, checkTeam, loadEscalation, queryEscalations, writeContacts, writeMembers, type Loaded } from './store.js';
 
 const SORT = {
-  createdAt: { expr: 'e.created_at', cast: 'timestamptz' },
-  updatedAt: { expr: 'e.updated_at', cast: 'timestamptz' },
-  severity: { expr: SEVERITY_RANK, cast: 'int' },
+  createdAt: { expr: 'e.created_at', cast: 'timestamptz', cursor: z.tuple([cursorTimestamp, z.guid()]) },
+  updatedAt: { expr: 'e.updated_at', cast: 'timestamptz', cursor: z.tuple([cursorTimestamp, z.guid()]) },
+  severity: { expr: SEVERITY_RANK, cast: 'int', cursor: z.tuple([cursorInt, z.guid()]) },
 } as const;
 
 /** The people to tell: members, except whoever made the change (they know). */
@@ -54,8 +55,8 @@ export function createEscalationService(deps: WorkDeps) {
         where.push(`EXISTS (SELECT 1 FROM escalation_members m WHERE m.escalation_id = e.id AND m.user_id = ${param(viewer.userId)})`);
       }
       if (q.cursor) {
-        const [v, id] = decodeCursor(q.cursor, 2);
-        where.push(`(${key.expr}, e.id) ${desc ? '<' : '>'} (${param(String(v))}::${key.cast}, ${param(String(id))}::uuid)`);
+        const [v, id] = decodeCursor(q.cursor, key.cursor);
+        where.push(`(${key.expr}, e.id) ${desc ? '<' : '>'} (${param(String(v))}::${key.cast}, ${param(id)}::uuid)`);
       }
       const dir = desc ? 'DESC' : 'ASC';
       const rows = await queryEscalations(

@@ -13,6 +13,31 @@ function isDatabaseUnavailable(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 
+/**
+ * The SQLSTATE of a database error, whether thrown by `pg`, by PGlite, or wrapped by Drizzle (which
+ * keeps the driver's error as `cause`). Only five-character codes count: Node's own codes
+ * (ECONNRESET…) are not SQLSTATEs.
+ */
+function sqlState(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/**
+ * Errors that the client's data caused and that the schemas did not catch: class 22 (data exception:
+ * 22P05 untranslatable character, 22021 bad byte sequence, 22P02 invalid text representation, 22003
+ * numeric out of range, 22007/22008/22009 dates and time zones, …), a NOT NULL (23502) or CHECK
+ * (23514) violation. They are 400s, never 500s; the message stays generic so no SQL leaks. Mapped by
+ * code, never by message text.
+ */
+function isClientDataError(err: unknown): boolean {
+  const code = sqlState(err);
+  return code !== null && (code.startsWith('22') || code === '23502' || code === '23514');
+}
+
 function send(reply: FastifyReply, code: ErrorCode, message?: string, fields?: FieldError[]) {
   const body: { code: ErrorCode; message: string; fields?: FieldError[] } = { code, message: message ?? ERRORS[code].message };
   if (fields?.length) body.fields = fields;
@@ -51,6 +76,11 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
     req.log.error({ err: { message: err.message, code: fe.code } }, 'database unavailable');
     void reply.header('retry-after', '5');
     return send(reply, 'service.unavailable');
+  }
+  if (isClientDataError(err)) {
+    // Logged at warn: a schema let through a value the database refuses, which a schema should catch.
+    req.log.warn({ err: { message: err.message, code: sqlState(err) } }, 'database refused client data');
+    return send(reply, 'request.invalid', 'A value in the request cannot be stored; check the fields for NUL characters, broken Unicode, or out-of-range numbers and dates.');
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return send(reply, 'request.invalid', fe.message);

@@ -2,7 +2,7 @@ import type { WorkDeps } from '../deps.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { checkUrlAtSave } from '../outbound/address.js';
 import { createDigest } from './digest.js';
 import type { NotificationDto, NotificationListQuery, Prefs, PrefsInput } from './schema.js';
@@ -40,8 +40,8 @@ export function createNotificationService(deps: WorkDeps) {
       const where = ['n.user_id = $1'];
       if (q.unread === 'true') where.push('n.read_at IS NULL');
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, 2);
-        where.push(`(n.created_at, n.id) < (${param(String(at))}::timestamptz, ${param(String(id))}::uuid)`);
+        const [at, id] = decodeCursor(q.cursor, timestampUuid);
+        where.push(`(n.created_at, n.id) < (${param(at)}::timestamptz, ${param(id)}::uuid)`);
       }
       const { rows } = await database.query<Row>(
         `SELECT n.id, n.kind, n.title, n.body, n.account_id, a.name AS account_name, n.link, n.read_at, n.created_at, n.created_at::text AS sort_value

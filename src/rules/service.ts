@@ -3,7 +3,7 @@ import type { Queryable } from '../db/connect.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { createTaskService } from '../tasks/service.js';
 import { createPlaybookService } from '../playbooks/service.js';
 import type { Started } from '../playbooks/runs.js';
@@ -197,8 +197,8 @@ export function createRuleService(deps: WorkDeps) {
       const where = ['f.rule_id = $1'];
       if (q.accountId) where.push(`f.account_id = $${values.push(q.accountId)}`);
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, 2);
-        where.push(`(f.fired_at, f.id) < ($${values.push(String(at))}::timestamptz, $${values.push(String(id))}::uuid)`);
+        const [at, id] = decodeCursor(q.cursor, timestampUuid);
+        where.push(`(f.fired_at, f.id) < ($${values.push(at)}::timestamptz, $${values.push(id)}::uuid)`);
       }
       const { rows } = await database.query<{ id: string; rule_id: string; account_id: string; name: string; fired_at: Date; trigger: string; matched: Rule['condition'] & { results: Match['results'] }; actions: Record<string, unknown>[] }>(
         `SELECT f.*, a.name FROM rule_firings f JOIN accounts a ON a.id = f.account_id WHERE ${where.join(' AND ')}

@@ -1,14 +1,19 @@
 import { z } from 'zod';
+import { text } from '../http/zod.js';
 import { TIMELINE_KINDS, type TimelineKind } from './sources.js';
 
 export const timelineQuery = z.object({
-  kinds: z
-    .string()
+  kinds: text()
     .max(200)
     .optional()
     .transform((v, ctx): TimelineKind[] | undefined => {
+      // Absent or empty means every kind; separators without a kind (`,,,`) are a mistake, not "none".
       if (v === undefined || v.trim() === '') return undefined;
       const list = [...new Set(v.split(',').map((k) => k.trim()).filter(Boolean))];
+      if (list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `lists no kind; omit it for all, or use ${TIMELINE_KINDS.join(', ')}` });
+        return z.NEVER;
+      }
       const bad = list.filter((k) => !(TIMELINE_KINDS as readonly string[]).includes(k));
       if (bad.length) {
         ctx.addIssue({ code: 'custom', message: `unknown kind ${bad.map((b) => `"${b}"`).join(', ')}; use ${TIMELINE_KINDS.join(', ')}` });
@@ -16,8 +21,8 @@ export const timelineQuery = z.object({
       }
       return list as TimelineKind[];
     })
-    .describe(`Comma-separated kinds to show (default all): ${TIMELINE_KINDS.join(', ')}`),
-  before: z.string().max(500).optional().describe('The nextCursor of the previous page'),
+    .describe(`Comma-separated kinds to show (absent or empty: all): ${TIMELINE_KINDS.join(', ')}`),
+  before: text().max(500).optional().describe('The nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TimelineQuery = z.infer<typeof timelineQuery>;

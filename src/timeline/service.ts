@@ -1,19 +1,13 @@
 import type { Queryable } from '../db/connect.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { z } from 'zod';
+import { cursorText, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
 import type { TimelineItem, TimelineQuery } from './schema.js';
 import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
 
-/** The cursor comes as `before`: errors name that field. */
-function decodeBefore(cursor: string): unknown[] {
-  try {
-    return decodeCursor(cursor, 2);
-  } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.code, err.message, [{ path: 'before', message: 'invalid cursor' }]);
-    throw err;
-  }
-}
+/** The last item's (at, id): `at` is the timestamp's text, `id` a kind-prefixed text id. */
+const beforeCursor = z.tuple([cursorTimestamp, cursorText]);
 
 type Row = {
   id: string; kind: TimelineKind; at: Date | string; at_text: string; title: string; summary: string | null;
@@ -29,13 +23,16 @@ type Row = {
  */
 export async function timelinePage(db: Queryable, accountId: string, q: TimelineQuery, sources: TimelineSource[] = SOURCES) {
   const kinds = new Set<TimelineKind>(q.kinds ?? TIMELINE_KINDS);
+  // The schema refuses an empty list; a direct caller passing one would otherwise build `FROM ()`.
+  if (kinds.size === 0) throw new AppError('request.invalid', 'Name at least one kind.', [{ path: 'kinds', message: 'lists no kind' }]);
   const values: unknown[] = [accountId];
   const param = (v: unknown) => `$${values.push(v)}`;
   let keyset = (_at: string, _id: string) => '';
   if (q.before) {
-    const [at, id] = decodeBefore(q.before);
-    const pAt = param(String(at));
-    const pId = param(String(id));
+    // The cursor comes as `before`: errors name that field.
+    const [at, id] = decodeCursor(q.before, beforeCursor, 'before');
+    const pAt = param(at);
+    const pId = param(id);
     // The first conjunct alone bounds the index scan; the second breaks ties on the id.
     keyset = (a, i) => `AND ${a} <= ${pAt}::timestamptz AND (${a} < ${pAt}::timestamptz OR (${i}) COLLATE "C" < ${pId})`;
   }
@@ -45,6 +42,8 @@ export async function timelinePage(db: Queryable, accountId: string, q: Timeline
     page: (at: string, id: string) => `${keyset(at, id)} ORDER BY ${at} DESC, (${id}) COLLATE "C" DESC LIMIT ${limit}`,
   };
   const parts = sources.filter((s) => kinds.has(s.kind)).map((s) => `(${s.sql(fragment)})`);
+  // A registry without a source of the asked kinds has nothing to show (and `FROM ()` is not SQL).
+  if (parts.length === 0) return { items: [], nextCursor: null };
   const { rows } = await db.query<Row>(
     `SELECT t.id, t.kind, t.at, t.at::text AS at_text, t.title, t.summary, t.actor_type, t.actor_id, t.actor_name, t.refs, t.data
        FROM (${parts.join('\n UNION ALL ')}) AS t (id, kind, at, title, summary, actor_type, actor_id, actor_name, refs, data)

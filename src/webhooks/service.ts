@@ -4,7 +4,7 @@ import type { Actor } from '../auth/principal.js';
 import type { Queryable } from '../db/connect.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { checkUrlAtSave } from '../outbound/address.js';
 import { generateSecret } from './signature.js';
 import type { DeliveryDto, DeliveryListQuery, WebhookCreate, WebhookDto, WebhookPatch } from './schema.js';
@@ -168,8 +168,8 @@ export function createWebhookService(deps: WorkDeps) {
       const param = (v: unknown) => `$${values.push(v)}`;
       if (q.status) where.push(`d.status = ${param(q.status)}`);
       if (q.cursor) {
-        const [at, cid] = decodeCursor(q.cursor, 2);
-        where.push(`(d.created_at, d.id) < (${param(String(at))}::timestamptz, ${param(String(cid))}::uuid)`);
+        const [at, cid] = decodeCursor(q.cursor, timestampUuid);
+        where.push(`(d.created_at, d.id) < (${param(at)}::timestamptz, ${param(cid)}::uuid)`);
       }
       const { rows } = await database.query<DeliveryRow>(
         `${SELECT_DELIVERY} WHERE ${where.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ${param(q.limit + 1)}`,

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * The zod primitives every request schema is built from (bodies, query strings, params, cursors).
+ *
+ * Why a shared layer: PostgreSQL refuses some values that JSON and JavaScript carry happily, and
+ * each refusal surfaced as a 500 instead of a 400 naming the field:
+ *
+ * - a NUL character (U+0000) cannot be stored in `text` or `jsonb` (22P05 / 22021);
+ * - a lone UTF-16 surrogate has no UTF-8 encoding (jsonb refuses the `\ud800` escape, 22P02);
+ * - `date` and `timestamptz` refuse year 0000 and years past 294276, and a JavaScript Date stops
+ *   at 275760 (22008 / 22007); real dates for a customer-success book sit well inside 1900–2200;
+ * - `integer` and `numeric(14, 2)` columns overflow (22003) long before a double does.
+ *
+ * So these checks run in the schema, where the failure becomes `request.invalid` with the field's
+ * path, and the error handler maps any class-22 error that still slips through to a 400 as well.
+ */
+
+export const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+export const SURROGATE_MESSAGE = 'must be well-formed Unicode (a lone surrogate cannot be stored)';
+
+/** In `u` mode a surrogate pair reads as one code point, so this matches only lone surrogates. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+
+/** Why a string cannot be stored as PostgreSQL text, or null when it can. */
+export function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return NUL_MESSAGE;
+  if (!wellFormed(s)) return SURROGATE_MESSAGE;
+  return null;
+}
+
+/**
+ * A string PostgreSQL can store. A drop-in for `z.string()` in request schemas: chain `.trim()`,
+ * `.min()`, `.max()`, `.regex()` after it as usual (zod 4 keeps the type through refinements).
+ */
+export const text = () =>
+  z
+    .string()
+    .refine((s) => !s.includes('\u0000'), NUL_MESSAGE)
+    .refine(wellFormed, SURROGATE_MESSAGE);
+
+export const uuid = () => z.uuid();
+export const email = () => z.email().max(320).refine((s) => textProblem(s) === null, NUL_MESSAGE);
+
+/** The range of years a date or a time in a request may fall in. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+const RANGE_MESSAGE = `must fall between the years ${MIN_YEAR} and ${MAX_YEAR}`;
+/** ISO dates and times start with the 4-digit year (zod's formats never carry an extended year). */
+const yearInRange = (s: string) => {
+  const year = Number(s.slice(0, 4));
+  return year >= MIN_YEAR && year <= MAX_YEAR;
+};
+
+/** YYYY-MM-DD, a real calendar day (zod checks months and leap years) in 1900–2200. */
+export const isoDate = () => z.iso.date().refine(yearInRange, RANGE_MESSAGE).describe('YYYY-MM-DD');
+/** ISO 8601 date and time with Z or an offset (e.g. 2026-03-01T09:30:00Z), in 1900–2200. */
+export const dateTime = () => z.iso.datetime({ offset: true }).refine(yearInRange, RANGE_MESSAGE);
+
+/** PostgreSQL `integer`. */
+export const INT4_MIN = -2_147_483_648;
+export const INT4_MAX = 2_147_483_647;
+export const int4 = () => z.number().int().min(INT4_MIN).max(INT4_MAX);
+
+/** `numeric(14, 2)` (ARR and other amounts): twelve digits before the point. */
+export const MONEY_MAX = 999_999_999_999.99;
+export const money = () => z.number().min(0).max(MONEY_MAX);
+
+/** A finite double that a `jsonb` number or a `float8` holds (z.number() already refuses ±Infinity and NaN). */
+export const finite = () => z.number();
+
+/** Query-string numbers: the string is coerced, then the same bounds apply. */
+export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const queryMoney = () => z.coerce.number().min(0).max(MONEY_MAX);
+
+/**
+ * Where inside a JSON value a string or key cannot be stored in `jsonb`, or null. Iterative (the
+ * body parser already caps nesting at 32 levels, but this may also be handed other values).
+ */
+export function jsonProblem(value: unknown): { path: (string | number)[]; message: string } | null {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: (string | number)[] };
+    if (typeof v === 'string') {
+      const problem = textProblem(v);
+      if (problem) return { path, message: problem };
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { path, message: 'must be a finite number' };
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        const problem = textProblem(k);
+        if (problem) return { path: [...path, k], message: `key ${problem}` };
+        stack.push({ v: x, path: [...path, k] });
+      }
+    }
+  }
+  return null;
+}
+
+/** A JSON object (custom fields and the like) whose keys and strings, at any depth, PostgreSQL can store. */
+export const jsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+    const problem = jsonProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  });
+
+/** `'true'` / `'false'` in a query string. */
+export const queryBool = () => z.enum(['true', 'false']);
