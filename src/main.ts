@@ -10,6 +10,7 @@ import { createUserQueries } from './users/queries.js';
 import { createApiKeyQueries } from './apikeys/queries.js';
 import { createTeamQueries } from './teams/queries.js';
 import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from './auth/principal.js';
+import { passwordProblem } from './auth/password-policy.js';
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
 import type { Database } from './db/connect.js';
@@ -129,9 +130,12 @@ program
   .requiredOption('--name <name>', 'display name')
   .addOption(new Option('--role <role>', 'role').choices(ROLES).default('csm'))
   .option('--team <name>', 'team name (created if missing)')
-  .option('--password <password>', 'password (at least 12 characters); omit to generate one')
-  .action((o: { email: string; name: string; role: Role; team?: string; password?: string }) =>
-    withDatabase(async (_c, database) => {
+  .option('--password <password>', 'password (at least 12 characters, not blank, no control characters, not a common one); omit to generate one')
+  .action((o: { email: string; name: string; role: Role; team?: string; password?: string }) => {
+    // The same policy as the API (users.create checks it again); refused before opening the database.
+    const problem = o.password === undefined ? null : passwordProblem(o.password);
+    if (problem) throw new UsageError(`--password ${problem}.`);
+    return withDatabase(async (_c, database) => {
       const teams = createTeamQueries(database);
       const team = o.team ? ((await teams.findByName(o.team)) ?? (await teams.create(o.team, SYSTEM_ACTOR))) : null;
       const { user, temporaryPassword } = await createUserQueries(database).create(
@@ -140,8 +144,8 @@ program
       );
       console.log(`Created ${user.role} ${user.email} (${user.id}).`);
       if (temporaryPassword) console.log(`Password (shown once):\n${temporaryPassword}`);
-    }),
-  );
+    });
+  });
 
 program
   .command('create-api-key')

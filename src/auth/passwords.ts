@@ -5,8 +5,6 @@ import { hash, verify } from '@node-rs/argon2';
 // cannot silently weaken stored hashes.
 const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum, not importable here) */, memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 };
 
-export const PASSWORD_MIN_LENGTH = 12;
-
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }

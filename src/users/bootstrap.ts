@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
+import { passwordProblem } from '../auth/password-policy.js';
+import { AppError } from '../http/errors.js';
 import { createUserQueries } from './queries.js';
 
 /** On a database without users, creates the first admin (from the environment, or generated). */
@@ -8,6 +10,9 @@ export async function bootstrapAdmin(database: Database, config: Config): Promis
   const users = createUserQueries(database);
   if ((await users.count()) > 0) return null;
   const email = config.adminEmail ?? 'admin@canopy.local';
+  // Named after the variable, so the operator knows what to fix (the same policy as every password).
+  const problem = config.adminPassword === undefined ? null : passwordProblem(config.adminPassword);
+  if (problem) throw new AppError('auth.weak_password', `CANOPY_ADMIN_PASSWORD ${problem}.`);
   const { temporaryPassword } = await users.create({ email, name: 'Administrator', role: 'admin', password: config.adminPassword }, SYSTEM_ACTOR);
   return temporaryPassword ? { email, generatedPassword: temporaryPassword } : { email };
 }

@@ -2,7 +2,8 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.js';
 import { teams, users } from '../db/schema.js';
 import type { Actor, Role } from '../auth/principal.js';
-import { generatePassword, hashPassword } from '../auth/passwords.js';
+import { generatePassword, hashPassword, verifyPassword } from '../auth/passwords.js';
+import { assertPasswordPolicy } from '../auth/password-policy.js';
 import { recordAudit, diff } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
 
@@ -48,6 +49,8 @@ export function createUserQueries(database: Database) {
 
     /** Creates a user; without a password one is generated and returned (shown once). */
     async create(input: NewUser, actor: Actor): Promise<{ user: UserDto; temporaryPassword?: string }> {
+      // Here rather than only in the HTTP schema, so the CLI and the bootstrap admin obey it too.
+      if (input.password !== undefined) assertPasswordPolicy(input.password);
       const temporaryPassword = input.password ? undefined : generatePassword();
       const passwordHash = await hashPassword(input.password ?? temporaryPassword ?? '');
       let id: string;
@@ -91,6 +94,29 @@ export function createUserQueries(database: Database) {
       const after = await this.get(id);
       if (!after) throw new AppError('user.not_found');
       return after;
+    },
+
+    /**
+     * A user changes their own password: the current one must be right, the new one must pass the
+     * policy and differ. Ends every other session of the user (a thief's included) and clears
+     * must_change_password, in one transaction with the audit entry.
+     */
+    async changeOwnPassword(id: string, input: { currentPassword: string; newPassword: string }, keepSessionHash: string | null, actor: Actor): Promise<void> {
+      const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, id));
+      if (!row) throw new AppError('user.not_found');
+      if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
+        throw new AppError('auth.wrong_password', undefined, [{ path: 'currentPassword', message: 'is wrong' }]);
+      }
+      assertPasswordPolicy(input.newPassword, 'newPassword');
+      if (input.newPassword === input.currentPassword) {
+        throw new AppError('auth.weak_password', 'The new password must differ from the current one.', [{ path: 'newPassword', message: 'must differ from the current password' }]);
+      }
+      const passwordHash = await hashPassword(input.newPassword);
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: sql`now()` }).where(eq(users.id, id));
+        await tx.execute(sql`DELETE FROM sessions WHERE user_id = ${id} AND token_hash IS DISTINCT FROM ${keepSessionHash}`);
+        await recordAudit(tx, actor, 'user.change_password', 'user', id, null);
+      });
     },
 
     async setPassword(id: string, password: string | null, actor: Actor): Promise<string> {

@@ -6,7 +6,7 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { ROLES } from '../auth/principal.js';
-import { PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { passwordSchema } from '../auth/password-policy.js';
 import { errorBody, userDto } from '../auth/schema.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -15,7 +15,7 @@ const newUser = z.object({
   name: z.string().trim().min(1).max(200),
   role: z.enum(ROLES),
   teamId: z.uuid().nullish(),
-  password: z.string().min(PASSWORD_MIN_LENGTH).max(1024).optional().describe('Omit to get a generated one, shown once'),
+  password: passwordSchema.optional().describe('Omit to get a generated one, shown once (then it must be changed at the first sign-in)'),
 });
 const userPatch = z
   .object({ name: z.string().trim().min(1).max(200), role: z.enum(ROLES), teamId: z.uuid().nullable(), active: z.boolean() })
