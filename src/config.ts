@@ -42,8 +42,17 @@ const envSchema = z.object({
     })
     .transform((entries) => entries.map((e) => parseAllowEntry(e)?.entry ?? e))
     .optional(),
+  CANOPY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  CANOPY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  CANOPY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  CANOPY_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(65_000),
+  CANOPY_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(10_000).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+}).refine((e) => e.CANOPY_HEADERS_TIMEOUT_MS <= e.CANOPY_REQUEST_TIMEOUT_MS, {
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  path: ['CANOPY_HEADERS_TIMEOUT_MS'],
+  message: 'must not exceed CANOPY_REQUEST_TIMEOUT_MS',
 });
 
 export type Config = {
@@ -63,6 +72,8 @@ export type Config = {
   smtp: { url: string | undefined; from: string };
   /** Webhooks and Slack: request timeout and allow-list entries added to the admin's. */
   outbound: { timeoutMs: number; allow: string[] };
+  /** Inbound HTTP: how long a client may take, and how many request bodies may be arriving at once. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; idleTimeoutMs: number; keepAliveTimeoutMs: number; maxConcurrentUploads: number };
   logLevel: string;
 };
 
@@ -103,6 +114,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dedupeDays: e.CANOPY_DEDUPE_DAYS,
     smtp: { url: e.CANOPY_SMTP_URL, from: e.CANOPY_MAIL_FROM ?? `Canopy <canopy@${mailDomain(e.CANOPY_PUBLIC_URL)}>` },
     outbound: { timeoutMs: e.CANOPY_OUTBOUND_TIMEOUT_MS, allow: e.CANOPY_OUTBOUND_ALLOW ?? [] },
+    http: {
+      headersTimeoutMs: e.CANOPY_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.CANOPY_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: e.CANOPY_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.CANOPY_KEEP_ALIVE_TIMEOUT_MS,
+      maxConcurrentUploads: e.CANOPY_MAX_CONCURRENT_UPLOADS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

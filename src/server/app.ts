@@ -16,6 +16,7 @@ import { authHook } from '../auth/hook.js';
 import { errorHandler } from '../http/error-handler.js';
 import { boundedJsonParser } from '../http/json-body.js';
 import { createServices, type Services } from '../services.js';
+import { limitConcurrentUploads, serverTimeouts } from './limits.js';
 import { registerRoutes } from './routes.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -38,11 +39,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    ...serverTimeouts(config),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // First hook of all, before authentication: an unauthenticated upload holds memory too.
+  limitConcurrentUploads(app as unknown as FastifyInstance, config.http.maxConcurrentUploads);
   // Every JSON body is depth-checked right after parsing, before any validator, handler or query.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(app as unknown as FastifyInstance));
