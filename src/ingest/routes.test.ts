@@ -78,22 +78,31 @@ describe('Segment ingestion', () => {
     expect(await eventsFor(id)).toBe(0);
   });
 
-  it('rejects a batch with one bad message whole, naming the message, and stores nothing', async () => {
+  it('stores the good messages of a batch and reports the bad one by index; atomic mode keeps all or nothing', async () => {
     const p = unique('bad');
-    const res = await post('/v1/batch', {
-      batch: [
-        { type: 'group', userId: 'u', groupId: `${p}-acct`, messageId: `${p}-0` },
-        { type: 'track', userId: 'u', event: 'Fine', messageId: `${p}-1` },
-        { type: 'track', userId: 'u', messageId: `${p}-2` },
-      ],
-    });
-    expect(res.statusCode).toBe(400);
-    const body = res.json() as { code: string; fields: { path: string }[] };
+    const batch = [
+      { type: 'group', userId: 'u', groupId: `${p}-acct`, messageId: `${p}-0` },
+      { type: 'track', userId: 'u', event: 'Fine', messageId: `${p}-1` },
+      { type: 'track', userId: 'u', messageId: `${p}-2` },
+    ];
+    const atomic = await post('/v1/batch', { batch }, writeKey, { 'x-canopy-atomic': 'true' });
+    expect(atomic.statusCode).toBe(400);
+    const body = atomic.json() as { code: string; fields: { path: string }[] };
     expect(body.code).toBe('ingest.invalid_event');
     expect(body.fields.map((f) => f.path)).toContain('batch.2.event');
     expect(await eventsFor(p)).toBe(0);
     expect(await count('SELECT count(*)::int AS n FROM accounts WHERE external_id = $1', [`${p}-acct`])).toBe(0);
     expect(await count('SELECT count(*)::int AS n FROM ingest_dedupe WHERE message_id LIKE $1', [`${p}%`])).toBe(0);
+
+    const res = await post('/v1/batch', { batch });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ success: true, accepted: 2, duplicates: 0, rejected: [{ index: 2, messageId: `${p}-2`, code: 'ingest.invalid_event', fields: [{ path: 'event' }] }] });
+    expect(await eventsFor(p)).toBe(2);
+    expect(await count('SELECT count(*)::int AS n FROM accounts WHERE external_id = $1', [`${p}-acct`])).toBe(1);
+    // The rejected messageId was not used up: fixed and resent, it is stored.
+    const fixed = await post('/v1/batch', { batch: [...batch.slice(0, 2), { ...batch[2], event: 'Now Fine' }] });
+    expect(fixed.json()).toMatchObject({ accepted: 1, duplicates: 2, duplicateMessageIds: [`${p}-0`, `${p}-1`], rejected: [] });
+    expect(await eventsFor(p)).toBe(3);
   });
 
   it('answers 400 for malformed JSON and for a missing identity', async () => {
@@ -105,18 +114,23 @@ describe('Segment ingestion', () => {
     expect((noId.json() as { fields: { path: string }[] }).fields[0]?.path).toBe('userId');
   });
 
-  it('answers 400 for an event over 32 KB and 413 for a batch over 500 KB, storing nothing', async () => {
+  it('rejects an event over 32 KB alone (400 in atomic mode) and answers 413 for a batch over 500 KB', async () => {
     const p = unique('size');
-    const big = await post('/v1/batch', { batch: [
+    const batch = [
       { type: 'track', userId: 'u', event: 'Ok', messageId: `${p}-0` },
       { type: 'track', userId: 'u', event: 'Big', messageId: `${p}-1`, properties: { blob: 'x'.repeat(33 * 1024) } },
-    ] });
-    expect(big.statusCode).toBe(400);
-    expect(big.json()).toMatchObject({ code: 'ingest.event_too_large', fields: [{ path: 'batch.1' }] });
+    ];
+    const atomic = await post('/v1/batch?atomic=true', { batch });
+    expect(atomic.statusCode).toBe(400);
+    expect(atomic.json()).toMatchObject({ code: 'ingest.event_too_large', fields: [{ path: 'batch.1' }] });
+    expect(await eventsFor(p)).toBe(0);
+    const big = await post('/v1/batch', { batch });
+    expect(big.statusCode).toBe(200);
+    expect(big.json()).toMatchObject({ accepted: 1, rejected: [{ index: 1, messageId: `${p}-1`, code: 'ingest.event_too_large' }] });
     const huge = await post('/v1/batch', { batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', userId: 'u', event: 'E', messageId: `${p}-h${i}`, properties: { blob: 'y'.repeat(30 * 1024) } })) });
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toMatchObject({ code: 'ingest.batch_too_large' });
-    expect(await eventsFor(p)).toBe(0);
+    expect(await eventsFor(p)).toBe(1);
   });
 
   it('keeps events for unknown accounts and attributes them when the account appears', async () => {

@@ -1,21 +1,54 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/connect.js';
+import type { Database, Queryable } from '../db/connect.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { recordAuditRaw } from '../audit/record.js';
 import type { Actor } from '../auth/principal.js';
+import { AppError } from '../http/errors.js';
+import type { Rejected, Warning } from './prepare.js';
 import { ATTRIBUTE_PENDING_SQL } from './rollup-sql.js';
-import { accountFromGroup, accountKey, contactFromIdentify, eventTime, type SegmentMessage } from './segment.js';
+import { accountKey, type SegmentMessage } from './segment.js';
+import { resolveEventTime, type TimeFallback } from './times.js';
+import { accountFromGroup, contactFromIdentify, type AccountTraits } from './traits.js';
 import { claimMessageIds, insertMessages, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
 
 export type WriteKey = { id: string; name: string };
-export type IngestResult = { accepted: number; duplicates: number; pending: number };
+export type IngestResult = {
+  accepted: number; duplicates: number; duplicateMessageIds: string[]; pending: number;
+  rejected: Rejected[]; warnings: Warning[];
+};
+export type IngestOptions = {
+  receivedAt?: Date; batchSentAt?: unknown; batchContext?: Record<string, unknown>; ip?: string;
+  /** The position of each message in the client's batch, for the answer (default: its position here). */
+  indexes?: number[];
+  /** All or nothing: a message the database refuses rolls back the whole call (AppError 400). */
+  atomic?: boolean;
+  /** Where to report follow-up work that failed after the commit (the answer is 200 regardless). */
+  log?: { warn(obj: object, msg: string): void };
+};
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+
+/**
+ * Errors that blame the data, not the database: class 22 (data exception: bad encoding, value
+ * out of range, invalid date), check and not-null violations, and values too large to index.
+ * Validation should catch all of them first; if one slips through, only its event is refused.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23514' || code === '23502' || code === '54000');
+}
 
 export const ATTRIBUTE_JOB = 'ingest.attribute-pending';
 
 /** What other capabilities want to hear about, after the commit. */
 export type IngestHooks = { usageChanged?: () => Promise<void> };
+
+/** A message ready to store: its id, corrected time, mapped traits and the warnings they raised. */
+type Ready = {
+  index: number; m: SegmentMessage & { messageId: string }; ts: string; sentAt: string | null; fallback: TimeFallback | null;
+  account: AccountTraits | null; person: (Parameters<typeof upsertContacts>[1][number]) | null;
+};
+type Outcome = { accepted: number; pending: number; linked: number; duplicateIds: string[]; rejected: Rejected[] };
 
 export function createIngestService(database: Database, jobs: JobQueue | null, hooks: IngestHooks = {}) {
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
@@ -29,79 +62,153 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
     }
   }
 
+  /** Claims, upserts and inserts one group of messages inside the caller's transaction. */
+  async function storeChunk(tx: Queryable, writeKey: WriteKey, actor: Actor, receivedAt: Date, chunk: Ready[]): Promise<Omit<Outcome, 'rejected'>> {
+    const fresh = await claimMessageIds(tx, writeKey.id, chunk.map((r) => r.m.messageId));
+    const todo = chunk.filter((r) => fresh.has(r.m.messageId));
+    const duplicateIds = chunk.filter((r) => !fresh.has(r.m.messageId)).map((r) => r.m.messageId);
+    if (todo.length === 0) return { accepted: 0, pending: 0, linked: 0, duplicateIds };
+
+    // group and identify first, so that a track in the same batch finds its account.
+    const groups = new Map<string, AccountTraits>();
+    const people = new Map<string, NonNullable<Ready['person']>>();
+    for (const r of todo) {
+      if (r.account) groups.set(r.account.externalId, mergeDefined(groups.get(r.account.externalId), r.account));
+      if (r.person) people.set(r.person.externalId, mergeDefined(people.get(r.person.externalId), r.person));
+    }
+    const changedAccounts = groups.size ? await upsertAccounts(tx, [...groups.values()]) : [];
+    const changedContacts = people.size ? await upsertContacts(tx, [...people.values()]) : 0;
+    await recordAuditRaw(tx, actor, changedAccounts.map((a) => ({
+      action: a.created ? 'account.create' : 'account.update', objectType: 'account', objectId: a.id,
+      changes: { source: 'segment.group', externalId: a.external_id, name: a.name },
+    })));
+
+    const rows: StoredMessage[] = todo.map(({ m, ts, sentAt, fallback }) => ({
+      message_id: m.messageId,
+      type: m.type,
+      event: m.type === 'track' ? (m.event ?? null) : (m.name ?? null),
+      user_id: m.userId ?? null,
+      anonymous_id: m.anonymousId ?? null,
+      group_key: accountKey(m),
+      properties: m.type === 'identify' || m.type === 'group' ? (m.traits ?? null) : (m.properties ?? null),
+      context: m.context ?? null,
+      ts,
+      sent_at: sentAt,
+      time_fallback: fallback,
+    }));
+    const { stored, pending } = await insertMessages(tx, writeKey.id, receivedAt, rows);
+    return { accepted: stored, pending, linked: changedAccounts.length + changedContacts, duplicateIds };
+  }
+
+  /**
+   * Stores `chunk` under a savepoint. When the database refuses a value (a data error), the
+   * savepoint is rolled back and each half is tried on its own, down to the single message,
+   * which is then reported as rejected: the good messages of the batch are still stored.
+   */
+  async function storeBisecting(tx: Queryable, writeKey: WriteKey, actor: Actor, receivedAt: Date, chunk: Ready[], out: Outcome): Promise<void> {
+    if (chunk.length === 0) return;
+    await tx.query('SAVEPOINT ingest_chunk');
+    try {
+      const r = await storeChunk(tx, writeKey, actor, receivedAt, chunk);
+      await tx.query('RELEASE SAVEPOINT ingest_chunk');
+      out.accepted += r.accepted;
+      out.pending += r.pending;
+      out.linked += r.linked;
+      out.duplicateIds.push(...r.duplicateIds);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT ingest_chunk');
+      await tx.query('RELEASE SAVEPOINT ingest_chunk');
+      const only = chunk.length === 1 ? chunk[0] : undefined;
+      if (only) {
+        const e = err as { code?: string; message?: string };
+        out.rejected.push({ index: only.index, messageId: only.m.messageId, code: 'ingest.invalid_value', message: `The database refused a value of this event (${e.code}): ${e.message ?? ''}` });
+        return;
+      }
+      const mid = Math.ceil(chunk.length / 2);
+      await storeBisecting(tx, writeKey, actor, receivedAt, chunk.slice(0, mid), out);
+      await storeBisecting(tx, writeKey, actor, receivedAt, chunk.slice(mid), out);
+    }
+  }
+
+  /** After the commit the events are stored: follow-up work that fails is logged, never reported as a failed call. */
+  async function afterCommit(label: string, fn: () => Promise<unknown>, log: IngestOptions['log']) {
+    try {
+      await fn();
+    } catch (err) {
+      // The job sweeps catch up: ingest.attribute-pending every 5 minutes, health.refresh-dirty every minute.
+      (log ?? console).warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, `ingest: ${label} failed after commit; the periodic job will catch up`);
+    }
+  }
+
   const service = {
     /**
-     * Stores a validated list of Segment messages, all or nothing, and returns only after the
-     * commit. A messageId this write key already sent is skipped (also when two requests race:
-     * the second waits on the first's dedupe row and then sees it).
+     * Stores validated Segment messages and returns only after the commit. Each message is
+     * decided on its own: a messageId this write key already sent is a duplicate (also when
+     * two requests race: the second waits on the first's dedupe row and then sees it), a
+     * message the database refuses is rejected, the rest are stored. With `atomic`, any
+     * rejection rolls back the whole call.
      */
-    async ingest(writeKey: WriteKey, input: SegmentMessage[], opts: { receivedAt?: Date; batchSentAt?: string; batchContext?: Record<string, unknown>; ip?: string } = {}): Promise<IngestResult> {
+    async ingest(writeKey: WriteKey, input: SegmentMessage[], opts: IngestOptions = {}): Promise<IngestResult> {
       const receivedAt = opts.receivedAt ?? new Date();
       const seen = new Set<string>();
-      const messages: (SegmentMessage & { messageId: string })[] = [];
-      let duplicates = 0;
-      for (const m of input) {
-        const messageId = m.messageId ?? randomUUID();
+      const ready: Ready[] = [];
+      const warnings: Warning[] = [];
+      const duplicateIds: string[] = [];
+      input.forEach((raw, position) => {
+        const index = opts.indexes?.[position] ?? position;
+        const messageId = raw.messageId ?? randomUUID();
         if (seen.has(messageId)) {
-          duplicates++;
-          continue;
+          duplicateIds.push(messageId);
+          return;
         }
         seen.add(messageId);
-        const context = opts.batchContext ? { ...opts.batchContext, ...m.context } : m.context;
-        messages.push({ ...m, messageId, context });
-      }
+        const context = opts.batchContext ? { ...opts.batchContext, ...raw.context } : raw.context;
+        const m = { ...raw, messageId, context };
+        const time = resolveEventTime(m, receivedAt, opts.batchSentAt);
+        const note = (n: { field: string; message: string }) => warnings.push({ index, ...n });
+        time.notes.forEach(note);
+        let account: Ready['account'] = null;
+        let person: Ready['person'] = null;
+        if (m.type === 'group' && m.groupId) {
+          const { issues, ...a } = accountFromGroup(m.groupId, m.traits);
+          issues.forEach(note);
+          account = a;
+          if (m.userId) person = { externalId: m.userId, groupId: m.groupId };
+        } else if (m.type === 'identify' && m.userId) {
+          const { issues, ...c } = contactFromIdentify(m.userId, m.traits, m.context);
+          issues.forEach(note);
+          person = c;
+        }
+        ready.push({ index, m, ts: time.ts.toISOString(), sentAt: time.sentAt, fallback: time.fallback, account, person });
+      });
       const actor: Actor = { type: 'api_key', id: writeKey.id, label: `write key:${writeKey.name}`, ip: opts.ip };
 
       const outcome = await withRetry(() =>
         database.transaction(async (tx) => {
-          const fresh = await claimMessageIds(tx, writeKey.id, messages.map((m) => m.messageId));
-          const todo = messages.filter((m) => fresh.has(m.messageId));
-          if (todo.length === 0) return { accepted: 0, pending: 0, linked: 0 };
-
-          // group and identify first, so that a track in the same batch finds its account.
-          const groups = new Map<string, ReturnType<typeof accountFromGroup>>();
-          const people = new Map<string, Parameters<typeof upsertContacts>[1][number]>();
-          for (const m of todo) {
-            if (m.type === 'group' && m.groupId) {
-              const prev = groups.get(m.groupId);
-              const next = accountFromGroup(m.groupId, m.traits);
-              groups.set(m.groupId, prev ? mergeDefined(prev, next) : next);
-              if (m.userId) people.set(m.userId, { ...people.get(m.userId), externalId: m.userId, groupId: m.groupId });
-            } else if (m.type === 'identify' && m.userId) {
-              const next = contactFromIdentify(m.userId, m.traits, m.context);
-              const prev = people.get(m.userId);
-              people.set(m.userId, prev ? mergeDefined(prev, next) : next);
-            }
+          const out: Outcome = { accepted: 0, pending: 0, linked: 0, duplicateIds: [], rejected: [] };
+          await storeBisecting(tx, writeKey, actor, receivedAt, ready, out);
+          if (opts.atomic && out.rejected.length > 0) {
+            throw new AppError('ingest.invalid_event', `${out.rejected.length} event(s) hold values the database refuses; nothing was stored (atomic batch).`,
+              out.rejected.map((r) => ({ path: `batch.${r.index}`, message: r.message })));
           }
-          const changedAccounts = groups.size ? await upsertAccounts(tx, [...groups.values()]) : [];
-          const changedContacts = people.size ? await upsertContacts(tx, [...people.values()]) : 0;
-          await recordAuditRaw(tx, actor, changedAccounts.map((a) => ({
-            action: a.created ? 'account.create' : 'account.update', objectType: 'account', objectId: a.id,
-            changes: { source: 'segment.group', externalId: a.external_id, name: a.name },
-          })));
-
-          const rows: StoredMessage[] = todo.map((m) => ({
-            message_id: m.messageId,
-            type: m.type,
-            event: m.type === 'track' ? (m.event ?? null) : (m.name ?? null),
-            user_id: m.userId ?? null,
-            anonymous_id: m.anonymousId ?? null,
-            group_key: accountKey(m),
-            properties: m.type === 'identify' || m.type === 'group' ? (m.traits ?? null) : (m.properties ?? null),
-            context: m.context ?? null,
-            ts: eventTime(m, receivedAt, opts.batchSentAt).toISOString(),
-            sent_at: m.sentAt ?? opts.batchSentAt ?? null,
-          }));
-          const { stored, pending } = await insertMessages(tx, writeKey.id, receivedAt, rows);
-          return { accepted: stored, pending, linked: changedAccounts.length + changedContacts };
+          return out;
         }),
       );
 
       // New accounts or user links may claim events kept earlier without an account.
-      if (outcome.linked > 0) await service.scheduleAttribution();
+      if (outcome.linked > 0) await afterCommit('scheduling attribution', () => service.scheduleAttribution(), opts.log);
       // Rollups moved: the accounts were marked for a health refresh in the same transaction.
-      if (outcome.accepted - outcome.pending > 0 || outcome.linked > 0) await hooks.usageChanged?.();
-      return { accepted: outcome.accepted, duplicates: duplicates + (messages.length - outcome.accepted), pending: outcome.pending };
+      if (outcome.accepted - outcome.pending > 0 || outcome.linked > 0) await afterCommit('scheduling the health refresh', async () => hooks.usageChanged?.(), opts.log);
+      const allDuplicates = [...duplicateIds, ...outcome.duplicateIds];
+      return {
+        accepted: outcome.accepted,
+        duplicates: allDuplicates.length,
+        duplicateMessageIds: [...new Set(allDuplicates)],
+        pending: outcome.pending,
+        rejected: outcome.rejected,
+        warnings: warnings.filter((w) => !outcome.rejected.some((r) => r.index === w.index)),
+      };
     },
 
     async scheduleAttribution(): Promise<void> {
@@ -137,7 +244,8 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
 export type IngestService = ReturnType<typeof createIngestService>;
 
 /** b over a, but only b's values that are not null or undefined; objects named custom merge. */
-function mergeDefined<T extends object>(a: T, b: T): T {
+function mergeDefined<T extends object>(a: T | undefined, b: T): T {
+  if (!a) return b;
   const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
   for (const [k, v] of Object.entries(b)) {
     if (v === null || v === undefined) continue;

@@ -1,12 +1,14 @@
 import type { Queryable } from '../db/connect.js';
 import { ROLLUP_CTES } from './rollup-sql.js';
-import type { AccountTraits, ContactTraits } from './segment.js';
+import type { AccountTraits, ContactTraits } from './traits.js';
 
 /** A message ready to store, with its corrected time and the account key it names. */
 export type StoredMessage = {
   message_id: string; type: string; event: string | null; user_id: string | null; anonymous_id: string | null;
   group_key: string | null; properties: Record<string, unknown> | null; context: Record<string, unknown> | null;
   ts: string; sent_at: string | null;
+  /** Set when the client's time was unusable and ts is receivedAt: what the client sent, and why. */
+  time_fallback?: Record<string, unknown> | null;
 };
 
 export type ChangedAccount = { id: string; external_id: string; name: string; created: boolean };
@@ -111,7 +113,8 @@ export async function insertMessages(tx: Queryable, writeKeyId: string, received
   const { rows } = await tx.query<{ stored: number; pending: number }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(message_id text, type text, event text, user_id text,
-              anonymous_id text, group_key text, properties jsonb, context jsonb, ts timestamptz, sent_at timestamptz)
+              anonymous_id text, group_key text, properties jsonb, context jsonb, ts timestamptz, sent_at timestamptz,
+              time_fallback jsonb)
      ),
      resolved AS (
        SELECT i.*, coalesce(a.id, c.account_id) AS account_id
@@ -120,8 +123,8 @@ export async function insertMessages(tx: Queryable, writeKeyId: string, received
          LEFT JOIN contacts c ON i.group_key IS NULL AND c.external_id = i.user_id
      ),
      src AS (
-       INSERT INTO events (write_key_id, message_id, type, event, user_id, anonymous_id, group_id, account_id, properties, context, ts, sent_at, received_at)
-       SELECT $1, message_id, type, event, user_id, anonymous_id, group_key, account_id, properties, context, ts, sent_at, $3 FROM resolved
+       INSERT INTO events (write_key_id, message_id, type, event, user_id, anonymous_id, group_id, account_id, properties, context, ts, sent_at, received_at, time_fallback)
+       SELECT $1, message_id, type, event, user_id, anonymous_id, group_key, account_id, properties, context, ts, sent_at, $3, time_fallback FROM resolved
        RETURNING account_id, type, event, user_id, anonymous_id, ts
      ),
      ${ROLLUP_CTES}
