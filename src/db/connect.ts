@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,6 +12,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { stringify } from 'csv-stringify/sync';
 import * as schema from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { SupervisedPglite, type PgliteSession } from './pglite-supervised.js';
+import type { RowMode } from './pglite-protocol.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -62,16 +64,35 @@ function toCsv(rows: unknown[][]): string {
   });
 }
 
-type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
-
-async function pgliteQuery<T>(client: PgliteLike, text: string, values?: unknown[]): Promise<SqlResult<T>> {
+/** Database.query's contract on PGlite: several statements when there are no parameters. */
+async function sessionQuery<T>(s: PgliteSession, text: string, values?: unknown[]): Promise<SqlResult<T>> {
   if (!values || values.length === 0) {
-    const results = await client.exec(text);
-    const last = results[results.length - 1];
-    return { rows: (last?.rows ?? []) as T[], rowCount: last?.affectedRows ?? 0 };
+    const r = await s.exec(text);
+    return { rows: r.rows as T[], rowCount: r.affectedRows ?? 0 };
   }
-  const r = await client.query<T>(text, values);
-  return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  const r = await s.query(text, values);
+  return { rows: r.rows as T[], rowCount: r.affectedRows ?? r.rows.length };
+}
+
+/**
+ * The client Drizzle's PGlite driver talks to, forwarded to the worker. Drizzle only calls
+ * query(text, params, {rowMode, parsers}) and transaction(fn); its parsers keep dates as text
+ * (it maps them itself), and functions cannot cross to the worker, so they travel as type OIDs.
+ */
+function drizzleClient(engine: SupervisedPglite) {
+  type Options = { rowMode?: RowMode; parsers?: Record<number, (value: string, typeId: number) => unknown> };
+  const rawTypes = (o?: Options) =>
+    Object.entries(o?.parsers ?? {}).map(([oid, parse]) => {
+      if (parse('x', Number(oid)) !== 'x') throw new Error(`Only text-keeping parsers can reach the PGlite worker (type ${oid})`);
+      return Number(oid);
+    });
+  const onSession = (s: PgliteSession) => ({
+    query: (text: string, params: unknown[] = [], o?: Options) => s.query(text, params, { rowMode: o?.rowMode ?? 'object', rawTypes: rawTypes(o) }),
+  });
+  return {
+    query: (text: string, params?: unknown[], o?: Options) => engine.withSession((s) => onSession(s).query(text, params, o)),
+    transaction: <T>(fn: (tx: ReturnType<typeof onSession>) => Promise<T>) => engine.transaction((s) => fn(onSession(s))),
+  };
 }
 
 async function connectPglite(opts: ConnectOptions): Promise<Database> {
@@ -80,15 +101,16 @@ async function connectPglite(opts: ConnectOptions): Promise<Database> {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     if (opts.lock !== false) lock = acquireDataDirLock(opts.dataDir);
   }
-  let client: PGlite;
+  let engine: SupervisedPglite;
   try {
-    client = opts.dataDir ? new PGlite(path.join(opts.dataDir, 'pgdata')) : new PGlite();
-    await client.waitReady;
+    // The lock stays with this (main) thread across engine restarts: the folder stays ours.
+    engine = await SupervisedPglite.open({ pgdata: opts.dataDir ? path.join(opts.dataDir, 'pgdata') : undefined });
   } catch (err) {
     lock?.release();
     throw err;
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  // Drizzle's PGlite driver over the worker: typed as a PGlite because that is the only client it names.
+  const db = drizzlePglite({ client: drizzleClient(engine) as unknown as PGlite, schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
@@ -96,17 +118,17 @@ async function connectPglite(opts: ConnectOptions): Promise<Database> {
     async rows<T>(q: SQL) {
       return ((await db.execute(q)) as unknown as { rows: T[] }).rows;
     },
-    query: (text, values) => pgliteQuery(client, text, values),
-    transaction: (fn) => client.transaction((tx) => fn({ query: (text, values) => pgliteQuery(tx, text, values) })),
+    query: (text, values) => engine.withSession((s) => sessionQuery(s, text, values)),
+    transaction: (fn) => engine.transaction((s) => fn({ query: (text, values) => sessionQuery(s, text, values) })),
     async copyRows(table, columns, rows) {
       if (rows.length === 0) return 0;
-      const blob = new Blob([toCsv(rows)]);
-      const r = await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob });
+      const csv = toCsv(rows);
+      const r = await engine.withSession((s) => s.copy(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv));
       return r.affectedRows ?? rows.length;
     },
     async close() {
       try {
-        await client.close();
+        await engine.close();
       } finally {
         lock?.release();
       }
