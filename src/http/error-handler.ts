@@ -5,11 +5,15 @@ import { AppError, ERRORS, type ErrorCode, type FieldError } from './errors.js';
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
 function isDatabaseUnavailable(err: unknown): boolean {
-  // The embedded engine (WebAssembly) died: the database is gone for this process.
+  // The embedded engine (WebAssembly) died; its supervisor reopens it (src/db/pglite-supervised.ts).
   if (err instanceof Error && err.name === 'RuntimeError' && err.constructor.name === 'RuntimeError') return true;
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && (DB_DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed/i.test(e.message)) return true;
+  // node-postgres gives its client and pool failures no code, only these messages: a client whose
+  // connection broke ("… has encountered a connection error and is not queryable", "… was closed
+  // and is not queryable"), a lost or timed-out connection, and a pool that was shut down.
+  const down = /Connection terminated|timeout exceeded when trying to connect|is not queryable|Cannot use a pool after calling end on the pool|PGlite is closed/i;
+  if (typeof e.message === 'string' && down.test(e.message)) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 
