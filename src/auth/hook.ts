@@ -8,11 +8,14 @@ export const SESSION_COOKIE = 'canopy_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The API reference is public, like the OpenAPI document it renders. */
 const PUBLIC_PREFIXES = ['/api/docs'];
+/** All that a session which must change its password may do (method + route). */
+const PASSWORD_CHANGE_ROUTES = new Set(['GET /api/auth/me', 'POST /api/auth/logout', 'POST /api/auth/password']);
 
 /**
  * Resolves the principal of every /api request: a REST key (`Authorization: Bearer`) or a
  * session cookie. Cookie-authenticated writes must echo the session's CSRF token in
- * `x-csrf-token`. Routes marked `config.auth = false` skip this.
+ * `x-csrf-token`. A session whose user must change their password reaches only the routes that
+ * change it (403 auth.password_change_required elsewhere). Routes marked `config.auth = false` skip this.
  */
 export function authHook(services: { apiKeys: ReturnType<typeof createApiKeyQueries>; sessions: ReturnType<typeof createSessionQueries> }) {
   return async function (req: FastifyRequest, _reply: FastifyReply) {
@@ -31,6 +34,11 @@ export function authHook(services: { apiKeys: ReturnType<typeof createApiKeyQuer
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) throw new AppError('auth.csrf');
+    }
+    // A generated or admin-reset password is known to someone else: until the user replaces it,
+    // the session is good for nothing but the change.
+    if (session.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${req.method} ${req.routeOptions.url ?? ''}`)) {
+      throw new AppError('auth.password_change_required');
     }
     req.sessionToken = token;
     req.principal = { kind: 'user', userId: session.userId, role: session.role, teamId: session.teamId, name: session.name, email: session.email };

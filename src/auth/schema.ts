@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './principal.js';
+import { passwordSchema } from './password-policy.js';
 
 export const userDto = z.object({
   id: z.uuid(),
@@ -14,7 +15,12 @@ export const userDto = z.object({
 });
 
 export const loginBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
-export const sessionResponse = z.object({ user: userDto, csrfToken: z.string() });
+export const sessionResponse = z.object({
+  user: userDto,
+  csrfToken: z.string(),
+  mustChangePassword: z.boolean().describe('true: this session may only change the password (POST /api/auth/password) until it does'),
+});
+export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema });
 export const errorBody = z.object({
   code: z.string(),
   message: z.string(),

@@ -2,7 +2,7 @@ import type { Database } from '../db/connect.js';
 import type { Role } from './principal.js';
 import { randomToken, sha256 } from './tokens.js';
 
-export type SessionUser = { userId: string; role: Role; teamId: string | null; name: string; email: string; csrfToken: string };
+export type SessionUser = { userId: string; role: Role; teamId: string | null; name: string; email: string; csrfToken: string; mustChangePassword: boolean };
 
 export type SessionTimes = { idleMs: number; maxMs: number };
 
@@ -23,9 +23,9 @@ export function createSessionQueries(database: Database, times: SessionTimes) {
     /** The live session for a token, sliding its idle window; null when expired, idle or the user is inactive. */
     async resolve(token: string): Promise<SessionUser | null> {
       const { rows } = await database.query<{
-        user_id: string; role: Role; team_id: string | null; name: string; email: string; csrf_token: string; stale: boolean;
+        user_id: string; role: Role; team_id: string | null; name: string; email: string; csrf_token: string; stale: boolean; must_change_password: boolean;
       }>(
-        `SELECT s.user_id, u.role, u.team_id, u.name, u.email, s.csrf_token,
+        `SELECT s.user_id, u.role, u.team_id, u.name, u.email, s.csrf_token, u.must_change_password,
                 s.last_seen_at < now() - interval '30 seconds' AS stale
            FROM sessions s JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active
@@ -36,7 +36,7 @@ export function createSessionQueries(database: Database, times: SessionTimes) {
       if (!row) return null;
       // Sliding the idle window costs a write; do it at most every 30 s per session.
       if (row.stale) await database.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [sha256(token)]);
-      return { userId: row.user_id, role: row.role, teamId: row.team_id, name: row.name, email: row.email, csrfToken: row.csrf_token };
+      return { userId: row.user_id, role: row.role, teamId: row.team_id, name: row.name, email: row.email, csrfToken: row.csrf_token, mustChangePassword: row.must_change_password };
     },
 
     async destroy(token: string): Promise<void> {
