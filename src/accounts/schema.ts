@@ -1,25 +1,25 @@
 import { z } from 'zod';
+import { isoDate, jsonObject as storableJson, money, queryInt, queryMoney, text } from '../http/zod.js';
 
 export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
 export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
 
-const isoDate = z.iso.date().describe('YYYY-MM-DD');
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const accountInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  domain: z.string().trim().max(253).nullish(),
-  externalId: z.string().trim().min(1).max(200).nullish().describe('Your id for this account; Segment `group` calls use it as groupId'),
-  externalIds: z.record(z.string(), z.string().max(200)).optional().describe('Ids in other systems, e.g. {"salesforce": "001…"}'),
+  name: text().trim().min(1).max(200),
+  domain: text().trim().max(253).nullish(),
+  externalId: text().trim().min(1).max(200).nullish().describe('Your id for this account; Segment `group` calls use it as groupId'),
+  externalIds: z.record(text().max(100), text().max(200)).optional().describe('Ids in other systems, e.g. {"salesforce": "001…"}'),
   ownerId: z.uuid().nullish(),
   teamId: z.uuid().nullish(),
-  segment: z.string().trim().max(100).nullish(),
+  segment: text().trim().max(100).nullish(),
   stage: z.enum(STAGES).optional(),
-  arr: z.number().min(0).max(1e12).optional(),
+  arr: money().optional().describe('numeric(14, 2): up to 999999999999.99'),
   seats: z.number().int().min(0).max(10_000_000).nullish(),
-  contractStart: isoDate.nullish(),
-  renewalDate: isoDate.nullish(),
-  custom: jsonObject.optional().describe('Custom fields; on PATCH the object given replaces the stored one'),
+  contractStart: isoDate().nullish(),
+  renewalDate: isoDate().nullish(),
+  custom: storableJson().optional().describe('Custom fields; on PATCH the object given replaces the stored one'),
 });
 export type AccountInput = z.infer<typeof accountInput>;
 export const accountPatch = accountInput.partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
@@ -65,19 +65,19 @@ export const account = z.object({
 export type Account = z.infer<typeof account>;
 
 export const accountListQuery = z.object({
-  search: z.string().trim().max(200).optional(),
+  search: text().trim().max(200).optional(),
   sort: z.enum([...SORTS, ...SORTS.map((s) => `-${s}` as const)]).default('name'),
   stage: z.enum(STAGES).optional(),
-  segment: z.string().max(100).optional(),
+  segment: text().max(100).optional(),
   ownerId: z.union([z.uuid(), z.literal('me'), z.literal('none')]).optional(),
-  renewalWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
-  arrMin: z.coerce.number().min(0).optional(),
-  arrMax: z.coerce.number().min(0).optional(),
+  renewalWithinDays: queryInt(0, 3650).optional(),
+  arrMin: queryMoney().optional(),
+  arrMax: queryMoney().optional(),
   band: z.enum(['good', 'watch', 'poor', 'none']).optional(),
-  healthMax: z.coerce.number().int().min(0).max(100).optional(),
-  healthDropMin: z.coerce.number().int().min(1).max(100).optional().describe('Dropped by at least this many points in 30 days'),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  healthMax: queryInt(0, 100).optional(),
+  healthDropMin: queryInt(1, 100).optional().describe('Dropped by at least this many points in 30 days'),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 200).default(50),
 });
 export type AccountListQuery = z.infer<typeof accountListQuery>;
 
@@ -95,8 +95,8 @@ export const facets = z.object({
 });
 
 export const usageQuery = z.object({
-  days: z.coerce.number().int().min(1).max(730).default(90),
-  event: z.string().max(200).optional(),
+  days: queryInt(1, 730).default(90),
+  event: text().max(200).optional(),
 });
 export const usageResponse = z.object({
   from: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTime, queryInt, text } from '../http/zod.js';
 
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -6,7 +7,7 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const RESPONDS_TO = ['escalation', 'ticket', 'complaint', 'risk'] as const;
 export type RespondsTo = (typeof RESPONDS_TO)[number];
 
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = dateTime();
 const ids = z.array(z.uuid()).max(100);
 
 export const participantsInput = z.object({
@@ -17,8 +18,8 @@ export const participantsInput = z.object({
 const fields = {
   kind: z.enum(ACTIVITY_KINDS),
   occurredAt: isoDateTime.describe('When it happened; defaults to now'),
-  subject: z.string().trim().min(1).max(300),
-  body: z.string().max(20_000),
+  subject: text().trim().min(1).max(300),
+  body: text().max(20_000),
   participants: participantsInput,
   respondsTo: z.enum(RESPONDS_TO).nullable().describe('What it answers; makes it reactive by inference'),
   escalationId: z.uuid().nullable().describe('An escalation of the same account: the activity joins its thread'),
@@ -86,8 +87,8 @@ export const activityListQuery = z.object({
   kind: z.enum(ACTIVITY_KINDS).optional(),
   from: isoDateTime.optional().describe('occurredAt ≥ from'),
   to: isoDateTime.optional().describe('occurredAt < to'),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 200).default(50),
 });
 export type ActivityListQuery = z.infer<typeof activityListQuery>;
 export const activityList = z.object({ items: z.array(activity), nextCursor: z.string().nullable() });

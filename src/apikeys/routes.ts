@@ -7,13 +7,14 @@ import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { API_KEY_ROLES } from '../auth/principal.js';
 import { errorBody } from '../auth/schema.js';
+import { text } from '../http/zod.js';
 
 const apiKeyDto = z.object({
   id: z.uuid(), name: z.string(), kind: z.enum(['write', 'rest']), role: z.enum(API_KEY_ROLES).nullable(), prefix: z.string(),
   createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(), createdByName: z.string().nullable(),
 });
 const newKey = z
-  .object({ name: z.string().trim().min(1).max(100), kind: z.enum(['write', 'rest']), role: z.enum(API_KEY_ROLES).optional() })
+  .object({ name: text().trim().min(1).max(100), kind: z.enum(['write', 'rest']), role: z.enum(API_KEY_ROLES).optional() })
   .superRefine((v, ctx) => {
     if (v.kind === 'rest' && !v.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'a REST key needs a role' });
     if (v.kind === 'write' && v.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'a write key has no role' });
@@ -36,7 +37,7 @@ export function apiKeyRoutes(app: FastifyInstance, { services }: RouteDeps) {
     });
 
   r.post('/api/api-keys', {
-    schema: { tags: ['api keys'], summary: 'Create a key; the key itself is in this reply only (admin)', body: newKey, response: { 201: z.object({ apiKey: apiKeyDto, key: z.string() }), 403: errorBody } },
+    schema: { tags: ['api keys'], summary: 'Create a key; the key itself is in this reply only (admin)', body: newKey, response: { 201: z.object({ apiKey: apiKeyDto, key: z.string() }), 400: errorBody, 403: errorBody } },
   }, async (req, reply) => {
     requireAdmin(req);
     return reply.status(201).send(await services.apiKeys.create(req.body, actor(req)));

@@ -6,6 +6,7 @@ import { principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { queryInt, text } from '../http/zod.js';
 
 const entry = z.object({
   id: z.number().int(), at: z.string(), actorType: z.enum(['user', 'api_key', 'system']), actorId: z.string().nullable(),
@@ -18,8 +19,8 @@ export function auditRoutes(app: FastifyInstance, { services }: RouteDeps) {
     schema: {
       tags: ['audit'], summary: 'The audit log, newest first (admin, manager)',
       querystring: z.object({
-        objectType: z.string().max(50).optional(), objectId: z.string().max(100).optional(), action: z.string().max(100).optional(),
-        cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
+        objectType: text().max(50).optional(), objectId: text().max(100).optional(), action: text().max(100).optional(),
+        cursor: text().max(500).optional(), limit: queryInt(1, 200).default(50),
       }),
       response: { 200: z.object({ items: z.array(entry), nextCursor: z.string().nullable() }), 403: errorBody },
     },

@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { email, jsonObject, queryInt, text } from '../http/zod.js';
 
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
 
 export const contactInput = z.object({
   accountId: z.uuid().nullable(),
-  name: z.string().trim().max(200).nullish(),
-  email: z.email().max(320).nullish(),
-  title: z.string().trim().max(200).nullish(),
+  name: text().trim().max(200).nullish(),
+  email: email().nullish(),
+  title: text().trim().max(200).nullish(),
   role: z.enum(CONTACT_ROLES).nullish(),
-  phone: z.string().trim().max(50).nullish(),
-  externalId: z.string().trim().min(1).max(200).nullish().describe('The Segment userId of this person'),
-  custom: z.record(z.string(), z.unknown()).optional(),
+  phone: text().trim().max(50).nullish(),
+  externalId: text().trim().min(1).max(200).nullish().describe('The Segment userId of this person'),
+  custom: jsonObject().optional(),
 });
 export type ContactInput = z.infer<typeof contactInput>;
 export const contactCreate = contactInput.refine((v) => Boolean(v.name || v.email), { message: 'give a name or an e-mail', path: ['name'] });
@@ -35,10 +36,10 @@ export type Contact = z.infer<typeof contact>;
 
 export const contactListQuery = z.object({
   accountId: z.uuid().optional(),
-  search: z.string().trim().max(200).optional(),
+  search: text().trim().max(200).optional(),
   role: z.enum(CONTACT_ROLES).optional(),
   sort: z.enum(['name', '-name', 'lastSeenAt', '-lastSeenAt']).default('name'),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 200).default(50),
 });
 export type ContactListQuery = z.infer<typeof contactListQuery>;

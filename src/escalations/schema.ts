@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { activity } from '../activities/schema.js';
+import { queryInt, text } from '../http/zod.js';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const ESCALATION_STATUSES = ['open', 'investigating', 'mitigated', 'resolved'] as const;
@@ -15,8 +16,8 @@ const contactIds = z.array(z.uuid()).max(50).describe('Customer contacts involve
 
 export const escalationCreate = z.object({
   accountId: z.uuid(),
-  title: z.string().trim().min(1).max(300),
-  description: z.string().max(20_000).default(''),
+  title: text().trim().min(1).max(300),
+  description: text().max(20_000).default(''),
   severity: z.enum(SEVERITIES),
   members,
   contactIds: contactIds.default([]),
@@ -25,8 +26,8 @@ export type EscalationCreate = z.infer<typeof escalationCreate>;
 
 export const escalationPatch = z
   .object({
-    title: z.string().trim().min(1).max(300),
-    description: z.string().max(20_000),
+    title: text().trim().min(1).max(300),
+    description: text().max(20_000),
     severity: z.enum(SEVERITIES),
     status: z.enum(ESCALATION_STATUSES).describe('resolved sets resolvedAt; moving away from resolved reopens it'),
     members: members.describe('Replaces the members (same rule as on create)'),
@@ -42,8 +43,8 @@ export const escalationListQuery = z.object({
   severity: z.enum(SEVERITIES).optional(),
   mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Only escalations you are a member of'),
   sort: z.enum(['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'severity', '-severity']).default('-createdAt'),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 200).default(50),
 });
 export type EscalationListQuery = z.infer<typeof escalationListQuery>;
 

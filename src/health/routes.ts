@@ -6,6 +6,7 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can, type Subject } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { queryInt, text } from '../http/zod.js';
 import { STAGES } from '../accounts/schema.js';
 import { SOURCE_CATALOG } from './sources.js';
 import {
@@ -72,7 +73,7 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
     async (req) => health.preview({ id: 'preview', key: req.body.key ?? '__preview', name: 'preview', ...req.body }));
 
   r.get('/api/drivers/impact', {
-    schema: { tags, summary: 'How well each driver (and health) separated retained from lost accounts before their outcomes (AUC)', querystring: z.object({ leadDays: z.coerce.number().int().min(0).max(180).default(28) }), response: { 200: impactResult } },
+    schema: { tags, summary: 'How well each driver (and health) separated retained from lost accounts before their outcomes (AUC)', querystring: z.object({ leadDays: queryInt(0, 180).default(28) }), response: { 200: impactResult } },
   }, async (req) => health.impact(req.query.leadDays));
 
   r.get('/api/accounts/:id/health', { schema: { tags, summary: 'Health with its explanation: each driver’s value, score, weight and points lost (they add up to 100 − score)', params: idParams, response: { 200: healthExplanation, 404: errorBody } } },
@@ -81,7 +82,7 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
       return health.queries.explanation(a.id, a.stage);
     });
 
-  r.get('/api/accounts/:id/health/history', { schema: { tags, summary: 'Daily health snapshots', params: idParams, querystring: z.object({ days: z.coerce.number().int().min(1).max(730).default(90) }), response: { 200: z.object({ items: z.array(z.object({ day: z.string(), score: z.number().nullable(), band: z.enum(['good', 'watch', 'poor']).nullable() })) }), 404: errorBody } } },
+  r.get('/api/accounts/:id/health/history', { schema: { tags, summary: 'Daily health snapshots', params: idParams, querystring: z.object({ days: queryInt(1, 730).default(90) }), response: { 200: z.object({ items: z.array(z.object({ day: z.string(), score: z.number().nullable(), band: z.enum(['good', 'watch', 'poor']).nullable() })) }), 404: errorBody } } },
     async (req) => {
       await account(req.params.id);
       return health.queries.history(req.params.id, req.query.days);
@@ -117,10 +118,10 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
   r.get('/api/health/runs/:id', { schema: { tags, summary: 'Progress of a recompute', params: idParams, response: { 200: run, 404: errorBody } } },
     async (req) => health.queries.run(req.params.id));
 
-  r.get('/api/health/runs', { schema: { tags, summary: 'Recent recomputes', querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(5) }), response: { 200: z.object({ items: z.array(run) }) } } },
+  r.get('/api/health/runs', { schema: { tags, summary: 'Recent recomputes', querystring: z.object({ limit: queryInt(1, 50).default(5) }), response: { 200: z.object({ items: z.array(run) }) } } },
     async (req) => ({ items: await health.queries.runs(req.query.limit) }));
 
-  r.get('/api/outcomes', { schema: { tags, summary: 'Historic outcomes (renewed, expanded, churned, downgraded)', querystring: z.object({ accountId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }), response: { 200: z.object({ items: z.array(outcome) }) } } },
+  r.get('/api/outcomes', { schema: { tags, summary: 'Historic outcomes (renewed, expanded, churned, downgraded)', querystring: z.object({ accountId: z.uuid().optional(), limit: queryInt(1, 1000).default(200) }), response: { 200: z.object({ items: z.array(outcome) }) } } },
     async (req) => ({ items: await health.queries.outcomes(req.query) }));
 
   r.post('/api/outcomes', { schema: { tags, summary: 'Record an outcome of an account', body: outcomeInput, response: { 201: z.object({ id: z.uuid() }), 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody } } },
@@ -130,7 +131,7 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
     });
 
   r.post('/api/outcomes/import', {
-    schema: { tags, summary: 'Import outcomes (up to 5000), all or nothing; accounts by id or external id (manager, admin)', body: z.object({ items: z.array(outcomeInput.omit({ accountId: true }).extend({ accountId: z.uuid().optional(), accountExternalId: z.string().optional() })).min(1).max(5000) }), response: { 201: z.object({ created: z.number().int(), skipped: z.number().int() }), 400: errorBody, 403: errorBody } },
+    schema: { tags, summary: 'Import outcomes (up to 5000), all or nothing; accounts by id or external id (manager, admin)', body: z.object({ items: z.array(outcomeInput.omit({ accountId: true }).extend({ accountId: z.uuid().optional(), accountExternalId: text().max(200).optional() })).min(1).max(5000) }), response: { 201: z.object({ created: z.number().int(), skipped: z.number().int() }), 400: errorBody, 403: errorBody } },
   }, async (req, reply) => {
     allow(req, 'update', { type: 'drivers' });
     return reply.status(201).send(await health.importOutcomes(req.body.items, actor(req)));

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { STAGES } from '../accounts/schema.js';
 import { CONTACT_ROLES } from '../contacts/schema.js';
 import { BANDS } from './score.js';
+import { dateTime, isoDate, money, text } from '../http/zod.js';
 
-const eventNames = z.array(z.string().min(1).max(200)).max(50);
+const eventNames = z.array(text().min(1).max(200)).max(50);
 
 export const driverSource = z.discriminatedUnion('type', [
   z.object({
@@ -15,11 +16,11 @@ export const driverSource = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('account_field'),
-    field: z.string().regex(/^(arr|seats|days_to_renewal|account_age_days|custom\.[\w.-]{1,100})$/, 'arr, seats, days_to_renewal, account_age_days or custom.<key>'),
+    field: text().regex(/^(arr|seats|days_to_renewal|account_age_days|custom\.[\w.-]{1,100})$/, 'arr, seats, days_to_renewal, account_age_days or custom.<key>'),
   }),
   z.object({ type: z.literal('days_since_event'), events: eventNames, maxDays: z.number().int().min(1).max(365).default(90) }),
   z.object({ type: z.literal('days_since_contact_seen'), role: z.enum(CONTACT_ROLES), maxDays: z.number().int().min(1).max(365).default(180) }),
-  z.object({ type: z.literal('formula'), expression: z.string().trim().min(1).max(500) }),
+  z.object({ type: z.literal('formula'), expression: text().trim().min(1).max(500) }),
 ]);
 export type DriverSource = z.infer<typeof driverSource>;
 
@@ -32,9 +33,9 @@ export const scoring = z.object({
 const stageWeights = z.partialRecord(z.enum(STAGES), z.number().min(0).max(1000));
 
 export const driverInput = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _, starting with a letter'),
-  name: z.string().trim().min(1).max(120),
-  description: z.string().max(1000).default(''),
+  key: text().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _, starting with a letter'),
+  name: text().trim().min(1).max(120),
+  description: text().max(1000).default(''),
   source: driverSource,
   scoring,
   stageWeights,
@@ -47,7 +48,7 @@ export type DriverPatch = z.infer<typeof driverPatch>;
 export const driver = driverInput.extend({ id: z.uuid(), createdAt: z.string(), updatedAt: z.string() });
 export type Driver = z.infer<typeof driver>;
 
-export const previewInput = z.object({ key: z.string().max(63).optional(), source: driverSource, scoring, stageWeights: stageWeights.default({}) });
+export const previewInput = z.object({ key: text().max(63).optional(), source: driverSource, scoring, stageWeights: stageWeights.default({}) });
 export const previewResult = z.object({
   accounts: z.number().int(),
   withValue: z.number().int(),
@@ -79,20 +80,20 @@ export type HealthExplanation = z.infer<typeof healthExplanation>;
 
 export const overrideInput = z.object({
   score: z.number().int().min(0).max(100),
-  reason: z.string().trim().min(3).max(1000),
-  expiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()).refine((v) => Date.parse(v) > Date.now(), 'must be in the future'),
+  reason: text().trim().min(3).max(1000),
+  expiresAt: dateTime().or(isoDate()).refine((v) => Date.parse(v) > Date.now(), 'must be in the future'),
 });
 
 export const OUTCOME_KINDS = ['renewed', 'expanded', 'churned', 'downgraded'] as const;
 export const outcomeInput = z.object({
   accountId: z.uuid(),
   kind: z.enum(OUTCOME_KINDS),
-  occurredOn: z.iso.date(),
-  arrBefore: z.number().min(0).nullish(),
-  arrAfter: z.number().min(0).nullish(),
-  note: z.string().max(2000).nullish(),
+  occurredOn: isoDate(),
+  arrBefore: money().nullish(),
+  arrAfter: money().nullish(),
+  note: text().max(2000).nullish(),
 });
-export const outcome = outcomeInput.extend({ id: z.uuid(), accountName: z.string(), createdAt: z.string(), arrBefore: z.number().nullable(), arrAfter: z.number().nullable(), note: z.string().nullable() });
+export const outcome = outcomeInput.extend({ id: z.uuid(), accountName: z.string(), occurredOn: z.string(), createdAt: z.string(), arrBefore: z.number().nullable(), arrAfter: z.number().nullable(), note: z.string().nullable() });
 
 const impactRow = z.object({ auc: z.number().nullable(), n: z.number().int(), retained: z.number().int(), lost: z.number().int(), warning: z.string().nullable() });
 export const impactResult = z.object({

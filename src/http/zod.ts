@@ -40,7 +40,6 @@ export const text = () =>
     .refine((s) => !s.includes('\u0000'), NUL_MESSAGE)
     .refine(wellFormed, SURROGATE_MESSAGE);
 
-export const uuid = () => z.uuid();
 export const email = () => z.email().max(320).refine((s) => textProblem(s) === null, NUL_MESSAGE);
 
 /** The range of years a date or a time in a request may fall in. */
@@ -58,7 +57,7 @@ export const isoDate = () => z.iso.date().refine(yearInRange, RANGE_MESSAGE).des
 /** ISO 8601 date and time with Z or an offset (e.g. 2026-03-01T09:30:00Z), in 1900–2200. */
 export const dateTime = () => z.iso.datetime({ offset: true }).refine(yearInRange, RANGE_MESSAGE);
 
-/** PostgreSQL `integer`. */
+/** PostgreSQL `integer`. (z.number() itself already refuses ±Infinity and NaN.) */
 export const INT4_MIN = -2_147_483_648;
 export const INT4_MAX = 2_147_483_647;
 export const int4 = () => z.number().int().min(INT4_MIN).max(INT4_MAX);
@@ -66,9 +65,6 @@ export const int4 = () => z.number().int().min(INT4_MIN).max(INT4_MAX);
 /** `numeric(14, 2)` (ARR and other amounts): twelve digits before the point. */
 export const MONEY_MAX = 999_999_999_999.99;
 export const money = () => z.number().min(0).max(MONEY_MAX);
-
-/** A finite double that a `jsonb` number or a `float8` holds (z.number() already refuses ±Infinity and NaN). */
-export const finite = () => z.number();
 
 /** Query-string numbers: the string is coerced, then the same bounds apply. */
 export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -106,6 +102,3 @@ export const jsonObject = () =>
     const problem = jsonProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
-
-/** `'true'` / `'false'` in a query string. */
-export const queryBool = () => z.enum(['true', 'false']);

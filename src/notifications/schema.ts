@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { outboundUrl } from '../webhooks/schema.js';
+import { queryInt, text } from '../http/zod.js';
 
 export const notificationDto = z.object({
   id: z.uuid(),
@@ -16,8 +17,8 @@ export type NotificationDto = z.infer<typeof notificationDto>;
 
 export const notificationListQuery = z.object({
   unread: z.enum(['true', 'false']).optional().describe('true: unread only'),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 100).default(20),
 });
 export type NotificationListQuery = z.infer<typeof notificationListQuery>;
 

@@ -6,14 +6,15 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can, type Action } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { text } from '../http/zod.js';
 
 const entryDto = z.object({
   entry: z.string(), note: z.string(), createdAt: z.string(), createdByName: z.string().nullable(),
   source: z.enum(['admin', 'config']).describe('config: from CANOPY_OUTBOUND_ALLOW, read-only here'),
 });
 const entryCreate = z.object({
-  entry: z.string().trim().min(1).max(300).describe('A host name (exact match), an IP address or a CIDR range such as 10.1.0.0/16'),
-  note: z.string().trim().max(500).optional(),
+  entry: text().trim().min(1).max(300).describe('A host name (exact match), an IP address or a CIDR range such as 10.1.0.0/16'),
+  note: text().trim().max(500).optional(),
 });
 
 /** The outbound allow-list: hosts and ranges webhooks and Slack may reach although private or loopback. */
@@ -41,7 +42,7 @@ export function allowlistRoutes(app: FastifyInstance, { services }: RouteDeps) {
   r.delete('/api/settings/outbound-allowlist/:entry', {
     schema: {
       tags, summary: 'Remove an allow-list entry (admin); URL-encode a CIDR range (10.0.0.0%2F8)',
-      params: z.object({ entry: z.string().min(1).max(300) }), response: { 204: z.null(), 403: errorBody, 404: errorBody },
+      params: z.object({ entry: text().min(1).max(300) }), response: { 204: z.null(), 403: errorBody, 404: errorBody },
     },
   }, async (req, reply) => {
     authorize(req, 'delete');

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { ASSIGNEE_ROLES } from '../tasks/schema.js';
+import { text } from '../http/zod.js';
 
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
 /** Step kinds that later capabilities implement; until then they become a reminder task for the owner. */
 export const PLACEHOLDER_KINDS = ['checkin', 'survey'] as const;
 
-const title = z.string().trim().min(1).max(200);
+const title = text().trim().min(1).max(200);
 
 export const taskStep = z.object({
   kind: z.literal('task'),
   title,
-  description: z.string().trim().max(2000).optional(),
+  description: text().trim().max(2000).optional(),
   dueOffsetDays: z.number().int().min(0).max(365).describe('Due this many days after the step runs'),
   assignee: z.enum(ASSIGNEE_ROLES).describe('owner (CSM), manager, support, exec_sponsor, product, or a customer contact role'),
   priority: z.number().int().min(1).max(4).optional(),
@@ -20,8 +21,8 @@ export const emailStep = z.object({
   kind: z.literal('email'),
   title: title.optional(),
   to: z.enum(CONTACT_ROLES).describe("The account's contact with this role (the one seen most recently)"),
-  subject: z.string().trim().min(1).max(300).describe('Template: {{account.name}}, {{contact.firstName}}, …'),
-  body: z.string().trim().min(1).max(20_000),
+  subject: text().trim().min(1).max(300).describe('Template: {{account.name}}, {{contact.firstName}}, …'),
+  body: text().trim().min(1).max(20_000),
 });
 export const waitStep = z.object({
   kind: z.literal('wait'),
@@ -36,20 +37,20 @@ export const webhookStep = z.object({
 export const placeholderStep = z.object({
   kind: z.enum(PLACEHOLDER_KINDS),
   title,
-  note: z.string().trim().max(2000).optional(),
+  note: text().trim().max(2000).optional(),
 });
 
 export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, placeholderStep]);
 export type Step = z.infer<typeof step>;
 
 export const playbookInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(5000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().trim().max(5000).default(''),
   steps: z.array(step).min(1).max(50),
 });
 export type PlaybookInput = z.infer<typeof playbookInput>;
 export const playbookPatch = z
-  .object({ name: playbookInput.shape.name, description: z.string().trim().max(5000), steps: playbookInput.shape.steps })
+  .object({ name: playbookInput.shape.name, description: text().trim().max(5000), steps: playbookInput.shape.steps })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');
 export type PlaybookPatch = z.infer<typeof playbookPatch>;

@@ -6,6 +6,7 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can, type Action } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
+import { queryInt, text } from '../http/zod.js';
 import { dryRunBody, dryRunResult, firing, rule, ruleInput, rulePatch } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -62,7 +63,7 @@ export function ruleRoutes(app: FastifyInstance, { services }: RouteDeps) {
   r.get('/api/rules/:id/firings', {
     schema: {
       tags: TAG, summary: 'Why did this fire? Every firing with the values that matched and what its actions did',
-      params: idParams, querystring: z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50), accountId: z.uuid().optional() }),
+      params: idParams, querystring: z.object({ cursor: text().max(500).optional(), limit: queryInt(1, 200).default(50), accountId: z.uuid().optional() }),
       response: { 200: z.object({ items: z.array(firing), nextCursor: z.string().nullable() }), 400: errorBody, 404: errorBody },
     },
   }, async (req) => {

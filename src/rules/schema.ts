@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { STAGES } from '../accounts/schema.js';
 import { ASSIGNEE_ROLES } from '../tasks/schema.js';
+import { money, text } from '../http/zod.js';
 
 export const BANDS = ['good', 'watch', 'poor'] as const;
 export const CMP = ['lt', 'lte', 'gt', 'gte', 'eq', 'neq'] as const;
@@ -13,17 +14,17 @@ export const leaf = z.discriminatedUnion('type', [
   z.object({ type: z.literal('health_band_changed'), to: z.array(z.enum(BANDS)).min(1), withinDays: days }).describe('Health moved into one of these bands within N days'),
   z.object({ type: z.literal('health_score'), op: z.enum(CMP), value: z.number().min(0).max(100) }),
   z.object({ type: z.literal('health_score_change'), direction: z.enum(['drop', 'rise']), points: z.number().int().min(1).max(100), withinDays: days }).describe('Health fell (or rose) by at least N points from its high (low) within the window'),
-  z.object({ type: z.literal('driver'), driver: z.string().min(1).max(63), measure: z.enum(['value', 'score']).default('value'), op: z.enum(CMP), value: z.number() }),
+  z.object({ type: z.literal('driver'), driver: text().min(1).max(63), measure: z.enum(['value', 'score']).default('value'), op: z.enum(CMP), value: z.number() }),
   z.object({ type: z.literal('stage'), op: z.enum(['in', 'not_in']), values: z.array(z.enum(STAGES)).min(1) }),
-  z.object({ type: z.literal('segment'), op: z.enum(['in', 'not_in']), values: z.array(z.string().min(1).max(100)).min(1) }),
-  z.object({ type: z.literal('arr'), op: z.enum(CMP), value: z.number().min(0) }),
+  z.object({ type: z.literal('segment'), op: z.enum(['in', 'not_in']), values: z.array(text().min(1).max(100)).min(1).max(100) }),
+  z.object({ type: z.literal('arr'), op: z.enum(CMP), value: money() }),
   z.object({ type: z.literal('days_to_renewal'), op: z.enum(CMP), value: z.number().int().min(-3650).max(3650) }),
-  z.object({ type: z.literal('event'), event: z.string().min(1).max(200), seen: z.boolean(), withinDays: days }).describe('The event was (or was not) seen in the last N days'),
+  z.object({ type: z.literal('event'), event: text().min(1).max(200), seen: z.boolean(), withinDays: days }).describe('The event was (or was not) seen in the last N days'),
   z.object({
-    type: z.literal('field'), field: z.string().min(1).max(100).describe('seats, domain, or custom.<key>'),
-    op: z.enum([...CMP, 'contains', 'is_empty', 'is_not_empty']), value: z.union([z.string().max(500), z.number(), z.boolean()]).optional(),
+    type: z.literal('field'), field: text().min(1).max(100).describe('seats, domain, or custom.<key>'),
+    op: z.enum([...CMP, 'contains', 'is_empty', 'is_not_empty']), value: z.union([text().max(500), z.number(), z.boolean()]).optional(),
   }),
-  z.object({ type: z.literal('field_changed'), field: z.string().min(1).max(100).describe('stage, segment, arr, renewalDate, ownerId, seats or custom.<key>'), withinDays: days }),
+  z.object({ type: z.literal('field_changed'), field: text().min(1).max(100).describe('stage, segment, arr, renewalDate, ownerId, seats or custom.<key>'), withinDays: days }),
 ]);
 export type Leaf = z.infer<typeof leaf>;
 
@@ -36,18 +37,18 @@ export type Condition = z.infer<typeof condition>;
 export const action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start_playbook'), playbookId: z.uuid() }),
   z.object({
-    type: z.literal('create_task'), title: z.string().trim().min(1).max(300), reason: z.string().trim().max(2000).optional(),
+    type: z.literal('create_task'), title: text().trim().min(1).max(300), reason: text().trim().max(2000).optional(),
     assignee: z.enum(ASSIGNEE_ROLES).default('owner'), priority: z.number().int().min(1).max(4).default(3), dueInDays: z.number().int().min(0).max(365).default(2),
     kind: z.enum(['todo', 'call', 'email', 'meeting']).default('todo'),
   }),
-  z.object({ type: z.literal('notify'), recipients: z.array(z.enum(['owner', 'manager', 'support', 'exec_sponsor', 'product'])).min(1), message: z.string().trim().min(1).max(2000) }),
+  z.object({ type: z.literal('notify'), recipients: z.array(z.enum(['owner', 'manager', 'support', 'exec_sponsor', 'product'])).min(1), message: text().trim().min(1).max(2000) }),
   z.object({ type: z.literal('webhook'), webhookId: z.uuid() }),
 ]);
 export type RuleAction = z.infer<typeof action>;
 
 export const ruleInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(2000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().trim().max(2000).default(''),
   enabled: z.boolean().default(true),
   condition,
   actions: z.array(action).min(1).max(10),
@@ -55,7 +56,7 @@ export const ruleInput = z.object({
 });
 export type RuleInput = z.infer<typeof ruleInput>;
 export const rulePatch = z
-  .object({ name: ruleInput.shape.name, description: z.string().trim().max(2000), enabled: z.boolean(), condition, actions: ruleInput.shape.actions, windowHours: z.number().int().min(1).max(8760) })
+  .object({ name: ruleInput.shape.name, description: text().trim().max(2000), enabled: z.boolean(), condition, actions: ruleInput.shape.actions, windowHours: z.number().int().min(1).max(8760) })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');
 export type RulePatch = z.infer<typeof rulePatch>;

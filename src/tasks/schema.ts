@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTime, queryInt, text } from '../http/zod.js';
 
 export const TASK_KINDS = ['todo', 'call', 'email', 'meeting'] as const;
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
@@ -8,12 +9,12 @@ export const ASSIGNEE_ROLES = ['owner', 'manager', 'support', 'exec_sponsor', 'p
 export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 
 const priority = z.number().int().min(1).max(4).describe('1 low, 2 normal, 3 high, 4 urgent');
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = dateTime();
 
 export const taskCreate = z.object({
   accountId: z.uuid(),
-  title: z.string().trim().min(1).max(300),
-  reason: z.string().trim().max(2000).optional(),
+  title: text().trim().min(1).max(300),
+  reason: text().trim().max(2000).optional(),
   kind: z.enum(TASK_KINDS).optional(),
   priority: priority.optional(),
   dueAt: isoDateTime.nullish(),
@@ -25,8 +26,8 @@ export type TaskCreate = z.infer<typeof taskCreate>;
 
 export const taskPatch = z
   .object({
-    title: z.string().trim().min(1).max(300),
-    reason: z.string().trim().max(2000),
+    title: text().trim().min(1).max(300),
+    reason: text().trim().max(2000),
     priority,
     dueAt: isoDateTime.nullable(),
     snoozedUntil: isoDateTime.nullable().describe('Hidden from the inbox until then; null wakes it'),
@@ -34,7 +35,7 @@ export const taskPatch = z
     assigneeContactId: z.uuid().nullable(),
     customerEffort: z.number().int().min(0).max(10).nullable(),
     status: z.enum(TASK_STATUSES),
-    outcomeNote: z.string().trim().max(5000).nullable().describe('What came of it, recorded when completing'),
+    outcomeNote: text().trim().max(5000).nullable().describe('What came of it, recorded when completing'),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');
@@ -42,12 +43,12 @@ export type TaskPatch = z.infer<typeof taskPatch>;
 
 export const taskListQuery = z.object({
   assignee: z.union([z.literal('me'), z.literal('team'), z.literal('any'), z.uuid()]).default('any').describe("'me', 'team' (assigned to anyone in my team), a user id, or 'any'"),
-  search: z.string().trim().min(1).max(200).optional().describe('Matches the title, the reason or the account name'),
+  search: text().trim().min(1).max(200).optional().describe('Matches the title, the reason or the account name'),
   accountId: z.uuid().optional(),
   status: z.enum([...TASK_STATUSES, 'all']).default('open'),
   includeSnoozed: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   source: z.enum(TASK_SOURCES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  limit: queryInt(1, 500).default(200),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 

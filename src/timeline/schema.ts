@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/zod.js';
+import { queryInt, text } from '../http/zod.js';
 import { TIMELINE_KINDS, type TimelineKind } from './sources.js';
 
 export const timelineQuery = z.object({
@@ -23,7 +23,7 @@ export const timelineQuery = z.object({
     })
     .describe(`Comma-separated kinds to show (absent or empty: all): ${TIMELINE_KINDS.join(', ')}`),
   before: text().max(500).optional().describe('The nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryInt(1, 200).default(50),
 });
 export type TimelineQuery = z.infer<typeof timelineQuery>;
 

@@ -8,17 +8,18 @@ import { can } from '../auth/policy.js';
 import { ROLES } from '../auth/principal.js';
 import { passwordSchema } from '../auth/password-policy.js';
 import { errorBody, userDto } from '../auth/schema.js';
+import { email, text } from '../http/zod.js';
 
 const idParams = z.object({ id: z.uuid() });
 const newUser = z.object({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(200),
+  email: email(),
+  name: text().trim().min(1).max(200),
   role: z.enum(ROLES),
   teamId: z.uuid().nullish(),
   password: passwordSchema.optional().describe('Omit to get a generated one, shown once (then it must be changed at the first sign-in)'),
 });
 const userPatch = z
-  .object({ name: z.string().trim().min(1).max(200), role: z.enum(ROLES), teamId: z.uuid().nullable(), active: z.boolean() })
+  .object({ name: text().trim().min(1).max(200), role: z.enum(ROLES), teamId: z.uuid().nullable(), active: z.boolean() })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');
 const team = z.object({ id: z.uuid(), name: z.string() });
@@ -40,7 +41,7 @@ export function userRoutes(app: FastifyInstance, { services }: RouteDeps) {
   });
 
   r.patch('/api/users/:id', {
-    schema: { tags: ['users'], summary: 'Change a user: name, role, team, active (admin)', params: idParams, body: userPatch, response: { 200: userDto, 403: errorBody, 404: errorBody } },
+    schema: { tags: ['users'], summary: 'Change a user: name, role, team, active (admin)', params: idParams, body: userPatch, response: { 200: userDto, 400: errorBody, 403: errorBody, 404: errorBody } },
   }, async (req) => {
     requireAdmin(req, 'users');
     return services.users.update(req.params.id, req.body, actor(req));
@@ -57,7 +58,7 @@ export function userRoutes(app: FastifyInstance, { services }: RouteDeps) {
     async () => ({ items: await services.teams.list() }));
 
   r.post('/api/teams', {
-    schema: { tags: ['users'], summary: 'Create a team (admin)', body: z.object({ name: z.string().trim().min(1).max(100) }), response: { 201: team, 403: errorBody, 409: errorBody } },
+    schema: { tags: ['users'], summary: 'Create a team (admin)', body: z.object({ name: text().trim().min(1).max(100) }), response: { 201: team, 400: errorBody, 403: errorBody, 409: errorBody } },
   }, async (req, reply) => {
     requireAdmin(req, 'teams');
     return reply.status(201).send(await services.teams.create(req.body.name, actor(req)));

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../http/errors.js';
 import { WEBHOOK_EVENT_TYPES } from './emit.js';
+import { queryInt, text } from '../http/zod.js';
 
 /** http(s), parseable, and without user:password (secrets go in the signing secret, not the URL). */
 export function httpUrlProblem(v: string): string | null {
@@ -16,8 +17,7 @@ export function httpUrlProblem(v: string): string | null {
   return null;
 }
 
-export const outboundUrl = z
-  .string()
+export const outboundUrl = text()
   .trim()
   .max(2048)
   .superRefine((v, ctx) => {
@@ -30,7 +30,7 @@ const events = z
   .min(1, 'choose at least one event')
   .max(WEBHOOK_EVENT_TYPES.length * 2)
   .transform((list) => [...new Set(list)]);
-const name = z.string().trim().min(1).max(100);
+const name = text().trim().min(1).max(100);
 const maxAttempts = z.number().int().min(1).max(20);
 
 export const webhookCreate = z.object({
@@ -87,8 +87,8 @@ export type DeliveryDto = z.infer<typeof deliveryDto>;
 
 export const deliveryListQuery = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: text().max(500).optional(),
+  limit: queryInt(1, 200).default(50),
 });
 export type DeliveryListQuery = z.infer<typeof deliveryListQuery>;
 
