@@ -124,7 +124,7 @@ export class PgliteEngine {
   #unavailable(): DatabaseUnavailableError {
     return this.#closing
       ? new DatabaseUnavailableError('PGlite is closed', '08003')
-      : new DatabaseUnavailableError('The embedded database stopped and is being reopened', '57P03', { cause: this.#dead });
+      : new DatabaseUnavailableError('The embedded database engine stopped', '57P03', { cause: this.#dead });
   }
 
   #die(cause: Error) {

@@ -82,9 +82,9 @@ export class SupervisedPglite {
   }
 
   /** Runs fn with the session to itself, on the engine that is up now. */
-  withSession<T>(fn: (session: PgliteSession) => Promise<T>): Promise<T> {
+  async withSession<T>(fn: (session: PgliteSession) => Promise<T>): Promise<T> {
     this.#current(); // fail fast rather than queue behind others while the engine is down
-    return this.#lock.run(() => fn(this.#sessionOf(this.#current())));
+    return this.#lock.run(async () => fn(this.#sessionOf(this.#current())));
   }
 
   /** BEGIN … COMMIT holding the session; ROLLBACK when fn throws. */
