@@ -1,12 +1,15 @@
-import { Badge, Button, Card, Code, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { useApiKeys, useRevokeApiKey } from '../api/admin';
 import type { ApiKey } from '../api/types';
 import { ConfirmModal } from '../components/ConfirmModal';
-import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
+import { notifyError, notifySuccess } from '../components/feedback';
 import { formatDateTime, formatDay, relative, roleLabel } from '../components/format';
 import { Icon } from '../components/icons';
+import { ListPage, listColumns } from '../components/ListPage';
 import { CreateKeyModal } from './CreateKeyModal';
+
+const col = listColumns<ApiKey>();
 
 export default function ApiKeysPage() {
   const keys = useApiKeys();
@@ -25,101 +28,96 @@ export default function ApiKeysPage() {
     });
   };
 
-  const sorted = [...(keys.data ?? [])].sort(
+  const sorted = keys.data && [...keys.data].sort(
     (a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt),
   );
 
-  return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>API keys</Title>
-          <Text c="dimmed" size="sm">
-            Write keys send product events (Segment spec); REST keys use the API. Canopy stores only a hash.
+  const columns = [
+    col.display({ id: 'name', header: 'Name', meta: { td: { fw: 500 } }, cell: ({ row }) => row.original.name }),
+    col.display({
+      id: 'kind',
+      header: 'Kind',
+      cell: ({ row: { original: k } }) => (
+        <Badge variant="light" color={k.kind === 'write' ? 'blue' : 'grape'} radius="sm">
+          {k.kind === 'write' ? 'Write' : 'REST'}
+        </Badge>
+      ),
+    }),
+    col.display({ id: 'role', header: 'Role', cell: ({ row: { original: k } }) => (k.role ? roleLabel[k.role] : <Text span c="dimmed" size="sm">—</Text>) }),
+    col.display({ id: 'prefix', header: 'Prefix', cell: ({ row }) => <Code>{row.original.prefix}…</Code> }),
+    col.display({
+      id: 'created',
+      header: 'Created',
+      cell: ({ row: { original: k } }) => (
+        <>
+          <Text size="sm">{formatDay(k.createdAt)}</Text>
+          {k.createdByName && (
+            <Text size="xs" c="dimmed">
+              by {k.createdByName}
+            </Text>
+          )}
+        </>
+      ),
+    }),
+    col.display({
+      id: 'lastUsed',
+      header: 'Last used',
+      cell: ({ row: { original: k } }) => (
+        <Tooltip label={formatDateTime(k.lastUsedAt)} disabled={!k.lastUsedAt} openDelay={400}>
+          <Text span size="sm" c={k.lastUsedAt ? undefined : 'dimmed'}>
+            {k.lastUsedAt ? relative(k.lastUsedAt) : 'Never'}
           </Text>
-        </div>
+        </Tooltip>
+      ),
+    }),
+    col.display({
+      id: 'status',
+      header: 'Status',
+      cell: ({ row: { original: k } }) =>
+        k.revokedAt ? (
+          <Tooltip label={`Revoked ${formatDateTime(k.revokedAt)}`}>
+            <Badge variant="dot" color="gray" tt="none" fw={500}>
+              Revoked
+            </Badge>
+          </Tooltip>
+        ) : (
+          <Badge variant="dot" color="teal" tt="none" fw={500}>
+            Active
+          </Badge>
+        ),
+    }),
+    col.display({
+      id: 'actions',
+      header: '',
+      meta: { align: 'right' },
+      cell: ({ row: { original: k } }) =>
+        !k.revokedAt && (
+          <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(k)}>
+            Revoke
+          </Button>
+        ),
+    }),
+  ];
+
+  return (
+    <ListPage
+      title="API keys"
+      description="Write keys send product events (Segment spec); REST keys use the API. Canopy stores only a hash."
+      actions={
         <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
           Create key
         </Button>
-      </Group>
-      {keys.isError && <QueryError error={keys.error} onRetry={() => void keys.refetch()} />}
-      <Card padding={0}>
-        {keys.isPending && <TableSkeleton rows={4} />}
-        {keys.data && keys.data.length === 0 && (
-          <Text c="dimmed" size="sm" ta="center" py="xl">
-            No API keys yet. Create a write key to start sending product usage.
-          </Text>
-        )}
-        {sorted.length > 0 && (
-          <Table.ScrollContainer minWidth={820}>
-            <Table className="canopy-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Kind</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Prefix</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {sorted.map((k) => (
-                  <Table.Tr key={k.id} style={{ opacity: k.revokedAt ? 0.6 : 1 }}>
-                    <Table.Td fw={500}>{k.name}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={k.kind === 'write' ? 'blue' : 'grape'} radius="sm">
-                        {k.kind === 'write' ? 'Write' : 'REST'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{k.role ? roleLabel[k.role] : <Text span c="dimmed" size="sm">—</Text>}</Table.Td>
-                    <Table.Td>
-                      <Code>{k.prefix}…</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatDay(k.createdAt)}</Text>
-                      {k.createdByName && (
-                        <Text size="xs" c="dimmed">
-                          by {k.createdByName}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={formatDateTime(k.lastUsedAt)} disabled={!k.lastUsedAt} openDelay={400}>
-                        <Text span size="sm" c={k.lastUsedAt ? undefined : 'dimmed'}>
-                          {k.lastUsedAt ? relative(k.lastUsedAt) : 'Never'}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      {k.revokedAt ? (
-                        <Tooltip label={`Revoked ${formatDateTime(k.revokedAt)}`}>
-                          <Badge variant="dot" color="gray" tt="none" fw={500}>
-                            Revoked
-                          </Badge>
-                        </Tooltip>
-                      ) : (
-                        <Badge variant="dot" color="teal" tt="none" fw={500}>
-                          Active
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {!k.revokedAt && (
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(k)}>
-                          Revoke
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
+      }
+      query={keys}
+      rows={sorted}
+      columns={columns}
+      getRowId={(k) => k.id}
+      rowProps={(k) => ({ style: { opacity: k.revokedAt ? 0.6 : 1 } })}
+      empty="No API keys yet. Create a write key to start sending product usage."
+      tableLabel="API keys"
+      minWidth={820}
+      skeletonRows={4}
+    >
       <CreateKeyModal opened={creating} onClose={() => setCreating(false)} />
       <ConfirmModal
         opened={revoking !== null}
@@ -131,6 +129,6 @@ export default function ApiKeysPage() {
       >
         Anything still using “{revoking?.name}” ({revoking?.prefix}…) is refused from now on. This cannot be undone.
       </ConfirmModal>
-    </Stack>
+    </ListPage>
   );
 }

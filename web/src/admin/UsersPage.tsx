@@ -1,18 +1,20 @@
-import { ActionIcon, Avatar, Badge, Button, Card, Group, Menu, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Avatar, Badge, Button, Group, Menu, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { useResetPassword, useUpdateUser, useUsers } from '../api/admin';
 import { useMe } from '../api/auth';
 import type { User } from '../api/types';
 import { ConfirmModal } from '../components/ConfirmModal';
-import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
+import { notifyError, notifySuccess } from '../components/feedback';
 import { formatDateTime, relative, roleLabel } from '../components/format';
 import { Icon } from '../components/icons';
+import { ListPage, listColumns } from '../components/ListPage';
 import { SecretModal } from '../components/SecretModal';
 import { EditUserModal, InviteUserModal, NewTeamModal } from './UserModals';
 
 type Pending = { kind: 'deactivate' | 'reset'; user: User } | null;
 
 const roleColor = { admin: 'red', manager: 'violet', csm: 'teal', viewer: 'gray' } as const;
+const col = listColumns<User>();
 
 export default function UsersPage() {
   const me = useMe();
@@ -46,17 +48,91 @@ export default function UsersPage() {
       onError: (err) => notifyError(err, 'Could not reset the password'),
     });
 
-  const sorted = [...(users.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
+  const sorted = users.data && [...users.data].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
+
+  const columns = [
+    col.display({
+      id: 'user',
+      header: 'User',
+      cell: ({ row: { original: u } }) => (
+        <Group gap="sm" wrap="nowrap">
+          <Avatar name={u.name} color="initials" size={32} radius="xl" />
+          <div>
+            <Text size="sm" fw={500}>
+              {u.name} {u.id === me.id && <Text span c="dimmed" size="xs">(you)</Text>}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {u.email}
+            </Text>
+          </div>
+        </Group>
+      ),
+    }),
+    col.display({
+      id: 'role',
+      header: 'Role',
+      cell: ({ row: { original: u } }) => (
+        <Badge variant="light" color={roleColor[u.role]} radius="sm">
+          {roleLabel[u.role]}
+        </Badge>
+      ),
+    }),
+    col.display({ id: 'team', header: 'Team', cell: ({ row }) => row.original.teamName ?? <Text span c="dimmed" size="sm">—</Text> }),
+    col.display({
+      id: 'status',
+      header: 'Status',
+      cell: ({ row: { original: u } }) => (
+        <Badge variant="dot" color={u.active ? 'teal' : 'gray'} tt="none" fw={500}>
+          {u.active ? 'Active' : 'Deactivated'}
+        </Badge>
+      ),
+    }),
+    col.display({
+      id: 'lastLogin',
+      header: 'Last sign-in',
+      cell: ({ row: { original: u } }) => (
+        <Tooltip label={formatDateTime(u.lastLoginAt)} disabled={!u.lastLoginAt} openDelay={400}>
+          <Text span size="sm" c={u.lastLoginAt ? undefined : 'dimmed'}>
+            {u.lastLoginAt ? relative(u.lastLoginAt) : 'Never'}
+          </Text>
+        </Tooltip>
+      ),
+    }),
+    col.display({
+      id: 'actions',
+      header: '',
+      meta: { th: { w: 48, 'aria-label': 'Actions' } },
+      cell: ({ row: { original: u } }) => (
+        <Menu position="bottom-end">
+          <Menu.Target>
+            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${u.name}`}>
+              <Icon name="dots" />
+            </ActionIcon>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => setEditing(u)}>Edit name, role, team</Menu.Item>
+            <Menu.Item onClick={() => setPending({ kind: 'reset', user: u })} disabled={!u.active}>
+              Reset password
+            </Menu.Item>
+            <Menu.Divider />
+            {u.active ? (
+              <Menu.Item color="red" disabled={u.id === me.id} onClick={() => setPending({ kind: 'deactivate', user: u })}>
+                Deactivate
+              </Menu.Item>
+            ) : (
+              <Menu.Item onClick={() => setActive(u, true)}>Reactivate</Menu.Item>
+            )}
+          </Menu.Dropdown>
+        </Menu>
+      ),
+    }),
+  ];
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>Users</Title>
-          <Text c="dimmed" size="sm">
-            Who can sign in to Canopy, and what their role lets them do
-          </Text>
-        </div>
+    <ListPage
+      title="Users"
+      description="Who can sign in to Canopy, and what their role lets them do"
+      actions={
         <Group gap="xs">
           <Button variant="default" onClick={() => setNewTeam(true)}>
             New team
@@ -65,88 +141,16 @@ export default function UsersPage() {
             Invite user
           </Button>
         </Group>
-      </Group>
-      {users.isError && <QueryError error={users.error} onRetry={() => void users.refetch()} />}
-      <Card padding={0}>
-        {users.isPending && <TableSkeleton rows={5} />}
-        {users.data && (
-          <Table.ScrollContainer minWidth={760}>
-            <Table className="canopy-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Team</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Last sign-in</Table.Th>
-                  <Table.Th w={48} aria-label="Actions" />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {sorted.map((u) => (
-                  <Table.Tr key={u.id} style={{ opacity: u.active ? 1 : 0.6 }}>
-                    <Table.Td>
-                      <Group gap="sm" wrap="nowrap">
-                        <Avatar name={u.name} color="initials" size={32} radius="xl" />
-                        <div>
-                          <Text size="sm" fw={500}>
-                            {u.name} {u.id === me.id && <Text span c="dimmed" size="xs">(you)</Text>}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {u.email}
-                          </Text>
-                        </div>
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={roleColor[u.role]} radius="sm">
-                        {roleLabel[u.role]}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{u.teamName ?? <Text span c="dimmed" size="sm">—</Text>}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="dot" color={u.active ? 'teal' : 'gray'} tt="none" fw={500}>
-                        {u.active ? 'Active' : 'Deactivated'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={formatDateTime(u.lastLoginAt)} disabled={!u.lastLoginAt} openDelay={400}>
-                        <Text span size="sm" c={u.lastLoginAt ? undefined : 'dimmed'}>
-                          {u.lastLoginAt ? relative(u.lastLoginAt) : 'Never'}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      <Menu position="bottom-end">
-                        <Menu.Target>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${u.name}`}>
-                            <Icon name="dots" />
-                          </ActionIcon>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item onClick={() => setEditing(u)}>Edit name, role, team</Menu.Item>
-                          <Menu.Item onClick={() => setPending({ kind: 'reset', user: u })} disabled={!u.active}>
-                            Reset password
-                          </Menu.Item>
-                          <Menu.Divider />
-                          {u.active ? (
-                            <Menu.Item color="red" disabled={u.id === me.id} onClick={() => setPending({ kind: 'deactivate', user: u })}>
-                              Deactivate
-                            </Menu.Item>
-                          ) : (
-                            <Menu.Item onClick={() => setActive(u, true)}>Reactivate</Menu.Item>
-                          )}
-                        </Menu.Dropdown>
-                      </Menu>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
-
+      }
+      query={users}
+      rows={sorted}
+      columns={columns}
+      getRowId={(u) => u.id}
+      rowProps={(u) => ({ style: { opacity: u.active ? 1 : 0.6 } })}
+      empty="No users yet."
+      tableLabel="Users"
+      minWidth={760}
+    >
       <InviteUserModal
         opened={inviting}
         onClose={() => setInviting(false)}
@@ -180,6 +184,6 @@ export default function UsersPage() {
           Give it to {secret?.user.email} through a channel you trust. They sign in with it at this server's address.
         </Text>
       </SecretModal>
-    </Stack>
+    </ListPage>
   );
 }

@@ -1,14 +1,17 @@
-import { ActionIcon, Badge, Button, Card, Group, Menu, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Menu, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { can, useMe } from '../api/auth';
 import { useDeleteWebhook, useRotateSecret, useTestWebhook, useUpdateWebhook, useWebhooks, type Webhook } from '../api/webhooks';
 import { ConfirmModal } from '../components/ConfirmModal';
-import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
+import { notifyError, notifySuccess } from '../components/feedback';
 import { formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
+import { ListPage, listColumns } from '../components/ListPage';
 import { AllowlistCard } from './AllowlistCard';
 import { DeliveryLog } from './DeliveryLog';
 import { SignSecretModal, WebhookFormModal } from './WebhookFormModal';
+
+const col = listColumns<Webhook>();
 
 /** Outbound webhooks: admins manage them, managers read them and their delivery logs. */
 export default function WebhooksPage() {
@@ -24,7 +27,6 @@ export default function WebhooksPage() {
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [rotating, setRotating] = useState<Webhook | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  const items = hooks.data?.items ?? [];
 
   const sendTest = (w: Webhook) =>
     test.mutate(w.id, {
@@ -57,107 +59,112 @@ export default function WebhooksPage() {
     });
   };
 
-  return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>Webhooks</Title>
-          <Text c="dimmed" size="sm">
-            Canopy POSTs the events you pick to your URL, signed with HMAC-SHA256, and retries with backoff until a 2xx.
+  const columns = [
+    col.display({
+      id: 'name',
+      header: 'Name',
+      meta: { td: { maw: 320 } },
+      cell: ({ row: { original: w } }) => (
+        <>
+          <Text fw={500} size="sm">
+            {w.name}
           </Text>
-        </div>
-        {canEdit && (
+          <Text size="xs" c="dimmed" truncate="end">
+            {w.url}
+          </Text>
+        </>
+      ),
+    }),
+    col.display({
+      id: 'events',
+      header: 'Events',
+      cell: ({ row: { original: w } }) => (
+        <Tooltip label={w.events.join(', ')} multiline w={280}>
+          <Badge variant="light" radius="sm" tt="none">
+            {w.events.length === 1 ? w.events[0] : `${w.events.length} events`}
+          </Badge>
+        </Tooltip>
+      ),
+    }),
+    col.display({
+      id: 'status',
+      header: 'Status',
+      cell: ({ row: { original: w } }) => (
+        <Badge variant="dot" color={w.enabled ? 'teal' : 'gray'} tt="none" fw={500}>
+          {w.enabled ? 'Enabled' : 'Disabled'}
+        </Badge>
+      ),
+    }),
+    col.display({
+      id: 'deliveries',
+      header: 'Deliveries',
+      cell: ({ row: { original: w } }) => (
+        <Group gap={6}>
+          {w.pending > 0 && <Badge color="yellow" variant="light" radius="sm" tt="none">{w.pending} pending</Badge>}
+          {w.dead > 0 && <Badge color="red" variant="light" radius="sm" tt="none">{w.dead} dead</Badge>}
+          <Button size="compact-xs" variant="subtle" onClick={() => setViewing(w)}>
+            Log
+          </Button>
+        </Group>
+      ),
+    }),
+    col.display({
+      id: 'lastDelivery',
+      header: 'Last delivery',
+      cell: ({ row: { original: w } }) => (
+        <Tooltip label={formatDateTime(w.lastDeliveryAt)} disabled={!w.lastDeliveryAt}>
+          <Text span size="sm" c={w.lastDeliveryAt ? undefined : 'dimmed'}>
+            {w.lastDeliveryAt ? relative(w.lastDeliveryAt) : 'Never'}
+          </Text>
+        </Tooltip>
+      ),
+    }),
+    col.display({
+      id: 'actions',
+      header: '',
+      meta: { align: 'right' },
+      cell: ({ row: { original: w } }) =>
+        canEdit && (
+          <Menu position="bottom-end" shadow="md" withinPortal>
+            <Menu.Target>
+              <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${w.name}`}>
+                <Icon name="dots" />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => setEditing(w)}>Edit</Menu.Item>
+              <Menu.Item onClick={() => sendTest(w)} disabled={test.isPending}>Send test ping</Menu.Item>
+              <Menu.Item onClick={() => toggle(w)}>{w.enabled ? 'Disable' : 'Enable'}</Menu.Item>
+              <Menu.Item onClick={() => setRotating(w)}>Rotate secret</Menu.Item>
+              <Menu.Divider />
+              <Menu.Item color="red" onClick={() => setDeleting(w)}>Delete</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        ),
+    }),
+  ];
+
+  return (
+    <ListPage
+      title="Webhooks"
+      description="Canopy POSTs the events you pick to your URL, signed with HMAC-SHA256, and retries with backoff until a 2xx."
+      actions={
+        canEdit && (
           <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setEditing('new')}>
             Create webhook
           </Button>
-        )}
-      </Group>
-      {hooks.isError && <QueryError error={hooks.error} onRetry={() => void hooks.refetch()} />}
-      <Card padding={0}>
-        {hooks.isPending && <TableSkeleton rows={3} />}
-        {hooks.data && items.length === 0 && (
-          <Text c="dimmed" size="sm" ta="center" py="xl">
-            No webhooks yet.{canEdit ? ' Create one to send health, task, playbook and rule events to another system.' : ''}
-          </Text>
-        )}
-        {items.length > 0 && (
-          <Table.ScrollContainer minWidth={860}>
-            <Table className="canopy-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Events</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Deliveries</Table.Th>
-                  <Table.Th>Last delivery</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((w) => (
-                  <Table.Tr key={w.id} style={{ opacity: w.enabled ? 1 : 0.65 }}>
-                    <Table.Td maw={320}>
-                      <Text fw={500} size="sm">
-                        {w.name}
-                      </Text>
-                      <Text size="xs" c="dimmed" truncate="end">
-                        {w.url}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={w.events.join(', ')} multiline w={280}>
-                        <Badge variant="light" radius="sm" tt="none">
-                          {w.events.length === 1 ? w.events[0] : `${w.events.length} events`}
-                        </Badge>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="dot" color={w.enabled ? 'teal' : 'gray'} tt="none" fw={500}>
-                        {w.enabled ? 'Enabled' : 'Disabled'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={6}>
-                        {w.pending > 0 && <Badge color="yellow" variant="light" radius="sm" tt="none">{w.pending} pending</Badge>}
-                        {w.dead > 0 && <Badge color="red" variant="light" radius="sm" tt="none">{w.dead} dead</Badge>}
-                        <Button size="compact-xs" variant="subtle" onClick={() => setViewing(w)}>
-                          Log
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={formatDateTime(w.lastDeliveryAt)} disabled={!w.lastDeliveryAt}>
-                        <Text span size="sm" c={w.lastDeliveryAt ? undefined : 'dimmed'}>
-                          {w.lastDeliveryAt ? relative(w.lastDeliveryAt) : 'Never'}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {canEdit && (
-                        <Menu position="bottom-end" shadow="md" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${w.name}`}>
-                              <Icon name="dots" />
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <Menu.Item onClick={() => setEditing(w)}>Edit</Menu.Item>
-                            <Menu.Item onClick={() => sendTest(w)} disabled={test.isPending}>Send test ping</Menu.Item>
-                            <Menu.Item onClick={() => toggle(w)}>{w.enabled ? 'Disable' : 'Enable'}</Menu.Item>
-                            <Menu.Item onClick={() => setRotating(w)}>Rotate secret</Menu.Item>
-                            <Menu.Divider />
-                            <Menu.Item color="red" onClick={() => setDeleting(w)}>Delete</Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
+        )
+      }
+      query={hooks}
+      rows={hooks.data?.items}
+      columns={columns}
+      getRowId={(w) => w.id}
+      rowProps={(w) => ({ style: { opacity: w.enabled ? 1 : 0.65 } })}
+      empty={`No webhooks yet.${canEdit ? ' Create one to send health, task, playbook and rule events to another system.' : ''}`}
+      tableLabel="Webhooks"
+      minWidth={860}
+      skeletonRows={3}
+    >
       <AllowlistCard canEdit={canEdit} />
       <WebhookFormModal
         opened={editing !== null}
@@ -173,6 +180,6 @@ export default function WebhooksPage() {
       <ConfirmModal opened={deleting !== null} title="Delete webhook?" confirmLabel="Delete webhook" loading={del.isPending} onConfirm={confirmDelete} onClose={() => setDeleting(null)}>
         “{deleting?.name}” and its delivery log are deleted; pending deliveries are not sent.
       </ConfirmModal>
-    </Stack>
+    </ListPage>
   );
 }

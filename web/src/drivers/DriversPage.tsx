@@ -1,13 +1,14 @@
-import { Anchor, Badge, Button, Card, Code, Group, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Stack, Switch, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { useDrivers, useUpdateDriver } from '../api/drivers';
 import type { Driver } from '../api/healthTypes';
 import { STAGES } from '../api/types';
-import { notifyError, QueryError, TableSkeleton } from '../components/feedback';
+import { notifyError } from '../components/feedback';
 import { stageColor, stageLabel } from '../components/format';
 import { describeScoring, describeSource } from '../components/health';
 import { Icon } from '../components/icons';
+import { ListPage, listColumns } from '../components/ListPage';
 
 function StageChips({ weights }: { weights: Driver['stageWeights'] }) {
   const used = STAGES.filter((s) => weights[s] !== undefined);
@@ -29,6 +30,8 @@ function StageChips({ weights }: { weights: Driver['stageWeights'] }) {
   );
 }
 
+const col = listColumns<Driver>();
+
 export default function DriversPage() {
   const me = useMe();
   const editable = can.audit(me);
@@ -38,15 +41,53 @@ export default function DriversPage() {
   const toggle = (d: Driver, enabled: boolean) =>
     update.mutate({ id: d.id, patch: { enabled } }, { onError: (err) => notifyError(err, `Could not ${enabled ? 'enable' : 'disable'} ${d.name}`) });
 
+  const columns = [
+    col.display({
+      id: 'driver',
+      header: 'Driver',
+      meta: { td: { maw: 300 } },
+      cell: ({ row: { original: d } }) => (
+        <Stack gap={2}>
+          <Anchor component={Link} to={`/drivers/${d.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
+            {d.name}
+          </Anchor>
+          <Code fz="xs" w="fit-content">
+            {d.key}
+          </Code>
+        </Stack>
+      ),
+    }),
+    col.display({ id: 'value', header: 'Value', meta: { td: { maw: 300 } }, cell: ({ row }) => <Text size="sm">{describeSource(row.original.source)}</Text> }),
+    col.display({
+      id: 'scoring',
+      header: 'Scoring',
+      meta: { td: { maw: 320 } },
+      cell: ({ row }) => (
+        <Text size="sm" c="dimmed">
+          {describeScoring(row.original.scoring)}
+        </Text>
+      ),
+    }),
+    col.display({ id: 'stages', header: 'Stage weights', cell: ({ row }) => <StageChips weights={row.original.stageWeights} /> }),
+    col.display({
+      id: 'enabled',
+      header: 'Enabled',
+      cell: ({ row: { original: d } }) => (
+        <Switch
+          checked={d.enabled}
+          disabled={!editable || (update.isPending && update.variables?.id === d.id)}
+          onChange={(e) => toggle(d, e.currentTarget.checked)}
+          aria-label={`${d.name} enabled`}
+        />
+      ),
+    }),
+  ];
+
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>Drivers</Title>
-          <Text c="dimmed" size="sm">
-            The leading indicators behind health: each stage’s score is the weighted portfolio of its drivers
-          </Text>
-        </div>
+    <ListPage
+      title="Drivers"
+      description="The leading indicators behind health: each stage’s score is the weighted portfolio of its drivers"
+      actions={
         <Group gap="xs">
           <Button variant="default" component={Link} to="/drivers/impact" leftSection={<Icon name="impact" size={16} />}>
             Driver impact
@@ -57,66 +98,16 @@ export default function DriversPage() {
             </Button>
           )}
         </Group>
-      </Group>
-      {drivers.isError && <QueryError error={drivers.error} onRetry={() => void drivers.refetch()} />}
-      <Card padding={0}>
-        {drivers.isPending && <TableSkeleton rows={6} height={40} />}
-        {drivers.data?.length === 0 && (
-          <Text c="dimmed" ta="center" py={48}>
-            No drivers yet.{editable ? ' Create the first: usage per seat is a good start.' : ''}
-          </Text>
-        )}
-        {drivers.data && drivers.data.length > 0 && (
-          <Table.ScrollContainer minWidth={980}>
-            <Table className="canopy-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Drivers">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Driver</Table.Th>
-                  <Table.Th>Value</Table.Th>
-                  <Table.Th>Scoring</Table.Th>
-                  <Table.Th>Stage weights</Table.Th>
-                  <Table.Th>Enabled</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {drivers.data.map((d) => (
-                  <Table.Tr key={d.id} data-driver-key={d.key} style={{ opacity: d.enabled ? 1 : 0.6 }}>
-                    <Table.Td maw={300}>
-                      <Stack gap={2}>
-                        <Anchor component={Link} to={`/drivers/${d.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-                          {d.name}
-                        </Anchor>
-                        <Code fz="xs" w="fit-content">
-                          {d.key}
-                        </Code>
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td maw={300}>
-                      <Text size="sm">{describeSource(d.source)}</Text>
-                    </Table.Td>
-                    <Table.Td maw={320}>
-                      <Text size="sm" c="dimmed">
-                        {describeScoring(d.scoring)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <StageChips weights={d.stageWeights} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Switch
-                        checked={d.enabled}
-                        disabled={!editable || (update.isPending && update.variables?.id === d.id)}
-                        onChange={(e) => toggle(d, e.currentTarget.checked)}
-                        aria-label={`${d.name} enabled`}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
-    </Stack>
+      }
+      query={drivers}
+      rows={drivers.data}
+      columns={columns}
+      getRowId={(d) => d.id}
+      rowProps={(d) => ({ 'data-driver-key': d.key, style: { opacity: d.enabled ? 1 : 0.6 } })}
+      empty={`No drivers yet.${editable ? ' Create the first: usage per seat is a good start.' : ''}`}
+      tableLabel="Drivers"
+      minWidth={980}
+      skeletonRows={6}
+    />
   );
 }

@@ -1,12 +1,80 @@
-import { Anchor, Badge, Button, Card, Group, Stack, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Switch, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { can, useMe } from '../api/auth';
-import { usePlaybooks } from '../api/playbooks';
-import { QueryError, TableSkeleton } from '../components/feedback';
+import { type Playbook, usePlaybooks } from '../api/playbooks';
 import { formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
+import { ListPage, listColumns } from '../components/ListPage';
 import { stepKindLabel } from './labels';
+
+const col = listColumns<Playbook>();
+const num = { align: 'right', td: { className: 'canopy-num' } } as const;
+
+const columns = [
+  col.display({
+    id: 'playbook',
+    header: 'Playbook',
+    meta: { td: { maw: 380 } },
+    cell: ({ row: { original: p } }) => (
+      <>
+        <Group gap="xs">
+          <Anchor component={Link} to={`/playbooks/${p.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
+            {p.name}
+          </Anchor>
+          {p.archived && (
+            <Badge size="xs" color="gray">
+              Archived
+            </Badge>
+          )}
+        </Group>
+        {p.description && (
+          <Text size="xs" c="dimmed" lineClamp={2}>
+            {p.description}
+          </Text>
+        )}
+      </>
+    ),
+  }),
+  col.display({
+    id: 'steps',
+    header: 'Steps',
+    cell: ({ row }) => (
+      <Group gap={4}>
+        {row.original.steps.map((s, i) => (
+          <Badge key={i} size="xs" variant="light" color="gray" radius="sm" tt="none">
+            {stepKindLabel[s.kind]}
+          </Badge>
+        ))}
+      </Group>
+    ),
+  }),
+  col.display({ id: 'version', header: 'Version', meta: { td: { className: 'canopy-num' } }, cell: ({ row }) => `v${row.original.version}` }),
+  col.display({
+    id: 'running',
+    header: 'Running',
+    meta: num,
+    cell: ({ row }) => (
+      <Text span size="sm" fw={row.original.runs.running ? 600 : 400}>
+        {row.original.runs.running}
+      </Text>
+    ),
+  }),
+  col.display({ id: 'completed', header: 'Completed', meta: num, cell: ({ row }) => row.original.runs.completed }),
+  col.display({ id: 'cancelled', header: 'Cancelled', meta: num, cell: ({ row }) => row.original.runs.cancelled }),
+  col.display({
+    id: 'updated',
+    header: 'Updated',
+    meta: { td: { className: 'nowrap' } },
+    cell: ({ row }) => (
+      <Tooltip label={formatDateTime(row.original.updatedAt)} openDelay={300}>
+        <Text span size="sm">
+          {relative(row.original.updatedAt)}
+        </Text>
+      </Tooltip>
+    ),
+  }),
+];
 
 export default function PlaybooksPage() {
   const me = useMe();
@@ -15,14 +83,10 @@ export default function PlaybooksPage() {
   const playbooks = usePlaybooks(archived);
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>Playbooks</Title>
-          <Text c="dimmed" size="sm">
-            A play for every failure mode: tasks, e-mails, waits and webhooks that run in order on an account
-          </Text>
-        </div>
+    <ListPage
+      title="Playbooks"
+      description="A play for every failure mode: tasks, e-mails, waits and webhooks that run in order on an account"
+      actions={
         <Group gap="md">
           <Switch size="sm" label="Show archived" checked={archived} onChange={(e) => setArchived(e.currentTarget.checked)} />
           {editable && (
@@ -31,83 +95,16 @@ export default function PlaybooksPage() {
             </Button>
           )}
         </Group>
-      </Group>
-      {playbooks.isError && <QueryError error={playbooks.error} onRetry={() => void playbooks.refetch()} />}
-      <Card padding={0}>
-        {playbooks.isPending && <TableSkeleton rows={4} height={40} />}
-        {playbooks.data?.length === 0 && (
-          <Text c="dimmed" ta="center" py={48} px="md">
-            No playbooks yet.{' '}
-            {editable ? 'Start with the failure mode you see most: a stalled onboarding, a silent champion, a renewal at risk.' : 'Admins and managers build them.'}
-          </Text>
-        )}
-        {playbooks.data && playbooks.data.length > 0 && (
-          <Table.ScrollContainer minWidth={860}>
-            <Table className="canopy-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Playbooks">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Playbook</Table.Th>
-                  <Table.Th>Steps</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                  <Table.Th ta="right">Running</Table.Th>
-                  <Table.Th ta="right">Completed</Table.Th>
-                  <Table.Th ta="right">Cancelled</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {playbooks.data.map((p) => (
-                  <Table.Tr key={p.id} data-playbook-id={p.id} style={{ opacity: p.archived ? 0.6 : 1 }}>
-                    <Table.Td maw={380}>
-                      <Group gap="xs">
-                        <Anchor component={Link} to={`/playbooks/${p.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-                          {p.name}
-                        </Anchor>
-                        {p.archived && (
-                          <Badge size="xs" color="gray">
-                            Archived
-                          </Badge>
-                        )}
-                      </Group>
-                      {p.description && (
-                        <Text size="xs" c="dimmed" lineClamp={2}>
-                          {p.description}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {p.steps.map((s, i) => (
-                          <Badge key={i} size="xs" variant="light" color="gray" radius="sm" tt="none">
-                            {stepKindLabel[s.kind]}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td className="canopy-num">v{p.version}</Table.Td>
-                    <Table.Td ta="right" className="canopy-num" fw={p.runs.running ? 600 : 400}>
-                      {p.runs.running}
-                    </Table.Td>
-                    <Table.Td ta="right" className="canopy-num">
-                      {p.runs.completed}
-                    </Table.Td>
-                    <Table.Td ta="right" className="canopy-num">
-                      {p.runs.cancelled}
-                    </Table.Td>
-                    <Table.Td className="nowrap">
-                      <Tooltip label={formatDateTime(p.updatedAt)} openDelay={300}>
-                        <Text span size="sm">
-                          {relative(p.updatedAt)}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
-    </Stack>
+      }
+      query={playbooks}
+      rows={playbooks.data}
+      columns={columns}
+      getRowId={(p) => p.id}
+      rowProps={(p) => ({ 'data-playbook-id': p.id, style: { opacity: p.archived ? 0.6 : 1 } })}
+      empty={`No playbooks yet. ${editable ? 'Start with the failure mode you see most: a stalled onboarding, a silent champion, a renewal at risk.' : 'Admins and managers build them.'}`}
+      tableLabel="Playbooks"
+      minWidth={860}
+      skeletonRows={4}
+    />
   );
 }
