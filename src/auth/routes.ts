@@ -69,7 +69,7 @@ export function authRoutes(app: FastifyInstance, { config, services }: RouteDeps
     schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token to send with writes', response: { 200: sessionResponse, 401: errorBody } },
   }, async (req) => {
     const p = principalOf(req);
-    if (p.kind !== 'user' || !req.sessionToken) throw new AppError('auth.required', 'This endpoint is for browser sessions.');
+    if (p.kind !== 'user' || !req.sessionToken) throw new AppError('auth.session_only');
     const [user, session] = await Promise.all([services.users.get(p.userId), services.sessions.resolve(req.sessionToken)]);
     if (!user || !session) throw new AppError('auth.required');
     return { user, csrfToken: session.csrfToken, mustChangePassword: session.mustChangePassword };

@@ -17,7 +17,7 @@ async function signInAs(email: string, password: string): Promise<{ headers: Hea
   const body = res.json<{ csrfToken: string; mustChangePassword: boolean }>();
   return { headers: { cookie: `canopy_session=${cookie}`, 'x-csrf-token': body.csrfToken }, mustChangePassword: body.mustChangePassword };
 }
-const change = (headers: object, currentPassword: string, newPassword: string) =>
+const change = (headers: Record<string, string>, currentPassword: string, newPassword: string) =>
   t.app.inject({ method: 'POST', url: '/api/auth/password', headers, payload: { currentPassword, newPassword } });
 const NEW = 'a brand new passphrase';
 

@@ -1,0 +1,189 @@
+import type { SignedIn } from '../support/app.js';
+
+/**
+ * The expected policy decision for every route (read by role-matrix.test.ts, which fails on a route
+ * of the app missing here). One line per route: who gets through, where the caller's own account
+ * matters (`scoped`: a csm passes on an account they own and is refused on another team's), the
+ * URL and a body that passes validation, so that a refusal can only come from the policy.
+ */
+export const WHO = ['admin', 'manager', 'csm', 'viewer', 'viewerKey', 'managerKey', 'anon'] as const;
+export type Who = (typeof WHO)[number];
+export type Scope = 'own' | 'other';
+/** ok: past the policy (not 401/403); deny: 403 (401 for nobody); writeKey: 401 for all (needs an ingestion key). */
+export type Outcome = 'ok' | 'deny' | 'writeKey';
+type Rule = (who: Who, scope: Scope) => Outcome;
+
+export type Fixtures = {
+  who: Who;
+  scope: Scope;
+  users: Record<'admin' | 'manager' | 'csm' | 'viewer', SignedIn>;
+  /** A new account: owned by the csm ('own') or by another team ('other'); the others likewise. */
+  account(): Promise<string>;
+  contact(): Promise<string>;
+  activity(): Promise<string>;
+  task(): Promise<string>;
+  escalation(): Promise<string>;
+  playbook(): Promise<string>;
+  run(): Promise<string>;
+  outcome(): Promise<string>;
+  user(): Promise<string>;
+  /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
+  id(): string;
+};
+type Spec = {
+  expect: Rule;
+  url: (f: Fixtures) => string | Promise<string>;
+  body?: (f: Fixtures) => unknown;
+  scoped?: boolean;
+  /** Run as a new signed-in user of the role: the route ends or changes the caller's session. */
+  fresh?: boolean;
+};
+
+const allow = (...ok: Who[]): Rule => (who) => (ok.includes(who) ? 'ok' : 'deny');
+const PUBLIC: Rule = () => 'ok';
+const WRITE_KEY: Rule = () => 'writeKey';
+/** Everyone signed in or holding a REST key reads. */
+const EVERYONE = allow('admin', 'manager', 'csm', 'viewer', 'viewerKey', 'managerKey');
+/** Personal things (inbox, notifications, own password): signed-in users, not keys. */
+const USERS = allow('admin', 'manager', 'csm', 'viewer');
+const MANAGERS = allow('admin', 'manager', 'managerKey');
+const ADMINS = allow('admin');
+/** Whoever may edit the account: admins and managers on all, a csm on their own or their team's. */
+const EDITORS: Rule = (who, scope) => (who === 'csm' ? (scope === 'own' ? 'ok' : 'deny') : MANAGERS(who, scope));
+/** Deleting an account: never a csm. */
+const DELETERS = MANAGERS;
+
+const at = { occurredAt: () => new Date().toISOString() };
+const PLAYBOOK = () => ({ name: `pb-${Math.random().toString(36).slice(2)}`, steps: [{ kind: 'task', title: 'x', dueOffsetDays: 1, assignee: 'owner' }] });
+const CONDITION = { match: 'all', conditions: [{ type: 'arr', op: 'gt', value: 1 }] };
+const DRIVER = { name: 'd', source: { type: 'event_metric', events: ['Logged In'], measure: 'count', windowDays: 28, perSeat: true }, scoring: { type: 'bands', direction: 'higher_is_better', thresholds: [{ value: 2, score: 100 }, { value: 1, score: 50 }] }, stageWeights: { adoption: 10 } };
+const PREFS = { inApp: true, email: false, slack: false, digest: false };
+const EVENT = { userId: 'u1', event: 'Logged In' };
+
+export const ROUTES: Record<string, Spec> = {
+  // Service and documents
+  'GET /api/health': { expect: PUBLIC, url: () => '/api/health' },
+  'GET /api/openapi.json': { expect: PUBLIC, url: () => '/api/openapi.json' },
+  // Sign-in and the session
+  'POST /api/auth/login': { expect: PUBLIC, url: () => '/api/auth/login', body: (f) => ({ email: f.users.viewer.email, password: 'correct horse battery staple' }) },
+  'POST /api/auth/logout': { expect: EVERYONE, url: () => '/api/auth/logout', fresh: true },
+  'GET /api/auth/me': { expect: USERS, url: () => '/api/auth/me' },
+  'POST /api/auth/password': { expect: USERS, url: () => '/api/auth/password', body: () => ({ currentPassword: 'correct horse battery staple', newPassword: 'another long passphrase' }), fresh: true },
+  // People
+  'GET /api/users': { expect: EVERYONE, url: () => '/api/users' },
+  'POST /api/users': { expect: ADMINS, url: () => '/api/users', body: () => ({ email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', role: 'viewer' }) },
+  'PATCH /api/users/:id': { expect: ADMINS, url: async (f) => `/api/users/${await f.user()}`, body: () => ({ name: 'Renamed' }) },
+  'POST /api/users/:id/reset-password': { expect: ADMINS, url: async (f) => `/api/users/${await f.user()}/reset-password` },
+  'GET /api/teams': { expect: EVERYONE, url: () => '/api/teams' },
+  'POST /api/teams': { expect: ADMINS, url: () => '/api/teams', body: () => ({ name: `t-${Math.random().toString(36).slice(2)}` }) },
+  // Keys, audit, role assignments, webhooks, allow-list: admins write, managers read
+  'GET /api/api-keys': { expect: MANAGERS, url: () => '/api/api-keys' },
+  'POST /api/api-keys': { expect: ADMINS, url: () => '/api/api-keys', body: () => ({ name: 'k', kind: 'write' }) },
+  'DELETE /api/api-keys/:id': { expect: ADMINS, url: (f) => `/api/api-keys/${f.id()}` },
+  'GET /api/audit': { expect: MANAGERS, url: () => '/api/audit' },
+  'GET /api/role-assignments': { expect: MANAGERS, url: () => '/api/role-assignments' },
+  'PUT /api/role-assignments': { expect: ADMINS, url: () => '/api/role-assignments', body: (f) => ({ role: 'support', teamId: null, userId: f.users.manager.userId }) },
+  'DELETE /api/role-assignments/:id': { expect: ADMINS, url: (f) => `/api/role-assignments/${f.id()}` },
+  'GET /api/webhooks': { expect: MANAGERS, url: () => '/api/webhooks' },
+  'POST /api/webhooks': { expect: ADMINS, url: () => '/api/webhooks', body: () => ({ name: 'w', url: 'https://hooks.example.com/x', events: ['task.created'] }) },
+  'GET /api/webhooks/:id': { expect: MANAGERS, url: (f) => `/api/webhooks/${f.id()}` },
+  'PATCH /api/webhooks/:id': { expect: ADMINS, url: (f) => `/api/webhooks/${f.id()}`, body: () => ({ enabled: false }) },
+  'DELETE /api/webhooks/:id': { expect: ADMINS, url: (f) => `/api/webhooks/${f.id()}` },
+  'POST /api/webhooks/:id/rotate-secret': { expect: ADMINS, url: (f) => `/api/webhooks/${f.id()}/rotate-secret` },
+  'POST /api/webhooks/:id/test': { expect: ADMINS, url: (f) => `/api/webhooks/${f.id()}/test` },
+  'GET /api/webhooks/:id/deliveries': { expect: MANAGERS, url: (f) => `/api/webhooks/${f.id()}/deliveries` },
+  'POST /api/webhooks/deliveries/:id/redeliver': { expect: ADMINS, url: (f) => `/api/webhooks/deliveries/${f.id()}/redeliver` },
+  'GET /api/settings/outbound-allowlist': { expect: MANAGERS, url: () => '/api/settings/outbound-allowlist' },
+  'POST /api/settings/outbound-allowlist': { expect: ADMINS, url: () => '/api/settings/outbound-allowlist', body: () => ({ entry: 'example.com' }) },
+  'DELETE /api/settings/outbound-allowlist/:entry': { expect: ADMINS, url: () => '/api/settings/outbound-allowlist/example.com' },
+  // Accounts and contacts
+  'GET /api/accounts': { expect: EVERYONE, url: () => '/api/accounts' },
+  'POST /api/accounts': { expect: allow('admin', 'manager', 'csm', 'managerKey'), url: () => '/api/accounts', body: () => ({ name: `a-${Math.random().toString(36).slice(2)}` }) },
+  'GET /api/accounts/facets': { expect: EVERYONE, url: () => '/api/accounts/facets' },
+  'GET /api/accounts/:id': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}`, scoped: true },
+  'PATCH /api/accounts/:id': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}`, body: () => ({ segment: 'SMB' }), scoped: true },
+  'DELETE /api/accounts/:id': { expect: DELETERS, url: async (f) => `/api/accounts/${await f.account()}`, scoped: true },
+  'GET /api/accounts/:id/usage': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/usage`, scoped: true },
+  'GET /api/accounts/:id/timeline': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/timeline`, scoped: true },
+  'GET /api/contacts': { expect: EVERYONE, url: async (f) => `/api/contacts?accountId=${await f.account()}` },
+  'POST /api/contacts': { expect: EDITORS, url: () => '/api/contacts', body: async (f) => ({ accountId: await f.account(), name: 'New' }), scoped: true },
+  'GET /api/contacts/:id': { expect: EVERYONE, url: async (f) => `/api/contacts/${await f.contact()}`, scoped: true },
+  'PATCH /api/contacts/:id': { expect: EDITORS, url: async (f) => `/api/contacts/${await f.contact()}`, body: () => ({ title: 'VP' }), scoped: true },
+  'DELETE /api/contacts/:id': { expect: EDITORS, url: async (f) => `/api/contacts/${await f.contact()}`, scoped: true },
+  // Health
+  'GET /api/drivers': { expect: EVERYONE, url: () => '/api/drivers' },
+  'POST /api/drivers': { expect: MANAGERS, url: () => '/api/drivers', body: () => ({ ...DRIVER, key: `k${Math.random().toString(36).slice(2, 10)}` }) },
+  'GET /api/drivers/catalog': { expect: EVERYONE, url: () => '/api/drivers/catalog' },
+  'POST /api/drivers/preview': { expect: EVERYONE, url: () => '/api/drivers/preview', body: () => ({ source: DRIVER.source, scoring: DRIVER.scoring }) },
+  'GET /api/drivers/impact': { expect: EVERYONE, url: () => '/api/drivers/impact' },
+  'PATCH /api/drivers/:id': { expect: MANAGERS, url: (f) => `/api/drivers/${f.id()}`, body: () => ({ name: 'Renamed' }) },
+  'DELETE /api/drivers/:id': { expect: MANAGERS, url: (f) => `/api/drivers/${f.id()}` },
+  'GET /api/accounts/:id/health': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/health`, scoped: true },
+  'GET /api/accounts/:id/health/history': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/health/history`, scoped: true },
+  'POST /api/accounts/:id/health/override': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/health/override`, body: () => ({ score: 50, reason: 'known outage', expiresAt: '2099-01-01' }), scoped: true },
+  'DELETE /api/accounts/:id/health/override': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/health/override`, scoped: true },
+  'GET /api/health/summary': { expect: EVERYONE, url: () => '/api/health/summary' },
+  'POST /api/health/recompute': { expect: MANAGERS, url: () => '/api/health/recompute' },
+  'GET /api/health/runs': { expect: EVERYONE, url: () => '/api/health/runs' },
+  'GET /api/health/runs/:id': { expect: EVERYONE, url: (f) => `/api/health/runs/${f.id()}` },
+  'GET /api/outcomes': { expect: EVERYONE, url: () => '/api/outcomes' },
+  'POST /api/outcomes': { expect: EDITORS, url: () => '/api/outcomes', body: async (f) => ({ accountId: await f.account(), kind: 'renewed', occurredOn: '2026-01-01' }), scoped: true },
+  'POST /api/outcomes/import': { expect: MANAGERS, url: () => '/api/outcomes/import', body: async (f) => ({ items: [{ accountId: await f.account(), kind: 'renewed', occurredOn: '2026-01-02' }] }) },
+  'DELETE /api/outcomes/:id': { expect: EDITORS, url: async (f) => `/api/outcomes/${await f.outcome()}`, scoped: true },
+  // Activities
+  'GET /api/activities': { expect: EVERYONE, url: () => '/api/activities' },
+  'POST /api/activities': { expect: EDITORS, url: () => '/api/activities', body: async (f) => ({ accountId: await f.account(), kind: 'call', subject: 'x', occurredAt: at.occurredAt() }), scoped: true },
+  'GET /api/activities/ratio': { expect: EVERYONE, url: () => '/api/activities/ratio' },
+  'GET /api/activities/:id': { expect: EVERYONE, url: async (f) => `/api/activities/${await f.activity()}`, scoped: true },
+  'PATCH /api/activities/:id': { expect: EDITORS, url: async (f) => `/api/activities/${await f.activity()}`, body: () => ({ subject: 'Renamed' }), scoped: true },
+  'DELETE /api/activities/:id': { expect: EDITORS, url: async (f) => `/api/activities/${await f.activity()}`, scoped: true },
+  // Tasks and escalations (fixtures are assigned to / staffed by admin and manager, so a csm acts only as an account editor)
+  'GET /api/tasks': { expect: EVERYONE, url: () => '/api/tasks?assignee=any' },
+  'POST /api/tasks': { expect: EDITORS, url: () => '/api/tasks', body: async (f) => ({ accountId: await f.account(), title: 'x', assigneeUserId: f.users.admin.userId }), scoped: true },
+  'GET /api/tasks/:id': { expect: EVERYONE, url: async (f) => `/api/tasks/${await f.task()}`, scoped: true },
+  'PATCH /api/tasks/:id': { expect: EDITORS, url: async (f) => `/api/tasks/${await f.task()}`, body: () => ({ priority: 2 }), scoped: true },
+  'GET /api/escalations': { expect: EVERYONE, url: () => '/api/escalations' },
+  'POST /api/escalations': {
+    expect: EDITORS, url: () => '/api/escalations', scoped: true,
+    body: async (f) => ({ accountId: await f.account(), title: 'x', severity: 'low', members: [{ userId: f.users.admin.userId, role: 'csm' }, { userId: f.users.manager.userId, role: 'support' }] }),
+  },
+  'GET /api/escalations/:id': { expect: EVERYONE, url: async (f) => `/api/escalations/${await f.escalation()}`, scoped: true },
+  'PATCH /api/escalations/:id': { expect: EDITORS, url: async (f) => `/api/escalations/${await f.escalation()}`, body: () => ({ severity: 'high' }), scoped: true },
+  'POST /api/escalations/:id/activities': { expect: EDITORS, url: async (f) => `/api/escalations/${await f.escalation()}/activities`, body: () => ({ subject: 'update' }), scoped: true },
+  // Playbooks and rules: everyone reads, admins and managers build; starting or cancelling a run edits the account
+  'GET /api/playbooks': { expect: EVERYONE, url: () => '/api/playbooks' },
+  'POST /api/playbooks': { expect: MANAGERS, url: () => '/api/playbooks', body: PLAYBOOK },
+  'GET /api/playbooks/template-variables': { expect: EVERYONE, url: () => '/api/playbooks/template-variables' },
+  'GET /api/playbooks/:id': { expect: EVERYONE, url: async (f) => `/api/playbooks/${await f.playbook()}` },
+  'PATCH /api/playbooks/:id': { expect: MANAGERS, url: (f) => `/api/playbooks/${f.id()}`, body: () => ({ name: 'Renamed' }) },
+  'DELETE /api/playbooks/:id': { expect: MANAGERS, url: (f) => `/api/playbooks/${f.id()}` },
+  'GET /api/playbooks/:id/versions': { expect: EVERYONE, url: async (f) => `/api/playbooks/${await f.playbook()}/versions` },
+  'GET /api/playbooks/:id/runs': { expect: EVERYONE, url: async (f) => `/api/playbooks/${await f.playbook()}/runs` },
+  'POST /api/accounts/:id/playbooks': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/playbooks`, body: async (f) => ({ playbookId: await f.playbook() }), scoped: true },
+  'GET /api/accounts/:id/playbooks': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/playbooks`, scoped: true },
+  'GET /api/playbook-runs/:id': { expect: EVERYONE, url: async (f) => `/api/playbook-runs/${await f.run()}`, scoped: true },
+  'POST /api/playbook-runs/:id/cancel': { expect: EDITORS, url: async (f) => `/api/playbook-runs/${await f.run()}/cancel`, scoped: true },
+  'GET /api/rules': { expect: EVERYONE, url: () => '/api/rules' },
+  'POST /api/rules': { expect: MANAGERS, url: () => '/api/rules', body: () => ({ name: 'r', condition: CONDITION, actions: [{ type: 'create_task', title: 'x' }] }) },
+  'POST /api/rules/dry-run': { expect: MANAGERS, url: () => '/api/rules/dry-run', body: () => ({ condition: CONDITION }) },
+  'POST /api/rules/evaluate': { expect: MANAGERS, url: () => '/api/rules/evaluate' },
+  'GET /api/rules/:id': { expect: EVERYONE, url: (f) => `/api/rules/${f.id()}` },
+  'PATCH /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}`, body: () => ({ name: 'Renamed' }) },
+  'DELETE /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}` },
+  'GET /api/rules/:id/firings': { expect: EVERYONE, url: (f) => `/api/rules/${f.id()}/firings` },
+  // Notifications belong to a person
+  'GET /api/notifications': { expect: USERS, url: () => '/api/notifications' },
+  'POST /api/notifications/read-all': { expect: USERS, url: () => '/api/notifications/read-all' },
+  'GET /api/notifications/prefs': { expect: USERS, url: () => '/api/notifications/prefs' },
+  'PUT /api/notifications/prefs': { expect: USERS, url: () => '/api/notifications/prefs', body: () => PREFS },
+  'POST /api/notifications/:id/read': { expect: USERS, url: (f) => `/api/notifications/${f.id()}/read` },
+  // Ingestion: its own write key (HTTP basic), never a session or a REST key
+  'POST /v1/track': { expect: WRITE_KEY, url: () => '/v1/track', body: () => EVENT },
+  'POST /v1/identify': { expect: WRITE_KEY, url: () => '/v1/identify', body: () => ({ userId: 'u1' }) },
+  'POST /v1/import': { expect: WRITE_KEY, url: () => '/v1/import', body: () => ({ batch: [{ type: 'track', ...EVENT }] }) },
+  'POST /v1/group': { expect: WRITE_KEY, url: () => '/v1/group', body: () => ({ userId: 'u1', groupId: 'g1' }) },
+  'POST /v1/page': { expect: WRITE_KEY, url: () => '/v1/page', body: () => ({ userId: 'u1' }) },
+  'POST /v1/screen': { expect: WRITE_KEY, url: () => '/v1/screen', body: () => ({ userId: 'u1' }) },
+  'POST /v1/alias': { expect: WRITE_KEY, url: () => '/v1/alias', body: () => ({ userId: 'u1', previousId: 'u0' }) },
+  'POST /v1/batch': { expect: WRITE_KEY, url: () => '/v1/batch', body: () => ({ batch: [{ type: 'track', ...EVENT }] }) },
+};
