@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/http/error-handler.js';
+import { createTestApp, unique, type SignedIn, type TestApp } from '../support/app.js';
+import { encodeCursor, encodeLoose, hostileFor, routesOf, sample, setAt, type Field, type OpenApiDoc, type Route } from '../support/hostile.js';
+
+/**
+ * Client input never makes the REST API answer 5xx. Every operation in the app's own OpenAPI
+ * document (so a new route is covered as soon as it is registered) gets a valid request built
+ * from its schemas, with one field (a path parameter, a query parameter, the body or a property of
+ * it) replaced by a generated hostile value: NUL, lone surrogates, control characters, extreme
+ * numbers and dates, wrong types, deep nesting, wrong-typed cursors. Each answer is a 2xx, or a
+ * 4xx with {code, message} after which the audit log has not grown (nothing half-written).
+ * Ingestion (/v1) has its own tests and error codes.
+ */
+
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
+
+const t: TestApp = await createTestApp();
+const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as OpenApiDoc;
+const routes = routesOf(doc).filter((r) => r.path.startsWith('/api/'));
+let admin: SignedIn;
+const ids: Record<string, string> = {};
+
+afterAll(() => t.close());
+
+async function call(method: string, url: string, body?: unknown) {
+  const headers: Record<string, string> = { ...admin.headers };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return t.app.inject({ method: method as 'GET', url, headers, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+}
+
+async function create(url: string, body: unknown, key: string, pick = (j: Record<string, unknown>) => j.id) {
+  const res = await call('POST', url, body);
+  expect(res.statusCode, `fixture ${url}: ${res.body}`).toBeLessThan(300);
+  ids[key] = String(pick(res.json() as Record<string, unknown>));
+}
+
+beforeAll(async () => {
+  admin = await t.signIn('admin');
+  ids.userId = admin.userId;
+  const other = await t.signIn('csm');
+  ids.otherUserId = other.userId;
+  await create('/api/teams', { name: unique('team') }, 'teamId');
+  await create('/api/accounts', { name: unique('acct'), arr: 1000 }, 'accountId');
+  await create('/api/contacts', { accountId: ids.accountId, name: 'Pat' }, 'contactId');
+  await create('/api/activities', { accountId: ids.accountId, kind: 'call', subject: 'Kick-off' }, 'activityId');
+  await create('/api/tasks', { accountId: ids.accountId, title: 'Call them' }, 'taskId');
+  await create('/api/escalations', {
+    accountId: ids.accountId, title: 'Outage', severity: 'high',
+    members: [{ userId: ids.userId, role: 'csm' }, { userId: ids.otherUserId, role: 'support' }],
+  }, 'escalationId');
+  await create('/api/playbooks', { name: unique('pb'), steps: [{ kind: 'task', title: 'Hello', dueOffsetDays: 1, assignee: 'owner' }] }, 'playbookId');
+  await create('/api/rules', {
+    name: unique('rule'), condition: { conditions: [{ type: 'stage', op: 'in', values: ['onboarding'] }] },
+    actions: [{ type: 'notify', recipients: ['owner'], message: 'Look' }],
+  }, 'ruleId');
+  // Deliveries go to a closed local port: allowed explicitly, refused at once, never the internet.
+  await call('POST', '/api/settings/outbound-allowlist', { entry: '127.0.0.1' });
+  ids.webhookUrl = 'http://127.0.0.1:9/canopy';
+  await create('/api/webhooks', { name: unique('wh'), url: ids.webhookUrl, events: ['task.created'] }, 'webhookId', (j) => (j.webhook as { id: string }).id);
+}, 120_000);
+
+/** Path parameters point at the fixture of their collection, so handlers get past their 404s. */
+const PATH_IDS: [RegExp, string][] = [
+  [/^\/api\/accounts\/\{id\}/, 'accountId'], [/^\/api\/contacts\//, 'contactId'], [/^\/api\/activities\//, 'activityId'],
+  [/^\/api\/tasks\//, 'taskId'], [/^\/api\/escalations\//, 'escalationId'], [/^\/api\/playbooks\//, 'playbookId'],
+  [/^\/api\/rules\//, 'ruleId'], [/^\/api\/webhooks\/\{id\}/, 'webhookId'], [/^\/api\/users\//, 'otherUserId'],
+];
+const pathValue = (route: Route, name: string) => {
+  if (name === 'entry') return 'nothing.example.test';
+  const key = PATH_IDS.find(([re]) => re.test(route.path))?.[1];
+  return (key && ids[key]) ?? randomUUID();
+};
+
+function request(route: Route, field: Field, value: unknown) {
+  const params: Record<string, unknown> = Object.fromEntries(route.params.map((p) => [p.name, pathValue(route, p.name)]));
+  const query: Record<string, unknown> = Object.fromEntries(route.query.filter((q) => q.required).map((q) => [q.name, sample(q.schema, ids, q.name)]));
+  let body = route.body ? sample(route.body, ids) : undefined;
+  const name = field.path[0] ?? '';
+  if (field.where === 'path') params[name] = value;
+  else if (field.where === 'query') query[name] = value;
+  else body = setAt(body, field.path, value);
+  const qs = Object.entries(query).map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(String(v))}`).join('&');
+  const url = route.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeLoose(String(params[k]))) + (qs ? `?${qs}` : '');
+  return { url, body };
+}
+
+const auditCount = async () => (await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]?.n ?? 0;
+
+async function expectNoServerError(method: string, url: string, body: unknown) {
+  const before = await auditCount();
+  const res = await call(method, url, body);
+  const what = `${method} ${url} ${JSON.stringify(body)?.slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
+  expect(res.statusCode, what).toBeLessThan(500);
+  if (res.statusCode >= 400) {
+    const err = res.json() as { code?: unknown; message?: unknown };
+    expect(typeof err.code, what).toBe('string');
+    expect(typeof err.message, what).toBe('string');
+    expect(await auditCount(), `audit log grew after ${what}`).toBe(before);
+  }
+  return res;
+}
+
+describe('every REST operation, one hostile field at a time', () => {
+  it('covers the routes of the OpenAPI document', () => {
+    // A guard against a vacuous run: the document lists the whole API.
+    expect(routes.length).toBeGreaterThan(60);
+    for (const p of ['/api/accounts', '/api/teams', '/api/outcomes', '/api/accounts/{id}/timeline', '/api/webhooks/{id}/deliveries']) {
+      expect(routes.some((r) => r.path === p), p).toBe(true);
+    }
+  });
+
+  for (const route of routes) {
+    it(`${route.method} ${route.path} never answers 5xx`, async () => {
+      const input = fc.constantFrom(...route.fields).chain((f) => hostileFor(f.where).map((v) => [f, v] as const));
+      await fc.assert(
+        fc.asyncProperty(input, async ([field, value]) => {
+          const { url, body } = request(route, field, value);
+          await expectNoServerError(route.method, url, body);
+        }),
+        { numRuns: RUNS },
+      );
+    }, 60_000);
+  }
+});
+
+/** The cases an outside tester reported, each pinned to the answer it must get. */
+describe('reported 500s are 400s naming the field', () => {
+  const ab = 'WyJhIiwiYiJd'; // ["a","b"]
+  const lists = () => [
+    '/api/accounts', '/api/accounts?sort=-arr', '/api/accounts?sort=renewalDate', '/api/accounts?sort=health', '/api/contacts',
+    '/api/contacts?sort=lastSeenAt', '/api/activities', '/api/escalations', '/api/escalations?sort=severity', '/api/audit', '/api/notifications',
+    `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`,
+  ];
+
+  it('a well-formed cursor of the wrong types, on every list', async () => {
+    for (const list of lists()) {
+      // Wrong for every list, whatever its sort; a text-sorted list reads any string as its first value.
+      for (const c of [ab, encodeCursor([1, 2, 3]), encodeCursor([null, randomUUID()]), encodeCursor([{}, randomUUID()]), encodeCursor(['x', 'not-an-id'])]) {
+        const res = await expectNoServerError('GET', `${list}${list.includes('?') ? '&' : '?'}cursor=${c}`, undefined);
+        expect(res.statusCode, list).toBe(400);
+        expect(res.json(), list).toMatchObject({ code: 'request.invalid', fields: [{ path: 'cursor' }] });
+      }
+    }
+    const res = await expectNoServerError('GET', `/api/accounts/${ids.accountId}/timeline?before=${ab}`, undefined);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'request.invalid', fields: [{ path: 'before' }] });
+  });
+
+  it('a cursor whose timestamp or number is out of range, on the lists that sort by one', async () => {
+    const bad = [
+      encodeCursor(['0000-01-01 00:00:00+00', randomUUID()]), encodeCursor(['2026-02-30 00:00:00+00', randomUUID()]),
+      encodeCursor(['275760-09-13T00:00:00Z', randomUUID()]), encodeCursor(['1e308', randomUUID()]), encodeCursor([2 ** 63, randomUUID()]),
+    ];
+    const timed = ['/api/accounts?sort=createdAt', '/api/accounts?sort=-arr', '/api/accounts?sort=health', '/api/contacts?sort=lastSeenAt', '/api/activities',
+      '/api/escalations', '/api/escalations?sort=severity', '/api/audit', '/api/notifications', `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`];
+    for (const list of timed) {
+      for (const c of bad) {
+        const res = await expectNoServerError('GET', `${list}${list.includes('?') ? '&' : '?'}cursor=${c}`, undefined);
+        expect(res.statusCode, `${list} ${Buffer.from(c, 'base64url').toString()}`).toBe(400);
+      }
+    }
+  });
+
+  it('an empty kind list on the timeline', async () => {
+    const res = await expectNoServerError('GET', `/api/accounts/${ids.accountId}/timeline?kinds=,,,`, undefined);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.stringify(res.json())).toContain('kinds');
+    expect((await call('GET', `/api/accounts/${ids.accountId}/timeline?kinds=`)).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['POST', '/api/teams', { name: 'a\u0000b' }, 'name'],
+    ['POST', '/api/accounts', { name: 'x', custom: { note: 'a\ud800' } }, 'custom.note'],
+    ['POST', '/api/accounts', { name: 'x', custom: { 'k\u0000': 1 } }, 'custom.k\u0000'],
+    ['POST', '/api/accounts', { name: 'x', arr: 1e12 }, 'arr'],
+    ['POST', '/api/outcomes', () => ({ accountId: ids.accountId, kind: 'renewed', occurredOn: '0000-01-01' }), 'occurredOn'],
+    ['POST', '/api/outcomes', () => ({ accountId: ids.accountId, kind: 'renewed', occurredOn: '2026-01-01', arrBefore: 1e308 }), 'arrBefore'],
+    ['POST', '/api/auth/login', { email: 'a\u0000@example.test', password: 'x' }, 'email'],
+  ])('%s %s %j', async (method, url, body, field) => {
+    const res = await expectNoServerError(method, url, typeof body === 'function' ? body() : body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'request.invalid', fields: expect.arrayContaining([expect.objectContaining({ path: field })]) as unknown });
+  });
+
+  it.each([
+    ['/api/accounts?search=%00', 400], ['/api/contacts?search=a%00b', 400], ['/api/tasks?search=a%00', 400], ['/api/activities?from=0000-01-01T00:00:00Z', 400],
+    ['/api/activities?to=%2B275760-09-13T00:00:00Z', 400], ['/api/accounts?arrMin=1e308', 400], ['/api/audit?objectId=%00', 400],
+    // A lone surrogate cannot travel in UTF-8: its bytes arrive as U+FFFD, a search like any other.
+    ['/api/tasks?search=%ED%A0%80', 200],
+  ])('GET %s answers %i', async (url, status) => {
+    const res = await expectNoServerError('GET', url, undefined);
+    expect(res.statusCode).toBe(status);
+    if (status === 400) expect(res.json()).toMatchObject({ code: 'request.invalid' });
+  });
+});
+
+describe('database data errors the schemas missed', () => {
+  /** A bare app with the real error handler, raising real SQLSTATEs from the test database. */
+  const bare = Fastify({ logger: false });
+  bare.setErrorHandler(errorHandler);
+  bare.get('/raise/:code', async (req) => {
+    const { code } = req.params as { code: string };
+    await t.database.query(`DO $$ BEGIN RAISE EXCEPTION 'secret SQL detail' USING ERRCODE = '${code.replace(/[^0-9A-Z]/g, '')}'; END $$`);
+    return {};
+  });
+  bare.get('/cast', async () => t.database.query("SELECT 'not a number'::int"));
+  afterAll(() => bare.close());
+
+  it.each(['22P05', '22021', '22P02', '22003', '22007', '22008', '22009', '22000', '23502', '23514'])('SQLSTATE %s is a 400 that leaks no SQL', async (code) => {
+    const res = await bare.inject({ method: 'GET', url: `/raise/${code}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'request.invalid' });
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('a failed cast from the driver is a 400; other database errors stay 500', async () => {
+    expect((await bare.inject({ method: 'GET', url: '/cast' })).statusCode).toBe(400);
+    for (const code of ['42P01', '23505', 'XX000']) expect((await bare.inject({ method: 'GET', url: `/raise/${code}` })).statusCode, code).toBe(500);
+  });
+});
