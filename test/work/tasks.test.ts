@@ -137,7 +137,7 @@ describe('role assignments', () => {
   it('admins set who plays support for a team; task steps for support go to them', async () => {
     const admin = await t.signIn('admin');
     const lead = await t.signIn('csm');
-    expect((await api(csm, 'GET', '/api/role-assignments')).statusCode).toBe(200);
+    expect((await api(csm, 'GET', '/api/role-assignments')).statusCode).toBe(403); // read by admins and managers only (src/auth/policy.ts)
     const denied = await t.app.inject({ method: 'PUT', url: '/api/role-assignments', headers: manager.headers, payload: { role: 'support', teamId, userId: lead.userId } });
     expect(denied.statusCode).toBe(403);
     const set = await t.app.inject({ method: 'PUT', url: '/api/role-assignments', headers: admin.headers, payload: { role: 'support', teamId, userId: lead.userId } });
