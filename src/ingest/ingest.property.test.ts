@@ -104,8 +104,8 @@ describe('/v1/batch over generated batches', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyElement, { minLength: 0, maxLength: 12 }), jsonish, async (batch, envelope) => {
         const res = await postBatch({ ...envelope, batch, sentAt: '0000-01-01T00:00:00Z' });
-        expect(res.statusCode, res.body).toBeLessThan(500);
-        if (res.statusCode !== 200) return; // an envelope field of the wrong type (context: "x") is the batch's own 400
+        // Envelope fields of any type (context: "x") are ignored with a warning: the events are still read.
+        expect(res.statusCode, res.body).toBe(200);
         const a = res.json() as Answer;
         expect(a.accepted + a.duplicates + a.rejected.length).toBe(batch.length);
         stored += a.accepted;

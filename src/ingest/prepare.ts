@@ -6,7 +6,8 @@ import { sanitizeJson } from './sanitize.js';
 import { batchItem, MAX_EVENT_BYTES, type SegmentMessage } from './segment.js';
 
 export type Rejected = { index: number; messageId?: string; code: string; message: string; fields?: { path: string; message: string }[] };
-export type Warning = { index: number; field: string; message: string };
+/** A repair or a refused field of a stored event; `index` is absent for the batch envelope. */
+export type Warning = { index?: number; field: string; message: string };
 export type Indexed = { index: number; message: SegmentMessage };
 
 const messageIdOf = (v: unknown): string | undefined => {

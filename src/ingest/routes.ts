@@ -115,7 +115,7 @@ export function ingestRoutes(app: FastifyInstance, { services }: RouteDeps) {
         const { batch, ...envelope } = body as Record<string, unknown>;
         const clean = sanitizeElement(envelope, -1);
         req.body = { ...(clean.value as object), batch };
-        req.ingestWarnings = clean.warnings.map(({ field, message }) => ({ field: `(batch).${field}`, message }) as Warning);
+        req.ingestWarnings = clean.warnings.map(({ field, message }) => ({ field: `(batch).${field}`, message }));
       }
     };
     const keyOf = (req: IngestRequest): WriteKey => {
@@ -165,12 +165,16 @@ export function ingestRoutes(app: FastifyInstance, { services }: RouteDeps) {
           throw new AppError(code, `${rejected.length} event(s) are invalid; nothing was stored (atomic batch).`,
             rejected.flatMap((x) => (x.fields ?? [{ path: '', message: x.message }]).map((f) => ({ path: f.path ? `batch.${x.index}.${f.path}` : `batch.${x.index}`, message: f.message }))));
         }
+        const envelope: Warning[] = [...((req as IngestRequest).ingestWarnings ?? [])];
+        const context = req.body.context;
+        const contextIsObject = !!context && typeof context === 'object' && !Array.isArray(context);
+        if (context !== undefined && context !== null && !contextIsObject) envelope.push({ field: '(batch).context', message: 'not an object; ignored' });
         const result = await services.ingest.ingest(keyOf(req), ready.map((x) => x.message), {
           indexes: ready.map((x) => x.index), atomic, ip: req.ip, log: req.log,
           ...(req.body.sentAt !== undefined ? { batchSentAt: req.body.sentAt } : {}),
-          ...(req.body.context ? { batchContext: req.body.context } : {}),
+          ...(contextIsObject ? { batchContext: context as Record<string, unknown> } : {}),
         });
-        return answer(result, rejected, [...((req as IngestRequest).ingestWarnings ?? []), ...warnings]);
+        return answer(result, rejected, [...envelope, ...warnings]);
       });
     }
   });

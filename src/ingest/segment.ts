@@ -54,9 +54,10 @@ export const MAX_BATCH_ITEMS = 10_000;
 export const batchBody = z.looseObject({
   batch: z.array(z.unknown().describe('A Segment message: track, identify, group, page, screen or alias, with `type`')).max(MAX_BATCH_ITEMS),
   sentAt: time.optional(),
-  context: object.optional(),
-  integrations: object.optional(),
-  writeKey: z.string().optional(),
+  // Envelope fields of the wrong type are ignored with a warning, not a 400: the events are still readable.
+  context: z.unknown().optional().describe('Merged under each message\'s own context (an object; anything else is ignored)'),
+  integrations: z.unknown().optional(),
+  writeKey: z.unknown().optional(),
 });
 
 export type SegmentMessage = {

@@ -190,7 +190,7 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
           await storeBisecting(tx, writeKey, actor, receivedAt, ready, out);
           if (opts.atomic && out.rejected.length > 0) {
             throw new AppError('ingest.invalid_event', `${out.rejected.length} event(s) hold values the database refuses; nothing was stored (atomic batch).`,
-              out.rejected.map((r) => ({ path: `batch.${r.index}`, message: r.message })));
+              out.rejected.map((r) => ({ path: opts.indexes ? `batch.${r.index}` : '(body)', message: r.message })));
           }
           return out;
         }),

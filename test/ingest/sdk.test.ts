@@ -18,6 +18,11 @@ afterAll(() => t.close());
 const rows = async <T>(sql: string, values: unknown[]) => (await t.database.query<T>(sql, values)).rows;
 
 /** The events stored for a user, in order of their name. */
+type Obj = { [k: string]: string | number | boolean | null | Obj };
+type Track = { userId: string; event: string; properties?: Obj; context?: Obj };
+type Identify = { userId: string; traits: Obj };
+type Group = { userId: string; groupId: string; traits: Obj };
+
 const eventsOf = (userId: string) =>
   rows<{ type: string; event: string | null; user_id: string }>(`SELECT type, event, user_id FROM events WHERE user_id = $1 ORDER BY type, event`, [userId]);
 
@@ -27,9 +32,9 @@ describe.each([
     client: () => {
       const a = new SegmentAnalytics({ writeKey, host: url, flushAt: 50, flushInterval: 60_000, maxRetries: 0 });
       return {
-        track: (m: { userId: string; event: string; properties?: object; context?: object }) => a.track(m),
-        identify: (m: { userId: string; traits: object }) => a.identify(m),
-        group: (m: { userId: string; groupId: string; traits: object }) => a.group(m),
+        track: (m: Track) => a.track(m),
+        identify: (m: Identify) => a.identify(m),
+        group: (m: Group) => a.group(m),
         flush: () => a.closeAndFlush({ timeout: 20_000 }),
       };
     },
@@ -40,9 +45,9 @@ describe.each([
       const errors: unknown[] = [];
       const a = new RudderAnalytics(writeKey, { dataPlaneUrl: url, flushAt: 50, flushInterval: 60_000, retryCount: 0, errorHandler: (e: unknown) => errors.push(e) });
       return {
-        track: (m: { userId: string; event: string; properties?: object; context?: object }) => void a.track(m),
-        identify: (m: { userId: string; traits: object }) => void a.identify(m),
-        group: (m: { userId: string; groupId: string; traits: object }) => void a.group(m),
+        track: (m: Track) => void a.track(m),
+        identify: (m: Identify) => void a.identify(m),
+        group: (m: Group) => void a.group(m),
         flush: async () => {
           await a.flush();
           if (errors.length) throw new Error(`the SDK reported ${String(errors[0])}`);
