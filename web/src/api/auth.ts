@@ -63,6 +63,16 @@ export function useLogout() {
   });
 }
 
+/** Changes the signed-in user's password (ends their other sessions), then reloads the session. */
+export function useChangePassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) =>
+      api<void>('/api/auth/password', { method: 'POST', body: input }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: meKey }),
+  });
+}
+
 export const can = {
   write: (u: User) => u.role !== 'viewer',
   admin: (u: User) => u.role === 'admin',

@@ -19,6 +19,8 @@ export interface User {
 export interface Session {
   user: User;
   csrfToken: string;
+  /** The password was generated or reset by an admin: the session may only change it. */
+  mustChangePassword: boolean;
 }
 
 export interface Team {

@@ -4,6 +4,7 @@ import { useSession } from '../api/auth';
 import type { Role } from '../api/types';
 import { QueryError } from '../components/feedback';
 import { NotFound } from '../components/NotFound';
+import { ForcedPasswordChange } from './ChangePassword';
 
 /** Renders the signed-in area, or sends the visitor to /login?next=<where they wanted to go>. */
 export function RequireAuth() {
@@ -30,6 +31,7 @@ export function RequireAuth() {
     const to = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
     return <Navigate to={to} replace />;
   }
+  if (session.data.mustChangePassword) return <ForcedPasswordChange />;
   return <Outlet />;
 }
 

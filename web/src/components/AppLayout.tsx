@@ -7,6 +7,7 @@ import { roleLabel } from './format';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
 import { NotificationBell, BellIcon } from '../notifications/NotificationBell';
+import { ChangePasswordModal } from '../auth/ChangePassword';
 
 interface Item {
   to: string;
@@ -20,6 +21,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const logout = useLogout();
+  const [passwordOpen, password] = useDisclosure();
   useEffect(close, [location.pathname, close]);
 
   const main: Item[] = [
@@ -100,11 +102,15 @@ export function AppLayout() {
               <Menu.Item leftSection={<BellIcon size={16} />} component={Link} to="/settings/notifications">
                 Notification settings
               </Menu.Item>
+              <Menu.Item leftSection={<Icon name="key" size={16} />} onClick={password.open}>
+                Change password
+              </Menu.Item>
               <Menu.Item leftSection={<Icon name="logout" size={16} />} onClick={signOut} disabled={logout.isPending}>
                 Sign out
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
+          <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
           </Group>
         </Group>
       </AppShell.Header>
