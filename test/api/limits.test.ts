@@ -23,6 +23,9 @@ beforeAll(async () => {
     // Far above the others: what closes the sockets below is the headers or request limit, not idleness.
     CANOPY_IDLE_TIMEOUT_MS: '20000',
     CANOPY_MAX_CONCURRENT_UPLOADS: String(MAX_UPLOADS),
+    // Many failed sign-ins below on purpose: their answer must stay 401, not the brute-force 429.
+    CANOPY_LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
+    CANOPY_LOGIN_MAX_FAILURES_PER_IP: '1000',
   });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as AddressInfo).port;
@@ -115,6 +118,16 @@ describe('concurrent uploads', () => {
     for (const took of await Promise.all(held.map((h) => h.closed))) expect(took).toBeLessThan(REQUEST_MS + 1000);
     const after = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nobody@example.test","password":"wrong password here"}' });
     expect(after.status).toBe(401);
+  });
+
+  it('gives a slot back when the response ends, whether the body was parsed or refused before it was read', async () => {
+    const post = (url: string) => fetch(`http://127.0.0.1:${port}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nobody@example.test","password":"wrong password here"}' });
+    for (let i = 0; i < MAX_UPLOADS * 3; i++) {
+      // Parsed, then refused by the handler.
+      expect((await post('/api/auth/login')).status).toBe(401);
+      // Refused by authentication in onRequest, body never parsed.
+      expect((await post('/api/accounts')).status).toBe(401);
+    }
   });
 
   it('holds at most the limit of bodies under a flood: every extra upload is refused and hung up on, every held one is cut off', async () => {
