@@ -57,7 +57,19 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
   boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
   for (const d of definitions) {
-    await boss.createQueue(d.name, { name: d.name, ...(d.policy ? { policy: d.policy } : {}), retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true });
+    const options = { name: d.name, ...(d.policy ? { policy: d.policy } : {}), retryLimit: d.retryLimit ?? 3, retryDelay: d.retryDelaySeconds ?? 10, retryBackoff: true };
+    // Processes starting together on a new database (two workers, say) create queues at the same time,
+    // and each creation attaches a partition to pgboss.job: PostgreSQL may pick one as a deadlock
+    // victim (40P01). Its transaction rolled back, so creating the queue again is safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(d.name, options);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+      }
+    }
   }
   const byName = new Map(definitions.map((d) => [d.name, d]));
   /** The worker of each queue worked in this process. */

@@ -139,6 +139,23 @@ export class CanopyProcess {
     });
   }
 
+  /**
+   * Starts again after a fault. A start that fails (the process exits before it is ready) is
+   * returned as a message for the report, and retried: the scenario keeps measuring the rest.
+   */
+  async restart(attempts = 3): Promise<string[]> {
+    const failures: string[] = [];
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await this.start();
+        return failures;
+      } catch (err) {
+        failures.push(`${this.name} failed to start: ${(err as Error).message}; ${this.errorLines(2).join(' / ')}`);
+      }
+    }
+    throw new Error(failures.join('\n'));
+  }
+
   /** SIGKILL (no clean-up, no lock release) and wait until the process is gone. */
   async kill9(): Promise<void> {
     const child = this.child;
@@ -173,7 +190,7 @@ export class CanopyProcess {
     }
     return text
       .split('\n')
-      .filter((l) => /"level":(50|60)|Error:|FATAL|Unhandled/i.test(l))
+      .filter((l) => /"level":(50|60)|Error\b|FATAL|Unhandled/.test(l) && !/^\s+at /.test(l))
       .slice(-max)
       .map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
   }

@@ -58,7 +58,8 @@ export async function clusterScenario(size: Size, logDir: string): Promise<Repor
     await canopy(['migrate'], env);
     const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
     const restKey = await createKey(['--kind', 'rest', '--name', 'x', '--role', 'admin'], env);
-    await Promise.all(all.map((p) => p.start()));
+    // All four at once, as an operator's process manager would: a start that fails is a violation (then retried).
+    for (const failed of await Promise.all(all.map((p) => p.restart()))) report.violations.push(...failed);
 
     // Accounts, each with a champion who has an e-mail address (the e-mail step's recipient).
     const groups = Array.from({ length: size.accounts }, (_, i) => `${prefix}-acct-${i}`);
@@ -71,7 +72,8 @@ export async function clusterScenario(size: Size, logDir: string): Promise<Repor
     if (seed.stats.ackedIds.size !== batch.length) throw new Error(`the seed batch was not acknowledged: ${seed.stats.samples.join(' | ')}`);
 
     const rest = { requests: 0, s500: 0, s5xx: 0, conn: 0 };
-    const hook = await call(urls, 0, 'POST', '/api/webhooks', restKey, { name: 'faults', url: hooks.url('/hook'), events: ['playbook.started', 'playbook.finished'] }, rest);
+    const created = await call(urls, 0, 'POST', '/api/webhooks', restKey, { name: 'faults', url: hooks.url('/hook'), events: ['playbook.started', 'playbook.finished'] }, rest);
+    const hook = created.webhook as { id: string };
     const playbook = await call(urls, 1, 'POST', '/api/playbooks', restKey, {
       name: `Faults ${prefix}`,
       steps: [
@@ -94,7 +96,7 @@ export async function clusterScenario(size: Size, logDir: string): Promise<Repor
       await sleep(rand(300, 1500));
       await servers[0]?.kill9();
       await sleep(rand(200, 800));
-      await Promise.all([workers[0]?.start(), servers[0]?.start()]);
+      for (const failed of await Promise.all([workers[0]?.restart(), servers[0]?.restart()])) report.violations.push(...(failed ?? []));
     })();
     // Start the playbook on every account, four at a time, through both servers, while the faults happen.
     let next = 0;

@@ -16,12 +16,12 @@ const STORED_SQL = `SELECT message_id, count(*)::int AS n FROM events WHERE mess
  * kill -9 at random moments while the clients send, then start it again on the same port. The
  * moment is drawn after the process is ready, so every kill lands while batches are in flight.
  */
-async function killLoop(proc: CanopyProcess, kills: number, upMs: [number, number]) {
+async function killLoop(report: Report, proc: CanopyProcess, kills: number, upMs: [number, number]) {
   for (let i = 0; i < kills; i++) {
     await sleep(rand(upMs[0], upMs[1]));
     await proc.kill9();
     await sleep(rand(0, 300));
-    await proc.start();
+    report.violations.push(...(await proc.restart()));
   }
 }
 
@@ -40,7 +40,7 @@ export async function ingestKillScenario(engine: 'postgres' | 'pglite', size: Si
     await server.start();
     const load = new IngestLoad({ urls: [`http://127.0.0.1:${port}`], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
     load.start();
-    await killLoop(server, size.kills, engine === 'pglite' ? [800, 3000] : [500, 2500]);
+    await killLoop(report, server, size.kills, engine === 'pglite' ? [800, 3000] : [500, 2500]);
     await sleep(1000); // some batches on the last incarnation, too
     await load.stop();
     let stored: { message_id: string; n: number }[];
@@ -97,10 +97,10 @@ export async function terminateScenario(size: Size, logDir: string): Promise<Rep
       await sleep(rand(400, 1500));
       terminated += await terminateBackends(db.name);
       // A server that died of it is a violation (counted by checkProcesses); start it again so the rest still measures.
-      if (!server.alive) await server.start();
+      if (!server.alive) report.violations.push(...(await server.restart()));
     }
     await sleep(1500);
-    if (!server.alive) await server.start();
+    if (!server.alive) report.violations.push(...(await server.restart()));
     await load.stop();
     report.figures['sessions terminated'] = terminated;
     // Every batch acknowledged after the last termination also shows the server recovered on its own.
