@@ -1,9 +1,10 @@
 // The real Segment and RudderStack Node SDKs from npm, unchanged, against a listening Canopy:
 // whatever they send (JSON, gzipped JSON labelled form-urlencoded, Basic auth) must be stored.
+import http from 'node:http';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, unique, type TestApp } from '../support/app.js';
+import { basic, createTestApp, unique, type TestApp } from '../support/app.js';
 
 let t: TestApp;
 let url: string;
@@ -84,5 +85,24 @@ describe.each([
     expect(stored).toHaveLength(10);
     expect(stored.map((e) => e.event)).toContain('BadByte');
     expect(await rows(`SELECT properties FROM events WHERE user_id = $1 AND event = 'BadByte'`, [u])).toEqual([{ properties: { note: 'ab' } }]);
+  });
+});
+
+describe('the write key before the body, over a real socket', () => {
+  it('answers 401 to a wrong Basic key while the client is still sending a large body', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${url}/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: basic('cnp_w_not_a_key'), 'content-type': 'application/json', 'content-length': String(400 * 1024) },
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      // Only the first bytes of the promised 400 KB: the answer must come without the rest.
+      req.write('{"batch": [');
+    });
+    expect(status).toBe(401);
   });
 });
