@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllowList, OutboundRefusedError } from '../../src/outbound/address.js';
 import { describeOutboundError, safeRequest } from '../../src/outbound/request.js';
+import { createOutbox } from '../../src/notifications/outbox.js';
 import { emitEvent } from '../../src/webhooks/emit.js';
 import { createTestApp, type SignedIn, type TestApp } from '../support/app.js';
 import { startReceiver, type Receiver } from './outbound-support.js';
@@ -160,7 +161,10 @@ describe('removing an allow-list entry', () => {
       // One more event than a claim batch (10): the pump needs two batches.
       for (let i = 0; i < 11; i++) await t.database.transaction((tx) => emitEvent(tx, { type: 'rule.fired', accountId: null, data: { i } }));
 
-      const pumping = t.app.services.outbox.pump();
+      // A worker of its own, sharing nothing with the API but the database (as with `canopy worker`
+      // next to `start --no-worker` on PostgreSQL): the removal must reach it through the database.
+      const worker = createOutbox(t.config, t.database, null);
+      const pumping = worker.pump();
       await expect.poll(() => gated.hits(), { timeout: 5000 }).toBe(10);
       // The first batch is in flight and was allowed; the entry goes away before the second batch.
       expect((await allowApi('DELETE', '127.0.0.1')).statusCode).toBe(204);
