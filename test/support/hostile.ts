@@ -92,7 +92,8 @@ export function sample(s: JsonSchema, ids: Record<string, string>, name = ''): u
     case 'number':
       return Math.max(typeof one.minimum === 'number' ? one.minimum : 1, Math.min(1, one.maximum ?? 1));
     case 'boolean':
-      return true;
+      // false: a true flag often asks for more (Slack on needs its URL).
+      return false;
     case 'string':
       return sampleString(one, ids, name);
     default:
@@ -103,7 +104,8 @@ export function sample(s: JsonSchema, ids: Record<string, string>, name = ''): u
 function sampleString(s: JsonSchema, ids: Record<string, string>, name: string): string {
   if (s.format === 'uuid') return ids[name] ?? ids[name.replace(/s$/, '')] ?? randomUUID();
   if (s.format === 'date') return '2026-03-01';
-  if (s.format === 'date-time') return '2026-03-01T09:30:00Z';
+  // In the future: an override must expire later than now, and nothing else minds.
+  if (s.format === 'date-time') return new Date(Date.now() + 30 * 86_400_000).toISOString();
   if (s.format === 'email' || name === 'email') return `${fresh('fuzz')}@example.test`;
   if (name === 'url' || name === 'slackWebhookUrl') return ids.webhookUrl ?? 'https://hooks.example.test/canopy';
   if (name === 'key' || s.pattern?.startsWith('^[a-z]')) return `k${n++}`;
