@@ -180,18 +180,19 @@ export class CanopyProcess {
     this.log.end();
   }
 
-  /** Log lines that matter for a report: errors and fatal lines (pino JSON level >= 50) and stack traces. */
-  errorLines(max = 8): string[] {
+  /**
+   * What the last incarnation said that matters for a report: error and fatal lines (pino level
+   * >= 50) and thrown errors, else its first lines (a CLI error such as `user.email_taken: …`).
+   */
+  errorLines(max = 6): string[] {
     let text = '';
     try {
       text = fs.readFileSync(this.logFile, 'utf8');
     } catch {
       return [];
     }
-    return text
-      .split('\n')
-      .filter((l) => /"level":(50|60)|Error\b|FATAL|Unhandled/.test(l) && !/^\s+at /.test(l))
-      .slice(-max)
-      .map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
+    const last = text.slice(text.lastIndexOf('----- [harness] start')).split('\n').slice(1).filter((l) => l.trim() && !l.startsWith('----- [harness]'));
+    const errors = last.filter((l) => /"level":(50|60)|Error\b|error:|FATAL|Unhandled/.test(l) && !/^\s+at /.test(l));
+    return (errors.length ? errors.slice(-max) : last.slice(0, 3)).map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
   }
 }

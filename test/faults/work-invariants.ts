@@ -105,7 +105,11 @@ async function checkReceived(report: Report, url: string, opts: { webhookId: str
   if (lostMails.length) v.push(`${lostMails.length} e-mails are marked sent but never arrived, e.g. ${lostMails[0]?.id}`);
   if (open?.dead) v.push(`${open.dead} outbox rows are dead although the receivers always answered`);
   if ((open?.hooks ?? 0) + (open?.msgs ?? 0) > 0) {
-    report.notes.push('open outbox rows were claimed by a killed worker: they are retried once the claim lapses (5 min), after this run');
+    // A worker killed between sending and recording leaves its claimed rows open until the claim lapses.
+    const openHooks = await query<{ id: string }>(url, `SELECT id FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'pending'`, [opts.webhookId]);
+    const openMails = await query<{ id: string }>(url, `SELECT id FROM outbound_messages WHERE status IN ('pending', 'sending')`);
+    const alreadyThere = openHooks.filter((d) => hookIds.has(d.id)).length + openMails.filter((m) => mailIds.has(m.id)).length;
+    report.notes.push(`${openHooks.length + openMails.length} outbox rows are still claimed by a killed worker (retried when the claim lapses, 5 min, after this run); ${alreadyThere} of them had already arrived, so the receiver will see them twice (at-least-once, as documented)`);
   }
 }
 
