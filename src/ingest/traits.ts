@@ -3,6 +3,7 @@
 // never guessed at (no day/month swapping, no rounding of seats, no default stage): that field
 // is left unchanged on the account or contact and the call reports it as a warning. The event
 // itself is still stored with its traits verbatim, so nothing the client sent is lost.
+import { z } from 'zod';
 
 export type TraitIssue = { field: string; message: string };
 
@@ -15,7 +16,8 @@ const MIN_RENEWAL = '1900-01-01';
 const MAX_RENEWAL = '2199-12-31';
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 const INTEGER = /^\d+$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const isoDate = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true, local: true });
 
 export const ACCOUNT_STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
@@ -58,10 +60,11 @@ class Reader {
    */
   date(field: string, v: unknown): string | null {
     if (!given(v)) return null;
-    const m = typeof v === 'string' ? ISO_DATE.exec(v.trim()) : null;
-    if (!m) return this.reject(field, `expected an ISO 8601 date (YYYY-MM-DD), got ${JSON.stringify(v)}; not stored`);
-    const [, y, mo, d] = m as unknown as [string, string, string, string];
-    const day = `${y}-${mo}-${d}`;
+    const text = typeof v === 'string' ? v.trim() : '';
+    if (!isoDate.safeParse(text).success && !isoDateTime.safeParse(text).success) {
+      return this.reject(field, `expected an ISO 8601 date (YYYY-MM-DD), got ${JSON.stringify(v)}; not stored`);
+    }
+    const day = text.slice(0, 10);
     const check = new Date(`${day}T00:00:00Z`);
     if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== day) return this.reject(field, `${day} is not a calendar date; not stored`);
     if (day < MIN_RENEWAL || day > MAX_RENEWAL) return this.reject(field, `must lie between ${MIN_RENEWAL} and ${MAX_RENEWAL}; not stored`);
