@@ -5,20 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Database } from '../../src/db/connect.js';
+import { crashEngine } from './crash.js';
 
-/**
- * A jsonb parameter nested 1,000 levels deep traps PGlite's WebAssembly ("memory access out of
- * bounds"; the engine answers "unreachable" to everything after): a real crash, sent straight
- * through database.query as a job could, past the HTTP body depth limit. 1,000 traps every time
- * we tried; 3,000 traps a freshly opened engine but sometimes gets a clean "out of memory" (53200)
- * from a reopened one.
- */
-function deepJson(levels: number): unknown {
-  let v: unknown = 1;
-  for (let i = 0; i < levels; i++) v = { a: v };
-  return v;
-}
-const crash = (q: { query(text: string, values?: unknown[]): Promise<unknown> }) => q.query('SELECT $1::jsonb AS j', [deepJson(1000)]);
 
 /** Polls until the engine answers again (the reopen replays the WAL in a fresh worker). */
 async function backUp(database: Database, deadlineMs = 120_000) {
@@ -55,7 +43,7 @@ describe('embedded database in a data folder, after its engine crashes', () => {
     await database.copyRows('kept', ['id', 'note'], [[4, 'copied'], [5, 'copied']]);
 
     // The crashing query itself fails as "database unavailable" (SQLSTATE 57P03 → HTTP 503), not as a 500.
-    await expect(crash(database)).rejects.toMatchObject({ name: 'DatabaseUnavailableError', code: '57P03', cause: { name: 'RuntimeError' } });
+    await expect(crashEngine(database)).rejects.toMatchObject({ name: 'DatabaseUnavailableError', code: '57P03', cause: { name: 'RuntimeError' } });
     // Meanwhile every query fails at once, the same way, instead of hanging.
     await expect(database.query('SELECT 1')).rejects.toMatchObject({ code: '57P03' });
     expect(fs.readFileSync(path.join(dir, 'canopy.pid'), 'utf8')).toBe(String(process.pid));
@@ -74,7 +62,7 @@ describe('embedded database in a data folder, after its engine crashes', () => {
     let afterCrash: unknown = 'not reached';
     const tx = database.transaction(async (t) => {
       await t.query(`INSERT INTO kept (id, note) VALUES ($1, $2)`, [10, 'never committed']);
-      await crash(t).catch(() => undefined);
+      await crashEngine(t).catch(() => undefined);
       // Were this to reach the reopened engine it would run outside any transaction and be stored.
       afterCrash = await t.query(`INSERT INTO kept (id, note) VALUES ($1, $2)`, [11, 'never committed']).catch((err: unknown) => err);
     });
@@ -92,7 +80,7 @@ describe('embedded database in memory, after its engine crashes', () => {
     const database = await connect({});
     try {
       await database.query('CREATE TABLE t (id int)');
-      await expect(crash(database)).rejects.toMatchObject({ code: '57P03' });
+      await expect(crashEngine(database)).rejects.toMatchObject({ code: '57P03' });
       await sleep(500);
       await expect(database.query('SELECT 1')).rejects.toMatchObject({ name: 'DatabaseUnavailableError', code: '08006' });
     } finally {
