@@ -196,6 +196,11 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
         }),
       );
 
+      // A value the checks let through but the database refused: the event was rejected alone, and
+      // the log says which check is missing.
+      if (outcome.rejected.length > 0) {
+        opts.log?.warn({ rejected: outcome.rejected.map((r) => ({ index: r.index, message: r.message })) }, 'ingest: the database refused values that passed validation');
+      }
       // New accounts or user links may claim events kept earlier without an account.
       if (outcome.linked > 0) await afterCommit('scheduling attribution', () => service.scheduleAttribution(), opts.log);
       // Rollups moved: the accounts were marked for a health refresh in the same transaction.
