@@ -127,6 +127,39 @@ describe('every REST operation, one hostile field at a time', () => {
   }
 });
 
+describe('typed cursors still read what their lists hand out', () => {
+  it('every list and sort pages on with its own nextCursor', async () => {
+    // Rows with values in every sort column: a second account with a renewal date, contacts with and without a name.
+    await create('/api/accounts', { name: unique('acct'), arr: 12.5, renewalDate: '2027-01-31' }, 'secondAccountId');
+    await create('/api/contacts', { accountId: ids.accountId, email: `${unique('c')}@example.test` }, 'secondContactId');
+    const sorts = (base: string, keys: string[]) => keys.flatMap((k) => [`${base}?sort=${k}`, `${base}?sort=-${k}`]);
+    const lists = [
+      ...sorts('/api/accounts', ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d']),
+      ...sorts('/api/contacts', ['name', 'lastSeenAt']), ...sorts('/api/escalations', ['createdAt', 'updatedAt', 'severity']),
+      '/api/activities?', '/api/audit?', `/api/rules/${ids.ruleId}/firings?`, `/api/webhooks/${ids.webhookId}/deliveries?`, '/api/notifications?',
+    ];
+    for (const list of lists) {
+      const seen = new Set<string>();
+      let cursor: string | null = null;
+      for (let page = 0; page < 4; page++) {
+        const res = await call('GET', `${list}${list.endsWith('?') ? '' : '&'}limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.statusCode, `${list} page ${page}: ${res.body}`).toBe(200);
+        const { items, nextCursor } = res.json() as { items: { id: string | number }[]; nextCursor: string | null };
+        for (const item of items) {
+          expect(seen.has(String(item.id)), `${list} repeats ${item.id}`).toBe(false);
+          seen.add(String(item.id));
+        }
+        if (!nextCursor) break;
+        cursor = nextCursor;
+      }
+    }
+    // The timeline's cursor is `before`.
+    const first = (await call('GET', `/api/accounts/${ids.accountId}/timeline?limit=1`)).json() as { nextCursor: string | null };
+    expect(first.nextCursor).not.toBeNull();
+    expect((await call('GET', `/api/accounts/${ids.accountId}/timeline?limit=1&before=${first.nextCursor}`)).statusCode).toBe(200);
+  });
+});
+
 /** The cases an outside tester reported, each pinned to the answer it must get. */
 describe('reported 500s are 400s naming the field', () => {
   const ab = 'WyJhIiwiYiJd'; // ["a","b"]
