@@ -19,6 +19,8 @@ export type IngestStats = {
   timeouts: number;
   sentIds: Set<string>;
   ackedIds: Set<string>;
+  /** Events a 200 listed as rejected: these batches are valid, so any is a violation. */
+  rejectedIds: Set<string>;
   /** Batches given up on: a non-retryable answer, or still unacknowledged at the final deadline. */
   abandoned: { reason: string; ids: string[] }[];
   samples: string[];
@@ -41,7 +43,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 export class IngestLoad {
   readonly stats: IngestStats = {
     requests: 0, batches: 0, ok: 0, status503: 0, status500: 0, otherStatus: new Map(), connErrors: 0, timeouts: 0,
-    sentIds: new Set(), ackedIds: new Set(), abandoned: [], samples: [],
+    sentIds: new Set(), ackedIds: new Set(), rejectedIds: new Set(), abandoned: [], samples: [],
   };
   private stopping = false;
   private giveUpAt = Number.POSITIVE_INFINITY;
@@ -104,7 +106,10 @@ export class IngestLoad {
         });
         const text = await res.text();
         if (res.status === 200) {
-          for (const id of ids) this.stats.ackedIds.add(id);
+          // Each event is decided on its own: a 200 acknowledges the events it does not list as rejected.
+          const rejected = new Set(((JSON.parse(text) as { rejected?: { index: number }[] }).rejected ?? []).map((r) => r.index));
+          ids.forEach((id, i) => (rejected.has(i) ? this.stats.rejectedIds.add(id) : this.stats.ackedIds.add(id)));
+          if (rejected.size) this.sample(`200 rejecting ${rejected.size} events: ${text.slice(0, 300)}`);
           this.stats.ok++;
           return;
         }

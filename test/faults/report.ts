@@ -24,6 +24,7 @@ export function checkIngest(report: Report, stats: IngestStats, stored: { messag
   const missing = [...stats.ackedIds].filter((id) => !storedIds.has(id));
   const dupes = stored.filter((r) => r.n > 1);
   const unsent = stored.filter((r) => !stats.sentIds.has(r.message_id));
+  const storedRejected = stored.filter((r) => stats.rejectedIds.has(r.message_id));
   const abandonedIds = stats.abandoned.reduce((n, a) => n + a.ids.length, 0);
   Object.assign(report.figures, {
     requests: stats.requests,
@@ -36,15 +37,18 @@ export function checkIngest(report: Report, stats: IngestStats, stored: { messag
     timeouts: stats.timeouts,
     'messageIds sent': stats.sentIds.size,
     acknowledged: stats.ackedIds.size,
+    'rejected in a 200': stats.rejectedIds.size,
     stored: storedIds.size,
     'stored twice or more': dupes.length,
     'acknowledged but missing': missing.length,
   });
   if (missing.length) report.violations.push(`${missing.length} acknowledged messageIds are not stored (e.g. ${missing.slice(0, 3).join(', ')})`);
   if (dupes.length) report.violations.push(`${dupes.length} messageIds are stored more than once (e.g. ${dupes.slice(0, 3).map((d) => `${d.message_id}×${d.n}`).join(', ')})`);
+  if (storedRejected.length) report.violations.push(`${storedRejected.length} events answered as rejected were stored anyway (e.g. ${storedRejected[0]?.message_id})`);
   if (unsent.length) report.violations.push(`${unsent.length} stored messageIds were never sent (e.g. ${unsent[0]?.message_id})`);
+  if (stats.rejectedIds.size) report.violations.push(`${stats.rejectedIds.size} valid events were rejected in 200 answers: ${stats.samples.filter((x) => x.startsWith('200')).slice(0, 1).join('')}`);
   if (stats.status500) report.violations.push(`${stats.status500} answers were 500 (a database fault must answer 503): ${stats.samples.filter((s) => s.startsWith('500')).slice(0, 2).join(' | ')}`);
-  if (stats.otherStatus.size) report.violations.push(`unexpected statuses ${report.figures['other statuses']}: ${stats.samples.filter((s) => !s.startsWith('500')).slice(0, 2).join(' | ')}`);
+  if (stats.otherStatus.size) report.violations.push(`unexpected statuses ${report.figures['other statuses']}: ${stats.samples.filter((s) => !/^(500|200) /.test(s)).slice(0, 2).join(' | ')}`);
   if (abandonedIds) report.violations.push(`${stats.abandoned.length} batches (${abandonedIds} messages) were never acknowledged: ${[...new Set(stats.abandoned.map((a) => a.reason))].join('; ')}`);
   if (stats.ackedIds.size === 0) report.violations.push('no batch was acknowledged at all: the scenario measured nothing');
 }
