@@ -29,7 +29,7 @@ describe('decodeCursor', () => {
   it('refuses ["a","b"] and anything else of the wrong shape, naming the field, and never throws anything else', () => {
     expect(refused(() => decodeCursor('WyJhIiwiYiJd', timestampUuid))).toBe(true);
     expect(refused(() => decodeCursor('WyJhIiwiYiJd', z.tuple([cursorTimestamp, cursorText]), 'before'), 'before')).toBe(true);
-    fc.assert(fc.property(fc.oneof(fc.jsonValue().map(encodeCursor), fc.string()), (c) => {
+    fc.assert(fc.property(fc.oneof(fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')), fc.string()), (c) => {
       try {
         const [at, id] = decodeCursor(c, timestampUuid);
         // Whatever passes is castable: a timestamp PostgreSQL reads and an id of the uuid shape.

@@ -84,7 +84,8 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
   if (isClientDataError(err)) {
     // Logged at warn: a schema let through a value the database refuses, which a schema should catch.
     req.log.warn({ err: { message: err.message, code: sqlState(err) } }, 'database refused client data');
-    return send(reply, 'request.invalid', 'A value in the request cannot be stored; check the fields for NUL characters, broken Unicode, or out-of-range numbers and dates.');
+    const message = 'A value in the request cannot be stored; check the fields for NUL characters, broken Unicode, or out-of-range numbers and dates.';
+    return send(reply, ingest ? 'ingest.invalid_event' : 'request.invalid', message);
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return send(reply, 'request.invalid', fe.message);
