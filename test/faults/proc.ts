@@ -76,7 +76,10 @@ export class CanopyProcess {
   private child: ChildProcess | null = null;
   private generation = 0;
   private readonly log: fs.WriteStream;
+  /** Deaths the harness did not cause, after the process was ready (a failed start is reported by restart()). */
   unexpectedExits = 0;
+  /** What each of those incarnations logged last. */
+  exitNotes: string[] = [];
   kills = 0;
   starts = 0;
 
@@ -98,7 +101,7 @@ export class CanopyProcess {
   }
 
   /** Starts the process and resolves once it printed its ready line (rejects if it dies first or takes over `timeoutMs`). */
-  async start(timeoutMs = 90_000): Promise<void> {
+  async start(timeoutMs = 120_000): Promise<void> {
     const gen = ++this.generation;
     this.starts++;
     this.log.write(`\n----- [harness] start #${this.starts} ${new Date().toISOString()} -----\n`);
@@ -110,7 +113,11 @@ export class CanopyProcess {
     await new Promise<void>((resolve, reject) => {
       let out = '';
       let done = false;
-      const timer = setTimeout(() => finish(new Error(`${this.name} not ready after ${timeoutMs} ms (log: ${this.logFile})`)), timeoutMs);
+      const timer = setTimeout(() => {
+        // Killed so that a retry never runs beside it (two servers on one PGlite folder would refuse to start).
+        child.kill('SIGKILL');
+        finish(new Error(`${this.name} not ready after ${timeoutMs} ms (log: ${this.logFile})`));
+      }, timeoutMs);
       const finish = (err?: Error) => {
         if (done) return;
         done = true;
@@ -132,7 +139,10 @@ export class CanopyProcess {
         if (gen === this.generation) {
           this.child = null;
           // A SIGKILL we sent is expected; anything else (a crash, an exit) is the process's own doing.
-          if (signal !== 'SIGKILL') this.unexpectedExits++;
+          if (signal !== 'SIGKILL' && done) {
+            this.unexpectedExits++;
+            setTimeout(() => this.exitNotes.push(`code ${code}, signal ${signal}: ${this.errorLines(3).join(' / ')}`), 200);
+          }
         }
         finish(new Error(`${this.name} exited before it was ready (code ${code}, signal ${signal}; log: ${this.logFile})`));
       });

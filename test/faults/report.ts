@@ -56,9 +56,9 @@ export function checkIngest(report: Report, stats: IngestStats, stored: { messag
 /** A process that died without the harness killing it is a violation; its last error lines go in the report. */
 export function checkProcesses(report: Report, procs: CanopyProcess[]) {
   for (const p of procs) {
-    report.figures[`${p.name} kill -9`] = p.kills;
+    report.figures[`${p.name} kill -9 / starts`] = `${p.kills} / ${p.starts}`;
     if (p.unexpectedExits) {
-      report.violations.push(`${p.name} exited ${p.unexpectedExits}× on its own (log ${p.logFile}):\n      ${p.errorLines().join('\n      ')}`);
+      report.violations.push(`${p.name} exited ${p.unexpectedExits}× on its own while serving (log ${p.logFile}):\n      ${p.exitNotes.join('\n      ')}`);
     }
   }
 }
