@@ -39,6 +39,9 @@ describe('dates', () => {
     for (const good of ['1900-01-01', '2024-02-29', '2200-12-31']) expect(isoDate().safeParse(good).success, good).toBe(true);
     for (const bad of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '9999-12-31T23:59:59Z', '2026-01-01T25:00:00Z']) expect(dateTime().safeParse(bad).success, bad).toBe(false);
     expect(dateTime().safeParse('2026-03-01T09:30:00.123+05:30').success).toBe(true);
+    // One issue per mistake: a malformed date is not also "out of range".
+    expect(isoDate().safeParse('31/12/2026').error?.issues).toHaveLength(1);
+    expect(dateTime().safeParse('+275760-09-13T00:00:00Z').error?.issues).toHaveLength(1);
   });
 
   it('accept every timestamp a Date in range prints', () => {

@@ -46,9 +46,14 @@ export const email = () => z.email().max(320).refine((s) => textProblem(s) === n
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
 const RANGE_MESSAGE = `must fall between the years ${MIN_YEAR} and ${MAX_YEAR}`;
-/** ISO dates and times start with the 4-digit year (zod's formats never carry an extended year). */
+/**
+ * ISO dates and times start with the 4-digit year (zod's formats never carry an extended year). A
+ * string without one already failed the format check: passing here keeps that the only issue.
+ */
 const yearInRange = (s: string) => {
-  const year = Number(s.slice(0, 4));
+  const m = /^(\d{4})-/.exec(s);
+  if (!m) return true;
+  const year = Number(m[1]);
   return year >= MIN_YEAR && year <= MAX_YEAR;
 };
 
