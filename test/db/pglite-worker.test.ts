@@ -79,6 +79,16 @@ describe('embedded database behind its worker thread', () => {
     expect(order).toEqual(['commit', 'outside']);
   });
 
+  it('leaves the event loop free while a long query runs (on the main thread it would freeze for the whole query)', async () => {
+    const long = database.query('SELECT pg_sleep(3)');
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const timerFiredAfter = Date.now() - started;
+    await long;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(timerFiredAfter).toBeLessThan(2000);
+  });
+
   it('loads rows with COPY through the worker', async () => {
     const n = await database.copyRows('teams', ['name'], [['worker-copy-1'], ['worker-copy-2']]);
     expect(n).toBe(2);
