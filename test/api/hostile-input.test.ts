@@ -16,6 +16,7 @@ import { encodeCursor, encodeLoose, hostileFor, routesOf, sample, setAt, type Fi
  * Ingestion (/v1) has its own tests and error codes.
  */
 
+/** Runs per route: 10 keeps the file near a minute on PGlite; HOSTILE_RUNS=80 for a longer hunt (about five minutes). */
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 10);
 
 const t: TestApp = await createTestApp();
