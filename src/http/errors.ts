@@ -65,6 +65,7 @@ export const ERRORS = {
   'ingest.invalid_json': { status: 400, message: 'The body is not valid JSON.' },
   'ingest.invalid_event': { status: 400, message: 'An event is missing a required field or has a wrong one.' },
   'ingest.too_deep': { status: 400, message: 'The body nests too deeply.' },
+  'ingest.invalid_value': { status: 400, message: 'The database refused a value of this event (reported per event in a batch answer).' },
   'ingest.event_too_large': { status: 400, message: 'An event is larger than 32 KB.' },
   'ingest.batch_too_large': { status: 413, message: 'The batch is larger than 500 KB.' },
   'server.busy': { status: 503, message: 'Too many uploads are arriving at once; nothing was read. Retry shortly.' },
