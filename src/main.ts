@@ -17,6 +17,24 @@ import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
 import { createWorkServices } from './services.js';
 import { mailSetupLine } from './notifications/mailer.js';
+import { isDatabaseUnavailable } from './http/error-handler.js';
+
+/**
+ * A long-running process survives a lost database connection that a library let escape: pg-boss
+ * 10 completes and fails jobs without awaiting (manager.js, onFetch), so a connection cut while it
+ * does so is an unhandled rejection that would kill the server or worker. The job stays active and
+ * is retried when it expires. Anything else still ends the process, as Node would.
+ */
+function surviveLostConnections() {
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      console.error(`canopy: a background database call failed (${reason instanceof Error ? reason.message : String(reason)}); it will be retried`);
+      return;
+    }
+    console.error(reason);
+    process.exit(1);
+  });
+}
 
 
 /** Runs a command with config and database, turning known failures into one clear message. */
@@ -44,6 +62,7 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
 }
 
 async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }) {
+  surviveLostConnections();
   const config = loadConfig();
   const database = await openDatabase(config, { migrate: opts.migrate });
   const admin = await bootstrapAdmin(database, config);
@@ -92,6 +111,7 @@ program
   .command('worker')
   .description('Run background jobs only (for a separate process next to `canopy start --no-worker`)')
   .action(async () => {
+    surviveLostConnections();
     const config = loadConfig();
     const database = await openDatabase(config, { migrate: true });
     const jobs = await startJobs(config, database, createLogger(config), { work: true });

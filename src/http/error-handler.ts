@@ -4,7 +4,7 @@ import { AppError, ERRORS, type ErrorCode, type FieldError } from './errors.js';
 
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
-function isDatabaseUnavailable(err: unknown): boolean {
+export function isDatabaseUnavailable(err: unknown): boolean {
   // The embedded engine (WebAssembly) died; its supervisor reopens it (src/db/pglite-supervised.ts).
   if (err instanceof Error && err.name === 'RuntimeError' && err.constructor.name === 'RuntimeError') return true;
   const e = err as { code?: string; message?: string; cause?: unknown };

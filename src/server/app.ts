@@ -39,6 +39,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // Plugins (the API reference's assets, say) load in well under a second; 10 s, Fastify's default,
+    // was seen to run out while a busy 2-core machine started several processes at once.
+    pluginTimeout: 60_000,
     ...serverTimeouts(config),
   }).withTypeProvider<ZodTypeProvider>();
 

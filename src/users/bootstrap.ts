@@ -13,6 +13,14 @@ export async function bootstrapAdmin(database: Database, config: Config): Promis
   // Named after the variable, so the operator knows what to fix (the same policy as every password).
   const problem = config.adminPassword === undefined ? null : passwordProblem(config.adminPassword);
   if (problem) throw new AppError('auth.weak_password', `CANOPY_ADMIN_PASSWORD ${problem}.`);
-  const { temporaryPassword } = await users.create({ email, name: 'Administrator', role: 'admin', password: config.adminPassword }, SYSTEM_ACTOR);
+  let temporaryPassword: string | undefined;
+  try {
+    ({ temporaryPassword } = await users.create({ email, name: 'Administrator', role: 'admin', password: config.adminPassword }, SYSTEM_ACTOR));
+  } catch (err) {
+    // Two processes starting together on a new database (two servers on one PostgreSQL) both saw no
+    // users; the one that lost the race finds the admin the other created, and that is not an error.
+    if (err instanceof AppError && err.code === 'user.email_taken') return null;
+    throw err;
+  }
   return temporaryPassword ? { email, generatedPassword: temporaryPassword } : { email };
 }
