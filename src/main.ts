@@ -18,6 +18,7 @@ import { createHealthService } from './health/service.js';
 import { createWorkServices } from './services.js';
 import { mailSetupLine } from './notifications/mailer.js';
 import { isDatabaseUnavailable } from './http/error-handler.js';
+import { crashEngine } from './db/crash.js';
 
 /**
  * A long-running process survives a lost database connection that a library let escape: pg-boss
@@ -95,6 +96,14 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // The fault harness (npm run test:faults) crashes the embedded engine for real under load, to hold
+  // the supervisor to its promise. Off unless asked for; nothing a client sends can reach it.
+  if (process.env.CANOPY_FAULT_INJECTION === '1' && database.kind === 'pglite') {
+    process.on('SIGUSR2', () => {
+      app.log.warn('fault injection: crashing the embedded database engine');
+      void crashEngine(database).catch(() => undefined);
+    });
+  }
 }
 
 const program = new Command('canopy').description('Canopy: open-source customer success platform').showHelpAfterError();

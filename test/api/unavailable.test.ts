@@ -11,7 +11,7 @@ import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { createTestDatabase } from '../support/db.js';
 import { basic } from '../support/app.js';
-import { crashEngine } from '../db/crash.js';
+import { crashEngine } from '../../src/db/crash.js';
 
 /**
  * The database goes away in the middle of an ingestion transaction: on PostgreSQL the server

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Database } from '../../src/db/connect.js';
-import { crashEngine } from './crash.js';
+import { crashEngine } from '../../src/db/crash.js';
 
 
 /** Polls until the engine answers again (the reopen replays the WAL in a fresh worker). */

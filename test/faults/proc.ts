@@ -176,6 +176,11 @@ export class CanopyProcess {
     await gone;
   }
 
+  /** Sends a signal the process handles itself (SIGUSR2: the fault-injection hook of `canopy start`). */
+  signal(sig: NodeJS.Signals): void {
+    this.child?.kill(sig);
+  }
+
   /** A clean stop (SIGTERM), falling back to SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     const child = this.child;

@@ -1,6 +1,6 @@
 /**
  * npm run test:faults — process-level fault tests. Starts real `canopy` processes, breaks them
- * (kill -9, pg_terminate_backend) under load, and checks invariants in the database afterwards.
+ * (kill -9, pg_terminate_backend, a crash of the embedded engine) under load, and checks invariants in the database afterwards.
  * Exits 1 when any invariant is broken, 2 when the harness itself could not run a scenario.
  *
  *   npm run test:faults                       all scenarios, CI size (~3 minutes on 2 cores)
@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printReport, type Report } from './report.js';
-import { ingestKillScenario, terminateScenario, type Size } from './scenarios-ingest.js';
+import { engineCrashScenario, ingestKillScenario, terminateScenario, type Size } from './scenarios-ingest.js';
 import { clusterScenario } from './scenario-cluster.js';
 import { killAllChildren } from './proc.js';
 
@@ -23,6 +23,7 @@ const SCENARIOS: Record<string, (size: Size, logDir: string) => Promise<Report>>
   'pg-kill': (s, d) => ingestKillScenario('postgres', s, d),
   'pg-terminate': terminateScenario,
   pglite: (s, d) => ingestKillScenario('pglite', s, d),
+  'pglite-crash': engineCrashScenario,
   cluster: clusterScenario,
 };
 
@@ -44,7 +45,7 @@ if (unknown.length) {
 }
 
 // Size 1 is what CI can afford; the kill count starts at the 5 the issue asks for.
-const size: Size = { clients: 4 * n, eventsPerBatch: 10 + 10 * n, kills: 5 * n, terminations: 4 * n, accounts: 24 * n };
+const size: Size = { clients: 4 * n, eventsPerBatch: 10 + 10 * n, kills: 5 * n, terminations: 4 * n, crashes: 3 * n, accounts: 24 * n };
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-faults-logs-'));
 console.log(`Fault tests, size ${n} (${JSON.stringify(size)}); process logs in ${logDir}`);
 

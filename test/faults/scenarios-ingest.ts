@@ -7,7 +7,7 @@ import { CanopyProcess, canopy, createKey, freePort, rand, sleep, type Env } fro
 import { checkIngest, checkProcesses, newReport, type Report } from './report.js';
 
 /** How much load and how many faults; `--size N` scales it (see run.ts). */
-export type Size = { clients: number; eventsPerBatch: number; kills: number; terminations: number; accounts: number };
+export type Size = { clients: number; eventsPerBatch: number; kills: number; terminations: number; crashes: number; accounts: number };
 
 /** (message_id, rows) for one scenario's messageIds. */
 const STORED_SQL = `SELECT message_id, count(*)::int AS n FROM events WHERE message_id LIKE $1 GROUP BY message_id`;
@@ -64,6 +64,68 @@ export async function ingestKillScenario(engine: 'postgres' | 'pglite', size: Si
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return report;
+}
+
+/**
+ * Scenario 3b (PGlite): crash the embedded engine itself, for real (a WebAssembly trap in the jsonb
+ * parser, sent by `canopy start`'s fault-injection hook on SIGUSR2), a few times during ingest. The
+ * process must stay up, answer 503 while the supervisor reopens the data folder, come back on its
+ * own (health 200), and keep every acknowledged event.
+ */
+export async function engineCrashScenario(size: Size, logDir: string): Promise<Report> {
+  const report = newReport(`PGlite: crash the embedded engine ${size.crashes}× during ingest`);
+  const prefix = `crash-${process.pid}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-faults-'));
+  const env: Env = { CANOPY_DATA_DIR: dataDir, CANOPY_FAULT_INJECTION: '1' };
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = new CanopyProcess('server', ['start'], { ...env, PORT: String(port) }, path.join(logDir, 'pglite-crash-server.log'));
+  try {
+    await canopy(['migrate'], env);
+    const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
+    await server.start();
+    const load = new IngestLoad({ urls: [base], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
+    load.start();
+    let down = 0;
+    const back: number[] = [];
+    for (let i = 0; i < size.crashes; i++) {
+      const okBefore = load.stats.ok;
+      const until = Date.now() + 30_000;
+      while (load.stats.ok < okBefore + 2 && Date.now() < until) await sleep(50);
+      await sleep(rand(0, 1000));
+      const crashedAt = Date.now();
+      server.signal('SIGUSR2');
+      // The supervisor must say so (503), then come back by itself.
+      let sawDown = false;
+      for (const deadline = crashedAt + 120_000; Date.now() < deadline; await sleep(100)) {
+        const status = await health(base);
+        if (status === 503) sawDown = true;
+        if (status === 200 && sawDown) break;
+      }
+      if (sawDown) down++;
+      back.push(Date.now() - crashedAt);
+    }
+    await sleep(1000);
+    await load.stop();
+    await server.stop();
+    report.figures['engine crashes seen by /api/health'] = `${down} of ${size.crashes}`;
+    report.figures['back in (ms)'] = back.join(', ');
+    if (down < size.crashes) report.violations.push(`/api/health never said 503 after ${size.crashes - down} of the crashes (did the engine crash?)`);
+    checkIngest(report, load.stats, await readPglite(dataDir, [`${prefix}-%`]));
+    checkProcesses(report, [server]);
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+async function health(base: string): Promise<number> {
+  try {
+    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5000) })).status;
+  } catch {
+    return 0;
+  }
 }
 
 /** Opens a PGlite folder the way canopy does (lock, recovery) and counts this scenario's events. */

@@ -1,5 +1,5 @@
 /**
- * A real crash of the embedded engine: a jsonb value nested 10,000 arrays deep overflows the
+ * Fault injection for tests and the fault harness only (never reachable from a request): a real crash of the embedded engine: a jsonb value nested 10,000 arrays deep overflows the
  * WebAssembly stack in Postgres's jsonb parser ("RuntimeError: memory access out of bounds"), and
  * the engine answers "unreachable" to everything after. Sent as text and cast in SQL, so the depth
  * reaches the parser whatever the JavaScript side would do with it. (A nested JS object sent as a
