@@ -71,6 +71,28 @@ describe('list pages on the shared ListPage', () => {
     await page.reload();
     await bodyRows('API keys').filter({ hasText: keyName }).waitFor();
     expect(await page.getByText('No API keys yet.').count()).toBe(0);
+
+    // A manager reads the same list (names, roles, prefixes) but may neither create nor revoke.
+    const email = `manager-${Date.now().toString(36)}@example.test`;
+    const password = 'a manager reads the key list';
+    const made = await page.request.post(`${server.url}/api/users`, { data: { email, name: 'Key Reader', role: 'manager', password }, headers: { 'x-csrf-token': me.csrfToken } });
+    expect(made.status(), await made.text()).toBe(201);
+    if (!session) throw new Error('no browser session');
+    const context = await session.browser.newContext();
+    try {
+      const other = await context.newPage();
+      await other.goto(`${server.url}/login`);
+      await other.getByLabel('Email', { exact: true }).fill(email);
+      await other.getByLabel('Password', { exact: true }).fill(password);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByRole('heading', { name: 'Portfolio' }).waitFor();
+      await other.getByRole('link', { name: 'API keys' }).click();
+      await other.getByRole('table', { name: 'API keys' }).locator('tbody tr').filter({ hasText: keyName }).waitFor();
+      expect(await other.getByRole('button', { name: 'Create key' }).count()).toBe(0);
+      expect(await other.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('audit log: a filter narrows the rows; "Show" opens the changes under the row', async () => {

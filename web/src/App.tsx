@@ -66,9 +66,9 @@ export function App() {
                   <Route path="team/proactive" element={<TeamProactivePage />} />
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<UsersPage />} />
-                    <Route path="admin/api-keys" element={<ApiKeysPage />} />
                   </Route>
                   <Route element={<RequireRole roles={['admin', 'manager']} />}>
+                    <Route path="admin/api-keys" element={<ApiKeysPage />} />
                     <Route path="admin/audit" element={<AuditPage />} />
                     <Route path="admin/webhooks" element={<WebhooksPage />} />
                   </Route>

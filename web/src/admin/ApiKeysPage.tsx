@@ -1,6 +1,7 @@
 import { Badge, Button, Code, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { useApiKeys, useRevokeApiKey } from '../api/admin';
+import { can, useMe } from '../api/auth';
 import type { ApiKey } from '../api/types';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { notifyError, notifySuccess } from '../components/feedback';
@@ -11,7 +12,9 @@ import { CreateKeyModal } from './CreateKeyModal';
 
 const col = listColumns<ApiKey>();
 
+/** API keys: admins create and revoke them; managers read the list (names, roles, prefixes; never a key). */
 export default function ApiKeysPage() {
+  const canEdit = can.admin(useMe());
   const keys = useApiKeys();
   const revoke = useRevokeApiKey();
   const [creating, setCreating] = useState(false);
@@ -91,7 +94,7 @@ export default function ApiKeysPage() {
       header: '',
       meta: { align: 'right' },
       cell: ({ row: { original: k } }) =>
-        !k.revokedAt && (
+        canEdit && !k.revokedAt && (
           <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(k)}>
             Revoke
           </Button>
@@ -104,9 +107,11 @@ export default function ApiKeysPage() {
       title="API keys"
       description="Write keys send product events (Segment spec); REST keys use the API. Canopy stores only a hash."
       actions={
-        <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
-          Create key
-        </Button>
+        canEdit && (
+          <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
+            Create key
+          </Button>
+        )
       }
       query={keys}
       rows={sorted}

@@ -38,11 +38,11 @@ export function AppLayout() {
     ...(can.admin(me)
       ? ([
           { to: '/admin/users', label: 'Users', icon: 'users', active: (p) => p.startsWith('/admin/users') },
-          { to: '/admin/api-keys', label: 'API keys', icon: 'key', active: (p) => p.startsWith('/admin/api-keys') },
         ] satisfies Item[])
       : []),
     ...(can.audit(me)
       ? ([
+          { to: '/admin/api-keys', label: 'API keys', icon: 'key', active: (p) => p.startsWith('/admin/api-keys') },
           { to: '/admin/audit', label: 'Audit log', icon: 'audit', active: (p) => p.startsWith('/admin/audit') },
           { to: '/admin/webhooks', label: 'Webhooks', icon: 'external', active: (p) => p.startsWith('/admin/webhooks') },
         ] satisfies Item[])
