@@ -57,6 +57,13 @@ describe('list pages on the shared ListPage', () => {
     const n = (Array.isArray(playbooks) ? playbooks : playbooks.items).length;
     expect(n).toBeGreaterThan(0);
     await expect.poll(() => bodyRows('Playbooks').count(), { timeout: 10_000 }).toBe(n);
+
+    // "Show archived" asks the API again and the page stays alive (it once froze the tab).
+    const asked = page.waitForRequest((r) => r.url().includes('/api/playbooks?includeArchived=true'), { timeout: 10_000 });
+    await page.getByLabel('Show archived').check({ force: true });
+    await asked;
+    await expect.poll(() => bodyRows('Playbooks').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
   });
 
   it('users: the signed-in admin is listed; API keys: a created key appears, the empty state goes', async () => {

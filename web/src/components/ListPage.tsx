@@ -60,10 +60,17 @@ export type ListPageProps<T> = {
  * Retry, a card holding filters, skeleton rows while loading, an empty state or the table, and
  * "Load more" for cursor pages. A page declares only its columns, filters and actions.
  */
+/**
+ * One empty array for every render while a list loads: a new `[]` on each render is new table data
+ * each time, which sent the playbooks page into an endless render loop when "Show archived" switched
+ * to a query that was still loading.
+ */
+const NO_ROWS: never[] = [];
+
 export function ListPage<T>(p: ListPageProps<T>) {
   // TanStack Table is not React-Compiler safe; this component is simply left unmemoized.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const table = useReactTable({ data: p.rows ?? [], columns: p.columns, getCoreRowModel: getCoreRowModel(), getRowId: p.getRowId, manualSorting: true });
+  const table = useReactTable({ data: p.rows ?? NO_ROWS, columns: p.columns, getCoreRowModel: getCoreRowModel(), getRowId: p.getRowId, manualSorting: true });
   const rows = table.getRowModel().rows;
 
   return (
