@@ -40,7 +40,11 @@ type Done = (err: Error | null, body?: unknown) => void;
  * content types that carry JSON (the ingestion API's text/plain and form-encoded bodies).
  */
 export function boundedJsonParser(app: FastifyInstance, errorCode: 'request.too_deep' | 'ingest.too_deep' = 'request.too_deep') {
-  const parse = app.getDefaultJsonParser('error', 'error');
+  // A REST body is one record: `__proto__` or `constructor.prototype` in it is refused (400). A
+  // Segment batch holds many events from many sources: one such key in one event's properties must
+  // not cost the whole batch, so ingestion drops those keys (never applied to any object) instead.
+  const poisoning = errorCode === 'ingest.too_deep' ? 'remove' : 'error';
+  const parse = app.getDefaultJsonParser(poisoning, poisoning);
   return (req: FastifyRequest, body: string | Buffer, done: Done) => {
     void parse(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
       if (err) return done(err);

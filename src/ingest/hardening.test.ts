@@ -181,6 +181,22 @@ describe('what SDKs send', () => {
     }
   });
 
+  it('drops __proto__ and constructor.prototype keys inside an event instead of refusing the batch', async () => {
+    const p = unique('proto');
+    const payload = `{"batch":[{"type":"track","userId":"u","event":"ok","messageId":"${p}-0"},`
+      + `{"type":"track","userId":"u","event":"x","messageId":"${p}-1","properties":{"__proto__":{"polluted":1},"kept":2,"constructor":{"prototype":{"polluted":1}}}}]}`;
+    const res = await t.app.inject({ method: 'POST', url: '/v1/batch', payload, headers: { authorization: basic(writeKey), 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as Answer).accepted).toBe(2);
+    const [stored] = await rows<{ properties: Record<string, unknown> }>('SELECT properties FROM events WHERE message_id = $1', [`${p}-1`]);
+    expect(stored?.properties).toEqual({ kept: 2 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A REST body is one record: there the key is refused.
+    const admin = await t.signIn('admin');
+    const rest = await t.app.inject({ method: 'POST', url: '/api/accounts', payload: '{"name":"P","custom":{"__proto__":{"a":1}}}', headers: { ...admin.headers, 'content-type': 'application/json' } });
+    expect(rest.statusCode).toBe(400);
+  });
+
   it('answers 400 only for a batch that cannot be read: not an object, or batch not an array', async () => {
     for (const payload of ['[]', '"batch"', '{"batch": {}}', '{"batch": "x"}']) {
       const res = await t.app.inject({ method: 'POST', url: '/v1/batch', payload, headers: { authorization: basic(writeKey), 'content-type': 'application/json' } });
