@@ -76,6 +76,12 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
       return send(reply, 'request.invalid', fe.message);
   }
   if (fe.statusCode === 429) return send(reply, 'auth.rate_limited', fe.message);
+  // A client that hung up mid-upload surfaces as ECONNRESET "aborted" from the body reader: its
+  // problem, not the database's (an operator alerting on "database unavailable" must not see it).
+  if (req.raw.aborted || (fe.code === 'ECONNRESET' && err.message === 'aborted')) {
+    req.log.info('the client closed the connection before its request was read');
+    return send(reply, 'request.invalid', 'The connection was closed before the request body arrived.');
+  }
   if (isDatabaseUnavailable(err)) {
     req.log.error({ err: { message: err.message, code: fe.code } }, 'database unavailable');
     void reply.header('retry-after', '5');
