@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isoDate, jsonObject as storableJson, money, queryInt, queryMoney, text } from '../http/zod.js';
 
+/** Seats an account may have; ingestion (src/ingest/traits.ts) holds Segment traits to the same bound. */
+export const MAX_SEATS = 10_000_000;
+
 export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
 export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
 
@@ -16,7 +19,7 @@ export const accountInput = z.object({
   segment: text().trim().max(100).nullish(),
   stage: z.enum(STAGES).optional(),
   arr: money().optional().describe('numeric(14, 2): up to 999999999999.99'),
-  seats: z.number().int().min(0).max(10_000_000).nullish(),
+  seats: z.number().int().min(0).max(MAX_SEATS).nullish(),
   contractStart: isoDate().nullish(),
   renewalDate: isoDate().nullish(),
   custom: storableJson().optional().describe('Custom fields; on PATCH the object given replaces the stored one'),

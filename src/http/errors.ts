@@ -6,6 +6,8 @@ export const ERRORS = {
   'request.invalid': { status: 400, message: 'The request is invalid.' },
   'request.invalid_json': { status: 400, message: 'The request body is not valid JSON.' },
   'request.too_large': { status: 413, message: 'The request body is too large.' },
+  'request.timeout': { status: 408, message: 'The request did not arrive in time; the connection is closed.' },
+  'request.headers_too_large': { status: 431, message: 'The request headers are too large.' },
   'request.too_deep': { status: 400, message: 'The request body nests too deeply.' },
   'request.unsupported_media_type': { status: 415, message: 'Send the body as application/json.' },
   'auth.required': { status: 401, message: 'Sign in or send an API key.' },

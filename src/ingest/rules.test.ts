@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sanitizeJson } from './sanitize.js';
 import { MAX_FUTURE_MS, MAX_PAST_MS, parseIsoTime, resolveEventTime } from './times.js';
 import { accountFromGroup, contactFromIdentify } from './traits.js';
+import { MAX_SEATS } from '../accounts/schema.js';
 
 type Es2024String = string & { isWellFormed(): boolean };
 const strings = (v: unknown, out: string[] = []): string[] => {
@@ -62,10 +63,10 @@ describe('resolveEventTime', () => {
 });
 
 describe('trait checks', () => {
-  it('takes only whole seats within PostgreSQL integer, amounts within numeric(14,2), ISO dates in 1900–2199', () => {
+  it('takes only whole seats up to the API\'s bound, amounts within numeric(14,2), ISO dates in 1900–2199', () => {
     fc.assert(fc.property(fc.oneof(fc.double(), fc.integer(), fc.bigInt().map(String), fc.string()), (v) => {
       const a = accountFromGroup('g', { seats: v, arr: v, renewalDate: v });
-      if (a.seats !== null) expect(Number.isInteger(a.seats) && a.seats >= 0 && a.seats <= 2_147_483_647).toBe(true);
+      if (a.seats !== null) expect(Number.isInteger(a.seats) && a.seats >= 0 && a.seats <= MAX_SEATS).toBe(true);
       if (a.arr !== null) expect(a.arr >= 0 && a.arr < 1e12).toBe(true);
       if (a.renewalDate !== null) expect(a.renewalDate >= '1900-01-01' && a.renewalDate <= '2199-12-31').toBe(true);
       // Every trait given and not taken is reported.

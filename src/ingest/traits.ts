@@ -4,11 +4,12 @@
 // is left unchanged on the account or contact and the call reports it as a warning. The event
 // itself is still stored with its traits verbatim, so nothing the client sent is lost.
 import { z } from 'zod';
+// The REST API's bound, so an account fed by Segment stays editable there.
+import { MAX_SEATS } from '../accounts/schema.js';
 
 export type TraitIssue = { field: string; message: string };
 
-/** PostgreSQL `integer` (accounts.seats). */
-const MAX_INT4 = 2_147_483_647;
+
 /** accounts.arr is numeric(14, 2): at most 12 digits before the point. */
 const MAX_ARR = 999_999_999_999.99;
 /** A renewal date outside these years is a typo or a placeholder, not a contract date. */
@@ -51,7 +52,7 @@ class Reader {
     if (!given(v)) return null;
     const n = typeof v === 'number' ? v : typeof v === 'string' && INTEGER.test(v.trim()) ? Number(v.trim()) : Number.NaN;
     if (!Number.isInteger(n)) return this.reject(field, `expected a whole number, got ${JSON.stringify(v)}; not stored`);
-    if (n < 0 || n > MAX_INT4) return this.reject(field, `must be between 0 and ${MAX_INT4}; not stored`);
+    if (n < 0 || n > MAX_SEATS) return this.reject(field, `must be between 0 and ${MAX_SEATS}; not stored`);
     return n === 0 ? 0 : n;
   }
   /**

@@ -16,7 +16,7 @@ import { authHook } from '../auth/hook.js';
 import { errorHandler } from '../http/error-handler.js';
 import { boundedJsonParser } from '../http/json-body.js';
 import { createServices, type Services } from '../services.js';
-import { limitConcurrentUploads, serverTimeouts } from './limits.js';
+import { clientErrorHandler, limitConcurrentUploads, serverTimeouts } from './limits.js';
 import { registerRoutes } from './routes.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -43,6 +43,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
     // was seen to run out while a busy 2-core machine started several processes at once.
     pluginTimeout: 60_000,
     ...serverTimeouts(config),
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,7 +1,8 @@
-import type { ServerOptions } from 'node:http';
+import { STATUS_CODES, type ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError } from '../http/errors.js';
+import { AppError, ERRORS, type ErrorCode } from '../http/errors.js';
 
 /**
  * How long a client may take, as Fastify server options. Without them Fastify 5 disables Node's
@@ -72,4 +73,22 @@ export function limitConcurrentUploads(app: FastifyInstance, max: number): void 
     releases.get(req)?.();
     done();
   });
+}
+
+/**
+ * What a client gets when Node refuses its request before Fastify sees it (a header or request
+ * timeout, headers too large, bytes that are not HTTP): the same `{code, message}` shape as every
+ * other error, instead of Fastify's own. Resets need no answer: the socket is gone.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code]: [number, ErrorCode] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request.timeout']
+      : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'request.headers_too_large']
+        : [400, 'request.invalid'];
+  const body = JSON.stringify({ code, message: ERRORS[code].message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }

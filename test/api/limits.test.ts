@@ -78,6 +78,7 @@ describe('connection timeouts', () => {
     expect(took).toBeGreaterThanOrEqual(HEADERS_MS - 50);
     expect(took).toBeLessThan(HEADERS_MS + 1000);
     expect(c.received()).toMatch(/^HTTP\/1\.1 408/);
+    expect(c.received()).toContain(`{"code":"request.timeout"`);
     expect(i).toBeLessThan(head.length);
   });
 
