@@ -64,6 +64,9 @@ export async function startSmtp(): Promise<{ port: number; messages: Mail[]; clo
       });
     },
   });
+  // A sender killed mid-conversation (the fault tests kill -9 workers) resets its connection: that
+  // is the sender's fault, not the sink's, and must not crash the process that hosts the sink.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
