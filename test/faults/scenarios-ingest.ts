@@ -29,6 +29,16 @@ async function killLoop(report: Report, proc: CanopyProcess, load: IngestLoad, k
   }
 }
 
+/** Migrates, makes a write key, starts `server` and sets the clients sending to it. */
+async function startIngesting(server: CanopyProcess, env: Env, port: number, prefix: string, size: Size): Promise<IngestLoad> {
+  await canopy(['migrate'], env);
+  const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
+  await server.start();
+  const load = new IngestLoad({ urls: [`http://127.0.0.1:${port}`], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
+  load.start();
+  return load;
+}
+
 /** Scenario 1 (PostgreSQL) and 3 (PGlite): SIGKILL the server repeatedly during ingest. */
 export async function ingestKillScenario(engine: 'postgres' | 'pglite', size: Size, logDir: string): Promise<Report> {
   const report = newReport(`${engine === 'postgres' ? 'PostgreSQL' : 'PGlite'}: kill -9 the server ${size.kills}× during ingest`);
@@ -39,11 +49,7 @@ export async function ingestKillScenario(engine: 'postgres' | 'pglite', size: Si
   const port = await freePort();
   const server = new CanopyProcess('server', ['start'], { ...env, PORT: String(port) }, path.join(logDir, `${engine}-kill-server.log`));
   try {
-    await canopy(['migrate'], env);
-    const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
-    await server.start();
-    const load = new IngestLoad({ urls: [`http://127.0.0.1:${port}`], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
-    load.start();
+    const load = await startIngesting(server, env, port, prefix, size);
     await killLoop(report, server, load, size.kills, [0, 1500]);
     await sleep(1000); // some batches on the last incarnation, too
     await load.stop();
@@ -81,11 +87,7 @@ export async function engineCrashScenario(size: Size, logDir: string): Promise<R
   const base = `http://127.0.0.1:${port}`;
   const server = new CanopyProcess('server', ['start'], { ...env, PORT: String(port) }, path.join(logDir, 'pglite-crash-server.log'));
   try {
-    await canopy(['migrate'], env);
-    const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
-    await server.start();
-    const load = new IngestLoad({ urls: [base], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
-    load.start();
+    const load = await startIngesting(server, env, port, prefix, size);
     let down = 0;
     const back: number[] = [];
     for (let i = 0; i < size.crashes; i++) {
@@ -152,11 +154,7 @@ export async function terminateScenario(size: Size, logDir: string): Promise<Rep
   const port = await freePort();
   const server = new CanopyProcess('server', ['start'], { ...env, PORT: String(port) }, path.join(logDir, 'postgres-terminate-server.log'));
   try {
-    await canopy(['migrate'], env);
-    const writeKey = await createKey(['--kind', 'write', '--name', 'faults'], env);
-    await server.start();
-    const load = new IngestLoad({ urls: [`http://127.0.0.1:${port}`], writeKey, prefix, clients: size.clients, eventsPerBatch: size.eventsPerBatch });
-    load.start();
+    const load = await startIngesting(server, env, port, prefix, size);
     let terminated = 0;
     for (let i = 0; i < size.terminations; i++) {
       await sleep(rand(400, 1500));
