@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { Database } from '../db/connect.js';
 
 /** A background job declared as data: its name, optional schedule, retry policy and handler. */
@@ -51,9 +52,22 @@ export interface JobQueue extends JobSender {
  */
 export async function createJobQueue(database: Database, databaseUrl: string | undefined, definitions: JobDefinition[], log: Logger): Promise<JobQueue> {
   const common = { schema: 'pgboss', supervise: true, schedule: true, migrate: true } as const;
-  const boss = databaseUrl
-    ? new PgBoss({ ...common, connectionString: databaseUrl, max: 4 })
-    : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => database.query(text, values) } });
+  // pg-boss completes and fails jobs without awaiting the call, so a job that finishes while the
+  // queue stops would reach a closed database as an unhandled rejection. Every statement pg-boss
+  // sends goes through here and is tracked; stop() waits for them before the connection closes.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
+    const forget = () => inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+  const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'pgboss' }) : null;
+  pool?.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue connection error'));
+  const executeSql = pool
+    ? (text: string, values?: unknown[]) => track(pool.query(text, values))
+    : (text: string, values?: unknown[]) => track(database.query(text, values));
+  const boss = new PgBoss({ ...common, db: { executeSql } });
   boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
   for (const d of definitions) {
@@ -96,7 +110,7 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
           // pg-boss sleeps a polling interval after every fetch; a full batch means more may be
           // waiting, so the worker fetches again at once instead (an empty fetch still sleeps).
           if (jobs.length >= batchSize) boss.notifyWorker(id);
-          await Promise.all(jobs.map(async (job) => {
+          await track(Promise.all(jobs.map(async (job) => {
             const started = Date.now();
             try {
               await d.handler(job.data);
@@ -107,7 +121,7 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
               return;
             }
             log.info({ job: d.name, id: job.id, ms: Date.now() - started }, 'job done');
-          }));
+          })));
         });
         workers.set(d.name, id);
         if (d.cron) await boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
@@ -115,6 +129,14 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      // Handlers still running past the timeout, and the complete/fail calls pg-boss left behind.
+      // A handler settling queues its complete on a later turn, hence the yield before each look.
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        if (inFlight.size === 0) break;
+        await Promise.allSettled([...inFlight]);
+      }
+      await pool?.end();
     },
   };
 }
