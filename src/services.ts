@@ -49,7 +49,8 @@ export type WorkServices = ReturnType<typeof createWorkServices>;
 
 /** Every capability's queries and services over one database, built once per process. */
 export function createServices(config: Config, database: Database, jobs: JobQueue | null) {
-  const health = createHealthService(database, jobs);
+  const work = createWorkServices(config, database, jobs);
+  const health = createHealthService(database, jobs, { deliveriesQueued: () => work.outbox.wake() });
   return {
     health,
     accounts: createAccountQueries(database),
@@ -61,7 +62,7 @@ export function createServices(config: Config, database: Database, jobs: JobQueu
     teams: createTeamQueries(database),
     throttle: createLoginThrottle(database, config.login),
     users: createUserQueries(database),
-    ...createWorkServices(config, database, jobs),
+    ...work,
     jobs,
   };
 }

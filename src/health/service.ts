@@ -20,20 +20,31 @@ const CHUNK = 2000;
 // JIT-compile them: about 0.3 s of a 0.7 s chunk. They are short; interpreting them is faster.
 const NO_JIT = 'SET LOCAL jit = off';
 
-export function createHealthService(database: Database, jobs: JobQueue | null) {
+export type HealthHooks = {
+  /** After a commit that queued webhook deliveries (band moves): make them go out soon. */
+  deliveriesQueued?: () => Promise<void>;
+};
+
+export function createHealthService(database: Database, jobs: JobQueue | null, hooks: HealthHooks = {}) {
   const drivers = createDriverQueries(database);
+  /** Wakes the outbox after commit; a lost wake-up is picked up by the outbox's own schedule. */
+  const queuedDeliveries = async (queued: number) => {
+    if (queued > 0 && hooks.deliveriesQueued) await hooks.deliveriesQueued().catch(() => undefined);
+  };
 
   /** Health for the given accounts (or a keyset chunk), computed and saved in one transaction. */
   async function computeAndSave(scope: { ids: string[] } | { afterId: string | null; limit: number }, cause: string, list?: EngineDriver[]) {
     const active = list ?? (await drivers.enabled());
     const day = utcToday();
-    return database.transaction(async (tx) => {
+    const out = await database.transaction(async (tx) => {
       await tx.query(NO_JIT);
       const m = await measure(tx, measuredDrivers(active), scope, day);
       const results = evaluate(active, m, day);
-      const changed = await saveHealth(tx, results, day, cause);
-      return { count: results.length, changed, lastId: m[m.length - 1]?.facts.id ?? null };
+      const saved = await saveHealth(tx, results, day, cause);
+      return { count: results.length, changed: saved.changed, queued: saved.queued, lastId: m[m.length - 1]?.facts.id ?? null };
     });
+    await queuedDeliveries(out.queued);
+    return out;
   }
 
   const service = {
@@ -94,15 +105,16 @@ export function createHealthService(database: Database, jobs: JobQueue | null) {
       const active = await drivers.enabled();
       let total = 0;
       for (;;) {
-        const n = await database.transaction(async (tx) => {
+        const { n, queued } = await database.transaction(async (tx) => {
           await tx.query(NO_JIT);
           const ids = await claimDirty(tx, 500);
-          if (ids.length === 0) return 0;
+          if (ids.length === 0) return { n: 0, queued: 0 };
           const day = utcToday();
           const results = evaluate(active, await measure(tx, measuredDrivers(active), { ids }, day), day);
-          await saveHealth(tx, results, day, 'update');
-          return ids.length;
+          const saved = await saveHealth(tx, results, day, 'update');
+          return { n: ids.length, queued: saved.queued };
         });
+        await queuedDeliveries(queued);
         total += n;
         if (n < 500) return total;
       }

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/webhooks/signature.js';
+import type { WebhookEventType } from '../../src/webhooks/emit.js';
+import { basic, createTestApp, unique, type SignedIn, type TestApp } from '../support/app.js';
+import { startReceiver, type Receiver } from './outbound-support.js';
+
+/**
+ * The webhook contract: every event type the API offers an admin is sent by some real action.
+ * One webhook subscribes to everything `GET /api/webhooks` lists; a CS day is then played through
+ * the API (usage arrives, health moves band, a rule fires and starts a playbook, its task is
+ * worked, an activity is logged, an escalation opened and updated). Each offered type must reach
+ * the receiver, signed. A type added to the list without a sender fails here, as does one the
+ * journey below does not produce.
+ */
+let t: TestApp;
+let rx: Receiver;
+let manager: SignedIn;
+let writeKey: string;
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  rx = await startReceiver();
+  t = await createTestApp({ CANOPY_OUTBOUND_ALLOW: '127.0.0.1', CANOPY_OUTBOUND_TIMEOUT_MS: '2000' });
+  manager = await t.signIn('manager');
+  writeKey = (await t.writeKey()).key;
+});
+afterAll(async () => {
+  await t?.close();
+  await rx?.close();
+});
+
+const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, expected = method === 'POST' ? 201 : 200) => {
+  const res = await t.app.inject({ method, url, headers: manager.headers, ...(payload ? { payload } : {}) });
+  expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(expected);
+  return res.json() as Record<string, unknown> & { id: string };
+};
+const send = async (batch: object[]) => {
+  const res = await t.app.inject({ method: 'POST', url: '/v1/batch', payload: { batch }, headers: { authorization: basic(writeKey) } });
+  expect(res.statusCode, res.body).toBe(200);
+};
+/** `users` people of account g each used the product on each of the given days ago. */
+const usage = (g: string, users: number, days: number[]) =>
+  send(days.flatMap((d) => Array.from({ length: users }, (_, i) => ({ type: 'track', userId: `${g}-u${i}`, event: 'Logged In', context: { groupId: g }, timestamp: daysAgo(d) }))));
+
+describe('webhook event types', () => {
+  it('sends every event type the API offers, from a real action, signed', async () => {
+    const admin = await t.signIn('admin');
+    const listed = await t.app.inject({ method: 'GET', url: '/api/webhooks', headers: admin.headers });
+    const offered = (listed.json() as { eventTypes: string[] }).eventTypes;
+    expect(offered.length).toBeGreaterThan(0);
+    const created = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: admin.headers, payload: { name: 'everything', url: rx.url('/all'), events: offered } });
+    expect(created.statusCode, created.body).toBe(201);
+    const { secret } = created.json() as { secret: string };
+
+    // An account that was busy six weeks ago and quiet since: scored, in a low band.
+    const g = unique('acct');
+    await send([{ type: 'group', userId: `${g}-u0`, groupId: g, traits: { name: g, seats: 10, stage: 'adoption' } }]);
+    await usage(g, 1, [40, 41, 42]);
+    const accountId = (await t.database.query<{ id: string }>('SELECT id FROM accounts WHERE external_id = $1', [g])).rows[0]?.id as string;
+    await t.database.query('UPDATE accounts SET owner_id = $2 WHERE id = $1', [accountId, manager.userId]);
+    const before = await api('GET', `/api/accounts/${accountId}/health`);
+    expect(before.state).toBe('scored');
+
+    // A rule on band moves that starts a one-task playbook.
+    const playbook = await api('POST', '/api/playbooks', { name: unique('Welcome back'), steps: [{ kind: 'task', title: 'Call them', dueOffsetDays: 1, assignee: 'owner' }] });
+    await api('POST', '/api/rules', {
+      name: unique('Band moved'),
+      condition: { match: 'all', conditions: [{ type: 'health_band_changed', to: ['good', 'watch', 'poor'], withinDays: 7 }] },
+      actions: [{ type: 'start_playbook', playbookId: playbook.id }],
+    });
+
+    // Every user is back, every day for four weeks: the score climbs and the band moves.
+    await usage(g, 10, Array.from({ length: 28 }, (_, i) => i));
+    const after = await api('GET', `/api/accounts/${accountId}/health`);
+    expect(after.band, `health went from ${String(before.score)} (${String(before.band)}) to ${String(after.score)} (${String(after.band)})`).not.toBe(before.band);
+    await api('POST', '/api/rules/evaluate', undefined, 200);
+
+    // The playbook's task, worked to done; then the CSM's notes and an escalation.
+    const run = (await t.database.query<{ id: string }>('SELECT id FROM playbook_runs WHERE account_id = $1', [accountId])).rows[0];
+    expect(run, 'the rule started the playbook').toBeDefined();
+    const task = (await t.database.query<{ id: string }>('SELECT id FROM tasks WHERE playbook_run_id = $1', [run?.id])).rows[0];
+    await api('PATCH', `/api/tasks/${task?.id}`, { status: 'done', outcomeNote: 'They are back' });
+    await api('POST', '/api/activities', { accountId, kind: 'call', subject: 'Welcome back call' });
+    const support = await t.signIn('csm');
+    const escalation = await api('POST', '/api/escalations', { accountId, title: 'Export broken', severity: 'high', members: [{ userId: manager.userId, role: 'csm' }, { userId: support.userId, role: 'support' }] });
+    await api('PATCH', `/api/escalations/${escalation.id}`, { status: 'investigating' });
+
+    await t.app.services.outbox.pump();
+    const got = rx.received.filter((r) => r.path === '/all');
+    for (const r of got) expect(verifySignature(secret, String(r.headers['canopy-signature']), r.body)).toBe(true);
+    const sent = new Map<string, Record<string, unknown>>();
+    for (const r of got) sent.set(String(r.headers['canopy-event']), JSON.parse(r.body) as Record<string, unknown>);
+    const missing = offered.filter((type) => !sent.has(type));
+    expect(missing, 'offered event types that no action sent').toEqual([]);
+
+    // The band move names the account, both bands and both scores.
+    expect(sent.get('health.band_changed' satisfies WebhookEventType)).toMatchObject({
+      type: 'health.band_changed',
+      accountId,
+      data: { account: { id: accountId, name: g, externalId: g }, fromBand: before.band, toBand: after.band, fromScore: before.score, toScore: after.score },
+    });
+  });
+});
