@@ -29,11 +29,11 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 /** Every capability's jobs, declared as data. */
 export function allJobs(config: Config, database: Database, sender: JobSender | null = null): JobDefinition[] {
   // Handlers run inside the worker: work that would enqueue more work does it inline there.
-  const health = createHealthService(database, null);
-  const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
-  const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   // The work engine's handlers hand follow-up work (next playbook step, retries) back to the queue.
   const work = createWorkServices(config, database, sender);
+  const health = createHealthService(database, null, { deliveriesQueued: () => work.outbox.wake() });
+  const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
+  const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   return [
     ...notificationJobs(work),
     ...playbookJobs(work),
