@@ -16,6 +16,9 @@ import { authHook } from '../auth/hook.js';
 import { errorHandler } from '../http/error-handler.js';
 import { boundedJsonParser } from '../http/json-body.js';
 import { createServices, type Services } from '../services.js';
+import { registerIdempotency } from '../idempotency/hook.js';
+import { documentIdempotency } from '../idempotency/openapi.js';
+import { createIdempotencyStore } from '../idempotency/store.js';
 import { clientErrorHandler, limitConcurrentUploads, serverTimeouts } from './limits.js';
 import { registerRoutes } from './routes.js';
 
@@ -99,11 +102,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
       },
       security: [{ session: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Every POST the Idempotency-Key hook covers documents the header and its 409/422 answers.
+    transform: (input) => jsonSchemaTransform(documentIdempotency(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
   app.addHook('onRequest', authHook(services));
+  // After authentication (keys are per principal) and, as a preHandler, after schema validation.
+  registerIdempotency(app as unknown as FastifyInstance, createIdempotencyStore(database));
   await registerRoutes(app as unknown as FastifyInstance, { config, database, services });
 
   const webDist = opts.webDist ?? WEB_DIST;
