@@ -7,8 +7,12 @@ import type { Allowlist } from './outbound/allowlist.js';
 export interface Outbox {
   /** After a commit that queued messages or deliveries: make them go out soon. */
   wake(): Promise<void>;
-  /** Sends every due message and delivery once (the job handler; tests call it directly). */
-  pump(): Promise<{ sent: number; failed: number }>;
+  /**
+   * Sends every due message and delivery once (the job handler; tests call it directly). A pump
+   * asked for while one runs in this process joins it; with `coalesce` (the job handler) it
+   * returns at once instead, since the running pump looks for due rows until its budget is spent.
+   */
+  pump(opts?: { coalesce?: boolean }): Promise<{ sent: number; failed: number }>;
   /** The outbound allow-list (admin rows plus CANOPY_OUTBOUND_ALLOW). */
   allowlist: Allowlist;
   /** Sends one webhook delivery now, due or not (the admin's test ping). */

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/connect.js';
 import type { AllowList } from '../outbound/address.js';
 import { backoffSeconds } from '../outbound/backoff.js';
 import { describeFailedResponse, describeOutboundError, safeRequest } from '../outbound/request.js';
-import { CLAIM_SECONDS } from '../webhooks/deliver.js';
+import { MIN_CLAIM_SECONDS } from '../webhooks/deliver.js';
 import { isPermanentMailError, type Mailer } from './mailer.js';
 
 /** E-mail and Slack messages are tried this many times, then dead. */
@@ -17,20 +17,50 @@ type Result = { ok: boolean; error: string | null; permanent?: boolean };
  * counted, next_attempt_at moved past the claim window. A 'sending' row whose claim lapsed (the
  * worker died) is due again. Without a mailer, e-mail is left alone.
  */
-export async function claimMessages(db: Queryable, limit: number, opts: { email: boolean }): Promise<ClaimedMessage[]> {
+export async function claimMessages(
+  db: Queryable, limit: number,
+  opts: { email: boolean; claimSeconds?: number; excludeRecipients?: readonly string[] },
+): Promise<ClaimedMessage[]> {
+  const values: unknown[] = [limit, MESSAGE_MAX_ATTEMPTS, opts.claimSeconds ?? MIN_CLAIM_SECONDS];
+  // Slack messages to a host that already has enough in flight are left for later.
+  const exclude = opts.excludeRecipients?.length ? `AND NOT (channel = 'slack' AND recipient = ANY ($${values.push(opts.excludeRecipients)}::text[]))` : '';
   const { rows } = await db.query<ClaimedMessage>(
     `WITH due AS (
        SELECT id FROM outbound_messages
-        WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts < $2 ${opts.email ? '' : "AND channel <> 'email'"}
+        WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts < $2 ${opts.email ? '' : "AND channel <> 'email'"} ${exclude}
         ORDER BY next_attempt_at, id LIMIT $1
         FOR UPDATE SKIP LOCKED)
      UPDATE outbound_messages m
-        SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => ${CLAIM_SECONDS})
+        SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::int)
        FROM due WHERE m.id = due.id
      RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.attempts`,
-    [limit, MESSAGE_MAX_ATTEMPTS],
+    values,
   );
   return rows;
+}
+
+/** Moves the claims of messages a live worker still holds another window ahead (only attempts still its own). */
+export async function renewMessageClaims(db: Queryable, held: readonly { id: string; attempts: number }[], claimSeconds: number): Promise<number> {
+  if (held.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE outbound_messages m SET next_attempt_at = now() + make_interval(secs => $3::int)
+       FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+      WHERE m.id = h.id AND m.attempts = h.attempts AND m.status = 'sending'`,
+    [held.map((m) => m.id), held.map((m) => m.attempts), claimSeconds],
+  );
+  return rowCount;
+}
+
+/** Gives back claimed messages that were never sent: pending and due again, the attempt not counted. */
+export async function releaseMessages(db: Queryable, held: readonly { id: string; attempts: number }[]): Promise<number> {
+  if (held.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE outbound_messages m SET status = 'pending', attempts = m.attempts - 1, next_attempt_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+      WHERE m.id = h.id AND m.attempts = h.attempts AND m.status = 'sending'`,
+    [held.map((m) => m.id), held.map((m) => m.attempts)],
+  );
+  return rowCount;
 }
 
 /** Dead-letters messages whose last attempt was interrupted; without SMTP, says why e-mail waits. */

@@ -1,32 +1,182 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import type { JobSender } from '../jobs/queue.js';
-import { createAllowlist } from '../outbound/allowlist.js';
-import { attemptDelivery, claimDeliveries, sweepExhaustedDeliveries } from '../webhooks/deliver.js';
+import type { AllowList } from '../outbound/address.js';
+import { createAllowlist, type Allowlist } from '../outbound/allowlist.js';
+import {
+  attemptDelivery, claimDeliveries, claimSecondsFor, releaseDeliveries, renewDeliveryClaims, sweepExhaustedDeliveries,
+  type ClaimedDelivery,
+} from '../webhooks/deliver.js';
 import type { Outbox } from '../deps.js';
 import { createMailer, type Mailer } from './mailer.js';
-import { attemptMessage, claimMessages, sweepMessages } from './messages.js';
+import { attemptMessage, claimMessages, releaseMessages, renewMessageClaims, sweepMessages, type ClaimedMessage } from './messages.js';
+import { startSendPool, type SendPool } from './send-pool.js';
 
 export type { Outbox } from '../deps.js';
 
 export const OUTBOX_JOB = 'outbox.pump';
-const BATCH = 10;
 /** One pump stops claiming new work after this long; the next wake or the cron goes on. */
 const PUMP_BUDGET_MS = 45_000;
+/** Sends in flight at once per process, and to one destination host (e-mail: the SMTP server). */
+export const SEND_CONCURRENCY = 16;
+export const SEND_PER_HOST = 4;
+/** While sends are in flight and slots are free, look for newly due rows this often. */
+const POLL_MS = 250;
+/** The old pump's batch (see `legacy`). */
+const BATCH = 10;
+/** E-mail goes to one place, the SMTP server: it counts as one destination host. */
+const SMTP_HOST = 'smtp';
+
+export type OutboxOptions = {
+  /** Claim window in seconds (default: at least a minute and two request timeouts; see claimSecondsFor). */
+  claimSeconds?: number;
+  concurrency?: number;
+  perHost?: number;
+  pollMs?: number;
+  budgetMs?: number;
+  /**
+   * The pump as it was before the send pool (batches of ten messages and ten deliveries sent
+   * together, the next batch after the slowest send): kept for the outbox benchmark's side-by-side
+   * figures only.
+   */
+  legacy?: boolean;
+};
+
+/** The destination host of a URL (host and port: two receivers on one address are two destinations). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return url;
+  }
+}
+
+type Item = { kind: 'message'; m: ClaimedMessage; host: string } | { kind: 'delivery'; d: ClaimedDelivery; host: string };
+const heldRow = (i: Item) => (i.kind === 'message' ? { id: i.m.id, attempts: i.m.attempts } : { id: i.d.id, attempts: i.d.attempts });
+
+/**
+ * The allow-list as of each send: every caller gets a read that started after it asked (so an
+ * entry an admin removes stops working for the very next send, in every process, since the read
+ * goes to the database), while the sends that ask at the same moment share one read.
+ */
+function freshAllowlist(allowlist: Allowlist): () => Promise<AllowList> {
+  let next: Promise<AllowList> | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+  return () => {
+    if (next) return next;
+    const read = running.then(() => {
+      next = null;
+      return allowlist.current();
+    });
+    next = read;
+    running = read.catch(() => undefined);
+    return read;
+  };
+}
 
 /**
  * The outbox. Rows are written in the transaction that decides to send them (notify, emitEvent);
- * pump() claims due rows in small batches (FOR UPDATE SKIP LOCKED, a five-minute claim), commits,
- * sends, then records the outcome guarded by the attempt count. A failure is retried with
- * exponential backoff and jitter, and dead-lettered after its attempts.
+ * pump() claims due rows (FOR UPDATE SKIP LOCKED, a short claim that the live pump renews), commits,
+ * sends through a bounded pool (src/notifications/send-pool.ts: SEND_CONCURRENCY in flight, at most
+ * SEND_PER_HOST to one host, refilled as each send finishes), then records the outcome guarded by
+ * the attempt count. A failure is retried with exponential backoff and jitter, and dead-lettered
+ * after its attempts.
  */
-export function createOutbox(config: Config, database: Database, jobs: JobSender | null): Outbox {
+export function createOutbox(config: Config, database: Database, jobs: JobSender | null, options: OutboxOptions = {}): Outbox {
   const allowlist = createAllowlist(database, config.outbound.allow);
+  const allowNow = freshAllowlist(allowlist);
   let mailer: Mailer | null | undefined;
   const getMailer = () => (mailer === undefined ? (mailer = createMailer(config)) : mailer);
   const timeoutMs = config.outbound.timeoutMs;
+  const claimSeconds = options.claimSeconds ?? claimSecondsFor(timeoutMs);
+  const concurrency = options.concurrency ?? SEND_CONCURRENCY;
+  const perHost = options.perHost ?? SEND_PER_HOST;
+  const budgetMs = options.budgetMs ?? PUMP_BUDGET_MS;
+  // Which host each webhook and Slack recipient seen so far goes to (to leave saturated hosts out of a claim).
+  const webhookHosts = new Map<string, string>();
+  const recipientHosts = new Map<string, string>();
+  let round = 0;
 
-  async function pumpOnce(): Promise<{ sent: number; failed: number }> {
+  async function claim(limit: number, full: ReadonlySet<string>, email: boolean): Promise<Item[]> {
+    const excludeWebhookIds = [...webhookHosts].filter(([, h]) => full.has(h)).map(([id]) => id);
+    const excludeRecipients = [...recipientHosts].filter(([, h]) => full.has(h)).map(([r]) => r);
+    const withEmail = email && !full.has(SMTP_HOST);
+    // Messages get at most half of a round (alternately rounded up and down), deliveries the rest,
+    // and messages the rest of that if deliveries left some: neither kind starves the other.
+    const share = round++ % 2 === 0 ? Math.ceil(limit / 2) : Math.floor(limit / 2);
+    const first = share > 0 ? await claimMessages(database, share, { email: withEmail, claimSeconds, excludeRecipients }) : [];
+    const deliveries = await claimDeliveries(database, limit - first.length, { claimSeconds, excludeWebhookIds });
+    const spare = limit - first.length - deliveries.length;
+    const more = spare > 0 && (share === 0 || first.length === share)
+      ? await claimMessages(database, spare, { email: withEmail, claimSeconds, excludeRecipients }) : [];
+    const items: Item[] = [];
+    for (const m of [...first, ...more]) {
+      const host = m.channel === 'email' ? SMTP_HOST : hostOf(m.recipient);
+      if (m.channel === 'slack') recipientHosts.set(m.recipient, host);
+      items.push({ kind: 'message', m, host });
+    }
+    for (const d of deliveries) {
+      const host = hostOf(d.url);
+      webhookHosts.set(d.webhookId, host);
+      items.push({ kind: 'delivery', d, host });
+    }
+    return items;
+  }
+
+  async function send(item: Item, mail: Mailer | null): Promise<boolean> {
+    const allow = await allowNow();
+    if (item.kind === 'message') return attemptMessage(database, item.m, { mailer: mail, allow, timeoutMs });
+    return (await attemptDelivery(database, item.d, { allow, timeoutMs })).ok;
+  }
+
+  async function renew(items: Item[]) {
+    const messages = items.filter((i) => i.kind === 'message').map(heldRow);
+    const deliveries = items.filter((i) => i.kind === 'delivery').map(heldRow);
+    await Promise.all([renewMessageClaims(database, messages, claimSeconds), renewDeliveryClaims(database, deliveries, claimSeconds)]);
+  }
+
+  async function release(items: Item[]) {
+    const messages = items.filter((i) => i.kind === 'message').map(heldRow);
+    const deliveries = items.filter((i) => i.kind === 'delivery').map(heldRow);
+    await Promise.all([releaseMessages(database, messages), releaseDeliveries(database, deliveries)]);
+  }
+
+  let pool: SendPool | null = null;
+  /** A pump is sweeping before its pool starts (it will claim everything due then). */
+  let starting = false;
+
+  async function pumpPool(): Promise<{ sent: number; failed: number }> {
+    starting = true;
+    const mail = getMailer();
+    const email = mail !== null;
+    try {
+      await sweepMessages(database, { email });
+      await sweepExhaustedDeliveries(database);
+    } finally {
+      starting = false;
+    }
+    webhookHosts.clear();
+    recipientHosts.clear();
+    pool = startSendPool<Item>({
+      concurrency, perHost, budgetMs,
+      pollMs: options.pollMs ?? POLL_MS,
+      renewEveryMs: (claimSeconds * 1000) / 3,
+      hostOf: (i) => i.host,
+      claim: (limit, full) => claim(limit, full, email),
+      send: (i) => send(i, mail),
+      renew,
+      release,
+    });
+    try {
+      const r = await pool.done;
+      return { sent: r.sent, failed: r.failed };
+    } finally {
+      pool = null;
+    }
+  }
+
+  /** The pump before the send pool: batches of ten, each waiting for its slowest send (see OutboxOptions.legacy). */
+  async function pumpBatches(): Promise<{ sent: number; failed: number }> {
     const mail = getMailer();
     const email = mail !== null;
     await sweepMessages(database, { email });
@@ -34,13 +184,10 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
     const started = Date.now();
     let sent = 0;
     let failed = 0;
-    while (Date.now() - started < PUMP_BUDGET_MS) {
-      const messages = await claimMessages(database, BATCH, { email });
-      const deliveries = await claimDeliveries(database, BATCH);
+    while (Date.now() - started < budgetMs) {
+      const messages = await claimMessages(database, BATCH, { email, claimSeconds });
+      const deliveries = await claimDeliveries(database, BATCH, { claimSeconds });
       if (messages.length === 0 && deliveries.length === 0) break;
-      // Read per batch, never per pump: a pump may run for PUMP_BUDGET_MS, and an entry an admin
-      // removes must stop working for the very next send. The read goes to the database, so it
-      // also holds when the API and the worker are separate processes (PostgreSQL).
       const allow = await allowlist.current();
       const deps = { mailer: mail, allow, timeoutMs };
       const results = await Promise.all([
@@ -56,12 +203,34 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
   }
 
   // Pumps in one process run one after another; across processes SKIP LOCKED keeps them apart.
+  // With the pool, a pump asked for while one is running and still claiming joins it (the running
+  // one looks for due rows every POLL_MS); otherwise one more pump follows the running one.
   let chain: Promise<unknown> = Promise.resolve();
-  const pump = () => {
-    const run = chain.then(pumpOnce);
-    chain = run.catch(() => undefined);
-    return run;
+  let current: Promise<{ sent: number; failed: number }> | null = null;
+  let following: Promise<{ sent: number; failed: number }> | null = null;
+  const pump = (opts?: { coalesce?: boolean }): Promise<{ sent: number; failed: number }> => {
+    if (options.legacy) {
+      const run = chain.then(pumpBatches);
+      chain = run.catch(() => undefined);
+      return run;
+    }
+    if (current && (starting || pool?.claiming())) {
+      pool?.kick();
+      // The job handler returns at once: the running pump covers it (and its own job awaits it).
+      return opts?.coalesce ? Promise.resolve({ sent: 0, failed: 0 }) : current;
+    }
+    if (current) return (following ??= chain.then(startRun));
+    return startRun();
   };
+  function startRun() {
+    following = null;
+    const run = pumpPool();
+    current = run;
+    chain = run.catch(() => undefined).finally(() => {
+      if (current === run) current = null;
+    });
+    return run;
+  }
 
   return {
     allowlist,
@@ -78,9 +247,9 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
       }
     },
     async deliverNow(deliveryId) {
-      const [d] = await claimDeliveries(database, 1, deliveryId);
+      const [d] = await claimDeliveries(database, 1, { onlyId: deliveryId, claimSeconds });
       if (!d) return null;
-      const r = await attemptDelivery(database, d, { allow: await allowlist.current(), timeoutMs });
+      const r = await attemptDelivery(database, d, { allow: await allowNow(), timeoutMs });
       return { ok: r.ok, status: r.status, error: r.error };
     },
   };

@@ -4,8 +4,25 @@ import { backoffSeconds } from '../outbound/backoff.js';
 import { describeFailedResponse, describeOutboundError, safeRequest } from '../outbound/request.js';
 import { signatureHeader } from './signature.js';
 
-/** How long a claimed delivery is reserved for the worker that claimed it. */
-export const CLAIM_SECONDS = 300;
+/**
+ * How long a claimed delivery (or message) is reserved for the worker that claimed it, unless the
+ * worker renews the claim (the outbox pump renews everything it holds every third of the window).
+ * A worker that dies mid-send leaves its rows to be sent again once this lapses.
+ */
+export const MIN_CLAIM_SECONDS = 60;
+
+/** The claim window for a request timeout: at least a minute, and at least two timeouts. */
+export function claimSecondsFor(timeoutMs: number): number {
+  return Math.max(MIN_CLAIM_SECONDS, Math.ceil((2 * timeoutMs) / 1000));
+}
+
+export type ClaimOptions = {
+  /** One delivery by id, due or not (the admin's test ping and redelivery). */
+  onlyId?: string;
+  /** Leave these webhooks' deliveries alone (their host already has enough work in flight). */
+  excludeWebhookIds?: readonly string[];
+  claimSeconds?: number;
+};
 
 /** A ping (the admin's test) is tried once; everything else up to the webhook's max_attempts. */
 const MAX_ATTEMPTS_SQL = `CASE WHEN d.event_type = 'ping' THEN 1 ELSE w.max_attempts END`;
@@ -24,9 +41,10 @@ type Row = { id: string; webhook_id: string; event_type: string; payload: unknow
  * Two workers never take the same row; a worker that dies mid-send leaves the row to be retried
  * when the claim lapses.
  */
-export async function claimDeliveries(db: Queryable, limit: number, onlyId?: string): Promise<ClaimedDelivery[]> {
-  const values: unknown[] = [limit];
-  const which = onlyId ? `d.id = $${values.push(onlyId)}` : 'd.next_attempt_at <= now() AND w.enabled';
+export async function claimDeliveries(db: Queryable, limit: number, opts: ClaimOptions = {}): Promise<ClaimedDelivery[]> {
+  const values: unknown[] = [limit, opts.claimSeconds ?? MIN_CLAIM_SECONDS];
+  let which = opts.onlyId ? `d.id = $${values.push(opts.onlyId)}` : 'd.next_attempt_at <= now() AND w.enabled';
+  if (opts.excludeWebhookIds?.length) which += ` AND NOT (d.webhook_id = ANY ($${values.push(opts.excludeWebhookIds)}::uuid[]))`;
   const { rows } = await db.query<Row>(
     `WITH due AS (
        SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
@@ -34,7 +52,7 @@ export async function claimDeliveries(db: Queryable, limit: number, onlyId?: str
         ORDER BY d.next_attempt_at, d.id LIMIT $1
         FOR UPDATE OF d SKIP LOCKED)
      UPDATE webhook_deliveries d
-        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${CLAIM_SECONDS})
+        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::int)
        FROM due, webhooks w
       WHERE d.id = due.id AND w.id = d.webhook_id
      RETURNING d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret, ${MAX_ATTEMPTS_SQL} AS max_attempts`,
@@ -44,6 +62,36 @@ export async function claimDeliveries(db: Queryable, limit: number, onlyId?: str
     id: r.id, webhookId: r.webhook_id, eventType: r.event_type, payload: r.payload, attempts: r.attempts,
     url: r.url, secret: r.secret, maxAttempts: r.max_attempts,
   }));
+}
+
+/**
+ * Moves the claims of deliveries a live worker still holds (in flight or waiting for their host)
+ * another window ahead; a row is renewed only while the attempt is still the worker's.
+ */
+export async function renewDeliveryClaims(db: Queryable, held: readonly { id: string; attempts: number }[], claimSeconds: number): Promise<number> {
+  if (held.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $3::int)
+       FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+      WHERE d.id = h.id AND d.attempts = h.attempts AND d.status = 'pending'`,
+    [held.map((d) => d.id), held.map((d) => d.attempts), claimSeconds],
+  );
+  return rowCount;
+}
+
+/**
+ * Gives back claimed deliveries that were never sent (the pump ran out of time while they waited
+ * for their host): due again at once, and the attempt that was not made is not counted.
+ */
+export async function releaseDeliveries(db: Queryable, held: readonly { id: string; attempts: number }[]): Promise<number> {
+  if (held.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE webhook_deliveries d SET attempts = d.attempts - 1, next_attempt_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+      WHERE d.id = h.id AND d.attempts = h.attempts AND d.status = 'pending'`,
+    [held.map((d) => d.id), held.map((d) => d.attempts)],
+  );
+  return rowCount;
 }
 
 /** Deliveries whose last attempt was interrupted (the worker died) and that have no attempts left. */

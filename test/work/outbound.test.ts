@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AllowList, OutboundRefusedError } from '../../src/outbound/address.js';
 import { describeOutboundError, safeRequest } from '../../src/outbound/request.js';
-import { createOutbox } from '../../src/notifications/outbox.js';
+import { createOutbox, SEND_PER_HOST } from '../../src/notifications/outbox.js';
 import { emitEvent } from '../../src/webhooks/emit.js';
 import { createTestApp, type SignedIn, type TestApp } from '../support/app.js';
 import { startReceiver, type Receiver } from './outbound-support.js';
@@ -158,24 +158,25 @@ describe('removing an allow-list entry', () => {
       const created = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: admin.headers, payload: { name: 'gated', url: gated.url, events: ['rule.fired'] } });
       expect(created.statusCode, created.body).toBe(201);
       const webhookId = (created.json() as { webhook: { id: string } }).webhook.id;
-      // One more event than a claim batch (10): the pump needs two batches.
+      // More events than one host may have in flight (SEND_PER_HOST = 4): the rest wait for a slot.
       for (let i = 0; i < 11; i++) await t.database.transaction((tx) => emitEvent(tx, { type: 'rule.fired', accountId: null, data: { i } }));
 
       // A worker of its own, sharing nothing with the API but the database (as with `canopy worker`
       // next to `start --no-worker` on PostgreSQL): the removal must reach it through the database.
       const worker = createOutbox(t.config, t.database, null);
       const pumping = worker.pump();
-      await expect.poll(() => gated.hits(), { timeout: 5000 }).toBe(10);
-      // The first batch is in flight and was allowed; the entry goes away before the second batch.
+      await expect.poll(() => gated.hits(), { timeout: 5000 }).toBe(SEND_PER_HOST);
+      // The first sends are in flight and were allowed; the entry goes away before the next ones,
+      // which were already claimed (waiting in the pump for the host's slot) and are refused.
       expect((await allowApi('DELETE', '127.0.0.1')).statusCode).toBe(204);
       gated.release();
-      expect(await pumping).toEqual({ sent: 10, failed: 1 });
+      expect(await pumping).toEqual({ sent: SEND_PER_HOST, failed: 11 - SEND_PER_HOST });
 
-      expect(gated.hits()).toBe(10);
+      expect(gated.hits()).toBe(SEND_PER_HOST);
       const { rows } = await t.database.query<{ status: string; last_error: string | null }>(
         `SELECT status, last_error FROM webhook_deliveries WHERE webhook_id = $1 AND status <> 'succeeded'`, [webhookId]);
-      expect(rows).toHaveLength(1);
-      expect(rows[0]?.last_error).toMatch(/loopback/);
+      expect(rows).toHaveLength(11 - SEND_PER_HOST);
+      for (const r of rows) expect(r.last_error).toMatch(/loopback/);
     } finally {
       gated.release();
       await gated.close();
