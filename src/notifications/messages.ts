@@ -31,7 +31,7 @@ export async function claimMessages(
         ORDER BY next_attempt_at, id LIMIT $1
         FOR UPDATE SKIP LOCKED)
      UPDATE outbound_messages m
-        SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::int)
+        SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::float8)
        FROM due WHERE m.id = due.id
      RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.attempts`,
     values,
@@ -43,7 +43,7 @@ export async function claimMessages(
 export async function renewMessageClaims(db: Queryable, held: readonly { id: string; attempts: number }[], claimSeconds: number): Promise<number> {
   if (held.length === 0) return 0;
   const { rowCount } = await db.query(
-    `UPDATE outbound_messages m SET next_attempt_at = now() + make_interval(secs => $3::int)
+    `UPDATE outbound_messages m SET next_attempt_at = now() + make_interval(secs => $3::float8)
        FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
       WHERE m.id = h.id AND m.attempts = h.attempts AND m.status = 'sending'`,
     [held.map((m) => m.id), held.map((m) => m.attempts), claimSeconds],

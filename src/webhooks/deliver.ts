@@ -52,7 +52,7 @@ export async function claimDeliveries(db: Queryable, limit: number, opts: ClaimO
         ORDER BY d.next_attempt_at, d.id LIMIT $1
         FOR UPDATE OF d SKIP LOCKED)
      UPDATE webhook_deliveries d
-        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::int)
+        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8)
        FROM due, webhooks w
       WHERE d.id = due.id AND w.id = d.webhook_id
      RETURNING d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret, ${MAX_ATTEMPTS_SQL} AS max_attempts`,
@@ -71,7 +71,7 @@ export async function claimDeliveries(db: Queryable, limit: number, opts: ClaimO
 export async function renewDeliveryClaims(db: Queryable, held: readonly { id: string; attempts: number }[], claimSeconds: number): Promise<number> {
   if (held.length === 0) return 0;
   const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $3::int)
+    `UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $3::float8)
        FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
       WHERE d.id = h.id AND d.attempts = h.attempts AND d.status = 'pending'`,
     [held.map((d) => d.id), held.map((d) => d.attempts), claimSeconds],
