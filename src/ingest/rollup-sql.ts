@@ -73,6 +73,23 @@ touched_contacts AS (
   RETURNING 1
 )`;
 
+/**
+ * Late attribution's accounts, locked in id order before ATTRIBUTE_PENDING_SQL writes their
+ * rollups (the same candidates, so the statement then waits on no account a batch holds).
+ */
+export const LOCK_PENDING_ACCOUNTS_SQL = `
+SELECT a.id FROM accounts a
+ WHERE a.id IN (
+   SELECT coalesce(ga.id, c.account_id)
+     FROM events e
+     LEFT JOIN accounts ga ON ga.external_id = e.group_id
+     LEFT JOIN contacts c ON e.group_id IS NULL AND c.external_id = e.user_id
+    WHERE e.account_id IS NULL AND coalesce(ga.id, c.account_id) IS NOT NULL
+    ORDER BY e.id
+    LIMIT $1)
+ ORDER BY a.id
+   FOR NO KEY UPDATE OF a`;
+
 /** Late attribution: events kept without an account whose group or user is now known. */
 export const ATTRIBUTE_PENDING_SQL = `
 WITH cand AS (

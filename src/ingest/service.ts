@@ -5,11 +5,11 @@ import { recordAuditRaw } from '../audit/record.js';
 import type { Actor } from '../auth/principal.js';
 import { AppError } from '../http/errors.js';
 import type { Rejected, Warning } from './prepare.js';
-import { ATTRIBUTE_PENDING_SQL } from './rollup-sql.js';
+import { ATTRIBUTE_PENDING_SQL, LOCK_PENDING_ACCOUNTS_SQL } from './rollup-sql.js';
 import { accountKey, type SegmentMessage } from './segment.js';
 import { resolveEventTime, type TimeFallback } from './times.js';
 import { accountFromGroup, contactFromIdentify, type AccountTraits } from './traits.js';
-import { claimMessageIds, insertMessages, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
+import { claimMessageIds, insertMessages, lockBatchAccounts, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
 
 export type WriteKey = { id: string; name: string };
 export type IngestResult = {
@@ -183,10 +183,22 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
         ready.push({ index, m, ts: time.ts.toISOString(), sentAt: time.sentAt, fallback: time.fallback, account, person });
       });
       const actor: Actor = { type: 'api_key', id: writeKey.id, label: `write key:${writeKey.name}`, ip: opts.ip };
+      const groupKeys = new Set<string>();
+      const userIds = new Set<string>();
+      // (A key holding a NUL, which the routes remove, would make PostgreSQL refuse the whole
+      // locking statement; left out, its event is refused alone by the bisection below.)
+      const lockable = (v: string) => !v.includes('\u0000');
+      for (const r of ready) {
+        const key = r.account?.externalId ?? accountKey(r.m);
+        if (key) {
+          if (lockable(key)) groupKeys.add(key);
+        } else if (r.m.userId && lockable(r.m.userId)) userIds.add(r.m.userId);
+      }
 
       const outcome = await withRetry(() =>
         database.transaction(async (tx) => {
           const out: Outcome = { accepted: 0, pending: 0, linked: 0, duplicateIds: [], rejected: [] };
+          await lockBatchAccounts(tx, [...groupKeys], [...userIds]);
           await storeBisecting(tx, writeKey, actor, receivedAt, ready, out);
           if (opts.atomic && out.rejected.length > 0) {
             throw new AppError('ingest.invalid_event', `${out.rejected.length} event(s) hold values the database refuses; nothing was stored (atomic batch).`,
@@ -226,6 +238,7 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
       let total = 0;
       for (;;) {
         const n = await database.transaction(async (tx) => {
+          await tx.query(LOCK_PENDING_ACCOUNTS_SQL, [chunk]);
           const { rows } = await tx.query<{ attributed: number }>(ATTRIBUTE_PENDING_SQL, [chunk]);
           return rows[0]?.attributed ?? 0;
         });

@@ -24,6 +24,27 @@ export async function claimMessageIds(tx: Queryable, writeKeyId: string, ids: st
   return new Set(rows.map((r) => r.message_id));
 }
 
+/**
+ * Takes, in id order and before anything else, the row locks on every existing account a batch
+ * may write: those named by a group key (group calls and events) and those of the contacts its
+ * key-less events belong to. Every later lock on these rows in the transaction (trait updates,
+ * last activity) is then already held, and the rollup rows of an account are only written by the
+ * transaction that holds its row, so two batches touching the same accounts in any order queue
+ * behind each other instead of deadlocking. NO KEY UPDATE leaves foreign-key checks unblocked.
+ */
+export async function lockBatchAccounts(tx: Queryable, groupKeys: string[], userIds: string[]): Promise<number> {
+  if (groupKeys.length === 0 && userIds.length === 0) return 0;
+  const { rowCount } = await tx.query(
+    `SELECT a.id FROM accounts a
+      WHERE a.external_id = ANY ($1::text[])
+         OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.external_id = ANY ($2::text[]) AND c.account_id IS NOT NULL)
+      ORDER BY a.id
+        FOR NO KEY UPDATE OF a`,
+    [groupKeys, userIds],
+  );
+  return rowCount;
+}
+
 const ACCOUNT_RECORD = `jsonb_to_recordset($1::jsonb) AS g(external_id text, name text, domain text, segment text,
   stage text, arr numeric, seats int, renewal_date date, custom jsonb)`;
 
@@ -57,7 +78,10 @@ export async function upsertAccounts(tx: Queryable, groups: AccountTraits[]): Pr
          FROM ${ACCOUNT_RECORD} JOIN accounts a ON a.external_id = g.external_id
         WHERE NOT (a.id = ANY($2::uuid[]))
         ORDER BY a.id
-          FOR UPDATE OF a
+          -- NO KEY UPDATE, not UPDATE: the keys do not change, and FOR UPDATE would also conflict
+          -- with the KEY SHARE locks that foreign keys take (events, usage_daily, health_dirty
+          -- rows of a concurrent batch, in their own order), which deadlocked two batches.
+          FOR NO KEY UPDATE OF a
      )
      UPDATE accounts a SET name = n.name, domain = n.domain, segment = n.segment, stage = n.stage, arr = n.arr,
             seats = n.seats, renewal_date = n.renewal_date, custom = n.custom, updated_at = now()
