@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
 import { appliesTo, fingerprint, IDEMPOTENCY_HEADER, keyProblem, principalId, REPLAYED_HEADER } from './key.js';
-import { LEASE_MS, type IdempotencyStore } from './store.js';
+import type { IdempotencyStore } from './store.js';
 
 export type IdempotencyOptions = {
   /** How long a repeat waits for the first request to finish before answering 409. */
   waitMs?: number;
   /** How often a waiting repeat looks again. */
   pollMs?: number;
-  /** The store's lease (renewed at a third of it while the owner runs). */
-  leaseMs?: number;
   /** A request that runs longer than this stops renewing its lease (a safety net for a hung handler). */
   maxHoldMs?: number;
 };
@@ -39,7 +37,8 @@ function storable(payload: unknown): string | null {
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore, opts: IdempotencyOptions = {}) {
   const waitMs = opts.waitMs ?? 30_000;
   const pollMs = opts.pollMs ?? 100;
-  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  // The owner renews its lease three times per lease while it runs.
+  const leaseMs = store.leaseMs;
   const maxHoldMs = opts.maxHoldMs ?? 15 * 60_000;
   const claims = new WeakMap<FastifyRequest, Claim>();
 
@@ -66,7 +65,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     const header = req.headers[IDEMPOTENCY_HEADER];
     // A route with attachValidation reaches here with a failed validation: like any invalid
     // request, it claims no key.
-    if (header === undefined || !req.principal || req.validationError || !appliesTo(req.method, req.url)) return;
+    if (header === undefined || !req.principal || req.validationError || !appliesTo(req.method, req.routeOptions.url ?? '')) return;
     const problem = keyProblem(header);
     if (problem) throw new AppError('idempotency.invalid_key', problem, [{ path: `headers.${IDEMPOTENCY_HEADER}`, message: problem }]);
     const key = header as string;

@@ -9,12 +9,21 @@ export const MAX_KEY_LENGTH = 255;
 export const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 /**
- * Which requests the header applies to: every POST of the REST API except /api/auth/* (signing in
- * and out, password changes: an answer that carries a session or a credential is never replayed).
- * The /v1 ingestion API has its own de-duplication (messageId). `url` may carry a query string.
+ * POSTs whose answer carries a credential that Canopy otherwise keeps only as a hash (a new REST
+ * key, a generated password): storing the answer for a replay would keep it in clear text for a
+ * day. A repeat of these is harmless or refused anyway (a second invite meets user.email_taken, a
+ * second reset just sets another password, a second key is revoked by the admin who sees it).
  */
-export function appliesTo(method: string, url: string): boolean {
-  return method === 'POST' && url.startsWith('/api/') && !url.startsWith('/api/auth/') && !url.startsWith('/api/docs');
+export const NO_REPLAY_ROUTES: ReadonlySet<string> = new Set(['/api/users', '/api/users/:id/reset-password', '/api/api-keys']);
+
+/**
+ * Which requests the header applies to, by route pattern (`/api/accounts/:id/playbooks`): every
+ * POST of the REST API except /api/auth/* (signing in and out, password changes: an answer that
+ * carries a session is never replayed) and NO_REPLAY_ROUTES. The /v1 ingestion API has its own
+ * de-duplication (messageId).
+ */
+export function appliesTo(method: string, route: string): boolean {
+  return method === 'POST' && route.startsWith('/api/') && !route.startsWith('/api/auth/') && !route.startsWith('/api/docs') && !NO_REPLAY_ROUTES.has(route);
 }
 
 /** Why a header value is not a usable key, or null when it is. */

@@ -7,7 +7,8 @@ const keyHeader = z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY_PATTERN).optio
   'Makes the request safe to retry: the first answer for this key is stored for 24 hours (per user or API key) and ' +
   'sent again, with `Idempotent-Replayed: true`, for a repeat. 1–255 visible ASCII characters, e.g. a UUID.',
 );
-const inProgress = errorBody.describe('`idempotency.in_progress`: a request with this Idempotency-Key is still running; retry after `Retry-After` seconds.');
+const IN_PROGRESS = '`idempotency.in_progress`: a request with this Idempotency-Key is still running; retry after `Retry-After` seconds.';
+const inProgress = errorBody.describe(IN_PROGRESS);
 const reused = errorBody.describe('`idempotency.key_reused`: this Idempotency-Key was used with a different request (method, URL or body).');
 
 /**
@@ -21,7 +22,11 @@ export function documentIdempotency<I extends { schema: FastifySchema | undefine
   if (!schema || schema.hide || route.config?.auth === false || !methods.includes('POST') || !appliesTo('POST', route.url)) return input;
   const headers = schema.headers instanceof z.ZodObject ? schema.headers.extend({ [IDEMPOTENCY_HEADER]: keyHeader }) : z.object({ [IDEMPOTENCY_HEADER]: keyHeader });
   const response = { ...(schema.response as Record<string, unknown> | undefined) };
-  response['409'] ??= inProgress;
+  // A route's own 409 (a name taken, say) keeps its schema; its description names both causes.
+  const conflict = response['409'];
+  response['409'] = conflict instanceof z.ZodType
+    ? conflict.describe(`${conflict.description ?? 'A conflict (see `code`)'}; or ${IN_PROGRESS}`)
+    : conflict ?? inProgress;
   response['422'] ??= reused;
   return { ...input, schema: { ...schema, headers, response } };
 }

@@ -31,6 +31,8 @@ export function createIdempotencyStore(db: Queryable, opts: { ttlMs?: number; le
   const leaseMs = opts.leaseMs ?? LEASE_MS;
 
   return {
+    /** The lease of an owner that does not renew it. */
+    leaseMs,
     /**
      * Claims the key or reports who holds it. Every step is one atomic statement, so of any number
      * of concurrent requests (in any number of processes) exactly one becomes the owner.

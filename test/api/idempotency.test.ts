@@ -249,6 +249,15 @@ describe('what is stored', () => {
     expect(await count('idempotency_keys WHERE key = $1', [key])).toBe(0);
   });
 
+  it('does not keep answers that carry a credential (a new REST key, a generated password)', async () => {
+    const key = newKey();
+    const a = await post('/api/api-keys', { name: unique('k'), kind: 'rest', role: 'viewer' }, key);
+    const b = await post('/api/api-keys', { name: unique('k'), kind: 'rest', role: 'viewer' }, key);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json<{ key: string }>().key).not.toBe(b.json<{ key: string }>().key);
+    expect(await count('idempotency_keys WHERE key = $1', [key])).toBe(0);
+  });
+
   it('expired keys are purged by the hourly job', async () => {
     const { createIdempotencyStore } = await import('../../src/idempotency/store.js');
     const key = newKey();

@@ -41,6 +41,24 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(list.content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'total', 'totalArr']);
   });
 
+  it('documents the optional Idempotency-Key header and its 409/422 answers on every POST that takes it', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as Doc;
+    type Op = { parameters?: { in: string; name: string; required?: boolean; description?: string }[]; responses: Record<string, { description?: string }> };
+    const op = (path: string) => doc.paths[path]?.post as Op | undefined;
+    const keyParam = (path: string) => op(path)?.parameters?.find((p) => p.in === 'header' && p.name === 'idempotency-key');
+    for (const path of ['/api/accounts', '/api/accounts/{id}/playbooks', '/api/tasks', '/api/activities', '/api/webhooks', '/api/escalations', '/api/outcomes', '/api/contacts']) {
+      expect(keyParam(path), path).toMatchObject({ required: false });
+      expect(keyParam(path)?.description, path).toMatch(/24 hours/);
+      expect(op(path)?.responses['422']?.description, path).toMatch(/idempotency\.key_reused/);
+      expect(op(path)?.responses['409']?.description, path).toMatch(/idempotency\.in_progress/);
+    }
+    // Every POST of the REST API has it, but for signing in and answers that carry a credential.
+    const without = Object.keys(doc.paths).filter((p) => p.startsWith('/api/') && op(p) && !keyParam(p)).sort();
+    expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/users', '/api/users/{id}/reset-password']);
+    expect(doc.paths['/api/accounts']?.get).not.toHaveProperty('parameters.0.name', 'idempotency-key');
+    expect(JSON.stringify(doc.paths['/v1/track'])).not.toContain('idempotency-key');
+  });
+
   it('serves the docs page', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(res.statusCode).toBe(200);
