@@ -236,6 +236,11 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
     allowlist,
     pump,
     async wake() {
+      if (!options.legacy && current && (starting || pool?.claiming())) {
+        // A pump runs here and still claims: it takes the new rows within POLL_MS (sooner: now).
+        pool?.kick();
+        return;
+      }
       if (!jobs) {
         await pump();
         return;
