@@ -15,6 +15,7 @@ import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
+import { BACKFILL_DEFAULT_DAYS, BACKFILL_MAX_DAYS } from './health/backfill.js';
 import { createWorkServices } from './services.js';
 import { mailSetupLine } from './notifications/mailer.js';
 import { isDatabaseUnavailable } from './http/error-handler.js';
@@ -54,6 +55,8 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     const s = await seedDemo(database, { ...(opts.accounts ? { accounts: opts.accounts } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     console.log(`Demo book loaded: ${s.accounts} accounts, ${s.contacts} contacts, ${s.events} events, ${s.outcomes} outcomes, ${s.users} users (${s.ms} ms).`);
     await recomputeWithProgress(database, 'demo');
+    // The demo has 90 days of usage: give it 90 days of health history too (trends, 30-day change).
+    await backfillWithProgress(database, s.days, 'demo');
     const w = await seedDemoWork(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(`Demo work loaded: ${w.playbooks} playbooks, ${w.rules} rules (${w.firings} firings), ${w.activities} activities, ${w.escalations} escalations.`);
   } catch (err) {
@@ -209,6 +212,33 @@ async function recomputeWithProgress(database: Database, trigger: string) {
     const id = await health.startRecompute(trigger);
     const run = await health.queries.run(id);
     process.stdout.write(`\rHealth computed for ${run.done}/${run.total} accounts in ${Date.now() - started} ms.\n`);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+program
+  .command('backfill-health')
+  .description('Rebuild the daily health history of the last N days (to yesterday) from the stored usage, with today\'s drivers, with progress')
+  .option('--days <n>', `days of history, ${1}–${BACKFILL_MAX_DAYS}`, (v) => Number(v), BACKFILL_DEFAULT_DAYS)
+  .action((o: { days: number }) => {
+    if (!Number.isInteger(o.days) || o.days < 1 || o.days > BACKFILL_MAX_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${BACKFILL_MAX_DAYS}.`);
+    return withDatabase((_c, database) => backfillWithProgress(database, o.days, 'cli'));
+  });
+
+/** A health history back-fill in this process, printing progress (account-days) as it goes. */
+async function backfillWithProgress(database: Database, days: number, who: string) {
+  const health = createHealthService(database, null);
+  const started = Date.now();
+  const timer = setInterval(() => {
+    void health.queries.runs(1).then(([run]) => {
+      if (run?.status === 'running') process.stdout.write(`\rBack-filling ${days} days of health history: ${run.done}/${run.total} account-days`);
+    });
+  }, 500);
+  try {
+    const id = await health.startBackfill(days, who);
+    const run = await health.queries.run(id);
+    process.stdout.write(`\rHealth history back-filled: ${run.done}/${run.total} account-days (${days} days) in ${Date.now() - started} ms.\n`);
   } finally {
     clearInterval(timer);
   }

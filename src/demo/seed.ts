@@ -40,6 +40,8 @@ export type DemoSummary = {
   events: number;
   /** Rows written to usage_daily: one per account, event name and UTC day, plus one per account and day under '$all'. */
   usageRows: number;
+  /** Days of usage generated (ending today): the health history the caller back-fills. */
+  days: number;
   ms: number;
 };
 
@@ -151,7 +153,7 @@ export async function seedDemo(database: Database, opts: SeedDemoOptions = {}): 
     const events = await copyEvents(database, book.events);
     const params = { seed: book.seed, accounts: book.accounts.length, days: book.days, now: book.now.toISOString() };
     const usageRows = await finish(database, book, { ...params, ...loaded, events });
-    return { ...loaded, events, usageRows, ms: Math.round(performance.now() - started) };
+    return { ...loaded, events, usageRows, days: book.days, ms: Math.round(performance.now() - started) };
   } catch (err) {
     try {
       await removeDemo(database, book);

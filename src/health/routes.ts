@@ -10,7 +10,7 @@ import { queryInt, text } from '../http/zod.js';
 import { STAGES } from '../accounts/schema.js';
 import { SOURCE_CATALOG } from './sources.js';
 import {
-  driver, driverInput, driverPatch, healthExplanation, impactResult, outcome, outcomeInput, overrideInput, previewInput, previewResult, run,
+  backfillInput, driver, driverInput, driverPatch, healthExplanation, impactResult, outcome, outcomeInput, overrideInput, previewInput, previewResult, run,
 } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -115,10 +115,18 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
       return reply.status(202).send({ runId: await health.startRecompute(`user:${actor(req).label}`) });
     });
 
-  r.get('/api/health/runs/:id', { schema: { tags, summary: 'Progress of a recompute', params: idParams, response: { 200: run, 404: errorBody } } },
+  r.post('/api/health/backfill', {
+    schema: { tags, summary: 'Rebuild the daily health history of the last N days from the stored usage, with today’s drivers (admin, manager); follow it at /api/health/runs/{id}', body: backfillInput, response: { 202: run, 400: errorBody, 403: errorBody } },
+  }, async (req, reply) => {
+    allow(req, 'create', { type: 'health_runs' });
+    const id = await health.startBackfill(req.body.days, `user:${actor(req).label}`);
+    return reply.status(202).send(await health.queries.run(id));
+  });
+
+  r.get('/api/health/runs/:id', { schema: { tags, summary: 'Progress of a recompute or a history back-fill', params: idParams, response: { 200: run, 404: errorBody } } },
     async (req) => health.queries.run(req.params.id));
 
-  r.get('/api/health/runs', { schema: { tags, summary: 'Recent recomputes', querystring: z.object({ limit: queryInt(1, 50).default(5) }), response: { 200: z.object({ items: z.array(run) }) } } },
+  r.get('/api/health/runs', { schema: { tags, summary: 'Recent recomputes and history back-fills (trigger backfill:…)', querystring: z.object({ limit: queryInt(1, 50).default(5) }), response: { 200: z.object({ items: z.array(run) }) } } },
     async (req) => ({ items: await health.queries.runs(req.query.limit) }));
 
   r.get('/api/outcomes', { schema: { tags, summary: 'Historic outcomes (renewed, expanded, churned, downgraded)', querystring: z.object({ accountId: z.uuid().optional(), limit: queryInt(1, 1000).default(200) }), response: { 200: z.object({ items: z.array(outcome) }) } } },

@@ -109,3 +109,7 @@ export const run = z.object({
   createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(), error: z.string().nullable(),
 });
 export type Run = z.infer<typeof run>;
+
+export const backfillInput = z.object({
+  days: z.number().int().min(1).max(365).default(90).describe('Days of history to rebuild, ending yesterday (1–365)'),
+});

@@ -12,9 +12,11 @@ import { createHealthQueries } from './queries.js';
 import { recordAuditRaw } from '../audit/record.js';
 import type { Actor } from '../auth/principal.js';
 import { AppError } from '../http/errors.js';
+import { backfillHistory, backfillRange, backfillTotal, BACKFILL_DEFAULT_DAYS } from './backfill.js';
 
 export const REFRESH_JOB = 'health.refresh-dirty';
 export const RECOMPUTE_JOB = 'health.recompute';
+export const BACKFILL_JOB = 'health.backfill';
 const CHUNK = 2000;
 // The planner overestimates the chunk statements by orders of magnitude, so PostgreSQL would
 // JIT-compile them: about 0.3 s of a 0.7 s chunk. They are short; interpreting them is faster.
@@ -147,6 +149,37 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
           afterId = r.lastId;
         }
         await database.query(`UPDATE health_runs SET status = 'done', finished_at = now() WHERE id = $1`, [runId]);
+      } catch (err) {
+        await database.query(`UPDATE health_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, (err as Error).message]);
+        throw err;
+      }
+    },
+
+    /**
+     * Starts a back-fill of the last `days` days of health history (to yesterday); returns its run
+     * id. Progress in health_runs counts account-days (trigger `backfill:<who>`).
+     */
+    async startBackfill(days: number, who: string): Promise<string> {
+      const total = await backfillTotal(database, backfillRange(days));
+      const { rows } = await database.query<{ id: string }>(
+        `INSERT INTO health_runs (trigger, status, total) VALUES ($1, 'queued', $2) RETURNING id`, [`backfill:${who}`, total],
+      );
+      const id = rows[0]?.id ?? '';
+      if (jobs) await jobs.send(BACKFILL_JOB, { runId: id, days });
+      else await service.runBackfill(id, days);
+      return id;
+    },
+
+    /** Rebuilds the history of the last `days` days (see backfill.ts), recording progress in the run. */
+    async runBackfill(runId: string, days = BACKFILL_DEFAULT_DAYS) {
+      const range = backfillRange(days);
+      await database.query(`UPDATE health_runs SET status = 'running', started_at = now(), done = 0, total = $2 WHERE id = $1`, [runId, await backfillTotal(database, range)]);
+      try {
+        const r = await backfillHistory(database, await drivers.enabled(), range, async (done) => {
+          await database.query('UPDATE health_runs SET done = $2 WHERE id = $1', [runId, done]);
+        });
+        await database.query(`UPDATE health_runs SET status = 'done', done = $2, finished_at = now() WHERE id = $1`, [runId, r.snapshots]);
+        return r;
       } catch (err) {
         await database.query(`UPDATE health_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, (err as Error).message]);
         throw err;

@@ -124,6 +124,7 @@ export const ROUTES: Record<string, Spec> = {
   'DELETE /api/accounts/:id/health/override': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/health/override`, scoped: true },
   'GET /api/health/summary': { expect: EVERYONE, url: () => '/api/health/summary' },
   'POST /api/health/recompute': { expect: MANAGERS, url: () => '/api/health/recompute' },
+  'POST /api/health/backfill': { expect: MANAGERS, url: () => '/api/health/backfill', body: () => ({ days: 1 }) },
   'GET /api/health/runs': { expect: EVERYONE, url: () => '/api/health/runs' },
   'GET /api/health/runs/:id': { expect: EVERYONE, url: (f) => `/api/health/runs/${f.id()}` },
   'GET /api/outcomes': { expect: EVERYONE, url: () => '/api/outcomes' },
