@@ -102,3 +102,17 @@ export function useRecompute() {
     onSuccess: () => void qc.invalidateQueries({ queryKey: healthKeys.runs }),
   });
 }
+
+/** Rebuild the daily health history of the last `days` days (to yesterday) with today's drivers. */
+export function useBackfill() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (days: number) => api<HealthRun>('/api/health/backfill', { method: 'POST', body: { days } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: healthKeys.runs }),
+  });
+}
+
+/** A history back-fill run (trigger `backfill:…`): its progress counts account-days, not accounts. */
+export function isBackfill(run: Pick<HealthRun, 'trigger'> | undefined): boolean {
+  return !!run && run.trigger.startsWith('backfill');
+}

@@ -12,6 +12,7 @@ import { slugify } from '../components/health';
 import { Icon } from '../components/icons';
 import { NotFound } from '../components/NotFound';
 import { DriverPreview } from './DriverPreview';
+import type { DriversPageState } from './DriversPage';
 import { type DriverForm, initialForm, serverFieldErrors, toInput, toPreview, validate } from './driverForm';
 import { ScoringFields, StageWeightFields } from './ScoringFields';
 import { SourceFields } from './SourceFields';
@@ -80,7 +81,8 @@ function Editor({ driver, all }: { driver?: Driver; all: Driver[] }) {
     const input = toInput(f);
     const onSuccess = () => {
       notifySuccess(isNew ? `${input.name} created` : `${input.name} saved: health is being recomputed`);
-      void navigate('/drivers');
+      const state: DriversPageState = { driverChanged: `${input.name} ${isNew ? 'created' : 'saved'}` };
+      void navigate('/drivers', { state });
     };
     if (driver) {
       const { key: _key, ...patch } = input;
@@ -95,7 +97,8 @@ function Editor({ driver, all }: { driver?: Driver; all: Driver[] }) {
     remove.mutate(driver.id, {
       onSuccess: () => {
         notifySuccess(`${driver.name} deleted`);
-        void navigate('/drivers', { replace: true });
+        const state: DriversPageState = { driverChanged: `${driver.name} deleted` };
+        void navigate('/drivers', { replace: true, state });
       },
       onError: (err) => notifyError(err, 'Could not delete the driver'),
     });

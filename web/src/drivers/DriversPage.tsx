@@ -1,5 +1,6 @@
 import { Anchor, Badge, Button, Code, Group, Stack, Switch, Text } from '@mantine/core';
-import { Link } from 'react-router';
+import { useState } from 'react';
+import { Link, useLocation } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { useDrivers, useUpdateDriver } from '../api/drivers';
 import type { Driver } from '../api/healthTypes';
@@ -9,6 +10,10 @@ import { stageColor, stageLabel } from '../components/format';
 import { describeScoring, describeSource } from '../components/health';
 import { Icon } from '../components/icons';
 import { ListPage, listColumns } from '../components/ListPage';
+import { RebuildHistoryOffer } from './RebuildHistoryOffer';
+
+/** What the driver editor passes along (router state) after a save or delete. */
+export type DriversPageState = { driverChanged?: string } | null;
 
 function StageChips({ weights }: { weights: Driver['stageWeights'] }) {
   const used = STAGES.filter((s) => weights[s] !== undefined);
@@ -37,9 +42,18 @@ export default function DriversPage() {
   const editable = can.audit(me);
   const drivers = useDrivers();
   const update = useUpdateDriver();
+  const location = useLocation();
+  // After a driver change (here, or in the editor that sent us back): offer to rebuild the history.
+  const [changed, setChanged] = useState<string | null>((location.state as DriversPageState)?.driverChanged ?? null);
 
   const toggle = (d: Driver, enabled: boolean) =>
-    update.mutate({ id: d.id, patch: { enabled } }, { onError: (err) => notifyError(err, `Could not ${enabled ? 'enable' : 'disable'} ${d.name}`) });
+    update.mutate(
+      { id: d.id, patch: { enabled } },
+      {
+        onSuccess: () => setChanged(`${d.name} ${enabled ? 'enabled' : 'disabled'}`),
+        onError: (err) => notifyError(err, `Could not ${enabled ? 'enable' : 'disable'} ${d.name}`),
+      },
+    );
 
   const columns = [
     col.display({
@@ -108,6 +122,8 @@ export default function DriversPage() {
       tableLabel="Drivers"
       minWidth={980}
       skeletonRows={6}
-    />
+    >
+      {changed && editable && <RebuildHistoryOffer key={changed} change={changed} onDismiss={() => setChanged(null)} />}
+    </ListPage>
   );
 }

@@ -5,7 +5,7 @@ import { useHealthSummary } from '../api/health';
 import { QueryError } from '../components/feedback';
 import { BandDistribution } from './BandDistribution';
 import { HealthTrendStack } from './HealthTrendStack';
-import { RecomputeButton, RunProgress, RunsTable } from './RecomputePanel';
+import { BackfillButton, RecomputeButton, RunProgress, RunsTable } from './RecomputePanel';
 
 export default function HealthDashboardPage() {
   const me = useMe();
@@ -23,7 +23,12 @@ export default function HealthDashboardPage() {
             The book by health band, and how it moved over 90 days
           </Text>
         </div>
-        {canRecompute && <RecomputeButton onRun={setRunId} />}
+        {canRecompute && (
+          <Group gap="xs">
+            <BackfillButton onRun={setRunId} />
+            <RecomputeButton onRun={setRunId} />
+          </Group>
+        )}
       </Group>
       {summary.isError && <QueryError error={summary.error} onRetry={() => void summary.refetch()} />}
       <Grid gap="md">
@@ -55,7 +60,8 @@ export default function HealthDashboardPage() {
       <Card padding="lg">
         <Title order={4}>Recomputations</Title>
         <Text size="sm" c="dimmed" mb="sm">
-          Health is recomputed as events arrive and in full every night{canRecompute ? '; recompute all after changing drivers' : ''}.
+          Health is recomputed as events arrive and in full every night
+          {canRecompute ? '; recompute all after changing drivers, and rebuild the history to score past days with them too' : ''}.
         </Text>
         {runId && (
           <div style={{ marginBottom: 16 }}>

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { healthKeys, isRunActive, useHealthRun, useHealthRuns, useRecompute } from '../api/health';
+import { healthKeys, isBackfill, isRunActive, useBackfill, useHealthRun, useHealthRuns, useRecompute } from '../api/health';
 import type { HealthRun } from '../api/healthTypes';
 import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
 import { count, formatDateTime, relative } from '../components/format';
@@ -40,6 +40,31 @@ export function RecomputeButton({ onRun }: { onRun: (runId: string) => void }) {
   );
 }
 
+/** The history back-fill's default: the 90 days the charts and the 30-day change look at. */
+export const BACKFILL_DAYS = 90;
+
+/** "Rebuild history (90 days)": daily snapshots of the past days recomputed with today's drivers. */
+export function BackfillButton({ onRun, variant = 'default' }: { onRun: (runId: string) => void; variant?: 'default' | 'filled' | 'light' }) {
+  const backfill = useBackfill();
+  return (
+    <Button
+      variant={variant}
+      leftSection={<Icon name="refresh" size={16} />}
+      loading={backfill.isPending}
+      onClick={() =>
+        backfill.mutate(BACKFILL_DAYS, {
+          onSuccess: (run) => onRun(run.id),
+          onError: (err) => notifyError(err, 'Could not start rebuilding the history'),
+        })
+      }
+    >
+      Rebuild history ({BACKFILL_DAYS} days)
+    </Button>
+  );
+}
+
+const unit = (run: HealthRun | undefined) => (isBackfill(run) ? 'account-days' : 'accounts');
+
 export function RunProgress({ runId }: { runId: string }) {
   const run = useHealthRun(runId);
   const qc = useQueryClient();
@@ -48,7 +73,7 @@ export function RunProgress({ runId }: { runId: string }) {
   useEffect(() => {
     if (!r || isRunActive(r) || announced.current) return;
     announced.current = true;
-    if (r.status === 'done') notifySuccess(`Health recomputed for ${count(r.total)} accounts`);
+    if (r.status === 'done') notifySuccess(isBackfill(r) ? `Health history rebuilt: ${count(r.total)} daily snapshots` : `Health recomputed for ${count(r.total)} accounts`);
     void qc.invalidateQueries({ queryKey: healthKeys.all });
     void qc.invalidateQueries({ queryKey: ['accounts', 'list'] });
   }, [r, qc]);
@@ -58,10 +83,10 @@ export function RunProgress({ runId }: { runId: string }) {
     <Stack gap={4} data-testid="recompute-progress" data-status={r?.status ?? 'queued'}>
       <Group justify="space-between">
         <Text size="sm" fw={500}>
-          {!r || r.status === 'queued' ? 'Waiting to start…' : r.status === 'running' ? 'Recomputing health…' : r.status === 'done' ? 'Done' : 'Failed'}
+          {!r || r.status === 'queued' ? 'Waiting to start…' : r.status === 'running' ? (isBackfill(r) ? 'Rebuilding health history…' : 'Recomputing health…') : r.status === 'done' ? 'Done' : 'Failed'}
         </Text>
         <Text size="sm" c="dimmed" className="canopy-num">
-          {r ? `${count(r.done)} / ${count(r.total)} accounts` : ''}
+          {r ? `${count(r.done)} / ${count(r.total)} ${unit(r)}` : ''}
         </Text>
       </Group>
       <Progress
@@ -70,7 +95,7 @@ export function RunProgress({ runId }: { runId: string }) {
         striped={isRunActive(r)}
         animated={isRunActive(r)}
         size="lg"
-        aria-label="Recompute progress"
+        aria-label={isBackfill(r) ? 'History rebuild progress' : 'Recompute progress'}
       />
       {r?.error && (
         <Text size="sm" c="red.7">
@@ -88,7 +113,7 @@ export function RunsTable() {
   if (runs.data.length === 0) {
     return (
       <Text size="sm" c="dimmed" py="md" ta="center">
-        No full recomputation yet. Health is also recomputed as events and field changes arrive.
+        No full recomputation or history rebuild yet. Health is also recomputed as events and field changes arrive.
       </Text>
     );
   }
@@ -99,7 +124,7 @@ export function RunsTable() {
           <Table.Th>Started</Table.Th>
           <Table.Th>Trigger</Table.Th>
           <Table.Th>Status</Table.Th>
-          <Table.Th ta="right">Accounts</Table.Th>
+          <Table.Th ta="right">Progress</Table.Th>
           <Table.Th ta="right">Took</Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -114,7 +139,7 @@ export function RunsTable() {
               </Badge>
             </Table.Td>
             <Table.Td ta="right" className="canopy-num">
-              {count(run.done)} / {count(run.total)}
+              {count(run.done)} / {count(run.total)} {unit(run)}
             </Table.Td>
             <Table.Td ta="right" className="canopy-num">
               {duration(run)}
