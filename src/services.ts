@@ -31,8 +31,9 @@ import { createRuleService } from './rules/service.js';
  */
 export function createWorkServices(config: Config, database: Database, jobs: JobSender | null) {
   const deps: WorkDeps = { config, database, jobs, outbox: createOutbox(config, database, jobs) };
-  const tasks = createTaskService(deps);
   const playbooks = createPlaybookService(deps);
+  // A playbook task's step follows its status: done completes it, and the last one finishes the run.
+  const tasks = createTaskService(deps, { statusChanged: (tx, task) => playbooks.taskStatusChanged(tx, task) });
   return {
     outbox: deps.outbox,
     notifications: createNotificationService(deps),

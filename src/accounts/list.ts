@@ -22,6 +22,13 @@ const SORT_KEYS = {
     cast: 'timestamptz',
     cursor: withId(cursorTimestamp),
   },
+  // The latest activity through activities_account_idx (account_id, occurred_at DESC): one index probe per account.
+  lastTouchAt: {
+    asc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id), 'infinity'::timestamptz)",
+    desc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id), '-infinity'::timestamptz)",
+    cast: 'timestamptz',
+    cursor: withId(cursorTimestamp),
+  },
   createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz', cursor: withId(cursorTimestamp) },
   health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
   healthChange30d: { asc: 'coalesce(h.score - s30.score, 1000)', desc: 'coalesce(h.score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
@@ -66,7 +73,7 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
 type Row = {
   id: string; name: string; domain: string | null; external_id: string | null; owner_id: string | null; owner_name: string | null;
   segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
-  last_activity_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
+  last_activity_at: string | null; last_touch_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
 };
 
 export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
@@ -88,6 +95,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
     `SELECT a.id, a.name, a.domain, a.external_id, a.owner_id, u.name AS owner_name, a.segment, a.stage,
             a.arr::float8 AS arr, a.seats, a.renewal_date::text AS renewal_date,
             to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
+            to_char((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_touch_at,
             (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.score - s30.score) AS health_change
        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id ${HEALTH_JOIN}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -110,7 +118,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
       return {
         id: r.id, name: r.name, domain: r.domain, externalId: r.external_id, ownerId: r.owner_id, ownerName: r.owner_name,
         segment: r.segment, stage: r.stage, arr: r.arr, seats: r.seats, renewalDate: r.renewal_date,
-        lastActivityAt: r.last_activity_at, usage: series, usageChange: percentChange(series),
+        lastActivityAt: r.last_activity_at, lastTouchAt: r.last_touch_at, usage: series, usageChange: percentChange(series),
         health: r.health, healthBand: r.health_band, healthChange30d: r.health_change,
       };
     }),

@@ -5,7 +5,7 @@ import { isoDate, jsonObject as storableJson, money, queryInt, queryMoney, text 
 export const MAX_SEATS = 10_000_000;
 
 export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
-export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
+export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d'] as const;
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -40,7 +40,7 @@ const accountCore = {
   arr: z.number(),
   seats: z.number().int().nullable(),
   renewalDate: z.string().nullable(),
-  lastActivityAt: z.string().nullable(),
+  lastActivityAt: z.string().nullable().describe('Last product use: the latest product event received for the account (not a CSM touch)'),
 };
 
 export const accountListItem = z.object({
@@ -50,6 +50,7 @@ export const accountListItem = z.object({
   health: z.number().int().nullable(),
   healthBand: z.enum(['good', 'watch', 'poor']).nullable(),
   healthChange30d: z.number().int().nullable().describe('Points against the snapshot 30 days ago'),
+  lastTouchAt: z.string().nullable().describe('Last touch: when the latest activity (call, meeting, e-mail, note, …) with the account happened'),
 });
 export type AccountListItem = z.infer<typeof accountListItem>;
 

@@ -75,6 +75,7 @@ export const activity = z.object({
   proactiveSource: z.enum(['inferred', 'manual']),
   author: named.nullable(),
   participants: z.object({ users: z.array(named), contacts: z.array(named) }),
+  taskId: z.uuid().nullable().describe('The call, meeting or e-mail task whose completion logged it'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -4,14 +4,12 @@ import type { Queryable } from '../db/connect.js';
 import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
-import { emitEvent } from '../webhooks/emit.js';
 import { resolveProactive } from './proactive.js';
 import { proactiveRatio } from './ratio.js';
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityPatch, RatioQuery } from './schema.js';
+import { logActivity } from './log.js';
 import { ACTIVITY_SELECT, checkReferences, loadActivity, toActivity, writeParticipants, type ActivityRow } from './store.js';
 
-/** The author of what an actor writes: a signed-in user; an API key writes without one. */
-const authorOf = (actor: Actor) => (actor.type === 'user' ? actor.id : null);
 
 export function createActivityService(deps: WorkDeps) {
   const { database, outbox } = deps;
@@ -56,32 +54,9 @@ export function createActivityService(deps: WorkDeps) {
 
     /** Logs an activity (audited, 'activity.logged' emitted in the same transaction). */
     async create(input: ActivityCreate, actor: Actor): Promise<Activity> {
-      const participants = { userIds: input.participants?.userIds ?? [], contactIds: input.participants?.contactIds ?? [] };
-      const facts = { kind: input.kind, respondsTo: input.respondsTo ?? null, escalationId: input.escalationId ?? null };
-      const setting = resolveProactive(facts, input.proactive);
       const id = await write(async (tx) => {
-        await checkReferences(tx, input.accountId, { participants, escalationId: facts.escalationId });
-        const { rows } = await tx.query<{ id: string; occurred_at: Date }>(
-          `INSERT INTO activities (account_id, kind, occurred_at, subject, body, responds_to, escalation_id, proactive, proactive_source, author_id)
-           VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10) RETURNING id, occurred_at`,
-          [input.accountId, input.kind, input.occurredAt ?? null, input.subject, input.body ?? '', facts.respondsTo, facts.escalationId,
-            setting.proactive, setting.source, authorOf(actor)],
-        );
-        const row = rows[0];
-        if (!row) throw new Error('insert returned no row');
-        await writeParticipants(tx, row.id, participants);
-        await recordAuditRaw(tx, actor, [{
-          action: 'activity.create', objectType: 'activity', objectId: row.id,
-          changes: { accountId: input.accountId, subject: input.subject, ...facts, proactive: setting.proactive, proactiveSource: setting.source },
-        }]);
-        const queued = await emitEvent(tx, {
-          type: 'activity.logged', accountId: input.accountId,
-          data: {
-            activityId: row.id, kind: input.kind, subject: input.subject, occurredAt: new Date(row.occurred_at).toISOString(),
-            proactive: setting.proactive, respondsTo: facts.respondsTo, escalationId: facts.escalationId, authorId: authorOf(actor),
-          },
-        });
-        return { result: row.id, queued };
+        const { id: created, queued } = await logActivity(tx, input, actor);
+        return { result: created, queued };
       });
       return service.mustGet(id);
     },

@@ -5,14 +5,14 @@ import type { Activity, ActivityKind, RespondsTo } from './schema.js';
 export type ActivityRow = {
   id: string; account_id: string; account_name: string; kind: ActivityKind; occurred_at: Date | string; subject: string; body: string;
   responds_to: RespondsTo | null; escalation_id: string | null; proactive: boolean; proactive_source: 'inferred' | 'manual';
-  author_id: string | null; author_name: string | null; created_at: Date | string; updated_at: Date | string;
+  author_id: string | null; author_name: string | null; task_id: string | null; created_at: Date | string; updated_at: Date | string;
   users: { id: string; name: string }[]; contacts: { id: string; name: string }[]; sort_at: string;
 };
 
 /** Every activity read goes through this SELECT: the row, its account and author, and its participants. */
 export const ACTIVITY_SELECT = `
   SELECT a.id, a.account_id, ac.name AS account_name, a.kind, a.occurred_at, a.subject, a.body, a.responds_to, a.escalation_id,
-         a.proactive, a.proactive_source, a.author_id, au.name AS author_name, a.created_at, a.updated_at, a.occurred_at::text AS sort_at,
+         a.proactive, a.proactive_source, a.author_id, a.task_id, au.name AS author_name, a.created_at, a.updated_at, a.occurred_at::text AS sort_at,
          coalesce((SELECT jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id)
                      FROM activity_participants p JOIN users u ON u.id = p.user_id WHERE p.activity_id = a.id), '[]'::jsonb) AS users,
          coalesce((SELECT jsonb_agg(jsonb_build_object('id', c.id, 'name', coalesce(c.name, c.email, 'Unnamed contact')) ORDER BY c.name, c.id)
@@ -27,6 +27,7 @@ export function toActivity(r: ActivityRow): Activity {
     body: r.body, respondsTo: r.responds_to, escalationId: r.escalation_id, proactive: r.proactive, proactiveSource: r.proactive_source,
     author: r.author_id ? { id: r.author_id, name: r.author_name ?? '' } : null,
     participants: { users: r.users, contacts: r.contacts },
+    taskId: r.task_id,
     createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   };
 }

@@ -101,3 +101,57 @@ export async function loadTemplateVars(tx: Queryable, ids: { accountId: string; 
   }
   return vars;
 }
+
+/**
+ * Renders a stored text for display: a text without `{{` is returned as it is, and one that no
+ * longer parses (it was never validated) is shown raw rather than failing the page.
+ */
+export function renderText(text: string, vars: TemplateVars): string {
+  if (!text.includes('{{')) return text;
+  try {
+    return renderTemplate(text, vars);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The variables for many accounts at once, each with its most relevant contact (the champion, else
+ * the contact seen most recently): what task and step titles render with. One query.
+ */
+export async function loadAccountTemplateVars(q: Queryable, accountIds: string[]): Promise<Map<string, TemplateVars>> {
+  const out = new Map<string, TemplateVars>();
+  const ids = [...new Set(accountIds)];
+  if (ids.length === 0) return out;
+  const { rows } = await q.query<{
+    id: string; name: string; arr: string | number; renewal_date: string | null; stage: string; segment: string | null;
+    score: number | null; band: string | null; owner_name: string | null; owner_email: string | null; contact_name: string | null; contact_email: string | null;
+  }>(
+    `SELECT a.id, a.name, a.arr, a.renewal_date::text AS renewal_date, a.stage, a.segment, h.score, h.band, u.name AS owner_name, u.email AS owner_email,
+            c.name AS contact_name, c.email AS contact_email
+       FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id
+       LEFT JOIN LATERAL (SELECT name, email FROM contacts WHERE account_id = a.id
+                           ORDER BY (role = 'champion') DESC, last_seen_at DESC NULLS LAST, created_at LIMIT 1) c ON true
+      WHERE a.id = ANY ($1::uuid[])`,
+    [ids],
+  );
+  for (const a of rows) {
+    out.set(a.id, {
+      account: { name: a.name, arr: NUMBER.format(Number(a.arr)), renewalDate: a.renewal_date, stage: a.stage, segment: a.segment, healthScore: a.score, healthBand: a.band },
+      owner: { name: a.owner_name, email: a.owner_email },
+      contact: { name: a.contact_name, firstName: a.contact_name?.trim().split(/\s+/)[0] ?? null, email: a.contact_email },
+    });
+  }
+  return out;
+}
+
+/** Renders the templated texts of many rows for display, loading each account's variables once. */
+export async function renderRows<T>(q: Queryable, rows: T[], accountOf: (row: T) => string, texts: (row: T) => string[], apply: (row: T, rendered: string[]) => void): Promise<void> {
+  const pending = rows.filter((r) => texts(r).some((s) => s.includes('{{')));
+  if (pending.length === 0) return;
+  const vars = await loadAccountTemplateVars(q, pending.map(accountOf));
+  for (const r of pending) {
+    const v = vars.get(accountOf(r)) ?? {};
+    apply(r, texts(r).map((s) => renderText(s, v)));
+  }
+}

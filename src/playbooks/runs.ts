@@ -4,10 +4,10 @@ import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { emitEvents } from '../webhooks/emit-many.js';
 import { notify, queueEmail } from '../notifications/notify.js';
-import { renderTemplate } from '../notifications/template.js';
+import { loadAccountTemplateVars, loadTemplateVars, renderRows, renderTemplate, renderText } from '../notifications/template.js';
 import { insertTasks, resolveAssignees } from '../tasks/store.js';
 import { proposeCalls } from '../tasks/signals.js';
-import type { Run, Step } from './schema.js';
+import type { Run, RunStep, Step } from './schema.js';
 import { stableUuid } from './steps.js';
 
 /** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
@@ -49,32 +49,53 @@ export async function startRuns(tx: Queryable, items: StartItem[], actor: Actor)
      SELECT runs.id, runs.account_id, runs.playbook_id, p.name FROM runs JOIN playbooks p ON p.id = runs.playbook_id`,
     [JSON.stringify(items.map((i) => ({ account_id: i.accountId, playbook_id: i.playbookId, rule_firing_id: i.ruleFiringId ?? null }))), actor.type === 'user' ? actor.id : null],
   );
+  await renderStepTitles(tx, rows.map((r) => r.id));
   await recordAuditRaw(tx, actor, rows.map((r) => ({ action: 'start', objectType: 'playbook_run', objectId: r.id, changes: { playbookId: r.playbook_id, accountId: r.account_id } })));
   await emitEvents(tx, rows.map((r) => ({ type: 'playbook.started' as const, accountId: r.account_id, id: r.id, data: { runId: r.id, playbookId: r.playbook_id, playbook: r.name } })));
   return rows.map((r) => ({ runId: r.id, accountId: r.account_id, playbookId: r.playbook_id }));
+}
+
+/** Step titles are templates ("Call {{contact.firstName}}"): rendered once, for the run's account. */
+async function renderStepTitles(tx: Queryable, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const { rows } = await tx.query<{ run_id: string; step_index: number; account_id: string; title: string }>(
+    `SELECT s.run_id, s.step_index, r.account_id, s.title FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id
+      WHERE s.run_id = ANY ($1::uuid[]) AND s.title LIKE '%{{%'`, [runIds],
+  );
+  await renderRows(tx, rows, (r) => r.account_id, (r) => [r.title], (r, [title]) => { r.title = title ?? r.title; });
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE playbook_run_steps s SET title = i.title FROM jsonb_to_recordset($1::jsonb) AS i(run_id uuid, step_index int, title text)
+      WHERE s.run_id = i.run_id AND s.step_index = i.step_index`,
+    [JSON.stringify(rows.map((r) => ({ run_id: r.run_id, step_index: r.step_index, title: r.title })))],
+  );
 }
 
 type RunRow = { id: string; account_id: string; playbook_id: string; version: number; status: string; name: string; steps: Step[]; owner_id: string | null };
 
 const DAY = 86_400_000;
 
-/** Values templates may use ({{account.name}}, {{contact.firstName}}, …). */
-async function templateVars(tx: Queryable, accountId: string, contact: { name: string | null; email: string } | null) {
-  const { rows } = await tx.query<{ name: string; arr: string | number; renewal_date: string | null; stage: string; segment: string | null; score: number | null; band: string | null; owner_name: string | null; owner_email: string | null }>(
-    `SELECT a.name, a.arr, a.renewal_date::text AS renewal_date, a.stage, a.segment, h.score, h.band, u.name AS owner_name, u.email AS owner_email
-       FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1`,
-    [accountId],
-  );
-  const a = rows[0];
-  return {
-    account: { name: a?.name ?? '', arr: Number(a?.arr ?? 0), renewalDate: a?.renewal_date ?? '', stage: a?.stage ?? '', segment: a?.segment ?? '', healthScore: a?.score ?? '', healthBand: a?.band ?? '' },
-    contact: { name: contact?.name ?? '', firstName: (contact?.name ?? '').split(/\s+/)[0] ?? '', email: contact?.email ?? '' },
-    owner: { name: a?.owner_name ?? '', email: a?.owner_email ?? '' },
-  };
-}
+/** Statuses after which a step has nothing left to do; a run finishes when all its steps have one. */
+export const FINISHED_STEP_STATUSES = ['completed', 'skipped', 'failed', 'cancelled'] as const;
+const FINISHED_SQL = `('completed', 'skipped', 'failed', 'cancelled')`;
+
+/** Steps whose effect is a task: they complete when the task is done (or are cancelled with it). */
+const TASK_KINDS = new Set(['task', 'checkin', 'survey']);
+
+type Performed = {
+  /** issued: the effect started and completes later (a task, a wait); the others are final. */
+  status: 'issued' | 'completed' | 'skipped' | 'failed';
+  result: Record<string, unknown>;
+  error?: string;
+  taskIds: string[];
+  /** A wait: when it completes. */
+  until?: Date;
+  /** The next step waits for this one to complete (a wait, or a task step with waitForTask). */
+  holdNext: boolean;
+};
 
 /** Performs one step's effect inside the transaction; returns the step's result and its status. */
-async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: Date): Promise<{ status: 'done' | 'skipped' | 'failed'; result: Record<string, unknown>; error?: string; taskIds: string[]; waitDays: number }> {
+async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: Date): Promise<Performed> {
   const key = `playbook:${run.id}:${index}`;
   const reason = `Playbook "${run.name}", step ${index + 1}`;
   switch (s.kind) {
@@ -83,17 +104,22 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
     case 'survey': {
       const role = s.kind === 'task' ? s.assignee : 'owner';
       const who = (await resolveAssignees(tx, [run.account_id], role)).get(run.account_id);
+      // Titles and descriptions are templates: rendered for this account (and its assignee contact).
+      const vars = { ...(await loadAccountTemplateVars(tx, [run.account_id])).get(run.account_id) };
+      if (who?.contactId) Object.assign(vars, await loadTemplateVars(tx, { accountId: run.account_id, contactId: who.contactId }));
+      const render = (text: string | undefined) => (text ? renderText(text, vars) : text);
       const [t] = await insertTasks(tx, [{
         accountId: run.account_id,
-        title: s.kind === 'task' ? s.title : `${s.kind === 'checkin' ? 'Check-in' : 'Survey'}: ${s.title}`,
-        reason: [reason, s.kind === 'task' ? s.description : s.note, who?.note].filter(Boolean).join('. '),
+        title: s.kind === 'task' ? renderText(s.title, vars) : `${s.kind === 'checkin' ? 'Check-in' : 'Survey'}: ${renderText(s.title, vars)}`,
+        reason: [reason, render(s.kind === 'task' ? s.description : s.note), who?.note].filter(Boolean).join('. '),
+        kind: s.kind === 'task' ? s.taskKind ?? 'todo' : 'todo',
         priority: s.kind === 'task' ? s.priority ?? 2 : 2,
         dueAt: new Date(now.getTime() + (s.kind === 'task' ? s.dueOffsetDays : 3) * DAY),
         assigneeUserId: who?.userId ?? null, assigneeContactId: who?.contactId ?? null,
         customerEffort: s.kind === 'task' ? s.customerEffort ?? null : null,
         source: 'playbook', playbookRunId: run.id, dedupeKey: key,
       }]);
-      return { status: 'done', result: { taskId: t?.id }, taskIds: t?.created ? [t.id] : [], waitDays: 0 };
+      return { status: 'issued', result: { taskId: t?.id }, taskIds: t?.created ? [t.id] : [], holdNext: s.kind === 'task' && s.waitForTask === true };
     }
     case 'email': {
       const { rows } = await tx.query<{ id: string; name: string | null; email: string }>(
@@ -101,17 +127,18 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
           ORDER BY last_seen_at DESC NULLS LAST, created_at LIMIT 1`, [run.account_id, s.to],
       );
       const contact = rows[0];
-      if (!contact) return { status: 'skipped', result: { reason: `no contact with the ${s.to.replace('_', ' ')} role and an e-mail address` }, taskIds: [], waitDays: 0 };
+      if (!contact) return { status: 'skipped', result: { reason: `no contact with the ${s.to.replace('_', ' ')} role and an e-mail address` }, taskIds: [], holdNext: false };
       // Common sense over automation: if the account needs a person, a call replaces the e-mail.
       const calls = await proposeCalls(tx, [run.account_id], now);
       const call = calls.get(run.account_id);
-      if (call) return { status: 'skipped', result: { replacedBy: 'call', taskId: call.taskId, reasons: call.reasons }, taskIds: call.created ? [call.taskId] : [], waitDays: 0 };
-      const vars = await templateVars(tx, run.account_id, contact);
+      if (call) return { status: 'skipped', result: { replacedBy: 'call', taskId: call.taskId, reasons: call.reasons }, taskIds: call.created ? [call.taskId] : [], holdNext: false };
+      const vars = await loadTemplateVars(tx, { accountId: run.account_id, contactId: contact.id });
       await queueEmail(tx, { to: contact.email, subject: renderTemplate(s.subject, vars), body: renderTemplate(s.body, vars), accountId: run.account_id, dedupeKey: key });
-      return { status: 'done', result: { to: contact.email, contactId: contact.id }, taskIds: [], waitDays: 0 };
+      // Handing the message to the outbox is the step's whole effect; delivery is the outbox's (its log).
+      return { status: 'completed', result: { to: contact.email, contactId: contact.id }, taskIds: [], holdNext: false };
     }
     case 'wait':
-      return { status: 'done', result: { days: s.days }, taskIds: [], waitDays: s.days };
+      return { status: 'issued', result: { days: s.days }, taskIds: [], until: new Date(now.getTime() + s.days * DAY), holdNext: true };
     case 'webhook': {
       const eventId = stableUuid(createHash('sha256').update(key).digest('hex'));
       const payload = { id: eventId, type: 'playbook.step', occurredAt: now.toISOString(), accountId: run.account_id, data: { runId: run.id, playbookId: run.playbook_id, playbook: run.name, step: index } };
@@ -121,16 +148,63 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
          ON CONFLICT (webhook_id, event_id) DO NOTHING`, [s.webhookId, eventId, JSON.stringify(payload)],
       );
       const { rows } = await tx.query('SELECT 1 FROM webhook_deliveries WHERE webhook_id = $1 AND event_id = $2', [s.webhookId, eventId]);
-      if (rowCount === 0 && rows.length === 0) return { status: 'failed', result: {}, error: 'the webhook was deleted or disabled', taskIds: [], waitDays: 0 };
-      return { status: 'done', result: { webhookId: s.webhookId, eventId }, taskIds: [], waitDays: 0 };
+      if (rowCount === 0 && rows.length === 0) return { status: 'failed', result: {}, error: 'the webhook was deleted or disabled', taskIds: [], holdNext: false };
+      return { status: 'completed', result: { webhookId: s.webhookId, eventId }, taskIds: [], holdNext: false };
     }
   }
+}
+
+type Next = { runId: string; index: number; runAt: Date };
+
+/** Makes the step after `index` due now, if it is still waiting for its turn. */
+async function releaseNext(tx: Queryable, runId: string, index: number, now: Date): Promise<Next | null> {
+  const { rows } = await tx.query<{ step_index: number }>(
+    `UPDATE playbook_run_steps SET run_at = $3 WHERE run_id = $1 AND step_index = $2 + 1 AND status = 'pending' AND run_at IS NULL RETURNING step_index`,
+    [runId, index, now.toISOString()],
+  );
+  return rows[0] ? { runId, index: rows[0].step_index, runAt: now } : null;
+}
+
+/**
+ * Finishes the run if none of its steps is pending or issued any more: status, the
+ * `playbook.finished` event and the owner's notification, in the caller's transaction. The event
+ * id is stable per run, so a repeat (a task reopened and done again) is the same event.
+ */
+export async function finishIfDone(tx: Queryable, runId: string, now: Date): Promise<boolean> {
+  const { rows } = await tx.query<{ account_id: string; playbook_id: string; name: string; owner_id: string | null; completed: number; cancelled: number; skipped: number; failed: number }>(
+    `WITH done AS (
+       UPDATE playbook_runs r SET status = 'completed', finished_at = $2
+        WHERE r.id = $1 AND r.status = 'running'
+          AND NOT EXISTS (SELECT 1 FROM playbook_run_steps s WHERE s.run_id = r.id AND s.status NOT IN ${FINISHED_SQL})
+       RETURNING r.account_id, r.playbook_id)
+     SELECT d.account_id, d.playbook_id, p.name, a.owner_id,
+            count(*) FILTER (WHERE s.status = 'completed')::int AS completed, count(*) FILTER (WHERE s.status = 'cancelled')::int AS cancelled,
+            count(*) FILTER (WHERE s.status = 'skipped')::int AS skipped, count(*) FILTER (WHERE s.status = 'failed')::int AS failed
+       FROM done d JOIN playbooks p ON p.id = d.playbook_id JOIN accounts a ON a.id = d.account_id
+       JOIN playbook_run_steps s ON s.run_id = $1
+      GROUP BY d.account_id, d.playbook_id, p.name, a.owner_id`,
+    [runId, now.toISOString()],
+  );
+  const r = rows[0];
+  if (!r) return false;
+  const steps = { completed: r.completed, cancelled: r.cancelled, skipped: r.skipped, failed: r.failed };
+  await emitEvents(tx, [{ type: 'playbook.finished', accountId: r.account_id, id: stableUuid(createHash('sha256').update(`completed:${runId}`).digest('hex')), data: { runId, playbookId: r.playbook_id, playbook: r.name, status: 'completed', steps } }]);
+  if (r.owner_id) {
+    const notes = [r.cancelled && `${r.cancelled} cancelled`, r.skipped && `${r.skipped} skipped`, r.failed && `${r.failed} failed`].filter(Boolean).join(', ');
+    await notify(tx, {
+      userIds: [r.owner_id], kind: 'playbook.finished', title: `Playbook "${r.name}" finished`,
+      body: `${r.completed} of ${r.completed + r.cancelled + r.skipped + r.failed} steps completed${notes ? ` (${notes})` : ''}.`,
+      accountId: r.account_id, link: `/accounts/${r.account_id}`, dedupeKey: `playbook:${runId}:completed`,
+    });
+  }
+  return true;
 }
 
 /**
  * Runs one step if it is due and still pending, and makes the next one due — all in one
  * transaction, so a worker that dies mid-step leaves the step pending (it runs again, once) and a
- * redelivered job finds it done (a no-op). `faults` lets tests kill the step after its effect.
+ * redelivered job finds it issued or completed (a no-op). A wait step's job comes back when the
+ * wait is over and completes it. `faults` lets tests kill the step after its effect.
  */
 export async function executeStep(
   database: Database, runId: string, index: number,
@@ -148,79 +222,133 @@ export async function executeStep(
         WHERE r.id = $1 FOR UPDATE OF r, s`, [runId, index],
     )).rows[0];
     const definition = run?.steps[index];
-    if (!run || !definition || run.status !== 'running' || run.step_status !== 'pending') return { status: 'noop', next: null, createdTaskIds: [], queued: false };
+    const noop: StepOutcome = { status: 'noop', next: null, createdTaskIds: [], queued: false };
+    if (!run || !definition || run.status !== 'running') return noop;
+    const waiting = run.step_status === 'issued' && definition.kind === 'wait';
+    if (run.step_status !== 'pending' && !waiting) return noop;
     if (!run.step_run_at || new Date(run.step_run_at) > now) {
       return { status: 'not_due', next: run.step_run_at ? { runId, index, runAt: new Date(run.step_run_at) } : null, createdTaskIds: [], queued: false };
     }
+
+    if (waiting) {
+      // The wait is over: it completes, and the next step's turn comes.
+      await tx.query(`UPDATE playbook_run_steps SET status = 'completed', finished_at = $3 WHERE run_id = $1 AND step_index = $2`, [runId, index, now.toISOString()]);
+      const next = await releaseNext(tx, runId, index, now);
+      const finished = await finishIfDone(tx, runId, now);
+      return { status: 'ran', next, createdTaskIds: [], queued: finished };
+    }
+
     const r = await perform(tx, run, index, definition, now);
     if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds);
     opts.faults?.afterEffect?.();
-    // This step's outcome and, unless it was the last, the next step's due time: one statement.
-    const runAt = index + 1 < run.steps.length ? new Date(now.getTime() + r.waitDays * DAY) : null;
+    const final = r.status !== 'issued';
     await tx.query(
       `UPDATE playbook_run_steps
-          SET status = CASE WHEN step_index = $2 THEN $3::text ELSE status END,
-              finished_at = CASE WHEN step_index = $2 THEN $4::timestamptz ELSE finished_at END,
-              result = CASE WHEN step_index = $2 THEN $5::jsonb ELSE result END,
-              error = CASE WHEN step_index = $2 THEN $6::text ELSE error END,
-              attempts = CASE WHEN step_index = $2 THEN attempts + 1 ELSE attempts END,
-              run_at = CASE WHEN step_index = $2 + 1 THEN $7::timestamptz ELSE run_at END
-        WHERE run_id = $1 AND (step_index = $2 OR (step_index = $2 + 1 AND $7::timestamptz IS NOT NULL))`,
-      [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, runAt?.toISOString() ?? null],
+          SET status = $3, issued_at = $4::timestamptz, finished_at = CASE WHEN $8::boolean THEN $4::timestamptz END,
+              result = $5::jsonb, error = $6::text, attempts = attempts + 1, run_at = coalesce($7::timestamptz, run_at)
+        WHERE run_id = $1 AND step_index = $2`,
+      [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, r.until?.toISOString() ?? null, final],
     );
-    const queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook';
-    if (runAt) return { status: 'ran', next: { runId, index: index + 1, runAt }, createdTaskIds: r.taskIds, queued };
-    await tx.query(`UPDATE playbook_runs SET status = 'completed', finished_at = $2 WHERE id = $1`, [runId, now.toISOString()]);
-    await emitEvents(tx, [{ type: 'playbook.finished', accountId: run.account_id, id: stableUuid(createHash('sha256').update(`finished:${runId}`).digest('hex')), data: { runId, playbookId: run.playbook_id, playbook: run.name, status: 'completed' } }]);
-    if (run.owner_id) {
-      await notify(tx, { userIds: [run.owner_id], kind: 'playbook.finished', title: `Playbook "${run.name}" finished`, accountId: run.account_id, link: `/accounts/${run.account_id}`, dedupeKey: `playbook:${runId}:finished` });
-    }
-    return { status: 'ran', next: null, createdTaskIds: r.taskIds, queued: true };
+    let queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook';
+    // A wait comes back as this same step's job when it is over; a held task step releases the next on completion.
+    let next: Next | null = r.until ? { runId, index, runAt: r.until } : null;
+    if (!r.holdNext || final) next = (await releaseNext(tx, runId, index, now)) ?? next;
+    if (await finishIfDone(tx, runId, now)) queued = true;
+    return { status: 'ran', next, createdTaskIds: r.taskIds, queued };
   });
 }
 
-/** Cancels a running run: pending steps are cancelled, and so are the open tasks it created. */
+/**
+ * What a playbook task's status change means for its step, in the task update's transaction: done
+ * completes the step, cancelled cancels it (the run goes on, the step shows "cancelled"), reopened
+ * makes it issued again (and a run that had finished, running). When the step held the next one
+ * back (waitForTask), the next step becomes due; when it was the last open step, the run finishes.
+ * Returns the step to schedule after commit, if any.
+ */
+export async function taskStatusChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }, now: Date): Promise<Next | null> {
+  // The run first, then its step: the order executeStep locks them in.
+  const run = (await tx.query<{ status: string; steps: Step[] }>(
+    `SELECT r.status, v.steps FROM playbook_runs r JOIN playbook_versions v ON v.playbook_id = r.playbook_id AND v.version = r.version
+      WHERE r.id = $1 FOR UPDATE OF r`, [task.playbookRunId],
+  )).rows[0];
+  if (!run || run.status === 'cancelled' || run.status === 'failed') return null;
+  const step = (await tx.query<{ step_index: number; kind: string; status: string }>(
+    `SELECT step_index, kind, status FROM playbook_run_steps WHERE run_id = $1 AND result->>'taskId' = $2 FOR UPDATE`, [task.playbookRunId, task.id],
+  )).rows[0];
+  if (!step || !TASK_KINDS.has(step.kind)) return null;
+  if (task.status === 'open') {
+    if (step.status !== 'completed' && step.status !== 'cancelled') return null;
+    await tx.query(`UPDATE playbook_run_steps SET status = 'issued', finished_at = NULL WHERE run_id = $1 AND step_index = $2`, [task.playbookRunId, step.step_index]);
+    await tx.query(`UPDATE playbook_runs SET status = 'running', finished_at = NULL WHERE id = $1 AND status = 'completed'`, [task.playbookRunId]);
+    return null;
+  }
+  if (step.status !== 'issued' && step.status !== (task.status === 'done' ? 'cancelled' : 'completed')) return null;
+  await tx.query(
+    `UPDATE playbook_run_steps SET status = $3, finished_at = $4 WHERE run_id = $1 AND step_index = $2`,
+    [task.playbookRunId, step.step_index, task.status === 'done' ? 'completed' : 'cancelled', now.toISOString()],
+  );
+  const definition = run.steps[step.step_index];
+  const next = definition?.kind === 'task' && definition.waitForTask ? await releaseNext(tx, task.playbookRunId, step.step_index, now) : null;
+  await finishIfDone(tx, task.playbookRunId, now);
+  return next;
+}
+
+/** Cancels a running run: pending and issued steps are cancelled, and so are the open tasks it created. */
 export async function cancelRun(tx: Queryable, runId: string, actor: Actor): Promise<boolean> {
+  // The run's open tasks first, then the run: the order a task update locks them in.
+  await tx.query(`SELECT id FROM tasks WHERE playbook_run_id = $1 AND status = 'open' ORDER BY id FOR UPDATE`, [runId]);
   const { rowCount } = await tx.query(`UPDATE playbook_runs SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
   if (rowCount === 0) return false;
-  await tx.query(`UPDATE playbook_run_steps SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status = 'pending'`, [runId]);
+  await tx.query(`UPDATE playbook_run_steps SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('pending', 'issued')`, [runId]);
   await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE playbook_run_id = $1 AND status = 'open'`, [runId]);
   await recordAuditRaw(tx, actor, [{ action: 'cancel', objectType: 'playbook_run', objectId: runId }]);
   return true;
 }
 
-/** Steps that are due and pending on running runs (the sweeper re-sends their jobs). */
+/** Steps that are due on running runs: pending ones, and waits whose time has passed (the sweeper re-sends their jobs). */
 export async function dueSteps(q: Queryable, now: Date, limit = 500): Promise<{ runId: string; index: number }[]> {
   const { rows } = await q.query<{ run_id: string; step_index: number }>(
     `SELECT s.run_id, s.step_index FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id AND r.status = 'running'
-      WHERE s.status = 'pending' AND s.run_at <= $1 ORDER BY s.run_at LIMIT $2`, [now.toISOString(), limit],
+      WHERE (s.status = 'pending' OR (s.status = 'issued' AND s.kind = 'wait')) AND s.run_at <= $1 ORDER BY s.run_at LIMIT $2`, [now.toISOString(), limit],
   );
   return rows.map((r) => ({ runId: r.run_id, index: r.step_index }));
 }
 
-/** Runs with their steps, newest first. */
+/** Runs with their steps, newest first. A task step carries its task's status (an issued step waits for it). */
 export async function loadRuns(q: Queryable, where: { accountId?: string; runId?: string; playbookId?: string }, limit = 100): Promise<Run[]> {
   const values: unknown[] = [];
   const cond: string[] = [];
   if (where.accountId) cond.push(`r.account_id = $${values.push(where.accountId)}`);
   if (where.runId) cond.push(`r.id = $${values.push(where.runId)}`);
   if (where.playbookId) cond.push(`r.playbook_id = $${values.push(where.playbookId)}`);
-  const { rows } = await q.query<{ id: string; playbook_id: string; name: string; version: number; account_id: string; account_name: string; status: Run['status']; started_by: string | null; rule_firing_id: string | null; started_at: Date; finished_at: Date | null; steps: { index: number; kind: string; title: string; status: Run['steps'][number]['status']; run_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null }[] }>(
+  type StepRow = { index: number; kind: string; title: string; status: RunStep['status']; run_at: string | null; issued_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null; task: { id: string; status: 'open' | 'done' | 'cancelled'; title: string } | null };
+  const { rows } = await q.query<{ id: string; playbook_id: string; name: string; version: number; account_id: string; account_name: string; status: Run['status']; started_by: string | null; rule_firing_id: string | null; started_at: Date; finished_at: Date | null; steps: StepRow[] | null }>(
     `SELECT r.id, r.playbook_id, p.name, r.version, r.account_id, a.name AS account_name, r.status, r.started_by, r.rule_firing_id, r.started_at, r.finished_at,
             (SELECT jsonb_agg(jsonb_build_object('index', s.step_index, 'kind', s.kind, 'title', s.title, 'status', s.status,
-                     'run_at', s.run_at, 'finished_at', s.finished_at, 'result', s.result, 'error', s.error) ORDER BY s.step_index)
-               FROM playbook_run_steps s WHERE s.run_id = r.id) AS steps
+                     'run_at', s.run_at, 'issued_at', s.issued_at, 'finished_at', s.finished_at, 'result', s.result, 'error', s.error,
+                     'task', CASE WHEN t.id IS NOT NULL THEN jsonb_build_object('id', t.id, 'status', t.status, 'title', t.title) END) ORDER BY s.step_index)
+               FROM playbook_run_steps s LEFT JOIN tasks t ON s.kind IN ('task', 'checkin', 'survey') AND t.id::text = s.result->>'taskId'
+              WHERE s.run_id = r.id) AS steps
        FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id JOIN accounts a ON a.id = r.account_id
       ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.id LIMIT ${Number(limit)}`,
     values,
   );
+  // Titles stored before templates were rendered at start are rendered for display.
+  const all = rows.flatMap((r) => (r.steps ?? []).map((s) => ({ s, accountId: r.account_id })));
+  await renderRows(q, all, (x) => x.accountId, (x) => [x.s.title], (x, [title]) => { x.s.title = title ?? x.s.title; });
   const iso = (v: string | Date | null) => (v ? new Date(v).toISOString() : null);
+  const finished = new Set<string>(FINISHED_STEP_STATUSES);
   return rows.map((r) => {
-    const steps = (r.steps ?? []).map((s) => ({ index: s.index, kind: s.kind, title: s.title, status: s.status, runAt: iso(s.run_at), finishedAt: iso(s.finished_at), result: s.result, error: s.error }));
+    const steps: RunStep[] = (r.steps ?? []).map((s) => ({
+      index: s.index, kind: s.kind, title: s.title, status: s.status, runAt: iso(s.run_at), issuedAt: iso(s.issued_at), finishedAt: iso(s.finished_at),
+      result: s.result, error: s.error, task: s.task,
+    }));
+    const count = (status: RunStep['status']) => steps.filter((s) => s.status === status).length;
     return {
       id: r.id, playbookId: r.playbook_id, playbookName: r.name, version: r.version, accountId: r.account_id, accountName: r.account_name, status: r.status,
       startedBy: r.started_by, ruleFiringId: r.rule_firing_id, startedAt: iso(r.started_at) ?? '', finishedAt: iso(r.finished_at),
-      progress: { done: steps.filter((s) => s.status !== 'pending').length, total: steps.length }, steps,
+      progress: { done: steps.filter((s) => finished.has(s.status)).length, completed: count('completed'), issued: count('issued'), cancelled: count('cancelled'), total: steps.length },
+      steps,
     };
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSIGNEE_ROLES } from '../tasks/schema.js';
+import { ASSIGNEE_ROLES, TASK_KINDS } from '../tasks/schema.js';
 import { text } from '../http/zod.js';
 
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
@@ -10,8 +10,10 @@ const title = text().trim().min(1).max(200);
 
 export const taskStep = z.object({
   kind: z.literal('task'),
-  title,
+  title: title.describe('Template: {{account.name}}, {{contact.firstName}}, … rendered for the account when the task is created'),
   description: text().trim().max(2000).optional(),
+  taskKind: z.enum(TASK_KINDS).optional().describe('todo (default), call, meeting or email: completing a call, meeting or e-mail task with a note logs that activity'),
+  waitForTask: z.boolean().optional().describe('The next step waits until this task is done or cancelled. Default false: the next step follows as soon as the task is created (the step itself completes only when the task is done)'),
   dueOffsetDays: z.number().int().min(0).max(365).describe('Due this many days after the step runs'),
   assignee: z.enum(ASSIGNEE_ROLES).describe('owner (CSM), manager, support, exec_sponsor, product, or a customer contact role'),
   priority: z.number().int().min(1).max(4).optional(),
@@ -68,7 +70,12 @@ export const playbook = z.object({
 });
 export type Playbook = z.infer<typeof playbook>;
 
-export const STEP_STATUSES = ['pending', 'done', 'skipped', 'failed', 'cancelled'] as const;
+/**
+ * pending: not started; issued: its effect started and is not over (its task is open, its wait has
+ * not passed); completed: over (the task is done, the time has passed, the e-mail or delivery was
+ * queued); skipped, failed; cancelled: its task was cancelled, or the run was.
+ */
+export const STEP_STATUSES = ['pending', 'issued', 'completed', 'skipped', 'failed', 'cancelled'] as const;
 export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed'] as const;
 
 export const runStep = z.object({
@@ -76,11 +83,14 @@ export const runStep = z.object({
   kind: z.string(),
   title: z.string(),
   status: z.enum(STEP_STATUSES),
-  runAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  runAt: z.string().nullable().describe('When a pending step is due; for an issued wait, when the wait is over'),
+  issuedAt: z.string().nullable(),
+  finishedAt: z.string().nullable().describe('When it completed, was skipped, failed or was cancelled'),
   result: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),
+  task: z.object({ id: z.uuid(), status: z.enum(['open', 'done', 'cancelled']), title: z.string() }).nullable().describe('The task a task step created'),
 });
+export type RunStep = z.infer<typeof runStep>;
 export const run = z.object({
   id: z.uuid(),
   playbookId: z.uuid(),
@@ -93,7 +103,13 @@ export const run = z.object({
   ruleFiringId: z.uuid().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  progress: z.object({
+    done: z.number().int().describe('Steps with nothing left to do: completed, skipped, failed or cancelled'),
+    completed: z.number().int(),
+    issued: z.number().int().describe('Started and not over: open tasks, waits that have not passed'),
+    cancelled: z.number().int(),
+    total: z.number().int(),
+  }).describe('The run is running until done = total'),
   steps: z.array(runStep),
 });
 export type Run = z.infer<typeof run>;

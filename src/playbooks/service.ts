@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../users/queries.js';
 import { validateTemplate } from '../notifications/template.js';
 import { createTaskService } from '../tasks/service.js';
 import type { Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
-import { cancelRun, dueSteps, executeStep, loadRuns, startRuns, type StartItem, type Started, type StepOutcome } from './runs.js';
+import { cancelRun, dueSteps, executeStep, loadRuns, startRuns, taskStatusChanged, type StartItem, type Started, type StepOutcome } from './runs.js';
 
 export const STEP_JOB = 'playbook.step';
 
@@ -26,11 +26,26 @@ const SELECT = `
          (SELECT count(*) FILTER (WHERE status = 'cancelled')::int FROM playbook_runs WHERE playbook_id = p.id) AS cancelled
     FROM playbooks p JOIN playbook_versions v ON v.playbook_id = p.id AND v.version = p.current_version`;
 
-/** What zod cannot check: templates parse and use known variables, webhooks exist. */
+/** The texts of a step that are templates, with their field names. */
+function templatedFields(s: Step): [string, string][] {
+  const out: [string, string | undefined][] = [['title', s.title]];
+  if (s.kind === 'task') out.push(['description', s.description]);
+  if (s.kind === 'checkin' || s.kind === 'survey') out.push(['note', s.note]);
+  if (s.kind === 'email') out.push(['subject', s.subject], ['body', s.body]);
+  return out.filter((f): f is [string, string] => typeof f[1] === 'string');
+}
+
+/**
+ * What zod cannot check: every template parses and uses known variables (titles and descriptions
+ * too: they are rendered where they are shown), webhooks exist. Each problem names the step.
+ */
 async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
   const fields: FieldError[] = [];
   for (const [i, s] of steps.entries()) {
-    if (s.kind === 'email') fields.push(...validateTemplate(s.subject, `steps.${i}.subject`), ...validateTemplate(s.body, `steps.${i}.body`));
+    const name = `step ${i + 1}${s.title ? ` ("${s.title}")` : ` (${s.kind})`}`;
+    for (const [field, value] of templatedFields(s)) {
+      fields.push(...validateTemplate(value, `steps.${i}.${field}`).map((f) => ({ path: f.path, message: `${name}, ${field}: ${f.message}` })));
+    }
     if (s.kind === 'webhook') {
       const { rows } = await q.query('SELECT 1 FROM webhooks WHERE id = $1', [s.webhookId]);
       if (!rows.length) fields.push({ path: `steps.${i}.webhookId`, message: 'no such webhook' });
@@ -163,12 +178,23 @@ export function createPlaybookService(deps: WorkDeps) {
       return outcome;
     },
 
-    /** Safety net (every minute): due steps whose job was lost (a crash between commit and send) run again. */
+    /** Safety net (every minute): due steps and waits that are over whose job was lost (a crash between commit and send, a queue lost) run again. */
     async sweep(now = new Date()): Promise<number> {
       // With a queue, leave a freshly due step to the job already sent for it.
       const due = await dueSteps(database, jobs ? new Date(now.getTime() - 30_000) : now);
       await schedule(due.map((d) => ({ ...d, runAt: now })), now);
       return due.length;
+    },
+
+    /**
+     * For the task service, in a task update's transaction: a playbook task was done, cancelled or
+     * reopened. Returns what to do after commit (schedule the step it released, wake the outbox).
+     */
+    async taskStatusChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }): Promise<() => Promise<void>> {
+      const next = await taskStatusChanged(tx, task, new Date());
+      return async () => {
+        if (next) await schedule([next]);
+      };
     },
 
     async cancel(runId: string, actor: Actor): Promise<Run> {

@@ -36,6 +36,17 @@ export const taskPatch = z
     customerEffort: z.number().int().min(0).max(10).nullable(),
     status: z.enum(TASK_STATUSES),
     outcomeNote: text().trim().max(5000).nullable().describe('What came of it, recorded when completing'),
+    activity: z
+      .object({
+        subject: text().trim().min(1).max(300).optional().describe("Default: the task's title"),
+        body: text().max(20_000).optional().describe('Default: the outcome note'),
+        occurredAt: isoDateTime.optional().describe('Default: now'),
+      })
+      .nullable()
+      .describe(
+        'Completing a call, meeting or e-mail task (status done) with an outcome note logs that activity, linked to the task. ' +
+          'Give this to edit what is logged (or to log without a note); null completes the task without logging anything.',
+      ),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');

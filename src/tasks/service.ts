@@ -6,6 +6,8 @@ import { AppError, type FieldError } from '../http/errors.js';
 import { emitEvent } from '../webhooks/emit.js';
 import { emitEvents } from '../webhooks/emit-many.js';
 import { notify } from '../notifications/notify.js';
+import { renderRows } from '../notifications/template.js';
+import { logActivity } from '../activities/log.js';
 import { rankInbox } from './rank.js';
 import { insertTasks } from './store.js';
 import type { Task, TaskCreate, TaskListQuery, TaskPatch } from './schema.js';
@@ -66,8 +68,28 @@ async function checkAssignee(q: Queryable, accountId: string, userId: string | n
   if (fields.length) throw new AppError('task.invalid', undefined, fields);
 }
 
-export function createTaskService({ database, outbox }: WorkDeps) {
-  const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE t.id = $1`, [id])).rows[0];
+/** Task kinds whose completion is an activity with the customer (logged as that kind). */
+const ACTIVITY_KINDS = new Set<Task['kind']>(['call', 'meeting', 'email']);
+
+/**
+ * What other capabilities hear about tasks, in the writing transaction. `statusChanged`: a task of a
+ * playbook run was done, cancelled or reopened (the run's step follows it); it returns work to do
+ * after commit.
+ */
+export type TaskHooks = {
+  statusChanged?: (tx: Queryable, task: { id: string; playbookRunId: string; status: Task['status'] }) => Promise<(() => Promise<void>) | undefined>;
+};
+
+/** Titles and reasons stored before templates were rendered at creation are rendered for display. */
+const renderLegacy = (q: Queryable, rows: Row[]) =>
+  renderRows(q, rows, (r) => r.account_id, (r) => [r.title, r.reason], (r, [title, reason]) => { r.title = title ?? r.title; r.reason = reason ?? r.reason; });
+
+export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHooks = {}) {
+  const load = async (q: Queryable, id: string) => {
+    const rows = (await q.query<Row>(`${SELECT} WHERE t.id = $1`, [id])).rows;
+    await renderLegacy(q, rows);
+    return rows[0];
+  };
 
   const service = {
     async get(id: string, canAct?: CanAct, now = new Date()): Promise<Task | null> {
@@ -93,6 +115,7 @@ export function createTaskService({ database, outbox }: WorkDeps) {
       const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY (t.status = 'open') DESC, coalesce(t.completed_at, t.updated_at) DESC, t.id LIMIT 2000`;
       const { rows } = await database.query<Row>(sql, values);
+      await renderLegacy(database, rows);
       const open = rankInbox(rows.filter((r) => r.status === 'open').map(rankable), now);
       const closed = rows.filter((r) => r.status !== 'open').map((r) => toDto(r, now, undefined, canAct));
       const today = now.toISOString().slice(0, 10);
@@ -160,8 +183,13 @@ export function createTaskService({ database, outbox }: WorkDeps) {
       }
     },
 
+    /**
+     * Changes a task. Completing a call, meeting or e-mail task with an outcome note (or an
+     * `activity`) logs that activity, linked to the task, in the same transaction; `activity: null`
+     * completes it without one. A playbook task's step follows its status (done, cancelled, reopened).
+     */
     async update(id: string, patch: TaskPatch, actor: Actor, canAct?: CanAct): Promise<Task> {
-      await database.transaction(async (tx) => {
+      const after = await database.transaction(async (tx) => {
         const before = (await tx.query<Row>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id])).rows[0];
         if (!before) throw new AppError('task.not_found');
         const sets: string[] = [];
@@ -200,8 +228,23 @@ export function createTaskService({ database, outbox }: WorkDeps) {
         if (patch.status === 'done' && before.status !== 'done') {
           const after = await load(tx, id);
           if (after) await emitEvent(tx, { type: 'task.completed', accountId: after.account_id, data: { task: toDto(after, new Date()) } });
+          const note = patch.outcomeNote ?? null;
+          if (ACTIVITY_KINDS.has(before.kind) && patch.activity !== null && (note || patch.activity)) {
+            await logActivity(tx, {
+              accountId: before.account_id, kind: before.kind as 'call' | 'meeting' | 'email', taskId: id,
+              subject: patch.activity?.subject ?? before.title, body: patch.activity?.body ?? note ?? '',
+              ...(patch.activity?.occurredAt ? { occurredAt: patch.activity.occurredAt } : {}),
+              ...(before.escalation_id ? { escalationId: before.escalation_id } : {}),
+              ...(before.assignee_contact_id ? { participants: { userIds: [], contactIds: [before.assignee_contact_id] } } : {}),
+            }, actor);
+          }
         }
+        if (patch.status && patch.status !== before.status && before.playbook_run_id && hooks.statusChanged) {
+          return hooks.statusChanged(tx, { id, playbookRunId: before.playbook_run_id, status: patch.status });
+        }
+        return undefined;
       });
+      if (after) await after();
       await outbox.wake();
       return (await service.get(id, canAct)) as Task;
     },

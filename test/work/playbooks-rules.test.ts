@@ -66,7 +66,9 @@ describe('a rule on a health drop starting a playbook', () => {
 
     const runs = (await api(csm, 'GET', `/api/accounts/${a.id}/playbooks`)).json().items;
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ status: 'completed', version: 1, progress: { done: 4, total: 4 } });
+    // The e-mail is queued (complete); the three tasks are created (issued), not done: the run is running.
+    expect(runs[0]).toMatchObject({ status: 'running', version: 1, progress: { done: 1, completed: 1, issued: 3, total: 4 } });
+    expect(runs[0].steps.map((s: { status: string }) => s.status)).toEqual(['issued', 'issued', 'issued', 'completed']);
 
     const inbox = async (who: SignedIn) => { const res = await api(who, 'GET', '/api/tasks?assignee=me'); expect(res.statusCode, res.body).toBe(200); return res.json(); }; const titles = async (who: SignedIn) => (await inbox(who)).items.filter((x: { accountId: string }) => x.accountId === a.id).map((x: { title: string }) => x.title);
     expect(await titles(csm)).toEqual(['Call the champion']);
@@ -129,17 +131,24 @@ describe('playbook runs', () => {
     const pb = (await api(manager, 'POST', '/api/playbooks', { name: unique('Onboard'), steps: [{ kind: 'task', title: 'Kickoff', dueOffsetDays: 0, assignee: 'owner' }, { kind: 'wait', days: 7 }, { kind: 'task', title: 'Week-one review', dueOffsetDays: 0, assignee: 'owner' }] })).json();
     const run = await api(csm, 'POST', `/api/accounts/${a.id}/playbooks`, { playbookId: pb.id });
     expect(run.statusCode, run.body).toBe(201);
-    expect(run.json().steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'pending']);
+    // The task is created (issued) and the wait has begun (issued); the last step waits for the week to pass.
+    expect(run.json().steps.map((s: { status: string }) => s.status)).toEqual(['issued', 'issued', 'pending']);
 
     const edited = await api(manager, 'PATCH', `/api/playbooks/${pb.id}`, { steps: [{ kind: 'task', title: 'Kickoff v2', dueOffsetDays: 0, assignee: 'owner' }] });
     expect(edited.json().version).toBe(2);
     // A week later the running playbook still does what version 1 said.
     await t.app.services.playbooks.sweep(new Date(Date.now() + 8 * 86_400_000));
     const after = (await api(csm, 'GET', `/api/playbook-runs/${run.json().id}`)).json();
-    expect(after).toMatchObject({ version: 1, status: 'completed', accountName: a.name });
+    expect(after).toMatchObject({ version: 1, status: 'running', accountName: a.name, progress: { done: 1, issued: 2, total: 3 } });
+    expect(after.steps.map((s: { status: string }) => s.status)).toEqual(['issued', 'completed', 'issued']);
     expect(after.steps.map((s: { title: string }) => s.title)).toEqual(['Kickoff', 'Wait 7 days', 'Week-one review']);
     const titles = (await t.database.query<{ title: string }>('SELECT title FROM tasks WHERE playbook_run_id = $1 ORDER BY created_at', [after.id])).rows.map((r) => r.title);
     expect(titles).toEqual(['Kickoff', 'Week-one review']);
+    // Done when its tasks are.
+    for (const task of after.steps.filter((s: { task: unknown }) => s.task)) {
+      expect((await api(csm, 'PATCH', `/api/tasks/${task.task.id}`, { status: 'done' })).statusCode).toBe(200);
+    }
+    expect((await api(csm, 'GET', `/api/playbook-runs/${after.id}`)).json()).toMatchObject({ status: 'completed', progress: { done: 3, completed: 3, total: 3 } });
 
     const second = (await api(csm, 'POST', `/api/accounts/${a.id}/playbooks`, { playbookId: pb.id })).json();
     expect(second.version).toBe(2);
@@ -147,7 +156,7 @@ describe('playbook runs', () => {
     const slow = (await api(csm, 'POST', `/api/accounts/${a.id}/playbooks`, { playbookId: pb3.id })).json();
     const cancelled = await api(csm, 'POST', `/api/playbook-runs/${slow.id}/cancel`);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
-    expect(cancelled.json().steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'cancelled']);
+    expect(cancelled.json().steps.map((s: { status: string }) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect((await t.database.query<{ status: string }>('SELECT status FROM tasks WHERE playbook_run_id = $1', [slow.id])).rows).toEqual([{ status: 'cancelled' }]);
     expect((await api(csm, 'POST', `/api/playbook-runs/${slow.id}/cancel`)).statusCode).toBe(409);
   });

@@ -68,6 +68,11 @@ afterAll(async () => {
 });
 
 const tasksOf = async (runId: string) => (await database.query<{ title: string }>('SELECT title FROM tasks WHERE playbook_run_id = $1 ORDER BY title', [runId])).rows.map((r) => r.title);
+/** Marks a run's tasks done, as a CSM does from the inbox. */
+const completeTasks = async (runId: string) => {
+  const { rows } = await database.query<{ id: string }>('SELECT id FROM tasks WHERE playbook_run_id = $1 ORDER BY title', [runId]);
+  for (const r of rows) await work.tasks.update(r.id, { status: 'done' }, SYSTEM_ACTOR);
+};
 const newAccount = async (name: string) => (await database.query<{ id: string }>(`INSERT INTO accounts (name, owner_id, stage, arr) VALUES ($1, $2, 'adoption', 1000) RETURNING id`, [name, ownerId])).rows[0]?.id as string;
 
 describe('work on the job queue', () => {
@@ -96,7 +101,11 @@ describe('work on the job queue', () => {
     const titles = await until(() => tasksOf(runId as string), (v) => v.length === 2);
     expect(titles).toEqual(['A: call', 'B: plan']);
     expect(crashes).toEqual([`${runId}:0`]);
-    const run = await until(async () => (await work.playbooks.runs({ runId: runId as string }))[0], (r) => r?.status === 'completed');
+    // Both tasks are created, so both steps are issued; the run is running until its tasks are done.
+    const issued = await until(async () => (await work.playbooks.runs({ runId: runId as string }))[0], (r) => r?.progress.issued === 2);
+    expect(issued).toMatchObject({ status: 'running', progress: { done: 0, issued: 2, total: 2 } });
+    await completeTasks(runId as string);
+    const run = (await work.playbooks.runs({ runId: runId as string }))[0];
     expect(run?.status).toBe('completed');
     // Redelivery of a finished step is harmless.
     await queue?.send(STEP_JOB, { runId, index: 0 });
@@ -119,7 +128,12 @@ describe('work on the job queue', () => {
     await startQueue();
     const titles = await until(() => tasksOf(run.id), (v) => v.length === 2);
     expect(titles).toEqual(['first', 'second']);
-    const done = await until(async () => (await work.playbooks.runs({ runId: run.id }))[0], (r) => r?.status === 'completed');
+    // The wait completed when its three seconds had passed, on the new worker; the tasks are open.
+    const waited = await until(async () => (await work.playbooks.runs({ runId: run.id }))[0], (r) => r?.steps[2]?.status === 'issued');
+    expect(waited?.steps.map((s) => s.status)).toEqual(['issued', 'completed', 'issued']);
+    expect(waited?.status).toBe('running');
+    await completeTasks(run.id);
+    const done = (await work.playbooks.runs({ runId: run.id }))[0];
     expect(done?.status).toBe('completed');
   }, 60_000);
 });
