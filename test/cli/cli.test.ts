@@ -12,7 +12,7 @@ const env = (dataDir: string) => ({ ...process.env, CANOPY_DATA_DIR: dataDir, DA
 describe('canopy CLI', () => {
   it('documents each command with --help', async () => {
     // Each process transpiles the CLI's module graph (a few seconds on a busy machine): run them side by side.
-    const cmds = ['start', 'worker', 'migrate', 'seed-demo', 'create-user', 'create-api-key'];
+    const cmds = ['start', 'worker', 'migrate', 'seed-demo', 'create-user', 'create-api-key', 'backfill-health'];
     const outs = await Promise.all(cmds.map((cmd) => run(process.execPath, [BIN, cmd, '--help'])));
     cmds.forEach((cmd, i) => expect(outs[i]?.stdout, cmd).toContain(`Usage: canopy ${cmd}`));
   }, 60_000);
@@ -26,6 +26,18 @@ describe('canopy CLI', () => {
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('Allowed choices are admin, manager, viewer');
   }, 60_000);
+
+  it('loads a small demo with its health history, back-fills on demand with progress, and refuses a bad --days', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-'));
+    const demo = await run(process.execPath, [BIN, 'seed-demo', '--accounts', '12'], { env: env(dir) });
+    expect(demo.stdout).toMatch(/Health history back-filled: (\d+)\/\1 account-days \(90 days\) in \d+ ms\./);
+    const { stdout } = await run(process.execPath, [BIN, 'backfill-health', '--days', '7'], { env: env(dir) });
+    const m = /Health history back-filled: (\d+)\/(\d+) account-days \(7 days\)/.exec(stdout);
+    expect(m?.[1]).toBe(m?.[2]);
+    expect(Number(m?.[1])).toBeGreaterThan(12 * 5);
+    const bad = await run(process.execPath, [BIN, 'backfill-health', '--days', '400'], { env: env(dir) }).catch((e: unknown) => e);
+    expect(out(bad)).toContain('--days must be a whole number from 1 to 365');
+  }, 120_000);
 
   it('stops with a clear message instead of opening a data folder another process holds', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-'));
