@@ -70,7 +70,7 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
   r.patch('/api/tasks/:id', {
     schema: {
       tags: ['tasks'], summary: 'Work a task: complete with an outcome note, snooze, reassign, reprioritise',
-      description: 'The assignee, or anyone who may edit the account, may change a task.',
+      description: 'The assignee, or anyone who may edit the account, may change a task. Completing a call, meeting or e-mail task with an outcome note logs that activity, linked to the task (`activity` edits it, `activity: null` skips it). Done, cancelled or reopened, a playbook task moves its step (and may finish its run).',
       params: idParams, body: taskPatch, response: { 200: task, 400: errorBody, 403: errorBody, 404: errorBody },
     },
   }, async (req) => {
