@@ -1,7 +1,7 @@
 // The history back-fill on a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL): a small
 // demo book with 40 days of usage, scored today, then back-filled through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type SignedIn, type TestApp } from '../../test/support/app.js';
+import { basic, createTestApp, unique, type SignedIn, type TestApp } from '../../test/support/app.js';
 import { seedDemo } from '../demo/seed.js';
 import { utcToday } from '../accounts/usage.js';
 import { evaluate, measuredDrivers } from './engine.js';
@@ -156,5 +156,30 @@ describe('health history back-fill', () => {
       const item = items.find((i) => i.id === r.id);
       if (item?.health !== null) expect(item?.healthChange30d, r.id).not.toBeNull();
     }
+  });
+});
+
+describe('history after a bulk load of past events', () => {
+  it('fills in the history of accounts whose usage starts before their snapshots, once', async () => {
+    const { key } = await t.writeKey();
+    const g = unique('imported');
+    const at = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString();
+    const batch = [
+      { type: 'group', userId: `${g}-u`, groupId: g, traits: { name: g, seats: 5, stage: 'adoption' } },
+      ...[20, 18, 15, 11, 7, 4, 2].map((n) => ({ type: 'track', userId: `${g}-u`, event: 'Report Created', context: { groupId: g }, timestamp: at(n) })),
+    ];
+    const res = await t.app.inject({ method: 'POST', url: '/v1/batch', payload: { batch }, headers: { authorization: basic(key) } });
+    expect(res.statusCode, res.body).toBe(200);
+    const id = (await t.database.query<{ id: string }>('SELECT id FROM accounts WHERE external_id = $1', [g])).rows[0]?.id ?? '';
+    await t.app.services.health.recomputeAccounts([id]);
+    const days = async () => (await t.database.query<{ day: string }>('SELECT day::text AS day FROM health_snapshots WHERE account_id = $1 ORDER BY day', [id])).rows.map((r) => r.day);
+    expect(await days()).toEqual([today]);
+
+    expect(await t.app.services.health.backfillGaps()).toBe(1);
+    const filled = await days();
+    expect(filled[0]).toBe(daysAgo(20));
+    expect(filled).toHaveLength(21);
+    expect((await t.app.services.health.queries.runs(1))[0]).toMatchObject({ trigger: 'backfill:gaps', status: 'done' });
+    expect(await t.app.services.health.backfillGaps()).toBe(0);
   });
 });

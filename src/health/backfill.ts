@@ -32,6 +32,23 @@ export async function backfillTotal(q: Queryable, range: { from: string; to: str
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Accounts whose history has a hole at its start: usage before their earliest snapshot, within the
+ * last `days` days (past events imported or sent late, a bulk load). Their first activity moved back
+ * while the snapshots only began when Canopy first scored them. At most `limit` of them.
+ */
+export async function historyGaps(q: Queryable, days: number, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT a.id FROM accounts a
+      WHERE a.first_activity_at IS NOT NULL AND a.first_activity_at::date < current_date
+        AND NOT EXISTS (SELECT 1 FROM health_snapshots s WHERE s.account_id = a.id
+                           AND s.day <= greatest(a.first_activity_at::date, current_date - $1::int))
+      ORDER BY a.id LIMIT $2`,
+    [days, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
 type SnapshotRow = { account_id: string; day: string; score: number | null; band: string | null };
 
 /**
