@@ -108,7 +108,7 @@ export const SOURCES: TimelineSource[] = [
         ${runActor}, ${runRefs} AS refs,
         jsonb_build_object('event', 'step_' || s.status, 'playbookName', pb.name, 'stepIndex', s.step_index, 'stepKind', s.kind, 'status', s.status, 'result', s.result) AS data
       FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id ${runJoins}
-     WHERE r.account_id = ${f.account} AND s.status IN ('done', 'failed') AND s.finished_at IS NOT NULL
+     WHERE r.account_id = ${f.account} AND s.status IN ('completed', 'failed', 'cancelled') AND s.finished_at IS NOT NULL
        ${f.page('s.finished_at', "'playbook_step:' || s.run_id || ':' || lpad(s.step_index::text, 4, '0')")}`,
   },
   {

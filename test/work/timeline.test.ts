@@ -50,7 +50,7 @@ beforeAll(async () => {
     [playbook, accountId, ids.firing, at('3T12:00'), at('4T12:00')],
   );
   await t.database.query(
-    `INSERT INTO playbook_run_steps (run_id, step_index, kind, title, status, finished_at) VALUES ($1, 0, 'task', 'Call the champion', 'done', $2),
+    `INSERT INTO playbook_run_steps (run_id, step_index, kind, title, status, finished_at) VALUES ($1, 0, 'task', 'Call the champion', 'completed', $2),
             ($1, 1, 'wait', 'Wait a week', 'pending', NULL)`,
     [ids.run, at('3T12:00')],
   );
@@ -122,7 +122,7 @@ describe('GET /api/accounts/:id/timeline', () => {
     expect(started?.title).toMatch(/^Playbook Save the account-.* started$/);
     expect(started).toMatchObject({ actor: { type: 'rule', name: 'Health dropped' }, refs: { playbookRunId: ids.run, ruleFiringId: ids.firing } });
     expect(byId.get(`playbook_run:${ids.run}:finished`)?.title).toMatch(/ completed$/);
-    expect(byId.get(`playbook_step:${ids.run}:0000`)?.title).toMatch(/^Step 1 of .*: Call the champion — done$/);
+    expect(byId.get(`playbook_step:${ids.run}:0000`)?.title).toMatch(/^Step 1 of .*: Call the champion — completed$/);
     expect(byId.get(`escalation:${ids.escalation}:opened`)).toMatchObject({ title: 'Escalation opened: Data export broken', refs: { escalationId: ids.escalation }, data: { severity: 'high' } });
     // The thread's activity carries the escalation, so the UI can group it.
     expect(byId.get(`activity:${ids.thread}`)).toMatchObject({ refs: { activityId: ids.thread, escalationId: ids.escalation }, data: { activityKind: 'escalation', proactive: false } });
