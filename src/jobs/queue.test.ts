@@ -12,11 +12,13 @@ const quiet = { info: () => undefined, error: () => undefined };
 describe('job queue (pg-boss on this database)', () => {
   let database: Database;
   let drop: () => Promise<void>;
+  let url: string | undefined;
   let queue: JobQueue;
   beforeAll(async () => {
     const t = await createTestDatabase();
     database = t.database;
     drop = t.drop;
+    url = t.url;
     queue = await createJobQueue(database, t.url, ingestJobs(createIngestService(database, null), 8), quiet);
     await queue.work();
   }, 60_000);
@@ -37,5 +39,15 @@ describe('job queue (pg-boss on this database)', () => {
     expect(await pending()).toBe(0);
     const usage = await database.query<{ n: number }>(`SELECT sum(count)::int AS n FROM usage_daily u JOIN accounts a ON a.id = u.account_id WHERE a.external_id = 'job-acct' AND u.event = 'Logged In'`);
     expect(usage.rows[0]?.n).toBe(1);
+  }, 30_000);
+
+  it('applies a changed queue policy and retry limit to a queue an earlier version created', async () => {
+    const handler = async () => undefined;
+    const before = await createJobQueue(database, url, [{ name: 'test.policy-upgrade', retryLimit: 3, handler }], quiet);
+    expect(await before.boss.getQueue('test.policy-upgrade')).toMatchObject({ policy: 'standard', retryLimit: 3 });
+    await before.stop();
+    const after = await createJobQueue(database, url, [{ name: 'test.policy-upgrade', policy: 'short', retryLimit: 1, handler }], quiet);
+    expect(await after.boss.getQueue('test.policy-upgrade')).toMatchObject({ policy: 'short', retryLimit: 1 });
+    await after.stop();
   }, 30_000);
 });

@@ -78,6 +78,9 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
     for (let attempt = 1; ; attempt++) {
       try {
         await boss.createQueue(d.name, options);
+        // createQueue leaves an existing queue as it was: an upgrade that changes a queue's policy
+        // or retries (the outbox pump became 'short') applies it here, for the jobs sent from now on.
+        await boss.updateQueue(d.name, options);
         break;
       } catch (err) {
         if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
