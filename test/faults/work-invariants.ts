@@ -6,10 +6,11 @@ import type { Report } from './report.js';
 
 /**
  * The work engine's promises after faults, checked in the database and at the receivers:
- * - every started run progressed (at least one step finished) and none is left running;
+ * - every started run progressed (at least one step finished) and none has a step left unstarted
+ *   (runs stay running while their tasks are open);
  * - a finished step has its effect exactly once (task / outbound e-mail / webhook delivery keyed
  *   `playbook:<run>:<step>`, the keys runs.ts uses), and a step still pending has none (its
- *   effect and its "done" commit together);
+ *   effect and its "issued"/"completed" commit together);
  * - no task twice per (run, step), no e-mail row twice per dedupe key, no delivery twice per
  *   (event, webhook);
  * - what the receivers got: no webhook delivery id and no e-mail Message-ID received twice, and
@@ -17,18 +18,22 @@ import type { Report } from './report.js';
  */
 
 type StepRow = { run_id: string; step_index: number; kind: string; status: string };
+/** A step whose effect happened: issued (its task is open) or completed (migration 0007's states). */
+const performed = (status: string) => status === 'issued' || status === 'completed';
 
 export async function checkWork(report: Report, url: string, opts: { webhookId: string; received: Received[]; mails: Mail[] }) {
   const v = report.violations;
-  const runs = await query<{ id: string; status: string; finished: number }>(url, `SELECT r.id, r.status,
-      (SELECT count(*)::int FROM playbook_run_steps s WHERE s.run_id = r.id AND s.status <> 'pending') AS finished FROM playbook_runs r`);
+  const runs = await query<{ id: string; status: string; finished: number; pending: number }>(url, `SELECT r.id, r.status,
+      (SELECT count(*)::int FROM playbook_run_steps s WHERE s.run_id = r.id AND s.status <> 'pending') AS finished,
+      (SELECT count(*)::int FROM playbook_run_steps s WHERE s.run_id = r.id AND s.status = 'pending') AS pending FROM playbook_runs r`);
   const stuck = runs.filter((r) => r.finished === 0);
-  const running = runs.filter((r) => r.status === 'running');
+  // A run stays running while its tasks are open (their steps are issued); after the drain none may have a step not yet started.
+  const running = runs.filter((r) => r.status === 'running' && r.pending > 0);
   report.figures['runs in the database'] = runs.length;
   report.figures['runs completed'] = runs.filter((r) => r.status === 'completed').length;
   if (runs.length === 0) v.push('no playbook run was started: the scenario measured nothing');
   if (stuck.length) v.push(`${stuck.length} runs never progressed (no step finished), e.g. ${stuck[0]?.id}`);
-  if (running.length) v.push(`${running.length} runs are still running after the drain, e.g. ${running[0]?.id}`);
+  if (running.length) v.push(`${running.length} runs still have steps not started after the drain, e.g. ${running[0]?.id}`);
 
   const steps = await query<StepRow>(url, 'SELECT run_id, step_index, kind, status FROM playbook_run_steps');
   const tasks = countBy(await query<{ k: string }>(url, `SELECT dedupe_key AS k FROM tasks WHERE source = 'playbook'`));
@@ -50,7 +55,7 @@ export async function checkWork(report: Report, url: string, opts: { webhookId: 
     if (found === null) continue; // wait steps have no effect
     if (found > 1) twice++;
     // An e-mail step may be skipped (no contact, or a call advised instead): then no e-mail is right.
-    if (s.status === 'done' && found === 0) {
+    if (performed(s.status) && found === 0) {
       missingEffect++;
       if (examples.length < 3) examples.push(`${key} (${s.kind}) done without its effect`);
     }
@@ -59,7 +64,7 @@ export async function checkWork(report: Report, url: string, opts: { webhookId: 
       if (examples.length < 3) examples.push(`${key} (${s.kind}) pending but its effect exists`);
     }
   }
-  const doneBy = (kind: string) => steps.filter((s) => s.kind === kind && s.status === 'done').length;
+  const doneBy = (kind: string) => steps.filter((s) => s.kind === kind && performed(s.status)).length;
   Object.assign(report.figures, {
     'task steps done / tasks': `${doneBy('task')} / ${[...tasks.values()].reduce((a, b) => a + b, 0)}`,
     'email steps done / skipped': `${doneBy('email')} / ${steps.filter((s) => s.kind === 'email' && s.status === 'skipped').length}`,
@@ -109,7 +114,7 @@ async function checkReceived(report: Report, url: string, opts: { webhookId: str
     const openHooks = await query<{ id: string }>(url, `SELECT id FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'pending'`, [opts.webhookId]);
     const openMails = await query<{ id: string }>(url, `SELECT id FROM outbound_messages WHERE status IN ('pending', 'sending')`);
     const alreadyThere = openHooks.filter((d) => hookIds.has(d.id)).length + openMails.filter((m) => mailIds.has(m.id)).length;
-    report.notes.push(`${openHooks.length + openMails.length} outbox rows are still claimed by a killed worker (retried when the claim lapses, 5 min, after this run); ${alreadyThere} of them had already arrived, so the receiver will see them twice (at-least-once, as documented)`);
+    report.notes.push(`${openHooks.length + openMails.length} outbox rows are still claimed by a killed worker (retried when the claim lapses, about a minute, after this run); ${alreadyThere} of them had already arrived, so the receiver will see them twice (at-least-once, as documented)`);
   }
 }
 
