@@ -140,7 +140,7 @@ export async function clusterScenario(size: Size, logDir: string): Promise<Repor
 
 /**
  * Drained: no run still running, and nothing in the outbox that is due. Rows that a killed worker
- * had claimed are not due until their claim lapses (five minutes): they are reported, not awaited.
+ * had claimed are not due until their claim lapses (about a minute): they are reported, not awaited.
  */
 async function waitForDrain(url: string, limitMs: number) {
   const t0 = Date.now();
