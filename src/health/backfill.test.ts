@@ -145,6 +145,18 @@ describe('health history back-fill', () => {
     expect(await current()).toEqual(before);
   });
 
+  it('gives the account chart and the health page their trend', async () => {
+    const { rows } = await t.database.query<{ id: string; first: string }>(
+      `SELECT id, greatest($1::date, first_activity_at::date)::text AS first FROM accounts WHERE first_activity_at IS NOT NULL ORDER BY first_activity_at, id LIMIT 1`, [from]);
+    const first = rows[0]?.first ?? today;
+    const span = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
+    expect(span).toBeGreaterThanOrEqual(DAYS - 2);
+    const history = (await api('GET', `/api/accounts/${rows[0]?.id ?? ''}/health/history?days=90`)).json() as { items: { day: string }[] };
+    expect(history.items.map((d) => d.day)).toEqual(Array.from({ length: span + 1 }, (_, i) => daysAgo(span - i)));
+    const summary = (await api('GET', '/api/health/summary')).json() as { trend: { day: string }[] };
+    expect(summary.trend.map((d) => d.day)).toEqual(Array.from({ length: span + 1 }, (_, i) => daysAgo(span - i)));
+  });
+
   it('gives the portfolio its 30-day change', async () => {
     const res = await api('GET', '/api/accounts?limit=200');
     expect(res.statusCode, res.body).toBe(200);
