@@ -4,6 +4,7 @@ import type { Account } from '../api/types';
 import { StageBadge } from '../components/Badges';
 import { daysLabel, daysUntil, formatDateTime, formatDay, money, moneyFull, relative } from '../components/format';
 import { Icon } from '../components/icons';
+import { useLastTouch } from '../activities/api';
 import { RENEWAL_WARNING_DAYS } from '../portfolio/columns';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -24,7 +25,19 @@ interface Props {
   onDelete: () => void;
 }
 
+/** A moment shown relative ("18 days ago"), exact on hover. */
+function When({ at, none, testId }: { at: string | null; none: string; testId: string }) {
+  return (
+    <Tooltip label={formatDateTime(at)} disabled={!at} openDelay={300}>
+      <Text fw={500} c={at ? undefined : 'dimmed'} span data-testid={testId}>
+        {at ? relative(at) : none}
+      </Text>
+    </Tooltip>
+  );
+}
+
 export function AccountHeader({ account: a, canEdit, onEdit, onDelete }: Props) {
+  const lastTouch = useLastTouch(a.id);
   const days = daysUntil(a.renewalDate);
   const soon = days !== null && days < RENEWAL_WARNING_DAYS;
   return (
@@ -55,7 +68,7 @@ export function AccountHeader({ account: a, canEdit, onEdit, onDelete }: Props) 
           </Group>
         )}
       </Group>
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} mt="lg" spacing="lg">
+      <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} mt="lg" spacing="lg">
         <Fact label="ARR">
           <Tooltip label={moneyFull(a.arr)} openDelay={300}>
             <Text fw={700} size="lg" className="canopy-num" span>
@@ -93,12 +106,16 @@ export function AccountHeader({ account: a, canEdit, onEdit, onDelete }: Props) 
             </Text>
           )}
         </Fact>
-        <Fact label="Last activity">
-          <Tooltip label={formatDateTime(a.lastActivityAt)} disabled={!a.lastActivityAt} openDelay={300}>
-            <Text fw={500} c={a.lastActivityAt ? undefined : 'dimmed'} span>
-              {a.lastActivityAt ? relative(a.lastActivityAt) : 'No activity yet'}
+        <Fact label="Last product use">
+          <When at={a.lastActivityAt} none="No product use yet" testId="last-product-use" />
+        </Fact>
+        <Fact label="Last touch">
+          <When at={lastTouch.data?.occurredAt ?? null} none={lastTouch.isPending ? '…' : 'Never touched'} testId="last-touch" />
+          {lastTouch.data && (
+            <Text size="sm" c="dimmed" lineClamp={1}>
+              {lastTouch.data.kind}: {lastTouch.data.subject}
             </Text>
-          </Tooltip>
+          )}
         </Fact>
         <Fact label="Contacts">
           <Text fw={500}>{a.contactCount}</Text>

@@ -40,6 +40,8 @@ export interface Activity {
   proactiveSource: 'inferred' | 'manual';
   author: Named | null;
   participants: { users: Named[]; contacts: Named[] };
+  /** The call, meeting or e-mail task whose completion logged it. */
+  taskId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -99,7 +101,18 @@ export function useInvalidateWork() {
     void qc.invalidateQueries({ queryKey: ['activities'] });
     void qc.invalidateQueries({ queryKey: ['escalations'] });
     void qc.invalidateQueries({ queryKey: accountId ? ['timeline', accountId] : ['timeline'] });
+    // The portfolio's "Last touch" follows activities.
+    void qc.invalidateQueries({ queryKey: ['accounts', 'list'] });
   };
+}
+
+/** An account's latest activity: its last touch (the account page shows it beside last product use). */
+export function useLastTouch(accountId: string) {
+  return useQuery({
+    queryKey: ['activities', 'last', accountId],
+    queryFn: () => api<{ items: Activity[] }>(`/api/activities?accountId=${encodeURIComponent(accountId)}&limit=1`),
+    select: (d) => d.items[0] ?? null,
+  });
 }
 
 export function useLogActivity() {

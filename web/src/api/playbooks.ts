@@ -16,6 +16,10 @@ export interface TaskStep {
   assignee: AssigneeRole;
   priority?: number;
   customerEffort?: number;
+  /** todo (default), call, meeting or email: a call, meeting or e-mail task completed with a note logs that activity. */
+  taskKind?: 'todo' | 'call' | 'meeting' | 'email';
+  /** The next step waits until this task is done or cancelled (default: it follows at once). */
+  waitForTask?: boolean;
 }
 export interface EmailStep {
   kind: 'email';
@@ -66,7 +70,8 @@ export interface PlaybookVersion {
   createdAt: string;
 }
 
-export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'cancelled';
+/** issued: started and not over (its task is open, its wait has not passed); completed: over. */
+export type StepStatus = 'pending' | 'issued' | 'completed' | 'skipped' | 'failed' | 'cancelled';
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
 export interface RunStep {
@@ -74,10 +79,14 @@ export interface RunStep {
   kind: string;
   title: string;
   status: StepStatus;
+  /** Pending: when it is due; an issued wait: when it is over. */
   runAt: string | null;
+  issuedAt: string | null;
   finishedAt: string | null;
   result: Record<string, unknown> | null;
   error: string | null;
+  /** The task a task step created, with its status. */
+  task: { id: string; status: 'open' | 'done' | 'cancelled'; title: string } | null;
 }
 
 export interface PlaybookRun {
@@ -91,7 +100,8 @@ export interface PlaybookRun {
   ruleFiringId: string | null;
   startedAt: string;
   finishedAt: string | null;
-  progress: { done: number; total: number };
+  /** done = steps with nothing left to do (completed, skipped, failed, cancelled); running until done = total. */
+  progress: { done: number; completed: number; issued: number; cancelled: number; total: number };
   steps: RunStep[];
 }
 

@@ -86,6 +86,8 @@ export interface TaskPatch {
   customerEffort?: number | null;
   status?: TaskStatus;
   outcomeNote?: string | null;
+  /** Completing a call, meeting or e-mail task: what to log (defaults: the title and the note); null logs nothing. */
+  activity?: { subject?: string; body?: string; occurredAt?: string } | null;
 }
 
 export const taskKeys = {
@@ -122,8 +124,11 @@ function useInvalidateTasks() {
   const qc = useQueryClient();
   return () => {
     void qc.invalidateQueries({ queryKey: taskKeys.all });
-    // Tasks appear in the account timeline.
+    // Tasks appear in the account timeline; completing one may log an activity and move a playbook run.
     void qc.invalidateQueries({ queryKey: ['timeline'] });
+    void qc.invalidateQueries({ queryKey: ['activities'] });
+    void qc.invalidateQueries({ queryKey: ['playbooks'] });
+    void qc.invalidateQueries({ queryKey: ['accounts'] });
   };
 }
 

@@ -72,7 +72,10 @@ export interface AccountListItem {
   arr: number;
   seats: number | null;
   renewalDate: string | null;
+  /** Last product use: the latest product event. */
   lastActivityAt: string | null;
+  /** Last touch: the latest logged activity (call, meeting, e-mail, …). */
+  lastTouchAt: string | null;
   usage: number[];
   usageChange: number | null;
   health: number | null;

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { DatePicker } from '@mantine/dates';
 import dayjs from 'dayjs';
 import { type FormEvent, useState } from 'react';
@@ -11,7 +11,7 @@ export type TaskDialog = { kind: 'complete' | 'reassign' | 'snooze'; task: Task 
 
 /** The dialogs behind a task's row actions; one set per list. */
 export function TaskModals({ dialog, onClose }: { dialog: TaskDialog; onClose: () => void }) {
-  const titles = { complete: 'Complete task', reassign: 'Reassign task', snooze: 'Snooze until…' };
+  const titles = { complete: dialog?.task.kind === 'call' ? 'I called' : 'Complete task', reassign: 'Reassign task', snooze: 'Snooze until…' };
   return (
     <Modal opened={dialog !== null} onClose={onClose} title={dialog ? titles[dialog.kind] : ''} centered>
       {dialog?.kind === 'complete' && <CompleteForm task={dialog.task} onClose={onClose} />}
@@ -48,17 +48,29 @@ function Buttons({ onClose, pending, label }: { onClose: () => void; pending: bo
   );
 }
 
+const ACTIVITY_NOUN: Partial<Record<Task['kind'], string>> = { call: 'call', meeting: 'meeting', email: 'e-mail' };
+
+/**
+ * Completing a task asks what came of it. A call, meeting or e-mail task is also an activity with
+ * the customer: the dialog shows the activity it will log (subject and note, editable), or lets
+ * the CSM complete it without logging one.
+ */
 function CompleteForm({ task, onClose }: { task: Task; onClose: () => void }) {
+  const noun = ACTIVITY_NOUN[task.kind];
   const [note, setNote] = useState('');
+  const [log, setLog] = useState(true);
+  const [subject, setSubject] = useState(task.title);
   const update = useUpdateTask();
   const fields = update.error instanceof ApiError ? update.error.fieldMap() : {};
+  const logging = !!noun && log;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const activity = !noun ? undefined : logging ? { subject: subject.trim() || task.title, body: note.trim() } : null;
     update.mutate(
-      { id: task.id, patch: { status: 'done', outcomeNote: note.trim() || null } },
+      { id: task.id, patch: { status: 'done', outcomeNote: note.trim() || null, ...(activity !== undefined ? { activity } : {}) } },
       {
         onSuccess: () => {
-          notifySuccess(`Done: ${task.title}`);
+          notifySuccess(logging ? `Done, and the ${noun} is logged: ${task.title}` : `Done: ${task.title}`);
           onClose();
         },
       },
@@ -68,19 +80,30 @@ function CompleteForm({ task, onClose }: { task: Task; onClose: () => void }) {
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
         <TaskSummary task={task} />
-        <FormError error={update.error} shownFields={['outcomeNote']} />
+        <FormError error={update.error} shownFields={['outcomeNote', 'activity.subject', 'activity.body']} />
+        {noun && (
+          <Checkbox
+            label={`Log this ${noun} on the account's timeline`}
+            description="It counts as a touch, and as proactive work unless it answers an escalation"
+            checked={log}
+            onChange={(e) => setLog(e.currentTarget.checked)}
+          />
+        )}
+        {logging && (
+          <TextInput label={`${noun[0]?.toUpperCase()}${noun.slice(1)} subject`} value={subject} onChange={(e) => setSubject(e.currentTarget.value)} error={fields['activity.subject']} maxLength={300} />
+        )}
         <Textarea
-          label="Outcome note"
-          description="What came of it: what you learned, what was agreed, what happens next"
+          label={logging ? 'Notes' : 'Outcome note'}
+          description={logging ? `What was said and agreed: the task's outcome and the ${noun}'s notes` : 'What came of it: what you learned, what was agreed, what happens next'}
           placeholder="Spoke with the champion; they will add the finance team next week."
           autosize
           minRows={3}
           value={note}
           onChange={(e) => setNote(e.currentTarget.value)}
-          error={fields.outcomeNote}
+          error={fields.outcomeNote ?? fields['activity.body']}
           data-autofocus
         />
-        <Buttons onClose={onClose} pending={update.isPending} label="Complete task" />
+        <Buttons onClose={onClose} pending={update.isPending} label={logging ? `Complete and log the ${noun}` : 'Complete task'} />
       </Stack>
     </form>
   );

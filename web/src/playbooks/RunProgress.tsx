@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useAccount } from '../api/accounts';
 import type { PlaybookRun, RunStep } from '../api/playbooks';
 import { formatDateTime, relative } from '../components/format';
-import { runStatusColor, stepKindLabel, stepStatusColor } from './labels';
+import { runStatusColor, stepKindLabel, stepStatusColor, stepStatusLabel } from './labels';
 
 export function RunStatusBadge({ status }: { status: PlaybookRun['status'] }) {
   return (
@@ -14,12 +14,21 @@ export function RunStatusBadge({ status }: { status: PlaybookRun['status'] }) {
   );
 }
 
+/** Completed steps of all (cancelled ones shown apart); a run is running until every step is over. */
 export function RunProgressBar({ run }: { run: PlaybookRun }) {
-  const { done, total } = run.progress;
-  const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+  const { done, total, issued, cancelled } = run.progress;
+  const pct = (n: number) => (total > 0 ? (n / total) * 100 : 0);
+  const color = runStatusColor[run.status];
+  const parts = [`${done} of ${total} steps done`, issued ? `${issued} in progress` : null, cancelled ? `${cancelled} cancelled` : null].filter(Boolean).join(', ');
   return (
-    <Group gap="xs" wrap="nowrap" miw={160}>
-      <Progress value={pct} color={runStatusColor[run.status]} size="md" radius="xl" style={{ flex: 1 }} aria-label={`${done} of ${total} steps done`} />
+    <Group gap="xs" wrap="nowrap" miw={160} data-testid="run-progress" data-done={done} data-total={total} data-issued={issued}>
+      <Tooltip label={parts} openDelay={300}>
+        <Progress.Root size="md" radius="xl" style={{ flex: 1 }} aria-label={parts}>
+          <Progress.Section value={pct(done - cancelled)} color={color} />
+          <Progress.Section value={pct(cancelled)} color="gray.5" />
+          <Progress.Section value={pct(issued)} color={color} style={{ opacity: 0.3 }} />
+        </Progress.Root>
+      </Tooltip>
       <Text size="xs" c="dimmed" className="canopy-num">
         {done}/{total}
       </Text>
@@ -28,9 +37,13 @@ export function RunProgressBar({ run }: { run: PlaybookRun }) {
 }
 
 function stepWhen(s: RunStep): string {
-  if (s.finishedAt) return `${s.status} ${relative(s.finishedAt)}`;
+  if (s.status === 'issued' && s.task) return s.task.status === 'open' ? 'waiting for its task to be done' : `task ${s.task.status}`;
+  if (s.status === 'issued' && s.kind === 'wait' && s.runAt) return `wait ends ${relative(s.runAt)}`;
+  if (s.status === 'cancelled' && s.task?.status === 'cancelled') return `task cancelled${s.finishedAt ? ` ${relative(s.finishedAt)}` : ''}`;
+  if (s.finishedAt) return `${stepStatusLabel[s.status]} ${relative(s.finishedAt)}`;
   if (s.status === 'pending' && s.runAt) return `runs ${relative(s.runAt)}`;
-  return s.status;
+  if (s.status === 'pending') return 'after the step before';
+  return stepStatusLabel[s.status];
 }
 
 /** Each step of a run with its status, when it ran (or will), and what it produced or why it failed. */
@@ -39,8 +52,8 @@ export function RunSteps({ run }: { run: PlaybookRun }) {
     <Stack gap={4} component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
       {run.steps.map((s) => (
         <Group key={s.index} component="li" gap="xs" wrap="nowrap" align="flex-start" data-step-status={s.status}>
-          <Badge size="sm" variant={s.status === 'done' ? 'filled' : 'light'} color={stepStatusColor[s.status]} radius="sm" w={84} tt="none">
-            {s.status}
+          <Badge size="sm" variant={s.status === 'completed' ? 'filled' : 'light'} color={stepStatusColor[s.status]} radius="sm" w={92} tt="none">
+            {stepStatusLabel[s.status]}
           </Badge>
           <div style={{ minWidth: 0 }}>
             <Text size="sm">

@@ -30,7 +30,9 @@ export const assigneeRoleLabel: Record<AssigneeRole, string> = {
 };
 
 export const runStatusColor: Record<RunStatus, string> = { running: 'blue', completed: 'teal', cancelled: 'gray', failed: 'red' };
-export const stepStatusColor: Record<StepStatus, string> = { pending: 'gray', done: 'teal', skipped: 'yellow', failed: 'red', cancelled: 'gray' };
+export const stepStatusColor: Record<StepStatus, string> = { pending: 'gray', issued: 'blue', completed: 'teal', skipped: 'yellow', failed: 'red', cancelled: 'gray' };
+/** What a step's status means, in words, by kind: an issued task step waits for its task. */
+export const stepStatusLabel: Record<StepStatus, string> = { pending: 'pending', issued: 'in progress', completed: 'completed', skipped: 'skipped', failed: 'failed', cancelled: 'cancelled' };
 
 
 

@@ -89,19 +89,14 @@ export const portfolioColumns = [
     },
   }),
   col.accessor('lastActivityAt', {
-    header: 'Last activity',
+    header: 'Last product use',
     sortDescFirst: true,
-    cell: ({ getValue }) => {
-      const at = getValue();
-      if (!at) return <Text span size="sm" c="dimmed">No activity</Text>;
-      return (
-        <Tooltip label={formatDateTime(at)} openDelay={400}>
-          <Text span size="sm">
-            {relative(at)}
-          </Text>
-        </Tooltip>
-      );
-    },
+    cell: ({ getValue }) => <WhenCell at={getValue()} none="No product use" />,
+  }),
+  col.accessor('lastTouchAt', {
+    header: 'Last touch',
+    sortDescFirst: true,
+    cell: ({ getValue }) => <WhenCell at={getValue()} none="Never touched" />,
   }),
   col.display({
     id: 'usage',
@@ -109,3 +104,20 @@ export const portfolioColumns = [
     cell: ({ row }) => <UsageCell usage={row.original.usage} change={row.original.usageChange} />,
   }),
 ];
+
+function WhenCell({ at, none }: { at: string | null; none: string }) {
+  if (!at) {
+    return (
+      <Text span size="sm" c="dimmed">
+        {none}
+      </Text>
+    );
+  }
+  return (
+    <Tooltip label={formatDateTime(at)} openDelay={400}>
+      <Text span size="sm">
+        {relative(at)}
+      </Text>
+    </Tooltip>
+  );
+}

@@ -6,7 +6,7 @@ import type { AccountListParams } from '../api/accounts';
 /** Filters live in the URL (shareable, back button works); the stack of earlier cursors lives in history state. */
 export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax', 'band', 'healthMax', 'dropped'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
-export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d'] as const;
+export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d'] as const;
 /** The "Dropped ≥ 10 in 30 days" toggle. */
 export const DROP_POINTS = 10;
 export const PAGE_SIZE = 50;
