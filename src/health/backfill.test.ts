@@ -169,6 +169,12 @@ describe('health history back-fill', () => {
       if (item?.health !== null) expect(item?.healthChange30d, r.id).not.toBeNull();
     }
   });
+
+  it('takes a request without a body as the default 90 days', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/health/backfill', headers: manager.headers });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((res.json() as { trigger: string }).trigger).toMatch(/^backfill/);
+  });
 });
 
 describe('history after a bulk load of past events', () => {

@@ -116,10 +116,10 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
     });
 
   r.post('/api/health/backfill', {
-    schema: { tags, summary: 'Rebuild the daily health history of the last N days from the stored usage, with today’s drivers (admin, manager); follow it at /api/health/runs/{id}', body: backfillInput, response: { 202: run, 400: errorBody, 403: errorBody } },
+    schema: { tags, summary: 'Rebuild the daily health history of the last N days from the stored usage, with today’s drivers (admin, manager); follow it at /api/health/runs/{id}', body: backfillInput.nullish(), response: { 202: run, 400: errorBody, 403: errorBody } },
   }, async (req, reply) => {
     allow(req, 'create', { type: 'health_runs' });
-    const id = await health.startBackfill(req.body.days, `user:${actor(req).label}`);
+    const id = await health.startBackfill(req.body?.days ?? 90, `user:${actor(req).label}`);
     return reply.status(202).send(await health.queries.run(id));
   });
 
