@@ -1,4 +1,4 @@
-import { Code, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import { Checkbox, Code, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { ASSIGNEE_ROLES, type AssigneeRole, type WebhookChoice } from '../api/playbooks';
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
@@ -82,7 +82,25 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
             <NumberInput label="Due after (days)" min={0} max={365} allowDecimal={false} value={s.dueOffsetDays} onChange={(v) => set({ dueOffsetDays: v })} error={error('dueOffsetDays')} readOnly={readOnly} />
             <Select label="Priority" data={priorityOptions} value={s.priority} onChange={(v) => v && set({ priority: v })} allowDeselect={false} error={error('priority')} readOnly={readOnly} />
             <NumberInput label="Customer effort" placeholder="0–10, optional" min={0} max={10} allowDecimal={false} value={s.customerEffort} onChange={(v) => set({ customerEffort: v })} error={error('customerEffort')} readOnly={readOnly} />
+            <Select
+              label="Kind of task"
+              description="Completing a call, meeting or e-mail task with a note logs that activity"
+              inputWrapperOrder={BELOW}
+              data={[{ value: 'todo', label: 'To-do' }, { value: 'call', label: 'Call' }, { value: 'meeting', label: 'Meeting' }, { value: 'email', label: 'E-mail' }]}
+              value={s.taskKind}
+              onChange={(v) => v && set({ taskKind: v as StepDraft['taskKind'] })}
+              allowDeselect={false}
+              error={error('taskKind')}
+              readOnly={readOnly}
+            />
           </SimpleGrid>
+          <Checkbox
+            label="The next step waits until this task is done"
+            description="Otherwise the next step follows as soon as the task is created; either way this step completes only when its task is done"
+            checked={s.waitForTask}
+            onChange={(e) => set({ waitForTask: e.currentTarget.checked })}
+            disabled={readOnly}
+          />
         </Stack>
       );
     case 'email':

@@ -40,7 +40,7 @@ export const stepStatusLabel: Record<StepStatus, string> = { pending: 'pending',
 export function describeStep(s: Step): string {
   switch (s.kind) {
     case 'task':
-      return `${s.title} · due +${s.dueOffsetDays}d · ${assigneeRoleLabel[s.assignee]}`;
+      return `${s.title} · ${s.taskKind && s.taskKind !== 'todo' ? `${s.taskKind} · ` : ''}due +${s.dueOffsetDays}d · ${assigneeRoleLabel[s.assignee]}${s.waitForTask ? ' · next step waits for it' : ''}`;
     case 'email':
       return `E-mail the ${s.to.replace('_', ' ')}: “${s.subject}”`;
     case 'wait':

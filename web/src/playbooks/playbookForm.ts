@@ -13,6 +13,8 @@ export interface StepDraft {
   assignee: AssigneeRole;
   priority: string;
   customerEffort: NumText;
+  taskKind: 'todo' | 'call' | 'meeting' | 'email';
+  waitForTask: boolean;
   to: ContactRole;
   subject: string;
   body: string;
@@ -39,6 +41,8 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     assignee: 'owner',
     priority: '2',
     customerEffort: '',
+    taskKind: 'todo',
+    waitForTask: false,
     to: 'champion',
     subject: '',
     body: '',
@@ -47,7 +51,7 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     note: '',
   };
   if (s?.kind === 'task') {
-    Object.assign(d, { description: s.description ?? '', dueOffsetDays: s.dueOffsetDays, assignee: s.assignee, priority: String(s.priority ?? 2), customerEffort: s.customerEffort ?? '' });
+    Object.assign(d, { description: s.description ?? '', dueOffsetDays: s.dueOffsetDays, assignee: s.assignee, priority: String(s.priority ?? 2), customerEffort: s.customerEffort ?? '', taskKind: s.taskKind ?? 'todo', waitForTask: s.waitForTask ?? false });
   } else if (s?.kind === 'email') {
     Object.assign(d, { to: s.to, subject: s.subject, body: s.body });
   } else if (s?.kind === 'wait') {
@@ -86,6 +90,8 @@ export function toStep(d: StepDraft): Step {
         assignee: d.assignee,
         priority: Number(d.priority),
         ...(isNum(d.customerEffort) ? { customerEffort: d.customerEffort } : {}),
+        ...(d.taskKind !== 'todo' ? { taskKind: d.taskKind } : {}),
+        ...(d.waitForTask ? { waitForTask: true } : {}),
       };
     case 'email':
       return { kind: 'email', ...optionalTitle(d.title), to: d.to, subject: d.subject.trim(), body: d.body.trim() };
@@ -122,7 +128,7 @@ export function validate(f: PlaybookForm): Record<string, string> {
 }
 
 const KIND_FIELDS: Record<StepKind, string[]> = {
-  task: ['title', 'description', 'dueOffsetDays', 'assignee', 'priority', 'customerEffort'],
+  task: ['title', 'description', 'dueOffsetDays', 'assignee', 'priority', 'customerEffort', 'taskKind', 'waitForTask'],
   email: ['title', 'to', 'subject', 'body'],
   wait: ['title', 'days'],
   webhook: ['title', 'webhookId'],
