@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connect.js';
 import { auditLog } from '../db/schema.js';
 import { z } from 'zod';
@@ -22,7 +22,11 @@ export function createAuditQueries(db: Db) {
         if (cond) where.push(cond);
       }
       const rows = await db
-        .select()
+        .select({
+          ...getTableColumns(auditLog),
+          // Rows from before migration 0008 have no stored name: name what still exists.
+          objectLabel: sql<string | null>`coalesce(${auditLog.objectLabel}, audit_object_label(${auditLog.objectType}, ${auditLog.objectId}, ${auditLog.changes}))`,
+        })
         .from(auditLog)
         .where(where.length ? and(...where) : undefined)
         .orderBy(desc(auditLog.at), desc(auditLog.id))

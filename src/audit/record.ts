@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.js';
 import { auditLog } from '../db/schema.js';
 import type { Actor } from '../auth/principal.js';
@@ -9,7 +10,11 @@ function redact(changes: Record<string, unknown> | null | undefined): Record<str
   return Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '[redacted]' : v]));
 }
 
-/** Writes one audit row; pass the transaction that made the change so both commit together. */
+/**
+ * Writes one audit row; pass the transaction that made the change so both commit together.
+ * The row keeps the object's name as of the change (audit_object_label, migration 0008), so the
+ * log reads "Acme Corp", not a UUID, also after a rename or delete.
+ */
 export async function recordAudit(
   db: Db,
   actor: Actor,
@@ -18,6 +23,7 @@ export async function recordAudit(
   objectId: string | null,
   changes?: Record<string, unknown> | null,
 ): Promise<void> {
+  const redacted = redact(changes);
   await db.insert(auditLog).values({
     actorType: actor.type,
     actorId: actor.id,
@@ -25,7 +31,8 @@ export async function recordAudit(
     action,
     objectType,
     objectId,
-    changes: redact(changes),
+    objectLabel: sql`audit_object_label(${objectType}::text, ${objectId}::text, ${redacted === null ? null : JSON.stringify(redacted)}::jsonb)`,
+    changes: redacted,
     ip: actor.ip ?? null,
   });
 }
@@ -44,16 +51,16 @@ export function diff<T extends Record<string, unknown>>(before: T, after: Partia
 export async function recordAuditRaw(
   tx: { query(text: string, values?: unknown[]): Promise<unknown> },
   actor: Actor,
-  entries: { action: string; objectType: string; objectId: string; changes?: Record<string, unknown> | null }[],
+  entries: { action: string; objectType: string; objectId: string; objectLabel?: string; changes?: Record<string, unknown> | null }[],
 ): Promise<void> {
   if (entries.length === 0) return;
   await tx.query(
-    `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, object_type, object_id, changes, ip)
-     SELECT $1, $2, $3, e.action, e.object_type, e.object_id, e.changes, $4
-       FROM jsonb_to_recordset($5::jsonb) AS e(action text, object_type text, object_id text, changes jsonb)`,
+    `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, object_type, object_id, object_label, changes, ip)
+     SELECT $1, $2, $3, e.action, e.object_type, e.object_id, coalesce(e.object_label, audit_object_label(e.object_type, e.object_id, e.changes)), e.changes, $4
+       FROM jsonb_to_recordset($5::jsonb) AS e(action text, object_type text, object_id text, object_label text, changes jsonb)`,
     [
       actor.type, actor.id, actor.label, actor.ip ?? null,
-      JSON.stringify(entries.map((e) => ({ action: e.action, object_type: e.objectType, object_id: e.objectId, changes: redact(e.changes) }))),
+      JSON.stringify(entries.map((e) => ({ action: e.action, object_type: e.objectType, object_id: e.objectId, object_label: e.objectLabel ?? null, changes: redact(e.changes) }))),
     ],
   );
 }

@@ -108,6 +108,8 @@ export const auditLog = pgTable('audit_log', {
   action: text('action').notNull(),
   objectType: text('object_type').notNull(),
   objectId: text('object_id'),
+  /** The object's name when the change was made (migration 0008): set by audit_object_label() on insert. */
+  objectLabel: text('object_label'),
   changes: jsonb('changes').$type<Record<string, unknown>>(),
   ip: text('ip'),
 });

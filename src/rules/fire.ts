@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/connect.js';
-import { SYSTEM_ACTOR } from '../auth/principal.js';
+import type { Actor } from '../auth/principal.js';
 import { emitEvents } from '../webhooks/emit-many.js';
 import { notify } from '../notifications/notify.js';
 import { insertTasks, resolveAssignees } from '../tasks/store.js';
@@ -12,6 +12,9 @@ import type { LeafResult, RuleAction } from './schema.js';
 export type FiringRule = { id: string; name: string; match: 'all' | 'any'; actions: RuleAction[]; windowHours: number };
 export type Match = { accountId: string; name: string; results: LeafResult[] };
 export type FireResult = { fired: { firingId: string; accountId: string }[]; started: Started[] };
+
+/** Who the audit log names for what a rule does: the rule, not an anonymous "system". */
+export const ruleActor = (rule: { id: string; name: string }): Actor => ({ type: 'system', id: rule.id, label: `rule "${rule.name}"` });
 
 /**
  * Fires a rule for the accounts that match it, in the caller's transaction. At most once per
@@ -41,10 +44,11 @@ export async function fireRule(
   const done = new Map<string, Record<string, unknown>[]>(fired.map((f) => [f.id, []]));
   const record = (accountId: string, entry: Record<string, unknown>) => done.get(firingOf.get(accountId) as string)?.push(entry);
   let started: Started[] = [];
+  const actor = ruleActor(rule);
 
   for (const [n, a] of rule.actions.entries()) {
     if (a.type === 'start_playbook') {
-      started = started.concat(await deps.playbooks.startInTx(tx, ids.map((accountId) => ({ accountId, playbookId: a.playbookId, ruleFiringId: firingOf.get(accountId) ?? null })), SYSTEM_ACTOR));
+      started = started.concat(await deps.playbooks.startInTx(tx, ids.map((accountId) => ({ accountId, playbookId: a.playbookId, ruleFiringId: firingOf.get(accountId) ?? null })), actor));
       for (const s of started) if (s.playbookId === a.playbookId) record(s.accountId, { type: a.type, playbookRunId: s.runId });
     } else if (a.type === 'create_task') {
       const who = await resolveAssignees(tx, ids, a.assignee);
@@ -55,7 +59,7 @@ export async function fireRule(
         assigneeUserId: who.get(accountId)?.userId ?? null, assigneeContactId: who.get(accountId)?.contactId ?? null,
         source: 'rule', ruleFiringId: firingOf.get(accountId) ?? null, dedupeKey: `rule:${firingOf.get(accountId)}:${n}`,
       })));
-      await deps.tasks.afterCreate(tx, created.filter((t) => t.created).map((t) => t.id), SYSTEM_ACTOR);
+      await deps.tasks.afterCreate(tx, created.filter((t) => t.created).map((t) => t.id), actor);
       for (const t of created) record(t.accountId, { type: a.type, taskId: t.id });
     } else if (a.type === 'notify') {
       const perUser = new Map<string, string[]>();
@@ -94,7 +98,7 @@ export async function fireRule(
   const calls = await proposeCalls(tx, ids, now, {});
   for (const [accountId, c] of calls) record(accountId, { type: 'call_them', taskId: c.taskId, reasons: c.reasons });
   const newCalls = [...calls.values()].filter((c) => c.created).map((c) => c.taskId);
-  await deps.tasks.afterCreate(tx, newCalls, SYSTEM_ACTOR);
+  await deps.tasks.afterCreate(tx, newCalls, actor);
 
   await emitEvents(tx, fired.map((f) => ({ type: 'rule.fired' as const, accountId: f.account_id, id: f.id, data: { ruleId: rule.id, rule: rule.name, firingId: f.id } })));
   await tx.query(

@@ -24,7 +24,9 @@ export function ruleRoutes(app: FastifyInstance, { services }: RouteDeps) {
   r.post('/api/rules', {
     schema: {
       tags: TAG, summary: 'Create a rule: when <condition> then <actions> (admins and managers)',
-      description: 'A rule fires at most once per account per window (windowHours). Referenced drivers, playbooks and webhooks must exist.',
+      description: 'A rule fires at most once per account per window (windowHours). Referenced drivers, playbooks and webhooks must exist. '
+        + 'An enabled rule with activation "now" (the default) fires at once for every account that matches: run POST /api/rules/dry-run with the actions first to see what that creates. '
+        + 'With "from_now_on" it fires only for accounts that start matching after the save.',
       body: ruleInput, response: { 201: rule, 400: errorBody, 403: errorBody },
     },
   }, async (req, reply) => {
@@ -33,10 +35,12 @@ export function ruleRoutes(app: FastifyInstance, { services }: RouteDeps) {
   });
 
   r.post('/api/rules/dry-run', {
-    schema: { tags: TAG, summary: 'The accounts that match a condition now (nothing fires)', body: dryRunBody, response: { 200: dryRunResult, 400: errorBody, 403: errorBody } },
+    schema: {
+      tags: TAG, summary: 'The accounts that match a condition now, and what saving the rule to fire now would create (nothing fires)', body: dryRunBody, response: { 200: dryRunResult, 400: errorBody, 403: errorBody },
+    },
   }, async (req) => {
     mayEdit(req, 'create');
-    return services.rules.dryRun(req.body.condition, req.body.limit);
+    return services.rules.dryRun(req.body);
   });
 
   r.get('/api/rules/:id', { schema: { tags: TAG, summary: 'One rule', params: idParams, response: { 200: rule, 404: errorBody } } }, async (req) => {

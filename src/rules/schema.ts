@@ -46,23 +46,34 @@ export const action = z.discriminatedUnion('type', [
 ]);
 export type RuleAction = z.infer<typeof action>;
 
+export const ACTIVATIONS = ['now', 'from_now_on'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+const activation = z.enum(ACTIVATIONS).describe(
+  'How an enabled rule starts: "now" fires at once for every account that matches (see the dry run\'s effects); "from_now_on" records the accounts that match at save time and fires only for accounts that start matching later',
+);
+
 export const ruleInput = z.object({
   name: text().trim().min(1).max(200),
   description: text().trim().max(2000).default(''),
   enabled: z.boolean().default(true),
+  activation: activation.default('now'),
   condition,
   actions: z.array(action).min(1).max(10),
   windowHours: z.number().int().min(1).max(8760).default(168).describe('Fires at most once per account within this many hours'),
 });
 export type RuleInput = z.infer<typeof ruleInput>;
 export const rulePatch = z
-  .object({ name: ruleInput.shape.name, description: text().trim().max(2000), enabled: z.boolean(), condition, actions: ruleInput.shape.actions, windowHours: z.number().int().min(1).max(8760) })
+  .object({
+    name: ruleInput.shape.name, description: text().trim().max(2000), enabled: z.boolean(), condition, actions: ruleInput.shape.actions, windowHours: z.number().int().min(1).max(8760),
+    activation: activation.describe('Applied when the patch enables the rule or changes its condition; without it the rule keeps its stored choice'),
+  })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');
 export type RulePatch = z.infer<typeof rulePatch>;
 
 export const rule = z.object({
   id: z.uuid(), name: z.string(), description: z.string(), enabled: z.boolean(), condition, actions: z.array(action), windowHours: z.number().int(),
+  activation: z.enum(ACTIVATIONS), activatedAt: z.string().nullable().describe('When the rule was last enabled or its condition changed'),
   firings: z.object({ total: z.number().int(), last7d: z.number().int(), lastAt: z.string().nullable() }),
   createdAt: z.string(), updatedAt: z.string(),
 });
@@ -78,9 +89,24 @@ export const firing = z.object({
   actions: z.array(z.record(z.string(), z.unknown())),
 });
 
-export const dryRunBody = z.object({ condition, limit: z.number().int().min(1).max(1000).default(200) });
+export const dryRunBody = z.object({
+  condition, limit: z.number().int().min(1).max(1000).default(200),
+  actions: z.array(action).max(10).default([]).describe('With actions: effects says what saving with activation "now" would create'),
+  windowHours: z.number().int().min(1).max(8760).default(168),
+  ruleId: z.uuid().optional().describe('An existing rule: accounts it fired for within the window do not fire again'),
+});
+export const effects = z.object({
+  firings: z.number().int().describe('Firings "now" would make at once'),
+  alreadyFired: z.number().int().describe('Matching accounts the rule fired for within its window (they do not fire again)'),
+  tasks: z.number().int(),
+  taskAssignees: z.array(z.object({ userId: z.uuid().nullable(), name: z.string(), tasks: z.number().int() })).describe('Tasks per person, most first'),
+  people: z.number().int().describe('People who would get tasks'),
+  playbookRuns: z.number().int(),
+  notifications: z.number().int(), emails: z.number().int(), webhookDeliveries: z.number().int(),
+});
 export const dryRunResult = z.object({
   total: z.number().int().describe('Accounts that match now'),
   evaluated: z.number().int(),
+  effects,
   items: z.array(z.object({ accountId: z.uuid(), name: z.string(), arr: z.number(), ownerName: z.string().nullable(), results: z.array(leafResult) })),
 });

@@ -10,17 +10,22 @@ import type { Started } from '../playbooks/runs.js';
 import { evaluate, needs } from './evaluate.js';
 import { loadFacts } from './facts.js';
 import { fireRule, type FiringRule, type Match } from './fire.js';
-import type { Condition, Rule, RuleAction, RuleInput, RulePatch } from './schema.js';
+import { accountChunks, applyBaselines, clearBaseline, matchBook, recordBaseline } from './book.js';
+import { previewEffects } from './preview.js';
+import type { Activation, Condition, Rule, RuleAction, RuleInput, RulePatch } from './schema.js';
 import { validateRefs } from './validate.js';
 
 export const EVALUATE_JOB = 'rules.evaluate';
 export const SWEEP_JOB = 'rules.sweep';
-const CHUNK = 2000;
+const DIRTY_CHUNK = 2000;
 
-type Row = { id: string; name: string; description: string; enabled: boolean; condition: Condition; actions: RuleAction[]; window_hours: number; created_at: Date; updated_at: Date; total: number; last7d: number; last_at: Date | null };
+/** What evaluation needs of a rule (no firing counts: read per chunk, inside its transaction). */
+type RuleRow = { id: string; name: string; enabled: boolean; condition: Condition; actions: RuleAction[]; window_hours: number; activation: Activation };
+type Row = RuleRow & { description: string; activated_at: Date | null; created_at: Date; updated_at: Date; total: number; last7d: number; last_at: Date | null };
 
 const toDto = (r: Row): Rule => ({
   id: r.id, name: r.name, description: r.description, enabled: r.enabled, condition: r.condition, actions: r.actions, windowHours: r.window_hours,
+  activation: r.activation, activatedAt: r.activated_at ? new Date(r.activated_at).toISOString() : null,
   firings: { total: r.total, last7d: r.last7d, lastAt: r.last_at ? new Date(r.last_at).toISOString() : null },
   createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
 });
@@ -38,16 +43,24 @@ export function createRuleService(deps: WorkDeps) {
   const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE r.id = $1`, [id])).rows[0];
 
   /** Evaluates rules over one chunk of accounts and fires the ones that match, in the caller's transaction. */
-  async function evaluateChunk(tx: Queryable, rules: Row[], accountIds: string[], trigger: string, now: Date) {
+  async function evaluateChunk(tx: Queryable, rules: RuleRow[], accountIds: string[], trigger: string, now: Date) {
     const facts = await loadFacts(tx, accountIds, needs(rules.map((r) => r.condition)), now);
-    let fired = 0;
-    let started: Started[] = [];
+    const matchesOf = new Map<string, Match[]>();
     for (const rule of rules) {
       const matches: Match[] = [];
       for (const f of facts.values()) {
         const e = evaluate(rule.condition, f, now);
         if (e.matched) matches.push({ accountId: f.accountId, name: f.name, results: e.results });
       }
+      matchesOf.set(rule.id, matches);
+    }
+    // "From now on only" rules: what already matched at activation does not fire.
+    const held = await applyBaselines(tx, [...facts.keys()], rules.filter((r) => r.activation === 'from_now_on').map((r) => ({ ruleId: r.id, matched: new Set((matchesOf.get(r.id) ?? []).map((m) => m.accountId)) })));
+    let fired = 0;
+    let started: Started[] = [];
+    for (const rule of rules) {
+      const skip = held.get(rule.id);
+      const matches = (matchesOf.get(rule.id) ?? []).filter((m) => !skip?.has(m.accountId));
       const firing: FiringRule = { id: rule.id, name: rule.name, match: rule.condition.match, actions: rule.actions, windowHours: rule.window_hours };
       const r = await fireRule(tx, firing, matches, trigger, now, { tasks, playbooks });
       fired += r.fired.length;
@@ -56,8 +69,18 @@ export function createRuleService(deps: WorkDeps) {
     return { fired, started, evaluated: facts.size };
   }
 
-  async function enabledRules(q: Queryable): Promise<Row[]> {
-    return (await q.query<Row>(`${SELECT} WHERE r.enabled ORDER BY r.created_at`)).rows;
+  async function enabledRules(q: Queryable): Promise<RuleRow[]> {
+    return (await q.query<RuleRow>('SELECT id, name, enabled, condition, actions, window_hours, activation FROM rules WHERE enabled ORDER BY created_at, id')).rows;
+  }
+
+  /**
+   * A rule starts acting (created enabled, re-enabled, or its condition changed): "now" lets the
+   * next sweep fire every match; "from_now_on" records today's matches as the baseline first.
+   */
+  async function activate(tx: Queryable, id: string, condition: Condition, activation: Activation, now: Date) {
+    if (activation === 'from_now_on') await recordBaseline(tx, id, condition, now);
+    else await clearBaseline(tx, id);
+    await tx.query('UPDATE rules SET activation = $2, activated_at = $3 WHERE id = $1', [id, activation, now.toISOString()]);
   }
 
   async function afterCommit(started: Started[], fired: number) {
@@ -74,22 +97,25 @@ export function createRuleService(deps: WorkDeps) {
       return r ? toDto(r) : null;
     },
 
-    async create(input: RuleInput, actor: Actor): Promise<Rule> {
+    /** Without an activation the rule fires now, as before (the web app always asks). */
+    async create(given: Omit<RuleInput, 'activation'> & { activation?: Activation }, actor: Actor, now = new Date()): Promise<Rule> {
+      const input = { ...given, activation: given.activation ?? 'now' };
       const id = await database.transaction(async (tx) => {
         await validateRefs(tx, input.condition, input.actions);
         const { rows } = await tx.query<{ id: string }>(
-          `INSERT INTO rules (name, description, enabled, condition, actions, window_hours, created_by) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7) RETURNING id`,
-          [input.name, input.description, input.enabled, JSON.stringify(input.condition), JSON.stringify(input.actions), input.windowHours, actor.type === 'user' ? actor.id : null],
+          `INSERT INTO rules (name, description, enabled, condition, actions, window_hours, created_by, activation) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8) RETURNING id`,
+          [input.name, input.description, input.enabled, JSON.stringify(input.condition), JSON.stringify(input.actions), input.windowHours, actor.type === 'user' ? actor.id : null, input.activation],
         );
         const rid = rows[0]?.id as string;
-        await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'rule', objectId: rid, changes: { name: input.name, condition: input.condition, actions: input.actions } }]);
+        if (input.enabled) await activate(tx, rid, input.condition, input.activation, now);
+        await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'rule', objectId: rid, changes: { name: input.name, enabled: input.enabled, activation: input.activation, condition: input.condition, actions: input.actions } }]);
         return rid;
       });
-      await service.scheduleSweep();
+      if (input.enabled) await service.scheduleSweep();
       return (await service.get(id)) as Rule;
     },
 
-    async update(id: string, patch: RulePatch, actor: Actor): Promise<Rule> {
+    async update(id: string, patch: RulePatch, actor: Actor, now = new Date()): Promise<Rule> {
       await database.transaction(async (tx) => {
         const before = await load(tx, id);
         if (!before) throw new AppError('rule.not_found');
@@ -100,42 +126,39 @@ export function createRuleService(deps: WorkDeps) {
             WHERE id = $1`,
           [id, patch.name ?? null, patch.description ?? null, patch.enabled ?? null, patch.condition ? JSON.stringify(patch.condition) : null, patch.actions ? JSON.stringify(patch.actions) : null, patch.windowHours ?? null],
         );
+        const enabled = patch.enabled ?? before.enabled;
+        if (!enabled) await clearBaseline(tx, id);
+        // Enabling, a new condition or a stated choice starts the rule again, with the stated (else the stored) activation.
+        else if (!before.enabled || patch.condition || patch.activation) await activate(tx, id, patch.condition ?? before.condition, patch.activation ?? before.activation, now);
         await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'rule', objectId: id, changes: patch }]);
       });
-      if (patch.enabled !== false && (patch.enabled || patch.condition || patch.actions || patch.windowHours)) await service.scheduleSweep();
+      if (patch.enabled !== false && (patch.enabled || patch.condition || patch.actions || patch.windowHours || patch.activation)) await service.scheduleSweep();
       return (await service.get(id)) as Rule;
     },
 
     async remove(id: string, actor: Actor): Promise<void> {
       await database.transaction(async (tx) => {
-        const { rowCount } = await tx.query('DELETE FROM rules WHERE id = $1', [id]);
-        if (rowCount === 0) throw new AppError('rule.not_found');
-        await recordAuditRaw(tx, actor, [{ action: 'delete', objectType: 'rule', objectId: id }]);
+        const { rows } = await tx.query<{ name: string }>('DELETE FROM rules WHERE id = $1 RETURNING name', [id]);
+        if (rows.length === 0) throw new AppError('rule.not_found');
+        await recordAuditRaw(tx, actor, [{ action: 'delete', objectType: 'rule', objectId: id, objectLabel: rows[0]?.name, changes: { name: rows[0]?.name } }]);
       });
     },
 
-    /** The accounts that match a condition now, without firing anything (most ARR first). */
-    async dryRun(condition: Condition, limit: number, now = new Date()) {
-      await validateRefs(database, condition, undefined);
-      const need = needs([condition]);
-      const matches: { accountId: string; name: string; arr: number; ownerId: string | null; results: Match['results'] }[] = [];
-      let evaluated = 0;
-      for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
-        const { rows } = await database.query<{ id: string }>('SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2', [after, CHUNK]);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]?.id as string;
-        const facts = await loadFacts(database, rows.map((r) => r.id), need, now);
-        evaluated += facts.size;
-        for (const f of facts.values()) {
-          const e = evaluate(condition, f, now);
-          if (e.matched) matches.push({ accountId: f.accountId, name: f.name, arr: f.arr, ownerId: f.ownerId, results: e.results });
-        }
-      }
+    /**
+     * The accounts that match a condition now, without firing anything (most ARR first), and what
+     * saving the rule with activation "now" would create at once (firings, tasks per person,
+     * playbook runs, notifications, e-mails, webhook deliveries).
+     */
+    async dryRun(body: { condition: Condition; limit: number; actions: RuleAction[]; windowHours: number; ruleId?: string | undefined }, now = new Date()) {
+      const { condition, limit } = body;
+      await validateRefs(database, condition, body.actions);
+      const { matches, evaluated } = await matchBook(database, condition, now);
+      const effects = await previewEffects(database, matches.map((m) => m.accountId), body.actions, { ruleId: body.ruleId, windowHours: body.windowHours, now });
       matches.sort((a, b) => b.arr - a.arr || a.name.localeCompare(b.name));
       const top = matches.slice(0, limit);
       const owners = top.length ? (await database.query<{ id: string; name: string }>('SELECT id, name FROM users WHERE id = ANY ($1::uuid[])', [[...new Set(top.flatMap((m) => (m.ownerId ? [m.ownerId] : [])))]])).rows : [];
       const ownerName = new Map(owners.map((o) => [o.id, o.name]));
-      return { total: matches.length, evaluated, items: top.map((m) => ({ accountId: m.accountId, name: m.name, arr: m.arr, ownerName: m.ownerId ? ownerName.get(m.ownerId) ?? null : null, results: m.results })) };
+      return { total: matches.length, evaluated, effects, items: top.map((m) => ({ accountId: m.accountId, name: m.name, arr: m.arr, ownerName: m.ownerId ? ownerName.get(m.ownerId) ?? null : null, results: m.results })) };
     },
 
     /**
@@ -149,7 +172,7 @@ export function createRuleService(deps: WorkDeps) {
         const r = await database.transaction(async (tx) => {
           const { rows } = await tx.query<{ account_id: string }>(
             // ARRAY(...), not IN (subquery): see claimDirty in src/health/store.ts (a stale plan claimed all marks quadratically).
-            `DELETE FROM rule_dirty WHERE account_id = ANY (ARRAY(SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED)) RETURNING account_id`,
+            `DELETE FROM rule_dirty WHERE account_id = ANY (ARRAY(SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${DIRTY_CHUNK} FOR UPDATE SKIP LOCKED)) RETURNING account_id`,
           );
           if (rows.length === 0) return null;
           const rules = await enabledRules(tx);
@@ -170,11 +193,9 @@ export function createRuleService(deps: WorkDeps) {
       let evaluated = 0;
       let fired = 0;
       if (rules.length === 0) return { evaluated, fired };
-      for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
-        const { rows } = await database.query<{ id: string }>('SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2', [after, CHUNK]);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]?.id as string;
-        const r = await database.transaction((tx) => evaluateChunk(tx, rules, rows.map((x) => x.id), 'schedule', now));
+      for await (const ids of accountChunks(database)) {
+        // The rules again per chunk, in its transaction: one disabled or re-activated meanwhile is seen as it is now.
+        const r = await database.transaction(async (tx) => evaluateChunk(tx, await enabledRules(tx), ids, 'schedule', now));
         evaluated += r.evaluated;
         fired += r.fired;
         await afterCommit(r.started, r.fired);
@@ -187,7 +208,7 @@ export function createRuleService(deps: WorkDeps) {
       if (jobs) await jobs.sendDebounced(EVALUATE_JOB, {}, 2, 'rules');
     },
 
-    /** A new, changed or re-enabled rule looks at the whole book soon (without a queue: at the next sweep). */
+    /** A new, changed or re-enabled rule looks at the whole book soon (without a queue: at the next sweep); a "from now on" rule's baseline keeps what already matched from firing. */
     async scheduleSweep(): Promise<void> {
       if (jobs) await jobs.sendDebounced(SWEEP_JOB, {}, 5, 'rules-sweep');
     },
