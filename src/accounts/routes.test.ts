@@ -102,6 +102,72 @@ describe('account create, edit, delete', () => {
     expect(paths).toEqual(['arr', 'name', 'renewalDate', 'stage']);
   });
 
+  type Refusal = { code: string; fields: { path: string; message: string }[] };
+  const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/accounts', headers: manager.headers, payload });
+  const patch = (id: string, payload: object) => t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, headers: manager.headers, payload });
+  const refusal = (res: { statusCode: number; json: () => unknown }) => {
+    expect(res.statusCode).toBe(400);
+    const body = res.json() as Refusal;
+    expect(body.code).toBe('request.invalid');
+    return Object.fromEntries(body.fields.map((f) => [f.path, f.message]));
+  };
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+  it('refuses negative or fractional ARR and seats in words instead of clamping them', async () => {
+    expect(refusal(await post({ name: unique('neg'), arr: -5, seats: -1 }))).toEqual({ arr: 'Must be 0 or more', seats: 'Must be 0 or more' });
+    expect(refusal(await post({ name: unique('frac'), seats: 2.5 }))).toEqual({ seats: 'Must be a whole number' });
+    expect(refusal(await post({ name: 'x'.repeat(201), renewalDate: '31/12/2026' }))).toEqual({
+      name: 'At most 200 characters',
+      renewalDate: 'Enter a date as YYYY-MM-DD',
+    });
+    const created = await post({ name: unique('ok'), arr: 10 });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    expect(refusal(await patch(id, { arr: -1 }))).toEqual({ arr: 'Must be 0 or more' });
+    expect(refusal(await patch(id, { seats: -3 }))).toEqual({ seats: 'Must be 0 or more' });
+    expect((await t.app.services.accounts.get(id))?.arr).toBe(10);
+  });
+
+  it('refuses what is not a domain, keeps a real one in lower case', async () => {
+    expect(refusal(await post({ name: unique('dom'), domain: 'not a domain!!' }))).toEqual({ domain: 'Enter a domain such as acme.com' });
+    expect(refusal(await post({ name: unique('dom'), domain: 'https://acme.com/' })).domain).toMatch(/https:\/\//);
+    const ok = await post({ name: unique('dom'), domain: ' Acme.COM ' });
+    expect(ok.statusCode).toBe(201);
+    const id = (ok.json() as { id: string; domain: string }).id;
+    expect((ok.json() as { domain: string }).domain).toBe('acme.com');
+    expect(refusal(await patch(id, { domain: 'acme' }))).toEqual({ domain: 'Enter a domain such as acme.com' });
+  });
+
+  it('refuses a contract start after the renewal date, on the renewal field', async () => {
+    expect(refusal(await post({ name: unique('dates'), contractStart: day(400), renewalDate: day(30) }))).toEqual({
+      renewalDate: 'The renewal date must be on or after the contract start',
+    });
+    const created = await post({ name: unique('dates'), contractStart: day(-30), renewalDate: day(300) });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    // Both in the body, or one against the other as stored.
+    expect(refusal(await patch(id, { contractStart: day(20), renewalDate: day(10) }))).toHaveProperty('renewalDate');
+    expect(refusal(await patch(id, { contractStart: day(301) }))).toEqual({ renewalDate: 'The renewal date must be on or after the contract start' });
+    expect(refusal(await patch(id, { renewalDate: day(-31) }))).toEqual({ renewalDate: 'The renewal date must be on or after the contract start' });
+    expect((await patch(id, { contractStart: day(300) })).statusCode).toBe(200);
+  });
+
+  it('refuses setting a renewal date in the past, and keeps a lapsed one that is already stored', async () => {
+    expect(refusal(await post({ name: unique('past'), renewalDate: '2020-06-30' }))).toEqual({
+      renewalDate: 'The renewal date is in the past: pick today or a later date',
+    });
+    expect((await post({ name: unique('today'), renewalDate: day(0) })).statusCode).toBe(201);
+    const created = await post({ name: unique('lapsed'), renewalDate: day(60) });
+    const id = (created.json() as { id: string }).id;
+    expect(refusal(await patch(id, { renewalDate: '2020-06-30' }))).toHaveProperty('renewalDate');
+    // A renewal that lapsed (stored earlier, here by ingestion's path) stays editable around it.
+    await t.app.services.accounts.update(id, { renewalDate: '2024-03-31' }, SYSTEM_ACTOR);
+    const kept = await patch(id, { renewalDate: '2024-03-31', segment: 'Mid-market' });
+    expect(kept.statusCode).toBe(200);
+    expect(refusal(await patch(id, { renewalDate: '2024-04-30' }))).toHaveProperty('renewalDate');
+    expect((await patch(id, { renewalDate: null })).statusCode).toBe(200);
+  });
+
   it('keeps custom fields and external ids, answers 409 for a taken external id, and audits every change', async () => {
     const ext = unique('ext');
     const created = await t.app.inject({ method: 'POST', url: '/api/accounts', headers: manager.headers, payload: { name: 'Globex', externalId: ext, externalIds: { salesforce: '001X' }, custom: { region: 'EMEA', tier: 2 } } });

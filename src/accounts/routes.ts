@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { errorBody } from '../auth/schema.js';
-import { account, accountInput, accountList, accountListQuery, accountPatch, facets, usageQuery, usageResponse } from './schema.js';
+import { account, accountCreate, accountDateProblems, accountList, accountListQuery, accountPatch, facets, usageQuery, usageResponse } from './schema.js';
 import { listAccounts } from './list.js';
 import type { AccountRecord } from './queries.js';
 
@@ -33,7 +33,7 @@ export function accountRoutes(app: FastifyInstance, { database, services }: Rout
     async () => services.accounts.facets());
 
   r.post('/api/accounts', {
-    schema: { tags: ['accounts'], summary: 'Create an account', body: accountInput, response: { 201: account, 400: errorBody, 403: errorBody, 409: errorBody } },
+    schema: { tags: ['accounts'], summary: 'Create an account', body: accountCreate, response: { 201: account, 400: errorBody, 403: errorBody, 409: errorBody } },
   }, async (req, reply) => {
     const p = principalOf(req);
     const input = { ...req.body };
@@ -54,6 +54,13 @@ export function accountRoutes(app: FastifyInstance, { database, services }: Rout
     const p = principalOf(req);
     const before = await load(req.params.id);
     if (!can(p, 'update', { type: 'account', account: before })) throw new AppError('auth.forbidden');
+    // The dates as they will be after this change; a stored renewal date may stay even when past.
+    const dates = {
+      contractStart: req.body.contractStart !== undefined ? req.body.contractStart : before.contractStart,
+      renewalDate: req.body.renewalDate !== undefined ? req.body.renewalDate : before.renewalDate,
+    };
+    const dateProblems = accountDateProblems(dates, before.renewalDate);
+    if (dateProblems.length > 0) throw new AppError('request.invalid', undefined, dateProblems);
     const after = await services.accounts.update(req.params.id, req.body, actor(req));
     await services.health.markDirty({ ids: [after.id] }, 'field');
     return withCanEdit(p, after);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, jsonObject as storableJson, money, queryInt, queryMoney, text } from '../http/zod.js';
+import { domain, isoDate, jsonObject as storableJson, money, queryInt, queryMoney, text } from '../http/zod.js';
 
 /** Seats an account may have; ingestion (src/ingest/traits.ts) holds Segment traits to the same bound. */
 export const MAX_SEATS = 10_000_000;
@@ -11,7 +11,7 @@ const jsonObject = z.record(z.string(), z.unknown());
 
 export const accountInput = z.object({
   name: text().trim().min(1).max(200),
-  domain: text().trim().max(253).nullish(),
+  domain: domain().nullish(),
   externalId: text().trim().min(1).max(200).nullish().describe('Your id for this account; Segment `group` calls use it as groupId'),
   externalIds: z.record(text().max(100), text().max(200)).optional().describe('Ids in other systems, e.g. {"salesforce": "001…"}'),
   ownerId: z.uuid().nullish(),
@@ -25,7 +25,56 @@ export const accountInput = z.object({
   custom: storableJson().optional().describe('Custom fields; on PATCH the object given replaces the stored one'),
 });
 export type AccountInput = z.infer<typeof accountInput>;
-export const accountPatch = accountInput.partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+
+export const RENEWAL_BEFORE_START = 'The renewal date must be on or after the contract start';
+export const RENEWAL_IN_PAST = 'The renewal date is in the past: pick today or a later date';
+
+/**
+ * The earliest renewal date a person may set now: yesterday in UTC, so that nobody whose own
+ * calendar is still on yesterday (west of UTC) is told that their today is in the past.
+ */
+export function earliestNewRenewal(now: Date = new Date()): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The rules between an account's dates, on the values the account will have after the change:
+ *
+ * - the contract starts on or before the renewal date (reported on the renewal field);
+ * - a renewal date being set now is not in the past. A renewal that lapsed is real data (the
+ *   customer is late, the deal is in negotiation), so a date already stored may stay as it is
+ *   (`kept`: the stored renewal date on an edit); it cannot be newly set to a past day.
+ *
+ * Dates are YYYY-MM-DD, so comparing the strings compares the days. Used by the schemas below, by
+ * PATCH (with the stored values) and by the web form.
+ */
+export function accountDateProblems(
+  v: { contractStart?: string | null; renewalDate?: string | null },
+  kept?: string | null,
+  now: Date = new Date(),
+): { path: 'renewalDate'; message: string }[] {
+  const { contractStart: start, renewalDate: renewal } = v;
+  if (!renewal) return [];
+  if (start && start > renewal) return [{ path: 'renewalDate', message: RENEWAL_BEFORE_START }];
+  if (renewal !== kept && renewal < earliestNewRenewal(now)) return [{ path: 'renewalDate', message: RENEWAL_IN_PAST }];
+  return [];
+}
+
+/** The dates of a partial body are checked against each other only when both are in it; PATCH adds the stored ones. */
+const datesAgree = (v: { contractStart?: string | null; renewalDate?: string | null }, ctx: z.core.$RefinementCtx) => {
+  for (const p of accountDateProblems(v)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+};
+
+export const accountCreate = accountInput.superRefine(datesAgree);
+export const accountPatch = accountInput
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'Send at least one field')
+  .superRefine((v, ctx) => {
+    // The stored renewal date may be re-sent unchanged: only the route knows it, so here only the order is checked.
+    if (v.contractStart && v.renewalDate && v.contractStart > v.renewalDate) {
+      ctx.addIssue({ code: 'custom', path: ['renewalDate'], message: RENEWAL_BEFORE_START });
+    }
+  });
 export type AccountPatch = z.infer<typeof accountPatch>;
 
 const accountCore = {

@@ -14,8 +14,8 @@ export const contactInput = z.object({
   custom: jsonObject().optional(),
 });
 export type ContactInput = z.infer<typeof contactInput>;
-export const contactCreate = contactInput.refine((v) => Boolean(v.name || v.email), { message: 'give a name or an e-mail', path: ['name'] });
-export const contactPatch = contactInput.partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export const contactCreate = contactInput.refine((v) => Boolean(v.name || v.email), { message: 'Give a name or an e-mail address', path: ['name'] });
+export const contactPatch = contactInput.partial().refine((v) => Object.keys(v).length > 0, 'Send at least one field');
 export type ContactPatch = z.infer<typeof contactPatch>;
 
 export const contact = z.object({

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { domainProblem } from '../validation/domain.js';
+import { installMessages } from '../validation/messages.js';
+
+// Every request schema is built from this file, so installing the plain-language messages here
+// puts them in force wherever a schema exists: the API and the web forms (src/validation/messages.ts).
+installMessages();
 
 /**
  * The zod primitives every request schema is built from (bodies, query strings, params, cursors).
@@ -16,8 +22,8 @@ import { z } from 'zod';
  * path, and the error handler maps any class-22 error that still slips through to a 400 as well.
  */
 
-export const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
-export const SURROGATE_MESSAGE = 'must be well-formed Unicode (a lone surrogate cannot be stored)';
+export const NUL_MESSAGE = 'Must not contain NUL (\\u0000) characters';
+export const SURROGATE_MESSAGE = 'Must be well-formed Unicode (a lone surrogate cannot be stored)';
 
 /** In `u` mode a surrogate pair reads as one code point, so this matches only lone surrogates. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -45,7 +51,7 @@ export const email = () => z.email().max(320).refine((s) => textProblem(s) === n
 /** The range of years a date or a time in a request may fall in. */
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
-const RANGE_MESSAGE = `must fall between the years ${MIN_YEAR} and ${MAX_YEAR}`;
+const RANGE_MESSAGE = `Enter a year between ${MIN_YEAR} and ${MAX_YEAR}`;
 /**
  * ISO dates and times start with the 4-digit year (zod's formats never carry an extended year). A
  * string without one already failed the format check: passing here keeps that the only issue.
@@ -61,6 +67,20 @@ const yearInRange = (s: string) => {
 export const isoDate = () => z.iso.date().refine(yearInRange, RANGE_MESSAGE).describe('YYYY-MM-DD');
 /** ISO 8601 date and time with Z or an offset (e.g. 2026-03-01T09:30:00Z), in 1900–2200. */
 export const dateTime = () => z.iso.datetime({ offset: true }).refine(yearInRange, RANGE_MESSAGE);
+
+/**
+ * A domain name such as `acme.com`, stored in lower case. Anything else (a URL, a path, an e-mail
+ * address, "not a domain!!") is refused with a message saying what to type instead.
+ */
+export const domain = () =>
+  text()
+    .trim()
+    .superRefine((s, ctx) => {
+      const problem = domainProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .toLowerCase()
+    .describe('A domain name such as acme.com (no scheme, no path); stored in lower case');
 
 /** PostgreSQL `integer`. (z.number() itself already refuses ±Infinity and NaN.) */
 export const INT4_MIN = -2_147_483_648;
@@ -87,13 +107,13 @@ export function jsonProblem(value: unknown): { path: (string | number)[]; messag
       const problem = textProblem(v);
       if (problem) return { path, message: problem };
     } else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { path, message: 'must be a finite number' };
+      if (!Number.isFinite(v)) return { path, message: 'Must be a finite number' };
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         const problem = textProblem(k);
-        if (problem) return { path: [...path, k], message: `key ${problem}` };
+        if (problem) return { path: [...path, k], message: `Key: ${problem}` };
         stack.push({ v: x, path: [...path, k] });
       }
     }

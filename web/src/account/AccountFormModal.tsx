@@ -3,9 +3,10 @@ import { DateInput } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
 import { useCreateAccount, useFacets, useUpdateAccount } from '../api/accounts';
 import { useTeams, useUsers } from '../api/admin';
-import { ApiError } from '../api/client';
+import { accountCreate, accountDateProblems, accountPatch } from '../api/schemas';
 import { type Account, type AccountInput, STAGES, type Stage } from '../api/types';
 import { FormError, notifySuccess } from '../components/feedback';
+import { type FieldMessages, schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { stageLabel } from '../components/format';
 import {
   hasDuplicateKeys,
@@ -61,10 +62,11 @@ function initial(a?: Account): FormState {
 const ACCOUNT_FIELDS = ['name', 'domain', 'ownerId', 'teamId', 'segment', 'stage', 'arr', 'seats', 'contractStart', 'renewalDate', 'externalId', 'externalIds', 'custom'];
 
 const text = (s: string) => (s.trim() === '' ? null : s.trim());
+/** Empty stays empty; anything else goes to the schema as typed (a stray "-" is a NaN it names). */
 const number = (v: number | string) => (v === '' || v === null ? null : Number(v));
 
-function toInput(f: FormState, isNew: boolean): AccountInput {
-  const body: AccountInput = {
+function toInput(f: FormState): AccountInput {
+  return {
     name: f.name.trim(),
     domain: text(f.domain),
     externalId: text(f.externalId),
@@ -79,11 +81,34 @@ function toInput(f: FormState, isNew: boolean): AccountInput {
     externalIds: rowsToRecord(f.externalIds, (v) => v.trim()),
     custom: rowsToRecord(f.custom, parseCustomValue),
   };
-  if (isNew) {
-    // On create, leave out what is empty instead of sending nulls.
-    for (const [k, v] of Object.entries(body)) if (v === null) delete body[k as keyof AccountInput];
+}
+
+/**
+ * The body to send. On create, what is empty is left out instead of sent as null. On edit, only
+ * the fields the person changed: a value stored earlier (a lapsed renewal date, a domain from an
+ * older import) is not re-validated as if it were being set now.
+ */
+function toBody(f: FormState, account?: Account): AccountInput {
+  const body = toInput(f);
+  const out: Record<string, unknown> = {};
+  if (!account) {
+    for (const [k, v] of Object.entries(body)) if (v !== null) out[k] = v;
+  } else {
+    const before = toInput(initial(account)) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(body)) if (JSON.stringify(v) !== JSON.stringify(before[k])) out[k] = v;
   }
-  return body;
+  return out as AccountInput;
+}
+
+/** The same checks as POST and PATCH /api/accounts, with the same messages. */
+function check(f: FormState, account?: Account): FieldMessages {
+  const body = toBody(f, account);
+  if (!account) return schemaErrors(accountCreate, body);
+  const errors = Object.keys(body).length > 0 ? schemaErrors(accountPatch, body) : {};
+  for (const p of accountDateProblems({ contractStart: f.contractStart, renewalDate: f.renewalDate }, account.renewalDate)) {
+    errors[p.path] ??= p.message;
+  }
+  return errors;
 }
 
 export function AccountFormModal({ opened, onClose, account, onSaved }: Props) {
@@ -106,12 +131,18 @@ function AccountForm({ account, onClose, onSaved }: Omit<Props, 'opened'>) {
   const facets = useFacets();
 
   const err = mutation.error;
-  const fields = err instanceof ApiError ? err.fieldMap() : {};
+  const { fields, validate } = useSchemaCheck(() => check(f, account), err);
   const dupes = hasDuplicateKeys(f.externalIds) || hasDuplicateKeys(f.custom);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    mutation.mutate(toInput(f, !account), {
+    if (!validate()) return;
+    const body = toBody(f, account);
+    if (account && Object.keys(body).length === 0) {
+      onClose();
+      return;
+    }
+    mutation.mutate(body, {
       onSuccess: (saved) => {
         notifySuccess(account ? 'Account saved' : `${saved.name} created`);
         onClose();
@@ -165,8 +196,9 @@ function AccountForm({ account, onClose, onSaved }: Omit<Props, 'opened'>) {
             allowDeselect={false}
             error={fields.stage}
           />
-          <NumberInput label="ARR" prefix="$" thousandSeparator="," min={0} value={f.arr} onChange={(v) => set('arr', v)} error={fields.arr} />
-          <NumberInput label="Seats" min={0} allowDecimal={false} value={f.seats} onChange={(v) => set('seats', v)} error={fields.seats} />
+          {/* No clamping: a negative or too large number stays as typed and the message says why it is refused. */}
+          <NumberInput label="ARR" prefix="$" thousandSeparator="," min={0} clampBehavior="none" value={f.arr} onChange={(v) => set('arr', v)} error={fields.arr} />
+          <NumberInput label="Seats" min={0} allowDecimal={false} clampBehavior="none" value={f.seats} onChange={(v) => set('seats', v)} error={fields.seats} />
           <DateInput
             label="Contract start"
             valueFormat="YYYY-MM-DD"

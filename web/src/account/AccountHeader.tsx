@@ -1,5 +1,6 @@
 import { Anchor, Button, Card, Group, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { isDomain } from '../api/schemas';
 import type { Account } from '../api/types';
 import { StageBadge } from '../components/Badges';
 import { daysLabel, daysUntil, formatDateTime, formatDay, money, moneyFull, relative } from '../components/format';
@@ -48,14 +49,20 @@ export function AccountHeader({ account: a, canEdit, onEdit, onDelete }: Props) 
             <Title order={2}>{a.name}</Title>
             <StageBadge stage={a.stage} />
           </Group>
-          {a.domain && (
-            <Anchor href={`https://${a.domain}`} target="_blank" rel="noreferrer noopener" size="sm" c="dimmed">
-              <Group gap={4} component="span" wrap="nowrap">
+          {/* A link only to a real domain; anything else stored earlier (an old import) shows as plain text. */}
+          {a.domain &&
+            (isDomain(a.domain) ? (
+              <Anchor href={`https://${a.domain}`} target="_blank" rel="noreferrer noopener" size="sm" c="dimmed">
+                <Group gap={4} component="span" wrap="nowrap">
+                  {a.domain}
+                  <Icon name="external" size={12} />
+                </Group>
+              </Anchor>
+            ) : (
+              <Text size="sm" c="dimmed" data-testid="domain-not-linked">
                 {a.domain}
-                <Icon name="external" size={12} />
-              </Group>
-            </Anchor>
-          )}
+              </Text>
+            ))}
         </Stack>
         {canEdit && (
           <Group gap="xs" wrap="nowrap">
