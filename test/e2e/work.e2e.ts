@@ -8,7 +8,9 @@ interface Condition { match: 'all' | 'any'; conditions: Leaf[] }
 interface DryRun { total: number; evaluated: number; items: { accountId: string; name: string; arr: number; results: { label: string; ok: boolean }[] }[] }
 interface Rule { id: string; name: string; enabled: boolean; condition: Condition; actions: { type: string; title?: string }[]; windowHours: number }
 interface Task { id: string; title: string; status: string; priority: number; dueAt: string | null; snoozedUntil: string | null; outcomeNote: string | null; overdue: boolean; assignee: { id: string } | null }
-interface TaskList { items: Task[]; counts: { open: number; overdue: number; dueToday: number; callThem: number } }
+interface TaskList { items: (Task & { kind: string; source: string; accountId: string; canAct: boolean })[]; counts: { open: number; overdue: number; dueToday: number; callThem: number } }
+interface Run { id: string; status: string; progress: { done: number; issued: number; total: number }; steps: { status: string; title: string }[] }
+interface Activity { id: string; kind: string; subject: string; body: string; taskId: string | null }
 
 const DAY = 86_400_000;
 
@@ -92,6 +94,8 @@ describe('the work engine in the browser: rules and the inbox', () => {
     expect(await rows.locator('[data-ok="false"]').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Create rule' }).click();
+    // Saving an enabled rule asks first (issue 9 §5): fire now, for the accounts the dry run found.
+    await page.getByRole('button', { name: `Fire now for ${expected.total} account${expected.total === 1 ? '' : 's'}` }).click();
     await page.waitForURL((u) => u.pathname === '/rules');
     const listed = page.getByRole('table', { name: 'Rules' }).locator('tbody tr', { hasText: name });
     await listed.waitFor();
@@ -169,5 +173,88 @@ describe('the work engine in the browser: rules and the inbox', () => {
     await page.getByRole('tab', { name: 'Done' }).click();
     await rowOf(ids.urgent).waitFor();
     expect(await rowOf(ids.urgent).innerText()).toContain(note);
+  });
+
+  it("shows a playbook run's progress by its open tasks, and completing a task moves it", async () => {
+    const account = (await get<{ items: { id: string; name: string }[] }>('/api/accounts?limit=1&sort=name')).items[0];
+    expect(account).toBeDefined();
+    const stamp = Date.now().toString(36);
+    const pb = await post<{ id: string }>('/api/playbooks', { name: `Renewal prep ${stamp}`, steps: [
+      { kind: 'task', title: `Value summary for {{account.name}} ${stamp}`, dueOffsetDays: 7, assignee: 'owner' },
+      { kind: 'task', title: `Meet the sponsor ${stamp}`, dueOffsetDays: 21, assignee: 'owner' },
+    ] }, 201);
+    const run = await post<Run>(`/api/accounts/${account?.id}/playbooks`, { playbookId: pb.id }, 201);
+    // Both tasks are created, neither is done: the run is running, nothing is complete.
+    expect(run).toMatchObject({ status: 'running', progress: { done: 0, issued: 2, total: 2 } });
+
+    await page.goto(`${server.url}/accounts/${account?.id}`);
+    const card = page.locator(`[data-run-id="${run.id}"]`);
+    await card.waitFor();
+    const bar = card.getByTestId('run-progress');
+    await expect.poll(() => bar.getAttribute('data-done')).toBe('0');
+    expect(await bar.getAttribute('data-issued')).toBe('2');
+    expect(await card.locator('[data-run-status]').getAttribute('data-run-status')).toBe('running');
+    await expect.poll(() => card.locator('[data-step-status="issued"]').count()).toBe(2);
+    // The step title is rendered for the account, never shown as a raw template.
+    const first = `Value summary for ${account?.name} ${stamp}`;
+    expect(await card.innerText()).toContain(first);
+    expect(await card.innerText()).not.toContain('{{');
+
+    const complete = async (title: string) => {
+      await page.getByRole('button', { name: `Complete ${title}`, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Complete task' });
+      await dialog.getByLabel('Outcome note').fill('Done in the e2e');
+      await dialog.getByRole('button', { name: 'Complete task' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    };
+    await complete(first);
+    await expect.poll(() => bar.getAttribute('data-done')).toBe('1');
+    expect(await card.locator('[data-run-status]').getAttribute('data-run-status')).toBe('running');
+    expect(await card.locator('[data-step-status="completed"]').count()).toBe(1);
+    expect(await card.locator('[data-step-status="issued"]').count()).toBe(1);
+
+    await complete(`Meet the sponsor ${stamp}`);
+    await expect.poll(() => bar.getAttribute('data-done')).toBe('2');
+    await expect.poll(() => card.locator('[data-run-status]').getAttribute('data-run-status')).toBe('completed');
+    expect((await get<Run>(`/api/playbook-runs/${run.id}`)).status).toBe('completed');
+  });
+
+  it('"I called" logs the call: prefilled and editable, on the timeline, and the account\'s last touch', async () => {
+    // Canopy proposes a call for a high-ARR account with two kinds of signal (an overdue task, an
+    // open escalation) when a playbook would otherwise e-mail it.
+    const stamp = Date.now().toString(36);
+    const top = (await get<{ items: { id: string }[] }>('/api/accounts?sort=-arr&limit=1')).items[0];
+    const patched = await page.request.patch(`${server.url}/api/accounts/${top?.id}`, { data: { ownerId: meId }, headers: { 'x-csrf-token': csrf } });
+    expect(patched.status(), await patched.text()).toBe(200);
+    await post('/api/tasks', { accountId: top?.id, title: `Overdue ${stamp}`, dueAt: new Date(Date.now() - 3 * DAY).toISOString() }, 201);
+    const other = (await get<{ items: { id: string; active: boolean }[] }>('/api/users')).items.find((u) => u.id !== meId && u.active);
+    await post('/api/escalations', { accountId: top?.id, title: `Export broken ${stamp}`, severity: 'high', members: [{ userId: meId, role: 'csm' }, { userId: other?.id, role: 'support' }] }, 201);
+    await post('/api/contacts', { accountId: top?.id, name: 'Dana Champion', email: `dana-${stamp}@example.test`, role: 'champion' }, 201);
+    const pb = await post<{ id: string }>('/api/playbooks', { name: `Check in ${stamp}`, steps: [{ kind: 'email', to: 'champion', subject: 'Checking in on {{account.name}}', body: 'Hi {{contact.firstName}}' }] }, 201);
+    await post(`/api/accounts/${top?.id}/playbooks`, { playbookId: pb.id }, 201);
+    const call = (await get<TaskList>('/api/tasks?assignee=me&source=recommendation')).items.find((t) => t.kind === 'call' && t.accountId === top?.id);
+    expect(call, 'a proposed call').toBeDefined();
+    await page.goto(`${server.url}/inbox`);
+    const proposal = page.getByTestId('call-them').locator(`[data-task-id="${call?.id}"]`);
+    await proposal.getByRole('button', { name: 'I called' }).click();
+    const dialog = page.getByRole('dialog', { name: 'I called' });
+    const subject = dialog.getByLabel('Call subject');
+    expect(await subject.inputValue()).toBe(call?.title);
+    expect(await dialog.getByRole('checkbox', { name: /Log this call/ }).isChecked()).toBe(true);
+    await subject.fill(`Renewal call ${stamp}`);
+    const note = `They are adding the finance team (${stamp})`;
+    await dialog.getByLabel('Notes', { exact: true }).fill(note);
+    await dialog.getByRole('button', { name: 'Complete and log the call' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await proposal.waitFor({ state: 'detached' });
+
+    const logged = (await get<{ items: Activity[] }>(`/api/activities?accountId=${call?.accountId}&limit=5`)).items.find((a) => a.taskId === call?.id);
+    expect(logged).toMatchObject({ kind: 'call', subject: `Renewal call ${stamp}`, body: note });
+    expect((await get<Task>(`/api/tasks/${call?.id}`)).status).toBe('done');
+
+    await page.goto(`${server.url}/accounts/${call?.accountId}`);
+    await page.getByTestId('timeline').locator(`[data-item-id="activity:${logged?.id}"]`).waitFor();
+    await expect.poll(() => page.getByTestId('last-touch').innerText()).toMatch(/now|second|minute/);
+    expect(await page.getByText(`call: Renewal call ${stamp}`).count()).toBe(1);
   });
 });
