@@ -43,10 +43,11 @@ export function AccountHeader({ account: a, canEdit, onEdit, onDelete }: Props) 
   const soon = days !== null && days < RENEWAL_WARNING_DAYS;
   return (
     <Card padding="lg">
-      <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Stack gap={4}>
+      {/* Wraps on a narrow screen: Edit and Delete go below the name instead of off the edge (390 px). */}
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+        <Stack gap={4} style={{ flex: '1 1 220px', minWidth: 0 }}>
           <Group gap="sm" align="center">
-            <Title order={2}>{a.name}</Title>
+            <Title order={2} style={{ overflowWrap: 'anywhere' }}>{a.name}</Title>
             <StageBadge stage={a.stage} />
           </Group>
           {/* A link only to a real domain; anything else stored earlier (an old import) shows as plain text. */}

@@ -78,10 +78,11 @@ export function HealthCard({ accountId, canEdit }: { accountId: string; canEdit:
         <Stack gap="lg">
           <Grid gap="lg" align="stretch">
             <Grid.Col span={{ base: 12, md: h.override ? 5 : 3 }}>
-              <Group align="flex-start" gap="lg" wrap="nowrap">
+              {/* Wraps on a narrow screen: the override card goes below the score instead of off the edge (390 px). */}
+              <Group align="flex-start" gap="lg" wrap="wrap">
                 <ComputedScore health={h} />
                 {h.override && (
-                  <div style={{ flex: 1, minWidth: 0 }}>
+                  <div style={{ flex: '1 1 200px', minWidth: 0 }}>
                     <OverrideBox override={h.override} canEdit={canEdit} clearing={clear.isPending} onClear={onClear} />
                   </div>
                 )}

@@ -40,10 +40,14 @@ export type RuleAction =
   | { type: 'webhook'; webhookId: string };
 export type ActionType = RuleAction['type'];
 
+/** How an enabled rule starts: fire for every account that matches now, or only for accounts that start matching after the save. */
+export type Activation = 'now' | 'from_now_on';
+
 export interface RuleInput {
   name: string;
   description: string;
   enabled: boolean;
+  activation?: Activation;
   condition: Condition;
   actions: RuleAction[];
   /** Fires at most once per account within this many hours. */
@@ -52,6 +56,8 @@ export interface RuleInput {
 
 export interface Rule extends RuleInput {
   id: string;
+  activation: Activation;
+  activatedAt: string | null;
   firings: { total: number; last7d: number; lastAt: string | null };
   createdAt: string;
   updatedAt: string;
@@ -65,9 +71,23 @@ export interface LeafResult {
   ok: boolean;
 }
 
+/** What saving the rule to fire now would create at once. */
+export interface DryRunEffects {
+  firings: number;
+  alreadyFired: number;
+  tasks: number;
+  taskAssignees: { userId: string | null; name: string; tasks: number }[];
+  people: number;
+  playbookRuns: number;
+  notifications: number;
+  emails: number;
+  webhookDeliveries: number;
+}
+
 export interface DryRun {
   total: number;
   evaluated: number;
+  effects: DryRunEffects;
   items: { accountId: string; name: string; arr: number; ownerName: string | null; results: LeafResult[] }[];
 }
 
@@ -152,7 +172,7 @@ export function useDeleteRule() {
 /** The accounts that match a condition now; nothing fires. */
 export function useDryRun() {
   return useMutation({
-    mutationFn: (body: { condition: Condition; limit?: number }) => api<DryRun>('/api/rules/dry-run', { method: 'POST', body }),
+    mutationFn: (body: { condition: Condition; limit?: number; actions?: RuleAction[]; windowHours?: number; ruleId?: string }) => api<DryRun>('/api/rules/dry-run', { method: 'POST', body }),
   });
 }
 

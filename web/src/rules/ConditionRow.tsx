@@ -7,7 +7,7 @@ import { stageLabel } from '../components/format';
 import { bandLabel } from '../components/health';
 import { Icon } from '../components/icons';
 import { cmpOptions, fieldOpOptions, leafTypeGroups, leafTypeLabel, setOpOptions } from './labels';
-import { type LeafDraft, opFits } from './ruleForm';
+import { type LeafDraft, switchType } from './ruleForm';
 
 export interface ConditionChoices {
   drivers: { key: string; name: string }[];
@@ -167,8 +167,7 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
           value={l.type}
           onChange={(v) => {
             if (!v) return;
-            const type = v as LeafType;
-            set({ type, ...(opFits(type, l.op) ? {} : { op: type === 'health_band' || type === 'stage' || type === 'segment' ? 'in' : type === 'field' ? 'eq' : 'lt' }) });
+            if (v !== l.type) set(switchType(l, v as LeafType));
           }}
           allowDeselect={false}
           comboboxProps={{ withinPortal: true }}

@@ -5,13 +5,14 @@ import { useFacets } from '../api/accounts';
 import { errorMessage } from '../api/client';
 import { useDriverCatalog, useDrivers } from '../api/drivers';
 import { usePlaybooks, useWebhookChoices } from '../api/playbooks';
-import { type Rule, useCreateRule, useDryRun, useUpdateRule } from '../api/rules';
+import { type Rule, type RuleInput, useCreateRule, useDryRun, useUpdateRule } from '../api/rules';
 import { notifySuccess } from '../components/feedback';
 import { Icon } from '../components/icons';
 import { pathErrors } from '../components/pathErrors';
 import { ActionRow } from './ActionRow';
 import { ConditionRow } from './ConditionRow';
 import { DryRunPanel } from './DryRunPanel';
+import { SaveConfirmModal, useStartConfirm } from './SaveConfirmModal';
 import { initialForm, newAction, newLeaf, type RuleForm, shownPaths, toCondition, toInput, validate, type WindowUnit } from './ruleForm';
 
 /** The no-code builder: when [all|any] of these conditions hold, then these actions; a dry run; save. */
@@ -29,6 +30,8 @@ export function RuleBuilder({ rule, editable }: { rule?: Rule; editable: boolean
   const dryRun = useDryRun();
   const save = rule ? update : create;
   const [ranFor, setRanFor] = useState<string | null>(null);
+  const confirm = useStartConfirm();
+  const savedCondition = useMemo(() => (rule ? JSON.stringify(toCondition(initialForm(rule))) : null), [rule]);
 
   const checks = useMemo(() => validate(f), [f]);
   const conditionJson = JSON.stringify(toCondition(f));
@@ -57,14 +60,35 @@ export function RuleBuilder({ rule, editable }: { rule?: Rule; editable: boolean
     setTouched(true);
     if (Object.keys(checks.all).length > 0) return;
     const input = toInput(f);
+    // A save that starts the rule (new and enabled, enabled again, or a new condition) asks first:
+    // firing now acts on the whole book.
+    const starts = input.enabled && (!rule || !rule.enabled || JSON.stringify(input.condition) !== savedCondition);
+    if (!starts) return persist(input);
+    confirm.ask({ condition: input.condition, actions: input.actions, windowHours: input.windowHours, ...(rule ? { ruleId: rule.id } : {}) }, (c) => persist({ ...input, ...c }));
+  };
+
+  const persist = (input: RuleInput) => {
+    const said = (r: Rule) =>
+      !r.enabled ? 'saved disabled: it never fires until enabled'
+        : input.activation === 'from_now_on' ? 'saved: it fires for accounts that start matching from now on'
+          : input.activation === 'now' ? 'saved: it fires now for the accounts that match' : 'saved';
     if (rule) {
-      update.mutate({ id: rule.id, patch: input }, { onSuccess: (r) => notifySuccess(`${r.name} saved`) });
+      update.mutate({ id: rule.id, patch: input }, {
+        onSuccess: (r) => {
+          confirm.close();
+          setF((cur) => ({ ...cur, enabled: r.enabled }));
+          notifySuccess(`${r.name} ${said(r)}`);
+        },
+        onError: confirm.close,
+      });
     } else {
       create.mutate(input, {
         onSuccess: (r) => {
-          notifySuccess(`${r.name} created${r.enabled ? ': it fires as accounts match' : ''}`);
+          confirm.close();
+          notifySuccess(`${r.name} ${said(r)}`);
           void navigate('/rules');
         },
+        onError: confirm.close,
       });
     }
   };
@@ -86,7 +110,7 @@ export function RuleBuilder({ rule, editable }: { rule?: Rule; editable: boolean
           <Stack gap="sm">
             <Group grow align="flex-start">
               <TextInput label="Name" required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={error('name')} readOnly={!editable} placeholder="Big account turned poor" />
-              <Switch label="Enabled" description="A disabled rule never fires" mt={28} checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.currentTarget.checked })} disabled={!editable} />
+              <Switch label="Enabled" description="A disabled rule never fires; saving an enabled rule asks whether it fires now" mt={28} checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.currentTarget.checked })} disabled={!editable} />
             </Group>
             <Textarea label="Description" autosize minRows={1} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} error={error('description')} readOnly={!editable} />
           </Stack>
@@ -192,6 +216,7 @@ export function RuleBuilder({ rule, editable }: { rule?: Rule; editable: boolean
           </Group>
         )}
       </Stack>
+      <SaveConfirmModal {...confirm.props} saving={save.isPending} />
     </form>
   );
 }

@@ -1,12 +1,13 @@
 import { Anchor, Button, Group, Switch, Text, Tooltip } from '@mantine/core';
 import { Link } from 'react-router';
 import { can, useMe } from '../api/auth';
-import { type Rule, useEvaluateRules, useRules, useUpdateRule } from '../api/rules';
+import { type Activation, type Rule, useEvaluateRules, useRules, useUpdateRule } from '../api/rules';
 import { notifyError, notifySuccess } from '../components/feedback';
 import { count, formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
 import { ListPage, listColumns } from '../components/ListPage';
 import { actionTypeLabel, leafTypeLabel } from './labels';
+import { SaveConfirmModal, useStartConfirm } from './SaveConfirmModal';
 
 function summary(r: Rule): string {
   const when = r.condition.conditions.map((c) => leafTypeLabel[c.type].toLowerCase()).join(r.condition.match === 'all' ? ' and ' : ' or ');
@@ -27,8 +28,20 @@ export default function RulesPage() {
   const update = useUpdateRule();
   const evaluate = useEvaluateRules();
 
+  const confirm = useStartConfirm();
+  const patch = (r: Rule, p: { enabled: boolean; activation?: Activation }) =>
+    update.mutate({ id: r.id, patch: p }, {
+      onSuccess: confirm.close,
+      onError: (err) => {
+        confirm.close();
+        notifyError(err, `Could not ${p.enabled ? 'enable' : 'disable'} ${r.name}`);
+      },
+    });
+  // Enabling asks first, as saving does: fire now over the whole book, or from now on only.
   const toggle = (r: Rule, enabled: boolean) =>
-    update.mutate({ id: r.id, patch: { enabled } }, { onError: (err) => notifyError(err, `Could not ${enabled ? 'enable' : 'disable'} ${r.name}`) });
+    enabled
+      ? confirm.ask({ condition: r.condition, actions: r.actions, windowHours: r.windowHours, ruleId: r.id }, (c) => (c.enabled ? patch(r, c) : confirm.close()))
+      : patch(r, { enabled: false });
   const runNow = () =>
     evaluate.mutate(undefined, {
       onSuccess: (res) => notifySuccess(`${count(res.evaluated)} accounts evaluated; ${res.fired} firing${res.fired === 1 ? '' : 's'}`),
@@ -104,7 +117,8 @@ export default function RulesPage() {
   ];
 
   return (
-    <ListPage
+    <>
+      <ListPage
       title="Rules"
       description="When a signal appears on an account, act: create a task, start a playbook, tell someone. Each rule fires at most once per account per window."
       actions={
@@ -130,6 +144,8 @@ export default function RulesPage() {
       tableLabel="Rules"
       minWidth={900}
       skeletonRows={4}
-    />
+      />
+      <SaveConfirmModal {...confirm.props} saving={update.isPending} disabledLabel="Keep disabled" />
+    </>
   );
 }

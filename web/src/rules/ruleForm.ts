@@ -54,10 +54,7 @@ export interface RuleForm {
 }
 
 const SET_TYPES: LeafType[] = ['health_band', 'stage', 'segment'];
-const CMP_TYPES: LeafType[] = ['health_score', 'driver', 'arr', 'days_to_renewal'];
 const defaultOp = (t: LeafType) => (SET_TYPES.includes(t) ? 'in' : t === 'field' ? 'eq' : t === 'arr' ? 'gte' : t === 'days_to_renewal' ? 'lte' : 'lt');
-export const opFits = (t: LeafType, op: string) =>
-  SET_TYPES.includes(t) ? op === 'in' || op === 'not_in' : CMP_TYPES.includes(t) ? ['lt', 'lte', 'gt', 'gte', 'eq', 'neq'].includes(op) : t === 'field' ? op !== 'in' && op !== 'not_in' : true;
 
 let nextId = 0;
 
@@ -81,6 +78,16 @@ export function newLeaf(type: LeafType = 'health_band', from?: Leaf): LeafDraft 
     case 'field': return { ...d, field: from.field, op: from.op, fieldValue: from.value === undefined ? '' : String(from.value) };
     case 'field_changed': return { ...d, field: from.field, withinDays: from.withinDays };
   }
+}
+
+/**
+ * The row after its condition type changes: the type's own defaults for the comparison, value and
+ * choices ("ARR ≥ $50,000", not the previous type's "40"), keeping only what means the same for
+ * every type (the bands, the days window).
+ */
+export function switchType(d: LeafDraft, type: LeafType): LeafDraft {
+  const fresh = newLeaf(type);
+  return { ...fresh, id: d.id, bands: d.bands, withinDays: d.withinDays };
 }
 
 export function newAction(type: ActionType = 'create_task', from?: RuleAction): ActionDraft {
