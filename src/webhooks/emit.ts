@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connect.js';
 
-/** The event types an admin can subscribe a webhook to. */
-export const WEBHOOK_EVENT_TYPES = [
-  'health.band_changed',
-  'task.created',
-  'task.completed',
-  'playbook.started',
-  'playbook.finished',
-  'rule.fired',
-  'escalation.opened',
-  'escalation.updated',
-  'activity.logged',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './input.js';
+import type { WebhookEventType } from './input.js';
 
 export type DomainEvent = {
   type: WebhookEventType;

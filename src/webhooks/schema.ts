@@ -1,55 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../http/errors.js';
-import { WEBHOOK_EVENT_TYPES } from './emit.js';
 import { queryInt, text } from '../http/zod.js';
 
-/** http(s), parseable, and without user:password (secrets go in the signing secret, not the URL). */
-export function httpUrlProblem(v: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return 'must be a full URL such as https://hooks.example.com/canopy';
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must start with http:// or https://';
-  if (u.username || u.password) return 'must not contain a user name or password';
-  return null;
-}
-
-export const outboundUrl = text()
-  .trim()
-  .max(2048)
-  .superRefine((v, ctx) => {
-    const problem = httpUrlProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-const events = z
-  .array(z.enum(WEBHOOK_EVENT_TYPES))
-  .min(1, 'choose at least one event')
-  .max(WEBHOOK_EVENT_TYPES.length * 2)
-  .transform((list) => [...new Set(list)]);
-const name = text().trim().min(1).max(100);
-const maxAttempts = z.number().int().min(1).max(20);
-
-export const webhookCreate = z.object({
-  name,
-  url: outboundUrl,
-  events,
-  enabled: z.boolean().default(true),
-  maxAttempts: maxAttempts.default(6),
-});
-export type WebhookCreate = z.infer<typeof webhookCreate>;
-
-export const webhookPatch = z.object({
-  name: name.optional(),
-  url: outboundUrl.optional(),
-  events: events.optional(),
-  enabled: z.boolean().optional(),
-  maxAttempts: maxAttempts.optional(),
-});
-export type WebhookPatch = z.infer<typeof webhookPatch>;
+export { httpUrlProblem, outboundUrl, webhookCreate, type WebhookCreate, webhookPatch, type WebhookPatch } from './input.js';
 
 export const webhookDto = z.object({
   id: z.uuid(),

@@ -1,10 +1,11 @@
 import { Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../api/client';
 import { useCreateContact, useUpdateContact } from '../api/contacts';
+import { contactCreate, contactPatch } from '../api/schemas';
 import { type Contact, CONTACT_ROLES, type ContactInput, type ContactRole } from '../api/types';
 import { FormError, notifySuccess } from '../components/feedback';
 import { contactRoleLabel } from '../components/format';
+import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 
 interface Props {
   accountId: string;
@@ -31,12 +32,20 @@ function ContactForm({ accountId, contact, onClose }: { accountId: string; conta
   const create = useCreateContact(accountId);
   const update = useUpdateContact(accountId);
   const mutation = contact ? update : create;
-  const fields = mutation.error instanceof ApiError ? mutation.error.fieldMap() : {};
 
   const clean = (s: string) => (s.trim() === '' ? null : s.trim());
+  const input: ContactInput = { name: clean(name), email: clean(email), title: clean(title), role, phone: clean(phone) };
+  /** On create, what is empty is left out instead of sent as null. */
+  const createBody = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) as ContactInput;
+  // The API's own schemas (the account comes from the URL, so it is filled in for the check only).
+  const { fields, validate } = useSchemaCheck(
+    () => (contact ? schemaErrors(contactPatch, input) : schemaErrors(contactCreate, { accountId, ...createBody })),
+    mutation.error,
+  );
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const input: ContactInput = { name: clean(name), email: clean(email), title: clean(title), role, phone: clean(phone) };
+    if (!validate()) return;
     const done = {
       onSuccess: () => {
         notifySuccess(contact ? 'Contact saved' : `${input.name ?? input.email ?? 'Contact'} added`);
@@ -44,10 +53,7 @@ function ContactForm({ accountId, contact, onClose }: { accountId: string; conta
       },
     };
     if (contact) update.mutate({ id: contact.id, input }, done);
-    else {
-      const body = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) as ContactInput;
-      create.mutate(body, done);
-    }
+    else create.mutate(createBody, done);
   };
 
   return (

@@ -69,12 +69,13 @@ function OutcomeForm({ accountId, arr, onClose }: Props) {
             maxDate={dayjs().add(1, 'year').format('YYYY-MM-DD')}
             error={fields.occurredOn}
           />
-          <NumberInput label="ARR before" prefix="$" thousandSeparator="," min={0} value={arrBefore} onChange={setArrBefore} error={fields.arrBefore} />
+          <NumberInput label="ARR before" prefix="$" thousandSeparator="," min={0} clampBehavior="none" value={arrBefore} onChange={setArrBefore} error={fields.arrBefore} />
           <NumberInput
             label="ARR after"
             prefix="$"
             thousandSeparator=","
             min={0}
+            clampBehavior="none"
             value={arrAfter}
             onChange={setArrAfter}
             error={fields.arrAfter}

@@ -1,8 +1,9 @@
 import { Button, Checkbox, Code, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../api/client';
+import { webhookCreate, webhookPatch } from '../api/schemas';
 import { useCreateWebhook, useUpdateWebhook, type Webhook, type WebhookInput } from '../api/webhooks';
 import { FormError, notifySuccess } from '../components/feedback';
+import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { SecretModal } from '../components/SecretModal';
 
 interface Props {
@@ -50,7 +51,8 @@ export function SignSecretModal({ secret, title, onClose }: { secret: string | n
 function WebhookForm({ webhook, eventTypes, onClose, onCreated }: {
   webhook: Webhook | null; eventTypes: string[]; onClose: () => void; onCreated: (r: { name: string; secret: string }) => void;
 }) {
-  const [value, setValue] = useState<WebhookInput>(
+  // maxAttempts as typed (a number, or '' when cleared): the schema says what is wrong, nothing is clamped.
+  const [value, setValue] = useState<Omit<WebhookInput, 'maxAttempts'> & { maxAttempts: number | string }>(
     webhook
       ? { name: webhook.name, url: webhook.url, events: webhook.events, enabled: webhook.enabled, maxAttempts: webhook.maxAttempts }
       : { name: '', url: 'https://', events: [], enabled: true, maxAttempts: 6 },
@@ -58,12 +60,18 @@ function WebhookForm({ webhook, eventTypes, onClose, onCreated }: {
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
   const error = webhook ? update.error : create.error;
-  const fields = error instanceof ApiError ? error.fieldMap() : {};
-  const set = <K extends keyof WebhookInput>(k: K, v: WebhookInput[K]) => setValue((p) => ({ ...p, [k]: v }));
+  const set = <K extends keyof typeof value>(k: K, v: (typeof value)[K]) => setValue((p) => ({ ...p, [k]: v }));
+  const input = {
+    ...value,
+    name: value.name.trim(),
+    url: value.url.trim(),
+    maxAttempts: value.maxAttempts === '' ? undefined : Number(value.maxAttempts),
+  } as WebhookInput;
+  const { fields, validate } = useSchemaCheck(() => schemaErrors(webhook ? webhookPatch : webhookCreate, input), error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const input = { ...value, name: value.name.trim(), url: value.url.trim() };
+    if (!validate()) return;
     if (webhook) {
       update.mutate({ id: webhook.id, patch: input }, { onSuccess: () => { notifySuccess('Webhook saved'); onClose(); } });
     } else {
@@ -97,8 +105,10 @@ function WebhookForm({ webhook, eventTypes, onClose, onCreated }: {
             description="Retries back off from 30 s up to 6 h"
             min={1}
             max={20}
+            allowDecimal={false}
+            clampBehavior="none"
             value={value.maxAttempts}
-            onChange={(v) => set('maxAttempts', typeof v === 'number' ? v : Number(v) || 1)}
+            onChange={(v) => set('maxAttempts', v)}
             error={fields.maxAttempts}
           />
           <Switch mt={30} label="Enabled" checked={value.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />

@@ -9,3 +9,5 @@ export { accountCreate, accountDateProblems, accountPatch, MAX_SEATS } from '../
 export { contactCreate, contactPatch } from '../../../src/contacts/schema';
 export { escalationCreate } from '../../../src/escalations/schema';
 export { domainProblem, isDomain } from '../../../src/validation/domain';
+export { webhookCreate, webhookPatch } from '../../../src/webhooks/input';
+export { driverInput } from '../../../src/health/schema';

@@ -76,6 +76,7 @@ export function ScoringFields({ f, set, error, readOnly }: Props) {
                 aria-label={`Threshold ${i + 1} score`}
                 leftSection={<Text size="xs" c="dimmed">score</Text>}
                 leftSectionWidth={48}
+                clampBehavior="none"
                 min={0}
                 max={100}
                 allowDecimal={false}
@@ -123,6 +124,7 @@ export function StageWeightFields({ f, set, error, readOnly }: Props) {
             key={s}
             label={stageLabel[s]}
             placeholder="not used"
+            clampBehavior="none"
             min={0}
             value={f.stageWeights[s]}
             onChange={(v) => set('stageWeights', { ...f.stageWeights, [s]: v })}

@@ -44,6 +44,7 @@ export function SourceFields({ f, set, error, catalog, otherKeys, readOnly }: Pr
     <NumberInput
       label="Cap (days)"
       description="Never seen counts as this many days"
+      clampBehavior="none"
       min={1}
       allowDecimal={false}
       value={f.maxDays}
@@ -80,6 +81,7 @@ export function SourceFields({ f, set, error, catalog, otherKeys, readOnly }: Pr
             />
             <NumberInput
               label="Window (days)"
+              clampBehavior="none"
               min={1}
               max={90}
               allowDecimal={false}

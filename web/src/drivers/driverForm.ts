@@ -1,4 +1,5 @@
 import { ApiError } from '../api/client';
+import { driverInput } from '../api/schemas';
 import type { Direction, Driver, DriverInput, DriverSource, Measure, PreviewBody, Scoring, SourceType, StageWeights } from '../api/healthTypes';
 import { type ContactRole, STAGES, type Stage } from '../api/types';
 
@@ -80,6 +81,16 @@ export function validate(f: DriverForm, isNew: boolean): Record<string, string> 
   const weights = STAGES.map((s) => f.stageWeights[s]).filter((w) => w !== '');
   if (weights.some((w) => !isNum(w) || w < 0)) e.stageWeights = 'Weights are numbers of 0 or more';
   else if (!weights.some((w) => isNum(w) && w > 0)) e.stageWeights = 'Give at least one stage a weight';
+  // Then the API's own schema, for every bound the checks above do not name (a cap of 400 days, a
+  // weight over 1000, a name too long…), with the API's messages, so the form never sends what the
+  // server would refuse.
+  const result = driverInput.safeParse(toInput(f));
+  for (const issue of result.success ? [] : result.error.issues) {
+    const path = issue.path.map(String).join('.');
+    const key = path.startsWith('scoring.thresholds') ? 'scoring.thresholds' : path.startsWith('stageWeights') ? 'stageWeights' : path;
+    if (key === 'key' && !isNew) continue;
+    e[key] ??= issue.message;
+  }
   return e;
 }
 

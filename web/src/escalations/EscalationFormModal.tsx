@@ -2,10 +2,11 @@ import { ActionIcon, Alert, Button, Group, Modal, MultiSelect, SegmentedControl,
 import { type FormEvent, useState } from 'react';
 import { useUsers } from '../api/admin';
 import { useMe } from '../api/auth';
-import { ApiError } from '../api/client';
 import { useAccountContacts } from '../api/contacts';
+import { escalationCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
 import { Icon } from '../components/icons';
+import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { MEMBER_ROLES, memberRoleLabel, type MemberRole, SEVERITIES, type Severity, teamProblem, useCreateEscalation } from './api';
 
 interface Props {
@@ -39,8 +40,9 @@ function EscalationForm({ accountId, onClose, onCreated }: Props) {
     { key: nextKey++, userId: me.id, role: me.role === 'manager' ? 'manager' : 'csm' },
     { key: nextKey++, userId: null, role: 'support' },
   ]);
-  const fields = create.error instanceof ApiError ? create.error.fieldMap() : {};
   const members = rows.flatMap((r) => (r.userId && r.role ? [{ userId: r.userId, role: r.role }] : []));
+  const body = { accountId, title: title.trim(), description, severity, members, contactIds };
+  const { fields, validate } = useSchemaCheck(() => schemaErrors(escalationCreate, body), create.error);
   const problem = teamProblem(members);
   const userData = (users.data ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: u.name }));
   const contactData = (contacts.data?.pages.flatMap((p) => p.items) ?? []).map((c) => ({ value: c.id, label: c.name ?? c.email ?? 'Unnamed contact' }));
@@ -48,9 +50,9 @@ function EscalationForm({ accountId, onClose, onCreated }: Props) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (problem || !title.trim()) return;
+    if (!validate() || problem || !title.trim()) return;
     create.mutate(
-      { accountId, title: title.trim(), description, severity, members, contactIds },
+      body,
       {
         onSuccess: (x) => {
           notifySuccess(`Escalation opened; ${x.members.length} people notified`);
