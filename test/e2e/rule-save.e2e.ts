@@ -88,6 +88,24 @@ describe('acting on the whole book only on purpose, and a narrow account page', 
     expect((await get<Rule>(`/api/rules/${saved?.id}`)).firings.total).toBe(0);
   });
 
+  it('the audit log names the rule that made a task and the task itself, not "system" and a UUID', async () => {
+    const top = (await get<{ items: { id: string; name: string }[] }>('/api/accounts?limit=1')).items[0];
+    const title = `Check in ${Date.now().toString(36)}`;
+    const rule = await post<Rule>('/api/rules', {
+      name: `Audit names ${Date.now().toString(36)}`, activation: 'now',
+      condition: { match: 'all', conditions: [{ type: 'field', field: 'name', op: 'eq', value: top?.name }] },
+      actions: [{ type: 'create_task', title, assignee: 'owner' }],
+    }, 201);
+    await post('/api/rules/evaluate', {});
+    await page.goto(`${server.url}/admin/audit`);
+    await page.getByRole('textbox', { name: 'Object type' }).fill('task');
+    const row = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr', { hasText: title });
+    await row.waitFor();
+    expect(await row.locator('[data-actor="rule"]').innerText()).toContain(rule.name);
+    expect(await row.locator('[data-col="object"]').innerText()).toContain(`${title} (${top?.name})`);
+    expect(await row.innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
   it('on a 390 px screen the account page shows its Delete button and override card', async () => {
     const account = (await get<{ items: { id: string }[] }>('/api/accounts?limit=1')).items[0];
     expect(account).toBeDefined();

@@ -2,20 +2,27 @@ import { Badge, Code, Group, Text, TextInput, Tooltip, UnstyledButton } from '@m
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useAudit } from '../api/admin';
-import type { AuditEntry } from '../api/types';
+import { type AuditRow, useAudit } from '../api/admin';
 import { formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
 import { ListPage, listColumns } from '../components/ListPage';
 
-const actorColor = { user: 'blue', api_key: 'grape', system: 'gray' } as const;
-const actorLabel = { user: 'User', api_key: 'API key', system: 'System' } as const;
+const actorColor = { user: 'blue', api_key: 'grape', system: 'gray', rule: 'orange' } as const;
+const actorLabel = { user: 'User', api_key: 'API key', system: 'System', rule: 'Rule' } as const;
+/** A system actor with an id is a rule (what it made names the rule); without one, the system itself. */
+const actorKind = (e: AuditRow) => (e.actorType === 'system' && e.actorId ? 'rule' : e.actorType);
 
-const col = listColumns<AuditEntry>();
+const col = listColumns<AuditRow>();
 
-function objectLink(e: AuditEntry) {
-  if (e.objectType === 'account' && e.objectId) return `/accounts/${e.objectId}`;
-  return null;
+const LINKS: Record<string, (id: string) => string> = {
+  account: (id) => `/accounts/${id}`,
+  rule: (id) => `/rules/${id}`,
+  playbook: (id) => `/playbooks/${id}`,
+};
+
+function objectLink(e: AuditRow) {
+  const to = e.objectId ? LINKS[e.objectType] : undefined;
+  return to && e.objectId && e.action !== 'delete' && !e.action.endsWith('.delete') ? to(e.objectId) : null;
 }
 
 export default function AuditPage() {
@@ -52,11 +59,17 @@ export default function AuditPage() {
       id: 'actor',
       header: 'Actor',
       cell: ({ row: { original: e } }) => (
-        <Group gap={6} wrap="nowrap">
-          <Badge size="xs" variant="light" color={actorColor[e.actorType]} radius="sm">
-            {actorLabel[e.actorType]}
+        <Group gap={6} wrap="nowrap" data-actor={actorKind(e)}>
+          <Badge size="xs" variant="light" color={actorColor[actorKind(e)]} radius="sm">
+            {actorLabel[actorKind(e)]}
           </Badge>
-          <Text size="sm">{e.actorLabel ?? e.actorId ?? '—'}</Text>
+          {actorKind(e) === 'rule' && e.actorId ? (
+            <Text component={Link} to={`/rules/${e.actorId}`} size="sm" c="teal.7">
+              {(e.actorLabel ?? '').replace(/^rule "(.*)"$/, '$1')}
+            </Text>
+          ) : (
+            <Text size="sm">{e.actorLabel ?? e.actorId ?? '—'}</Text>
+          )}
         </Group>
       ),
     }),
@@ -66,19 +79,26 @@ export default function AuditPage() {
       header: 'Object',
       cell: ({ row: { original: e } }) => {
         const link = objectLink(e);
+        // The name it had when the change was made; the id only where there is no name.
+        const name = e.objectLabel ?? e.objectId;
         return (
-          <Text size="sm">
-            {e.objectType}{' '}
-            {e.objectId &&
-              (link ? (
-                <Text component={Link} to={link} size="xs" c="teal.7" ff="monospace">
-                  {e.objectId}
-                </Text>
-              ) : (
-                <Text span size="xs" c="dimmed" ff="monospace">
-                  {e.objectId}
-                </Text>
-              ))}
+          <Text size="sm" data-col="object">
+            <Text span size="xs" c="dimmed">
+              {e.objectType.replace(/_/g, ' ')}
+            </Text>{' '}
+            {name && (
+              <Tooltip label={e.objectId} disabled={!e.objectLabel || !e.objectId} openDelay={300}>
+                {link ? (
+                  <Text component={Link} to={link} size="sm" c="teal.7" ff={e.objectLabel ? undefined : 'monospace'}>
+                    {name}
+                  </Text>
+                ) : (
+                  <Text span size="sm" ff={e.objectLabel ? undefined : 'monospace'} c={e.objectLabel ? undefined : 'dimmed'}>
+                    {name}
+                  </Text>
+                )}
+              </Tooltip>
+            )}
           </Text>
         );
       },

@@ -106,6 +106,9 @@ export function useRevokeApiKey() {
   });
 }
 
+/** An audit row with the object's name as it was when the change was made (null when it has none). */
+export type AuditRow = AuditEntry & { objectLabel: string | null };
+
 export interface AuditFilter {
   objectType?: string;
   action?: string;
@@ -115,7 +118,7 @@ export function useAudit(filter: AuditFilter) {
   return useInfiniteQuery({
     queryKey: adminKeys.audit(filter),
     queryFn: ({ pageParam, signal }) =>
-      api<Page<AuditEntry>>('/api/audit', { query: { ...filter, limit: 50, cursor: pageParam }, signal }),
+      api<Page<AuditRow>>('/api/audit', { query: { ...filter, limit: 50, cursor: pageParam }, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
