@@ -138,6 +138,8 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
       return { status: 'completed', result: { to: contact.email, contactId: contact.id }, taskIds: [], holdNext: false };
     }
     case 'wait':
+      // A wait of no time is over as it starts; any other completes when its job comes back.
+      if (s.days <= 0) return { status: 'completed', result: { days: s.days }, taskIds: [], holdNext: false };
       return { status: 'issued', result: { days: s.days }, taskIds: [], until: new Date(now.getTime() + s.days * DAY), holdNext: true };
     case 'webhook': {
       const eventId = stableUuid(createHash('sha256').update(key).digest('hex'));
