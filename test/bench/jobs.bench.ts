@@ -261,7 +261,7 @@ async function canopySteps(engine: Engine, database: Database, work: ReturnType<
     `SELECT s.run_id, s.step_index, s.run_at, s.status FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id WHERE r.playbook_id = $1`, [pb.id]);
   const completed = (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM playbook_runs WHERE playbook_id = $1 AND status = 'completed'`, [pb.id])).rows[0]?.n;
   check(completed === runs, `${completed} of ${runs} runs completed`);
-  check(rows.length === steps && rows.every((r) => r.status === 'done' && probe.p.starts.has(`${r.run_id}:${r.step_index}`)), 'every step done once, with a recorded start');
+  check(rows.length === steps && rows.every((r) => r.status === 'completed' && probe.p.starts.has(`${r.run_id}:${r.step_index}`)), 'every step completed once, with a recorded start');
   const latency = rows.map((r) => (probe.p.starts.get(`${r.run_id}:${r.step_index}`) ?? 0) - new Date(r.run_at).getTime());
   const row = { phase: `(b${out ? '' : "'"}) Canopy playbook steps (${runs} runs x ${STEPS} wait steps)`, jobs: steps, wallMs, latency, cpu, note: out ? '' : 'few runs: latency without a backlog' };
   if (!out) return row;
