@@ -11,7 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, redactUrl, type Logger } from '../logger.js';
 import { authHook } from '../auth/hook.js';
 import { errorHandler } from '../http/error-handler.js';
 import { boundedJsonParser } from '../http/json-body.js';
@@ -39,6 +39,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   const { config, database } = opts;
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config) }),
+    // Fastify's two info lines per request (7,000 in 45 minutes) give way to one debug line below.
+    disableRequestLogging: true,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
@@ -52,6 +54,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // One line per request at debug (LOG_LEVEL=debug shows them): method, path with secret query
+  // values hidden, status, time; no headers, so no cookie, authorization or write key. A 5xx is a
+  // warning (the error handler has logged its cause at error).
+  app.addHook('onResponse', async (req, reply) => {
+    const line = { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) req.log.warn(line, 'request failed');
+    else req.log.debug(line, 'request');
+  });
   // First hook of all, before authentication: an unauthenticated upload holds memory too.
   limitConcurrentUploads(app as unknown as FastifyInstance, config.http.maxConcurrentUploads);
   // Every JSON body is depth-checked right after parsing, before any validator, handler or query.
