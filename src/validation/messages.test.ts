@@ -61,9 +61,9 @@ describe('plain-language messages for zod issues', () => {
   it('never throws and always answers, whatever an issue carries', () => {
     const anyIssue = fc.record({
       code: fc.constantFrom('invalid_type', 'too_big', 'too_small', 'invalid_format', 'not_multiple_of', 'unrecognized_keys', 'invalid_value', 'invalid_union', 'invalid_key', 'invalid_element', 'custom', 'other'),
-      expected: fc.string(), origin: fc.constantFrom('string', 'number', 'int', 'array', 'set', 'file', 'date', 'bigint'),
+      expected: fc.oneof(fc.string(), fc.constantFrom('valueOf', 'toString', '__proto__', 'constructor')), origin: fc.constantFrom('string', 'number', 'int', 'array', 'set', 'file', 'date', 'bigint'),
       maximum: fc.oneof(fc.double(), fc.bigInt()), minimum: fc.oneof(fc.double(), fc.bigInt()), inclusive: fc.boolean(),
-      format: fc.string(), divisor: fc.double(), keys: fc.array(fc.string()), values: fc.array(fc.anything()), input: fc.anything(),
+      format: fc.oneof(fc.string(), fc.constantFrom('valueOf', 'toString', '__proto__', 'constructor')), divisor: fc.double(), keys: fc.array(fc.string()), values: fc.array(fc.anything()), input: fc.anything(),
     });
     fc.assert(fc.property(anyIssue, (iss) => {
       const m = humanMessage(iss as unknown as z.core.$ZodRawIssue);

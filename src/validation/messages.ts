@@ -56,7 +56,7 @@ function invalidType(iss: Extract<Issue, { code: 'invalid_type' }>): string {
   if (iss.input === undefined || iss.input === null) return 'Required';
   if (typeof iss.input === 'number' && Number.isNaN(iss.input)) return 'Must be a number';
   if (iss.expected === 'number' && typeof iss.input === 'number') return 'Must be a finite number';
-  return TYPE[iss.expected] ?? `Must be of type ${iss.expected}`;
+  return (Object.hasOwn(TYPE, iss.expected) ? TYPE[iss.expected] : undefined) ?? `Must be of type ${String(iss.expected)}`;
 }
 
 function tooBig(iss: Extract<Issue, { code: 'too_big' }>): string {
@@ -97,7 +97,7 @@ function invalidFormat(iss: Extract<Issue, { code: 'invalid_format' }>): string 
   if (iss.format === 'starts_with' && 'prefix' in iss) return `Must start with "${String(iss.prefix)}"`;
   if (iss.format === 'ends_with' && 'suffix' in iss) return `Must end with "${String(iss.suffix)}"`;
   if (iss.format === 'includes' && 'includes' in iss) return `Must contain "${String(iss.includes)}"`;
-  return FORMAT[iss.format] ?? 'Not in the expected format';
+  return (Object.hasOwn(FORMAT, iss.format) ? FORMAT[iss.format] : undefined) ?? 'Not in the expected format';
 }
 
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
