@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from '
 import { passwordProblem } from './auth/password-policy.js';
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
+import { demoSignInLines, giveDemoPasswords } from './demo/sign-in.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
 import { BACKFILL_DEFAULT_DAYS, BACKFILL_MAX_DAYS } from './health/backfill.js';
@@ -59,6 +60,8 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     await backfillWithProgress(database, s.days, 'demo');
     const w = await seedDemoWork(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(`Demo work loaded: ${w.playbooks} playbooks, ${w.rules} rules (${w.firings} firings), ${w.activities} activities, ${w.escalations} escalations.`);
+    const { password } = await giveDemoPasswords(database, s.people.map((p) => p.email));
+    for (const line of demoSignInLines(s.people, password)) console.log(line);
   } catch (err) {
     if (err instanceof DemoAlreadyLoadedError) console.log(`Demo not loaded: ${err.message}`);
     else throw err;

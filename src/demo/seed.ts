@@ -42,6 +42,8 @@ export type DemoSummary = {
   usageRows: number;
   /** Days of usage generated (ending today): the health history the caller back-fills. */
   days: number;
+  /** The demo's CSMs and managers (no password yet: see giveDemoPasswords in ./sign-in.ts). */
+  people: { email: string; name: string; role: 'manager' | 'csm' }[];
   ms: number;
 };
 
@@ -138,8 +140,9 @@ async function removeDemo(database: Database, book: DemoBook): Promise<void> {
 }
 
 /**
- * Loads a generated demo book of business into an empty database. Demo users get no password:
- * they cannot sign in until an admin resets it, so a demo never ships a known credential.
+ * Loads a generated demo book of business into an empty database. Demo users get no password
+ * here, so nothing that seeds a demo (tests, a script) ships a credential; the CLI's demo gives
+ * them one, generated and printed once (giveDemoPasswords in ./sign-in.ts).
  * @throws DemoAlreadyLoadedError when the accounts table has any row.
  */
 export async function seedDemo(database: Database, opts: SeedDemoOptions = {}): Promise<DemoSummary> {
@@ -153,7 +156,8 @@ export async function seedDemo(database: Database, opts: SeedDemoOptions = {}): 
     const events = await copyEvents(database, book.events);
     const params = { seed: book.seed, accounts: book.accounts.length, days: book.days, now: book.now.toISOString() };
     const usageRows = await finish(database, book, { ...params, ...loaded, events });
-    return { ...loaded, events, usageRows, days: book.days, ms: Math.round(performance.now() - started) };
+    const people = book.users.map((u) => ({ email: u.email, name: u.name, role: u.role }));
+    return { ...loaded, events, usageRows, days: book.days, people, ms: Math.round(performance.now() - started) };
   } catch (err) {
     try {
       await removeDemo(database, book);

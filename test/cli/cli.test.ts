@@ -31,6 +31,8 @@ describe('canopy CLI', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-cli-'));
     const demo = await run(process.execPath, [BIN, 'seed-demo', '--accounts', '12'], { env: env(dir) });
     expect(demo.stdout).toMatch(/Health history back-filled: (\d+)\/\1 account-days \(90 days\) in \d+ ms\./);
+    // How to sign in to the demo, once: one password, a CSM's and a manager's e-mail (issue 9 §8).
+    expect(demo.stdout).toMatch(/Demo sign-in \(demo users only; shown once, write it down\): password demo-\S{16}\n {2}as a CSM: +\S+@canopy\.example\n {2}as a manager: +\S+@canopy\.example/);
     const { stdout } = await run(process.execPath, [BIN, 'backfill-health', '--days', '7'], { env: env(dir) });
     const m = /Health history back-filled: (\d+)\/(\d+) account-days \(7 days\)/.exec(stdout);
     expect(m?.[1]).toBe(m?.[2]);
