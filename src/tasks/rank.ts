@@ -41,3 +41,22 @@ export function rankInbox<T extends Rankable>(tasks: T[], now: Date): (T & { ove
       return ad - bd;
     });
 }
+
+/** Columns (SQL expressions) that `urgencySql` reads. */
+export type RankColumns = { priority: string; arr: string; band: string; renewalDate: string; dueAt: string };
+
+/**
+ * `urgency` in SQL, so the database ranks and pages the inbox (keyset) instead of the server loading
+ * every open task to sort it. Same factors, multiplied in the same order in float8 and rounded half
+ * up to cents, so both give the same number (rank.sql.test.ts checks that on a real database).
+ * Intervals are in hours: '60 days' would follow the session's time zone across a DST change.
+ */
+export function urgencySql(c: RankColumns, now: string): string {
+  return `(floor(
+    (CASE ${c.priority} WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 WHEN 4 THEN 8 ELSE 2 END)::float8
+    * (1 + log10(1 + greatest(0, (${c.arr})::float8) / 1000))
+    * (CASE ${c.band} WHEN 'poor' THEN 3 WHEN 'watch' THEN 2 WHEN 'good' THEN 1 ELSE 1.5 END)::float8
+    * (CASE WHEN ((${c.renewalDate})::timestamp AT TIME ZONE 'UTC') BETWEEN ${now} AND ${now} + interval '1440 hours' THEN 1.5 ELSE 1 END)::float8
+    * (CASE WHEN ${c.dueAt} <= ${now} + interval '24 hours' THEN 1.5 WHEN ${c.dueAt} <= ${now} + interval '168 hours' THEN 1.2 ELSE 1 END)::float8
+    * 100 + 0.5) / 100)`;
+}

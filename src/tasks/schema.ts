@@ -59,7 +59,9 @@ export const taskListQuery = z.object({
   status: z.enum([...TASK_STATUSES, 'all']).default('open'),
   includeSnoozed: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   source: z.enum(TASK_SOURCES).optional(),
+  kind: z.enum(TASK_KINDS).optional(),
   limit: queryInt(1, 500).default(200),
+  cursor: text().max(500).optional().describe("The previous page's `nextCursor`, with the same filters: the page after it, ranked as of the first page"),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
@@ -99,5 +101,6 @@ export type Task = z.infer<typeof task>;
 
 export const taskList = z.object({
   items: z.array(task),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
   counts: z.object({ open: z.number().int(), overdue: z.number().int(), dueToday: z.number().int(), callThem: z.number().int() }),
 });

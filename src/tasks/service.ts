@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { WorkDeps } from '../deps.js';
 import type { Queryable } from '../db/connect.js';
 import type { Actor } from '../auth/principal.js';
@@ -8,7 +9,8 @@ import { emitEvents } from '../webhooks/emit-many.js';
 import { notify } from '../notifications/notify.js';
 import { renderRows } from '../notifications/template.js';
 import { logActivity } from '../activities/log.js';
-import { rankInbox } from './rank.js';
+import { decodeCursor, encodeCursor, cursorTimestamp } from '../http/cursor.js';
+import { urgencySql } from './rank.js';
 import { insertTasks } from './store.js';
 import type { Task, TaskCreate, TaskListQuery, TaskPatch } from './schema.js';
 
@@ -51,7 +53,12 @@ function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }, 
   };
 }
 
-const rankable = (r: Row) => ({ ...r, priority: r.priority, dueAt: r.due_at ? new Date(r.due_at) : null, arr: Number(r.arr), healthBand: r.band, renewalDate: r.renewal_date });
+/** A row of the inbox list: the task, its rank, and its keyset position. */
+type ListRow = Row & { score: number | null; is_overdue: boolean; grp: 0 | 1; k1: 0 | 1; k2: number; k3_text: string };
+
+/** [ranked as of (ms), open 0 / closed 1, overdue 0 / not 1, -urgency or -completion epoch, due or infinity, id]. */
+const bit = z.union([z.literal(0), z.literal(1)]);
+const listCursor = z.tuple([z.number().int().min(0).max(Date.UTC(9999, 0, 1)), bit, bit, z.number(), cursorTimestamp, z.guid()]);
 
 /** Checks that a user or contact may own a task on this account. */
 async function checkAssignee(q: Queryable, accountId: string, userId: string | null | undefined, contactId: string | null | undefined): Promise<void> {
@@ -97,11 +104,20 @@ export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHoo
       return r ? toDto(r, now, undefined, canAct) : null;
     },
 
-    /** Open tasks in inbox order (overdue, then urgency); done and cancelled ones newest first. */
+    /**
+     * Open tasks in inbox order (overdue, then urgency), then done and cancelled ones newest first,
+     * a page at a time. The database ranks (urgencySql) and pages by keyset, so a page costs the
+     * same at 20 or 20,000 tasks; counts are of the whole filtered set. The cursor carries the time
+     * the first page was ranked at: urgency and "overdue" move with the clock, and ranking every
+     * page as of that one moment keeps the order stable, with no task skipped or shown twice.
+     */
     async list(q: TaskListQuery & { assigneeUserId?: string | null; assigneeTeamId?: string }, canAct?: CanAct, now = new Date()) {
+      const after = q.cursor ? decodeCursor(q.cursor, listCursor) : undefined;
+      const asOf = after ? new Date(after[0]) : now;
       const values: unknown[] = [];
       const where: string[] = [];
       const p = (v: unknown) => `$${values.push(v)}`;
+      const at = `${p(asOf.toISOString())}::timestamptz`;
       if (q.assigneeUserId !== undefined) where.push(q.assigneeUserId === null ? 't.assignee_user_id IS NULL' : `t.assignee_user_id = ${p(q.assigneeUserId)}`);
       if (q.assigneeTeamId) where.push(`t.assignee_user_id IN (SELECT id FROM users WHERE team_id = ${p(q.assigneeTeamId)})`);
       if (q.accountId) where.push(`t.account_id = ${p(q.accountId)}`);
@@ -110,23 +126,48 @@ export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHoo
         where.push(`(t.title ILIKE ${s} OR t.reason ILIKE ${s} OR a.name ILIKE ${s})`);
       }
       if (q.source) where.push(`t.source = ${p(q.source)}`);
+      if (q.kind) where.push(`t.kind = ${p(q.kind)}`);
       if (q.status !== 'all') where.push(`t.status = ${p(q.status)}`);
-      if (!q.includeSnoozed) where.push(`(t.snoozed_until IS NULL OR t.snoozed_until <= ${p(now.toISOString())})`);
-      const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY (t.status = 'open') DESC, coalesce(t.completed_at, t.updated_at) DESC, t.id LIMIT 2000`;
-      const { rows } = await database.query<Row>(sql, values);
-      await renderLegacy(database, rows);
-      const open = rankInbox(rows.filter((r) => r.status === 'open').map(rankable), now);
-      const closed = rows.filter((r) => r.status !== 'open').map((r) => toDto(r, now, undefined, canAct));
-      const today = now.toISOString().slice(0, 10);
+      if (!q.includeSnoozed) where.push(`(t.snoozed_until IS NULL OR t.snoozed_until <= ${at})`);
+      const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const base = values.length;
+
+      const today = asOf.toISOString().slice(0, 10);
+      const counts = database.query<{ open: number; overdue: number; due_today: number; call_them: number }>(
+        `SELECT count(*) FILTER (WHERE t.status = 'open')::int AS open,
+                count(*) FILTER (WHERE t.status = 'open' AND t.due_at < ${at})::int AS overdue,
+                count(*) FILTER (WHERE t.status = 'open' AND (t.due_at AT TIME ZONE 'UTC')::date = $${base + 1}::date)::int AS due_today,
+                count(*) FILTER (WHERE t.status = 'open' AND t.kind = 'call' AND t.source = 'recommendation')::int AS call_them
+           FROM tasks t JOIN accounts a ON a.id = t.account_id ${filter}`,
+        [...values, today],
+      );
+
+      // One ascending key for both parts: (open first, overdue first, -urgency or -completion time, due, id).
+      const page: unknown[] = [...values];
+      const pp = (v: unknown) => `$${page.push(v)}`;
+      const keyset = after ? `WHERE (k.grp, k.k1, k.k2, k.k3, k.id) > (${pp(after[1])}::int, ${pp(after[2])}::int, ${pp(after[3])}::float8, ${pp(after[4])}::timestamptz, ${pp(after[5])}::uuid)` : '';
+      const rows = database.query<ListRow>(
+        `WITH f AS (${SELECT} ${filter}),
+              r AS (SELECT f.*, CASE WHEN f.status = 'open' THEN ${urgencySql({ priority: 'f.priority', arr: 'f.arr', band: 'f.band', renewalDate: 'f.renewal_date::date', dueAt: 'f.due_at' }, at)} END AS score,
+                           (f.status = 'open' AND f.due_at < ${at}) AS is_overdue
+                      FROM f),
+              k AS (SELECT r.*, (r.status <> 'open')::int AS grp, CASE WHEN r.is_overdue THEN 0 ELSE 1 END AS k1,
+                           coalesce(-r.score, -extract(epoch FROM coalesce(r.completed_at, r.updated_at))::float8) AS k2,
+                           CASE WHEN r.status = 'open' THEN coalesce(r.due_at, 'infinity'::timestamptz) ELSE 'infinity'::timestamptz END AS k3
+                      FROM r)
+         SELECT k.*, k.k3::text AS k3_text FROM k ${keyset}
+          ORDER BY k.grp, k.k1, k.k2, k.k3, k.id LIMIT ${pp(q.limit + 1)}`,
+        page,
+      );
+      const [c, r] = await Promise.all([counts, rows]);
+      const items = r.rows.slice(0, q.limit);
+      await renderLegacy(database, items);
+      const last = items[items.length - 1];
+      const n = c.rows[0];
       return {
-        items: [...open.map((r) => toDto(r, now, r, canAct)), ...closed].slice(0, q.limit),
-        counts: {
-          open: open.length,
-          overdue: open.filter((r) => r.overdue).length,
-          dueToday: open.filter((r) => r.dueAt && r.dueAt.toISOString().slice(0, 10) === today).length,
-          callThem: open.filter((r) => r.kind === 'call' && r.source === 'recommendation').length,
-        },
+        items: items.map((row) => toDto(row, asOf, row.status === 'open' ? { overdue: row.is_overdue, score: row.score ?? 0 } : undefined, canAct)),
+        nextCursor: r.rows.length > q.limit && last ? encodeCursor([asOf.getTime(), last.grp, last.k1, last.k2, last.k3_text, last.id]) : null,
+        counts: { open: n?.open ?? 0, overdue: n?.overdue ?? 0, dueToday: n?.due_today ?? 0, callThem: n?.call_them ?? 0 },
       };
     },
 
