@@ -14,6 +14,8 @@ import { createHealthService } from './health/service.js';
 import { createOutbox } from './notifications/outbox.js';
 import type { WorkDeps } from './deps.js';
 import { createNotificationService } from './notifications/service.js';
+import { createOutboxAdmin } from './notifications/outbox-admin.js';
+import { createEmailApprovals } from './playbooks/approvals.js';
 import { createWebhookService } from './webhooks/service.js';
 import { createActivityService } from './activities/service.js';
 import { createTimelineService } from './timeline/service.js';
@@ -30,12 +32,18 @@ import { createRuleService } from './rules/service.js';
  * Built for the API and, with a lazy sender, for the job handlers: both share one shape.
  */
 export function createWorkServices(config: Config, database: Database, jobs: JobSender | null) {
-  const deps: WorkDeps = { config, database, jobs, outbox: createOutbox(config, database, jobs) };
+  // A playbook e-mail step follows its message (sent, failed, retried, cancelled); the playbooks are built after the outbox.
+  let emailChanged: (m: { id: string; playbookRunId: string }) => Promise<void> = async () => undefined;
+  const messageChanged = (m: { id: string; playbookRunId: string }) => emailChanged(m);
+  const deps: WorkDeps = { config, database, jobs, outbox: createOutbox(config, database, jobs, { messageFinished: messageChanged }) };
   const playbooks = createPlaybookService(deps);
+  emailChanged = (m) => playbooks.emailChanged(m.id, m.playbookRunId);
   // A playbook task's step follows its status: done completes it, and the last one finishes the run.
   const tasks = createTaskService(deps, { statusChanged: (tx, task) => playbooks.taskStatusChanged(tx, task) });
   return {
     outbox: deps.outbox,
+    outboxAdmin: createOutboxAdmin(deps, { messageChanged }),
+    emailApprovals: createEmailApprovals(deps, { tasks }),
     notifications: createNotificationService(deps),
     webhooks: createWebhookService(deps),
     activities: createActivityService(deps),

@@ -10,8 +10,8 @@ import type { Principal } from './principal.js';
  * - csm: reads the same; creates accounts for themselves or their team; edits accounts (and
  *   their contacts) that they own or that their team owns.
  * - manager: edits and deletes every account; reads the audit log; edits drivers and starts
- *   health recomputations; reads (never writes) API keys, webhooks, the outbound allow-list and
- *   role assignments. The key list never carries a secret (only name, role and prefix), so it is
+ *   health recomputations; reads (never writes) API keys, webhooks, the outbound allow-list, the
+ *   outbox and role assignments. The key list never carries a secret (only name, role and prefix), so it is
  *   safe to show the people who answer for what integrations do.
  * - admin: everything, including users, teams and API keys, webhooks and the outbound allow-list.
  * - Tasks: the assignee (csm or above) acts on their own task; otherwise as for the task's account.
@@ -40,6 +40,8 @@ export type Subject =
   | { type: 'webhooks' }
   | { type: 'outbound_allowlist' }
   | { type: 'role_assignments' }
+  /** The outbox (e-mail and Slack messages, customer e-mails): admins retry and cancel, managers read. */
+  | { type: 'outbox' }
   /** A task: its assignee acts on it, and whoever may edit its account. */
   | { type: 'task'; task: { assigneeUserId: string | null; account: Ownable } }
   /** An escalation: its members act on it, and whoever may edit its account. */
@@ -74,6 +76,7 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'webhooks':
     case 'outbound_allowlist':
     case 'role_assignments':
+    case 'outbox':
       return action === 'read' ? role === 'admin' || role === 'manager' : role === 'admin';
     case 'task':
       if (action === 'read') return true;

@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 
 export type MailMessage = { id: string; to: string; subject: string; text: string };
-export type Mailer = { send(m: MailMessage): Promise<void>; close(): void };
+/** send() resolves with the Message-ID the transport used (kept on the outbox row). */
+export type Mailer = { send(m: MailMessage): Promise<string | null>; close(): void };
 
 /** The domain of an address such as `Canopy <canopy@cs.example.com>`. */
 function domainOf(from: string): string {
@@ -36,14 +37,15 @@ export function createMailer(config: Pick<Config, 'smtp' | 'outbound'>): Mailer 
   const transport = nodemailer.createTransport({ url, connectionTimeout: t, greetingTimeout: t, socketTimeout: t });
   return {
     async send(m) {
-      await transport.sendMail({
+      const info = (await transport.sendMail({
         from: config.smtp.from,
         to: m.to,
         subject: m.subject,
         text: m.text,
         messageId: messageIdFor(m.id, config.smtp.from),
         headers: { 'auto-submitted': 'auto-generated' },
-      });
+      })) as { messageId?: string };
+      return info.messageId ?? null;
     },
     close: () => transport.close(),
   };

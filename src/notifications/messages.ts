@@ -9,8 +9,12 @@ import { isPermanentMailError, type Mailer } from './mailer.js';
 export const MESSAGE_MAX_ATTEMPTS = 8;
 export const NO_SMTP_ERROR = 'waiting: e-mail is not configured (set CANOPY_SMTP_URL)';
 
-export type ClaimedMessage = { id: string; channel: 'email' | 'slack'; recipient: string; subject: string; body: string; attempts: number };
-type Result = { ok: boolean; error: string | null; permanent?: boolean };
+export type ClaimedMessage = {
+  id: string; channel: 'email' | 'slack'; recipient: string; subject: string; body: string; attempts: number;
+  /** The playbook run whose e-mail step this is (its step follows the message's outcome). */
+  playbook_run_id?: string | null;
+};
+type Result = { ok: boolean; error: string | null; permanent?: boolean; messageId?: string | null };
 
 /**
  * Claims due messages in one statement (FOR UPDATE SKIP LOCKED): status 'sending', the attempt
@@ -33,7 +37,7 @@ export async function claimMessages(
      UPDATE outbound_messages m
         SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::float8)
        FROM due WHERE m.id = due.id
-     RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.attempts`,
+     RETURNING m.id, m.channel, m.recipient, m.subject, m.body, m.attempts, m.playbook_run_id`,
     values,
   );
   return rows;
@@ -66,7 +70,7 @@ export async function releaseMessages(db: Queryable, held: readonly { id: string
 /** Dead-letters messages whose last attempt was interrupted; without SMTP, says why e-mail waits. */
 export async function sweepMessages(db: Queryable, opts: { email: boolean }): Promise<void> {
   await db.query(
-    `UPDATE outbound_messages SET status = 'dead', last_error = coalesce(last_error || '; ', '') || 'the last attempt was interrupted'
+    `UPDATE outbound_messages SET status = 'dead', failed_at = now(), last_error = coalesce(last_error || '; ', '') || 'the last attempt was interrupted'
       WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts >= $1`,
     [MESSAGE_MAX_ATTEMPTS],
   );
@@ -84,8 +88,8 @@ async function send(m: ClaimedMessage, deps: { mailer: Mailer | null; allow: All
   if (m.channel === 'email') {
     if (!deps.mailer) return { ok: false, error: NO_SMTP_ERROR };
     try {
-      await deps.mailer.send({ id: m.id, to: m.recipient, subject: m.subject, text: m.body });
-      return { ok: true, error: null };
+      const messageId = await deps.mailer.send({ id: m.id, to: m.recipient, subject: m.subject, text: m.body });
+      return { ok: true, error: null, messageId };
     } catch (err) {
       const e = err as { code?: string; message?: string };
       return { ok: false, error: [e.code, e.message].filter(Boolean).join(': ').slice(0, 500) || 'send failed', permanent: isPermanentMailError(err) };
@@ -102,21 +106,35 @@ async function send(m: ClaimedMessage, deps: { mailer: Mailer | null; allow: All
   }
 }
 
+/** Told after a message of a playbook step was sent or died (the step follows it). Errors are the caller's to log; a sweep catches up. */
+export type MessageFinished = (message: { id: string; playbookRunId: string }) => Promise<void>;
+
 /** Sends one claimed message and records the outcome if the claim is still ours. Never throws on a send failure. */
-export async function attemptMessage(db: Queryable, m: ClaimedMessage, deps: { mailer: Mailer | null; allow: AllowList; timeoutMs: number }): Promise<boolean> {
+export async function attemptMessage(
+  db: Queryable, m: ClaimedMessage, deps: { mailer: Mailer | null; allow: AllowList; timeoutMs: number; finished?: MessageFinished },
+): Promise<boolean> {
   const r = await send(m, deps);
+  const follow = async (rowCount: number) => {
+    if (rowCount === 0 || !m.playbook_run_id || !deps.finished) return;
+    // Best effort: the step is reconciled by the playbook sweep if this is lost.
+    await deps.finished({ id: m.id, playbookRunId: m.playbook_run_id }).catch(() => undefined);
+  };
   if (r.ok) {
-    await db.query(
-      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
-      [m.id, m.attempts],
+    const { rowCount } = await db.query(
+      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL, message_id = $3
+        WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
+      [m.id, m.attempts, r.messageId ?? null],
     );
+    await follow(rowCount);
     return true;
   }
   const dead = r.permanent === true || m.attempts >= MESSAGE_MAX_ATTEMPTS;
-  await db.query(
-    `UPDATE outbound_messages SET status = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5::int)
+  const { rowCount } = await db.query(
+    `UPDATE outbound_messages SET status = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5::int),
+            failed_at = CASE WHEN $3 = 'dead' THEN now() END
       WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
     [m.id, m.attempts, dead ? 'dead' : 'pending', r.error, dead ? 0 : backoffSeconds(m.attempts, { baseSeconds: 60 })],
   );
+  if (dead) await follow(rowCount);
   return false;
 }

@@ -9,7 +9,7 @@ import {
 } from '../webhooks/deliver.js';
 import type { Outbox } from '../deps.js';
 import { createMailer, type Mailer } from './mailer.js';
-import { attemptMessage, claimMessages, releaseMessages, renewMessageClaims, sweepMessages, type ClaimedMessage } from './messages.js';
+import { attemptMessage, claimMessages, releaseMessages, renewMessageClaims, sweepMessages, type ClaimedMessage, type MessageFinished } from './messages.js';
 import { startSendPool, type SendPool } from './send-pool.js';
 
 export type { Outbox } from '../deps.js';
@@ -40,6 +40,8 @@ export type OutboxOptions = {
    * figures only.
    */
   legacy?: boolean;
+  /** Told when a playbook step's e-mail was sent or died (src/services.ts wires the playbooks in). */
+  messageFinished?: MessageFinished;
 };
 
 /** The destination host of a URL (host and port: two receivers on one address are two destinations). */
@@ -125,7 +127,7 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
 
   async function send(item: Item, mail: Mailer | null): Promise<boolean> {
     const allow = await allowNow();
-    if (item.kind === 'message') return attemptMessage(database, item.m, { mailer: mail, allow, timeoutMs });
+    if (item.kind === 'message') return attemptMessage(database, item.m, { mailer: mail, allow, timeoutMs, ...(options.messageFinished ? { finished: options.messageFinished } : {}) });
     return (await attemptDelivery(database, item.d, { allow, timeoutMs })).ok;
   }
 
@@ -189,7 +191,7 @@ export function createOutbox(config: Config, database: Database, jobs: JobSender
       const deliveries = await claimDeliveries(database, BATCH, { claimSeconds });
       if (messages.length === 0 && deliveries.length === 0) break;
       const allow = await allowlist.current();
-      const deps = { mailer: mail, allow, timeoutMs };
+      const deps = { mailer: mail, allow, timeoutMs, ...(options.messageFinished ? { finished: options.messageFinished } : {}) };
       const results = await Promise.all([
         ...messages.map((m) => attemptMessage(database, m, deps)),
         ...deliveries.map(async (d) => (await attemptDelivery(database, d, { allow, timeoutMs })).ok),

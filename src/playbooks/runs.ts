@@ -3,11 +3,15 @@ import type { Database, Queryable } from '../db/connect.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { emitEvents } from '../webhooks/emit-many.js';
-import { notify, queueEmail } from '../notifications/notify.js';
+import { notify } from '../notifications/notify.js';
+import { NO_SMTP_ERROR } from '../notifications/messages.js';
+import { cancelDraft, cancelRunEmails, draftForTask, emailOutcome, insertCustomerEmail, linkApprovalTask, queueApproved, reopenDraft } from '../notifications/customer-mail.js';
+import { apiStatus } from '../notifications/outbox-schema.js';
+import { AppError } from '../http/errors.js';
 import { loadAccountTemplateVars, loadTemplateVars, renderRows, renderTemplate, renderText } from '../notifications/template.js';
 import { insertTasks, resolveAssignees } from '../tasks/store.js';
 import { proposeCalls } from '../tasks/signals.js';
-import type { Run, RunStep, Step } from './schema.js';
+import type { EmailStep, Run, RunStep, Step } from './schema.js';
 import { stableUuid } from './steps.js';
 
 /** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
@@ -94,8 +98,25 @@ type Performed = {
   holdNext: boolean;
 };
 
+/** What a step needs to know of the setup: whether e-mail can be sent (else an e-mail says why it waits). */
+export type StepContext = { emailConfigured: boolean };
+
+/** The contact an e-mail step writes to: the account's contact with that role and an address, seen most recently. */
+export async function emailContact(q: Queryable, accountId: string, role: EmailStep['to']): Promise<{ id: string; name: string | null; email: string } | undefined> {
+  return (await q.query<{ id: string; name: string | null; email: string }>(
+    `SELECT id, name, email FROM contacts WHERE account_id = $1 AND role = $2 AND email IS NOT NULL
+      ORDER BY last_seen_at DESC NULLS LAST, created_at LIMIT 1`, [accountId, role],
+  )).rows[0];
+}
+
+/** An e-mail step's subject and body for an account and its contact: what is sent, and what a preview shows. */
+export async function renderEmail(q: Queryable, accountId: string, contactId: string | null, s: Pick<EmailStep, 'subject' | 'body'>): Promise<{ subject: string; body: string }> {
+  const vars = await loadTemplateVars(q, { accountId, contactId });
+  return { subject: renderTemplate(s.subject, vars), body: renderTemplate(s.body, vars) };
+}
+
 /** Performs one step's effect inside the transaction; returns the step's result and its status. */
-async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: Date): Promise<Performed> {
+async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: Date, ctx: StepContext): Promise<Performed> {
   const key = `playbook:${run.id}:${index}`;
   const reason = `Playbook "${run.name}", step ${index + 1}`;
   switch (s.kind) {
@@ -122,20 +143,33 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
       return { status: 'issued', result: { taskId: t?.id }, taskIds: t?.created ? [t.id] : [], holdNext: s.kind === 'task' && s.waitForTask === true };
     }
     case 'email': {
-      const { rows } = await tx.query<{ id: string; name: string | null; email: string }>(
-        `SELECT id, name, email FROM contacts WHERE account_id = $1 AND role = $2 AND email IS NOT NULL
-          ORDER BY last_seen_at DESC NULLS LAST, created_at LIMIT 1`, [run.account_id, s.to],
-      );
-      const contact = rows[0];
+      const contact = await emailContact(tx, run.account_id, s.to);
       if (!contact) return { status: 'skipped', result: { reason: `no contact with the ${s.to.replace('_', ' ')} role and an e-mail address` }, taskIds: [], holdNext: false };
       // Common sense over automation: if the account needs a person, a call replaces the e-mail.
       const calls = await proposeCalls(tx, [run.account_id], now);
       const call = calls.get(run.account_id);
       if (call) return { status: 'skipped', result: { replacedBy: 'call', taskId: call.taskId, reasons: call.reasons }, taskIds: call.created ? [call.taskId] : [], holdNext: false };
-      const vars = await loadTemplateVars(tx, { accountId: run.account_id, contactId: contact.id });
-      await queueEmail(tx, { to: contact.email, subject: renderTemplate(s.subject, vars), body: renderTemplate(s.body, vars), accountId: run.account_id, dedupeKey: key });
-      // Handing the message to the outbox is the step's whole effect; delivery is the outbox's (its log).
-      return { status: 'completed', result: { to: contact.email, contactId: contact.id }, taskIds: [], holdNext: false };
+      const mail = await renderEmail(tx, run.account_id, contact.id, s);
+      // The step is issued with its e-mail in the outbox (or held for approval) and completes when it is sent.
+      const m = await insertCustomerEmail(tx, {
+        to: contact.email, ...mail, accountId: run.account_id, contactId: contact.id, playbookRunId: run.id, stepIndex: index,
+        dedupeKey: key, draft: s.approval === true, lastError: ctx.emailConfigured ? null : NO_SMTP_ERROR,
+      });
+      const result = { to: contact.email, contactId: contact.id, outboundId: m.id };
+      if (!s.approval) return { status: 'issued', result, taskIds: [], holdNext: false };
+      // Held for a person: an approval task in the owner's inbox holds the rendered e-mail.
+      const who = (await resolveAssignees(tx, [run.account_id], 'owner')).get(run.account_id);
+      const recipient = contact.name ? `${contact.name} <${contact.email}>` : contact.email;
+      const [t] = await insertTasks(tx, [{
+        accountId: run.account_id,
+        title: `Approve e-mail to ${contact.name ?? contact.email}: ${mail.subject}`.slice(0, 300),
+        reason: `${reason}: this e-mail to ${recipient} is sent only after you approve it. Read it, edit it if needed, then approve or reject it.`,
+        kind: 'email', priority: 3, dueAt: new Date(now.getTime() + DAY),
+        assigneeUserId: who?.userId ?? null, source: 'playbook', playbookRunId: run.id, dedupeKey: key,
+      }]);
+      if (!t) throw new Error('approval task insert returned nothing');
+      await linkApprovalTask(tx, m.id, t.id);
+      return { status: 'issued', result: { ...result, taskId: t.id, approval: true }, taskIds: t.created ? [t.id] : [], holdNext: false };
     }
     case 'wait':
       // A wait of no time is over as it starts; any other completes when its job comes back.
@@ -210,7 +244,7 @@ export async function finishIfDone(tx: Queryable, runId: string, now: Date): Pro
  */
 export async function executeStep(
   database: Database, runId: string, index: number,
-  opts: { now?: Date; afterCreate?: (tx: Queryable, taskIds: string[]) => Promise<void>; faults?: { afterEffect?: () => void } } = {},
+  opts: { now?: Date; afterCreate?: (tx: Queryable, taskIds: string[]) => Promise<void>; faults?: { afterEffect?: () => void }; context?: StepContext } = {},
 ): Promise<StepOutcome> {
   const now = opts.now ?? new Date();
   return database.transaction(async (tx) => {
@@ -240,7 +274,7 @@ export async function executeStep(
       return { status: 'ran', next, createdTaskIds: [], queued: finished };
     }
 
-    const r = await perform(tx, run, index, definition, now);
+    const r = await perform(tx, run, index, definition, now, opts.context ?? { emailConfigured: true });
     if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds);
     opts.faults?.afterEffect?.();
     const final = r.status !== 'issued';
@@ -267,7 +301,7 @@ export async function executeStep(
  * back (waitForTask), the next step becomes due; when it was the last open step, the run finishes.
  * Returns the step to schedule after commit, if any.
  */
-export async function taskStatusChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }, now: Date): Promise<Next | null> {
+export async function taskStatusChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }, now: Date, ctx: StepContext = { emailConfigured: true }): Promise<Next | null> {
   // The run first, then its step: the order executeStep locks them in.
   const run = (await tx.query<{ status: string; steps: Step[] }>(
     `SELECT r.status, v.steps FROM playbook_runs r JOIN playbook_versions v ON v.playbook_id = r.playbook_id AND v.version = r.version
@@ -277,6 +311,10 @@ export async function taskStatusChanged(tx: Queryable, task: { id: string; playb
   const step = (await tx.query<{ step_index: number; kind: string; status: string }>(
     `SELECT step_index, kind, status FROM playbook_run_steps WHERE run_id = $1 AND result->>'taskId' = $2 FOR UPDATE`, [task.playbookRunId, task.id],
   )).rows[0];
+  if (step?.kind === 'email') {
+    await approvalTaskChanged(tx, task, step, now, ctx);
+    return null;
+  }
   if (!step || !TASK_KINDS.has(step.kind)) return null;
   if (task.status === 'open') {
     if (step.status !== 'completed' && step.status !== 'cancelled') return null;
@@ -295,12 +333,93 @@ export async function taskStatusChanged(tx: Queryable, task: { id: string; playb
   return next;
 }
 
+/**
+ * An e-mail approval task moved (the run and the step are locked). Done: the CSM approved it (the
+ * approval, with any edits, was recorded first: see approvals.ts), so the e-mail is queued and the
+ * step stays issued until it is sent; done without an approval is refused, so that ticking a task
+ * off never sends a customer e-mail nobody read. Cancelled: rejected, the e-mail is never sent and
+ * the step is cancelled. Reopened after a rejection: the e-mail waits for a decision again.
+ */
+async function approvalTaskChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }, step: { step_index: number; status: string }, now: Date, ctx: StepContext): Promise<void> {
+  const draft = await draftForTask(tx, task.id, true);
+  if (!draft) return;
+  const decided = () => new AppError('email_approval.decided', 'This e-mail was already approved; it can be cancelled in the outbox while it is queued.');
+  if (task.status === 'done') {
+    if (draft.status !== 'draft') return;
+    if (!draft.approved_at) throw new AppError('email_approval.required');
+    await queueApproved(tx, draft.id, ctx.emailConfigured ? null : NO_SMTP_ERROR);
+    return;
+  }
+  if (task.status === 'cancelled') {
+    if (draft.status === 'cancelled') return;
+    if (draft.status !== 'draft') throw decided();
+    await cancelDraft(tx, draft.id, 'rejected in its approval task');
+    if (step.status === 'issued') {
+      await tx.query(`UPDATE playbook_run_steps SET status = 'cancelled', finished_at = $3, error = 'The e-mail was rejected; it was not sent.' WHERE run_id = $1 AND step_index = $2`,
+        [task.playbookRunId, step.step_index, now.toISOString()]);
+      await finishIfDone(tx, task.playbookRunId, now);
+    }
+    return;
+  }
+  // Reopened.
+  if (draft.status === 'draft') return;
+  if (draft.status !== 'cancelled') throw decided();
+  await reopenDraft(tx, draft.id);
+  await tx.query(`UPDATE playbook_run_steps SET status = 'issued', finished_at = NULL, error = NULL WHERE run_id = $1 AND step_index = $2`, [task.playbookRunId, step.step_index]);
+  await tx.query(`UPDATE playbook_runs SET status = 'running', finished_at = NULL WHERE id = $1 AND status = 'completed'`, [task.playbookRunId]);
+}
+
+/**
+ * An e-mail step follows its message, in the caller's transaction: sent completes it, dead fails it
+ * (with the reason), cancelled cancels it (and its open approval task); a failed message sent again
+ * (the outbox's retry) makes the step issued again and its run running. Returns whether it moved.
+ */
+export async function emailStepFollows(tx: Queryable, outboundId: string, runId: string, now: Date): Promise<boolean> {
+  // The run first, then its step: the order executeStep locks them in.
+  const run = (await tx.query<{ status: string }>('SELECT status FROM playbook_runs WHERE id = $1 FOR UPDATE', [runId])).rows[0];
+  if (!run || run.status === 'cancelled' || run.status === 'failed') return false;
+  const step = (await tx.query<{ step_index: number; status: string }>(
+    `SELECT step_index, status FROM playbook_run_steps WHERE run_id = $1 AND kind = 'email' AND result->>'outboundId' = $2 FOR UPDATE`, [runId, outboundId],
+  )).rows[0];
+  const m = await emailOutcome(tx, outboundId);
+  if (!step || !m) return false;
+  const target = m.status === 'sent' ? 'completed' : m.status === 'dead' ? 'failed' : m.status === 'cancelled' ? 'cancelled' : 'issued';
+  if (step.status === target) return false;
+  if (target === 'issued') {
+    if (step.status !== 'failed' && step.status !== 'cancelled') return false;
+    await tx.query(`UPDATE playbook_run_steps SET status = 'issued', finished_at = NULL, error = NULL WHERE run_id = $1 AND step_index = $2`, [runId, step.step_index]);
+    await tx.query(`UPDATE playbook_runs SET status = 'running', finished_at = NULL WHERE id = $1 AND status = 'completed'`, [runId]);
+    return true;
+  }
+  if (step.status !== 'issued') return false;
+  const error = target === 'failed' ? `The e-mail failed: ${m.last_error ?? 'unknown error'}` : target === 'cancelled' ? `The e-mail was cancelled${m.cancel_reason ? ` (${m.cancel_reason})` : ''}; it was not sent.` : null;
+  await tx.query(`UPDATE playbook_run_steps SET status = $3, finished_at = $4, error = $5 WHERE run_id = $1 AND step_index = $2`, [runId, step.step_index, target, now.toISOString(), error]);
+  if (target === 'cancelled' && m.approval_task_id) {
+    await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status = 'open'`, [m.approval_task_id]);
+  }
+  await finishIfDone(tx, runId, now);
+  return true;
+}
+
+/** Issued e-mail steps whose message has an outcome the step does not show yet (a lost follow-up): for the sweep. */
+export async function unfollowedEmails(q: Queryable, limit = 500): Promise<{ outboundId: string; runId: string }[]> {
+  const { rows } = await q.query<{ outbound_id: string; run_id: string }>(
+    `SELECT m.id AS outbound_id, s.run_id FROM playbook_run_steps s JOIN playbook_runs r ON r.id = s.run_id AND r.status IN ('running', 'completed')
+       JOIN outbound_messages m ON m.id::text = s.result->>'outboundId'
+      WHERE s.kind = 'email' AND ((s.status = 'issued' AND m.status IN ('sent', 'dead', 'cancelled')) OR (s.status = 'failed' AND m.status IN ('pending', 'sending', 'sent')))
+      LIMIT $1`, [limit],
+  );
+  return rows.map((r) => ({ outboundId: r.outbound_id, runId: r.run_id }));
+}
+
 /** Cancels a running run: pending and issued steps are cancelled, and so are the open tasks it created. */
 export async function cancelRun(tx: Queryable, runId: string, actor: Actor): Promise<boolean> {
   // The run's open tasks first, then the run: the order a task update locks them in.
   await tx.query(`SELECT id FROM tasks WHERE playbook_run_id = $1 AND status = 'open' ORDER BY id FOR UPDATE`, [runId]);
   const { rowCount } = await tx.query(`UPDATE playbook_runs SET status = 'cancelled', finished_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
   if (rowCount === 0) return false;
+  // Its e-mails that have not left never will (held for approval, or queued).
+  await cancelRunEmails(tx, runId, actor.type === 'user' ? actor.id : null);
   await tx.query(`UPDATE playbook_run_steps SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status IN ('pending', 'issued')`, [runId]);
   await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE playbook_run_id = $1 AND status = 'open'`, [runId]);
   await recordAuditRaw(tx, actor, [{ action: 'cancel', objectType: 'playbook_run', objectId: runId }]);
@@ -323,13 +442,17 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
   if (where.accountId) cond.push(`r.account_id = $${values.push(where.accountId)}`);
   if (where.runId) cond.push(`r.id = $${values.push(where.runId)}`);
   if (where.playbookId) cond.push(`r.playbook_id = $${values.push(where.playbookId)}`);
-  type StepRow = { index: number; kind: string; title: string; status: RunStep['status']; run_at: string | null; issued_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null; task: { id: string; status: 'open' | 'done' | 'cancelled'; title: string } | null };
+  type StepRow = { index: number; kind: string; title: string; status: RunStep['status']; run_at: string | null; issued_at: string | null; finished_at: string | null; result: Record<string, unknown> | null; error: string | null; task: { id: string; status: 'open' | 'done' | 'cancelled'; title: string } | null;
+    email: { id: string; status: string; to: string; subject: string; lastError: string | null; messageId: string | null; sentAt: string | null } | null };
   const { rows } = await q.query<{ id: string; playbook_id: string; name: string; version: number; account_id: string; account_name: string; status: Run['status']; started_by: string | null; rule_firing_id: string | null; started_at: Date; finished_at: Date | null; steps: StepRow[] | null }>(
     `SELECT r.id, r.playbook_id, p.name, r.version, r.account_id, a.name AS account_name, r.status, r.started_by, r.rule_firing_id, r.started_at, r.finished_at,
             (SELECT jsonb_agg(jsonb_build_object('index', s.step_index, 'kind', s.kind, 'title', s.title, 'status', s.status,
                      'run_at', s.run_at, 'issued_at', s.issued_at, 'finished_at', s.finished_at, 'result', s.result, 'error', s.error,
-                     'task', CASE WHEN t.id IS NOT NULL THEN jsonb_build_object('id', t.id, 'status', t.status, 'title', t.title) END) ORDER BY s.step_index)
-               FROM playbook_run_steps s LEFT JOIN tasks t ON s.kind IN ('task', 'checkin', 'survey') AND t.id::text = s.result->>'taskId'
+                     'task', CASE WHEN t.id IS NOT NULL THEN jsonb_build_object('id', t.id, 'status', t.status, 'title', t.title) END,
+                     'email', CASE WHEN m.id IS NOT NULL THEN jsonb_build_object('id', m.id, 'status', m.status, 'to', m.recipient, 'subject', m.subject,
+                                'lastError', coalesce(m.last_error, m.cancel_reason), 'messageId', m.message_id, 'sentAt', m.sent_at) END) ORDER BY s.step_index)
+               FROM playbook_run_steps s LEFT JOIN tasks t ON s.kind IN ('task', 'checkin', 'survey', 'email') AND t.id::text = s.result->>'taskId'
+               LEFT JOIN outbound_messages m ON s.kind = 'email' AND m.id::text = s.result->>'outboundId'
               WHERE s.run_id = r.id) AS steps
        FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id JOIN accounts a ON a.id = r.account_id
       ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.id LIMIT ${Number(limit)}`,
@@ -344,6 +467,7 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
     const steps: RunStep[] = (r.steps ?? []).map((s) => ({
       index: s.index, kind: s.kind, title: s.title, status: s.status, runAt: iso(s.run_at), issuedAt: iso(s.issued_at), finishedAt: iso(s.finished_at),
       result: s.result, error: s.error, task: s.task,
+      email: s.email ? { ...s.email, status: apiStatus(s.email.status), sentAt: iso(s.email.sentAt) } : null,
     }));
     const count = (status: RunStep['status']) => steps.filter((s) => s.status === status).length;
     return {

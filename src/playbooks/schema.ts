@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ASSIGNEE_ROLES, TASK_KINDS } from '../tasks/schema.js';
 import { text } from '../http/zod.js';
+import { OUTBOUND_STATUSES } from '../notifications/outbox-schema.js';
 
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
 /** Step kinds that later capabilities implement; until then they become a reminder task for the owner. */
@@ -25,7 +26,9 @@ export const emailStep = z.object({
   to: z.enum(CONTACT_ROLES).describe("The account's contact with this role (the one seen most recently)"),
   subject: text().trim().min(1).max(300).describe('Template: {{account.name}}, {{contact.firstName}}, …'),
   body: text().trim().min(1).max(20_000),
+  approval: z.boolean().optional().describe("Send after a CSM approves: the rendered e-mail waits in an approval task in the owner's inbox, who may edit it, approve (it is sent) or reject it (the step is cancelled). Default false: sent as soon as the step runs"),
 });
+export type EmailStep = z.infer<typeof emailStep>;
 export const waitStep = z.object({
   kind: z.literal('wait'),
   title: title.optional(),
@@ -72,8 +75,8 @@ export type Playbook = z.infer<typeof playbook>;
 
 /**
  * pending: not started; issued: its effect started and is not over (its task is open, its wait has
- * not passed); completed: over (the task is done, the time has passed, the e-mail or delivery was
- * queued); skipped, failed; cancelled: its task was cancelled, or the run was.
+ * not passed, its e-mail waits for approval or for the outbox); completed: over (the task is done,
+ * the time has passed, the e-mail was sent, the delivery was queued); skipped, failed; cancelled: its task was cancelled, or the run was.
  */
 export const STEP_STATUSES = ['pending', 'issued', 'completed', 'skipped', 'failed', 'cancelled'] as const;
 export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed'] as const;
@@ -88,7 +91,16 @@ export const runStep = z.object({
   finishedAt: z.string().nullable().describe('When it completed, was skipped, failed or was cancelled'),
   result: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),
-  task: z.object({ id: z.uuid(), status: z.enum(['open', 'done', 'cancelled']), title: z.string() }).nullable().describe('The task a task step created'),
+  task: z.object({ id: z.uuid(), status: z.enum(['open', 'done', 'cancelled']), title: z.string() }).nullable().describe('The task a task step created (for an e-mail step: its approval task)'),
+  email: z.object({
+    id: z.uuid(),
+    status: z.enum(OUTBOUND_STATUSES),
+    to: z.string(),
+    subject: z.string(),
+    lastError: z.string().nullable().describe('Why it waits or failed (e.g. e-mail is not configured)'),
+    messageId: z.string().nullable(),
+    sentAt: z.string().nullable(),
+  }).nullable().describe("An e-mail step's message: the step is issued until it is sent (completed), failed or cancelled"),
 });
 export type RunStep = z.infer<typeof runStep>;
 export const run = z.object({
@@ -115,3 +127,15 @@ export const run = z.object({
 export type Run = z.infer<typeof run>;
 
 export const startRunBody = z.object({ playbookId: z.uuid() });
+
+export const emailPreviewBody = z.object({
+  accountId: z.uuid().describe('The account to render for (its contact in the role, its owner, …)'),
+  step: emailStep.pick({ to: true, subject: true, body: true }),
+});
+export const emailPreview = z.object({
+  to: z.object({ contactId: z.uuid(), name: z.string().nullable(), email: z.string() }).nullable().describe('null: the account has no contact in the role with an e-mail address; the step would be skipped'),
+  subject: z.string(),
+  body: z.string(),
+  note: z.string().nullable().describe('What would happen instead of sending, or how it would wait'),
+});
+export type EmailPreview = z.infer<typeof emailPreview>;

@@ -6,8 +6,11 @@ import { AppError, type FieldError } from '../http/errors.js';
 import { isUniqueViolation } from '../users/queries.js';
 import { validateTemplate } from '../notifications/template.js';
 import { createTaskService } from '../tasks/service.js';
-import type { Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
-import { cancelRun, dueSteps, executeStep, loadRuns, startRuns, taskStatusChanged, type StartItem, type Started, type StepOutcome } from './runs.js';
+import type { EmailPreview, EmailStep, Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
+import {
+  cancelRun, dueSteps, emailContact, emailStepFollows, renderEmail, executeStep, loadRuns, startRuns, taskStatusChanged, unfollowedEmails,
+  type StartItem, type Started, type StepContext, type StepOutcome,
+} from './runs.js';
 
 export const STEP_JOB = 'playbook.step';
 
@@ -55,7 +58,8 @@ async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
 }
 
 export function createPlaybookService(deps: WorkDeps) {
-  const { database, jobs, outbox } = deps;
+  const { database, jobs, outbox, config } = deps;
+  const context = (): StepContext => ({ emailConfigured: Boolean(config.smtp.url) });
   const tasks = createTaskService(deps);
   const afterCreate = (tx: Queryable, ids: string[]) => tasks.afterCreate(tx, ids, SYSTEM_ACTOR);
 
@@ -171,7 +175,7 @@ export function createPlaybookService(deps: WorkDeps) {
 
     /** The job handler: one step, then the next is scheduled. */
     async runStep(runId: string, index: number, opts: { now?: Date; faults?: { afterEffect?: () => void } } = {}): Promise<StepOutcome> {
-      const outcome = await executeStep(database, runId, index, { ...opts, afterCreate });
+      const outcome = await executeStep(database, runId, index, { ...opts, afterCreate, context: context() });
       // The next step first (it is the critical path), then the outbox, only if this step filled it.
       if (outcome.next && (outcome.status === 'ran' || jobs)) await schedule([outcome.next], opts.now);
       if (outcome.queued) await outbox.wake();
@@ -183,7 +187,15 @@ export function createPlaybookService(deps: WorkDeps) {
       // With a queue, leave a freshly due step to the job already sent for it.
       const due = await dueSteps(database, jobs ? new Date(now.getTime() - 30_000) : now);
       await schedule(due.map((d) => ({ ...d, runAt: now })), now);
+      // E-mail steps whose message was sent, died or was cancelled without the step hearing of it.
+      for (const e of await unfollowedEmails(database)) await service.emailChanged(e.outboundId, e.runId, now);
       return due.length;
+    },
+
+    /** The outbox sent, dead-lettered, retried or cancelled a step's e-mail: the step follows (and may finish its run). */
+    async emailChanged(outboundId: string, runId: string, now = new Date()): Promise<void> {
+      const moved = await database.transaction((tx) => emailStepFollows(tx, outboundId, runId, now));
+      if (moved) await outbox.wake();
     },
 
     /**
@@ -191,7 +203,7 @@ export function createPlaybookService(deps: WorkDeps) {
      * reopened. Returns what to do after commit (schedule the step it released, wake the outbox).
      */
     async taskStatusChanged(tx: Queryable, task: { id: string; playbookRunId: string; status: 'open' | 'done' | 'cancelled' }): Promise<() => Promise<void>> {
-      const next = await taskStatusChanged(tx, task, new Date());
+      const next = await taskStatusChanged(tx, task, new Date(), context());
       return async () => {
         if (next) await schedule([next]);
       };
@@ -205,6 +217,22 @@ export function createPlaybookService(deps: WorkDeps) {
       });
       const [run] = await loadRuns(database, { runId });
       return run as Run;
+    },
+
+    /**
+     * An e-mail step rendered for an account, as the sender would (same contact choice, same
+     * render functions). Nothing is sent. An unknown variable is a 400 naming the field.
+     */
+    async previewEmail(accountId: string, s: Pick<EmailStep, 'to' | 'subject' | 'body'>): Promise<EmailPreview> {
+      const fields = [...validateTemplate(s.subject, 'step.subject'), ...validateTemplate(s.body, 'step.body')];
+      if (fields.length) throw new AppError('playbook.invalid', undefined, fields);
+      const contact = await emailContact(database, accountId, s.to);
+      const mail = await renderEmail(database, accountId, contact?.id ?? null, s);
+      const role = s.to.replace('_', ' ');
+      const note = !contact
+        ? `This account has no ${role} with an e-mail address: the step would be skipped.`
+        : !config.smtp.url ? 'E-mail is not configured (CANOPY_SMTP_URL): the e-mail would wait in the outbox until it is.' : null;
+      return { to: contact ? { contactId: contact.id, name: contact.name, email: contact.email } : null, ...mail, note };
     },
 
     runs: (where: { accountId?: string; runId?: string; playbookId?: string }, limit?: number) => loadRuns(database, where, limit),

@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -137,5 +137,23 @@ export const SOURCES: TimelineSource[] = [
         jsonb_build_object('event', 'resolved', 'severity', e.severity, 'status', e.status) AS data
       FROM escalations e
      WHERE e.account_id = ${f.account} AND e.resolved_at IS NOT NULL ${f.page('e.resolved_at', "'escalation:' || e.id || ':resolved'")}`,
+  },
+  {
+    kind: 'email', name: 'customer e-mails',
+    // A customer e-mail (a playbook step's) at the time it left, else when it was written; with its
+    // text, recipient, status, why it waits or failed, and the Message-ID it was sent with.
+    sql: (f) => `SELECT 'email:' || m.id AS id, 'email' AS kind, coalesce(m.sent_at, m.created_at) AS at,
+        CASE m.status WHEN 'sent' THEN 'E-mail sent' WHEN 'dead' THEN 'E-mail failed' WHEN 'cancelled' THEN 'E-mail cancelled'
+                      WHEN 'draft' THEN 'E-mail awaiting approval' ELSE 'E-mail queued' END || ': ' || m.subject AS title,
+        left(m.body, 280) AS summary,
+        ${user('m.approved_by', 'au.name')},
+        jsonb_strip_nulls(jsonb_build_object('outboundMessageId', m.id, 'playbookRunId', m.playbook_run_id, 'taskId', m.approval_task_id, 'contactId', m.contact_id)) AS refs,
+        jsonb_build_object('status', CASE m.status WHEN 'draft' THEN 'awaiting_approval' WHEN 'pending' THEN 'queued' WHEN 'dead' THEN 'failed' ELSE m.status END,
+                           'subject', m.subject, 'body', m.body, 'to', jsonb_build_array(m.recipient), 'contactName', c.name,
+                           'messageId', m.message_id, 'sentAt', m.sent_at, 'lastError', m.last_error, 'cancelReason', m.cancel_reason,
+                           'approvedBy', au.name, 'edited', m.edited, 'stepIndex', m.step_index, 'playbookName', pb.name) AS data
+      FROM outbound_messages m LEFT JOIN users au ON au.id = m.approved_by LEFT JOIN contacts c ON c.id = m.contact_id
+      LEFT JOIN playbook_runs r ON r.id = m.playbook_run_id LEFT JOIN playbooks pb ON pb.id = r.playbook_id
+     WHERE m.account_id = ${f.account} AND m.audience = 'customer' ${f.page('coalesce(m.sent_at, m.created_at)', "'email:' || m.id")}`,
   },
 ];
