@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -40,7 +40,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config) }),
     // Fastify's two info lines per request (7,000 in 45 minutes) give way to one debug line below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
