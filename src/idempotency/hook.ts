@@ -47,8 +47,10 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     clearInterval(claim.timer);
     claims.delete(req);
     try {
-      // A 5xx (the database went away, a bug) gives the key back: the client's retry runs again.
-      if (!answer || answer.body === null || answer.status >= 500) {
+      // Only an answer that took effect (2xx) is kept. A refusal (any 4xx: invalid, forbidden, not
+      // found, conflict) changed nothing, and a 5xx (the database went away) may not have either:
+      // the key is given back, so the corrected request or the retry runs.
+      if (!answer || answer.body === null || answer.status < 200 || answer.status >= 300) {
         await store.release(claim.principal, claim.key, claim.token);
         return;
       }

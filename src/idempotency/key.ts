@@ -13,8 +13,12 @@ export const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
  * key, a generated password): storing the answer for a replay would keep it in clear text for a
  * day. A repeat of these is harmless or refused anyway (a second invite meets user.email_taken, a
  * second reset just sets another password, a second key is revoked by the admin who sees it).
+ * Rotating a webhook's secret is not replayed either: a replay would show a secret that the
+ * rotation after it has already retired.
  */
-export const NO_REPLAY_ROUTES: ReadonlySet<string> = new Set(['/api/users', '/api/users/:id/reset-password', '/api/api-keys']);
+export const NO_REPLAY_ROUTES: ReadonlySet<string> = new Set([
+  '/api/users', '/api/users/:id/reset-password', '/api/api-keys', '/api/webhooks/:id/rotate-secret',
+]);
 
 /**
  * Which requests the header applies to, by route pattern (`/api/accounts/:id/playbooks`): every

@@ -4,8 +4,8 @@ import { errorBody } from '../auth/schema.js';
 import { appliesTo, IDEMPOTENCY_HEADER, KEY_PATTERN, MAX_KEY_LENGTH } from './key.js';
 
 const keyHeader = z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY_PATTERN).optional().describe(
-  'Makes the request safe to retry: the first answer for this key is stored for 24 hours (per user or API key) and ' +
-  'sent again, with `Idempotent-Replayed: true`, for a repeat. 1–255 visible ASCII characters, e.g. a UUID.',
+  'Makes the request safe to retry: the first successful (2xx) answer for this key is stored for 24 hours (per user or API key) and ' +
+  'sent again, with `Idempotent-Replayed: true`, for a repeat; a refusal (4xx) or 5xx keeps nothing. 1–255 visible ASCII characters, e.g. a UUID.',
 );
 const IN_PROGRESS = '`idempotency.in_progress`: a request with this Idempotency-Key is still running; retry after `Retry-After` seconds.';
 const inProgress = errorBody.describe(IN_PROGRESS);

@@ -182,13 +182,19 @@ describe('what is stored', () => {
     expect((await post('/api/webhooks', { name, url: 'http://127.0.0.1:9/canopy', events: ['task.created'] }, key)).statusCode).toBe(201);
   });
 
-  it('a handler\'s 4xx is stored and replayed like any answer', async () => {
+  it('a refusal from the handler (404, a 400 of its own checks) keeps nothing: the corrected request runs with the same key', async () => {
     const key = newKey();
-    const body = { playbookId: '00000000-0000-4000-8000-000000000000' };
     const accountId = await newAccount();
-    const first = await post(`/api/accounts/${accountId}/playbooks`, body, key);
-    expect(first.statusCode).toBe(404);
-    expectReplay(first, await post(`/api/accounts/${accountId}/playbooks`, body, key));
+    const missing = await post(`/api/accounts/${accountId}/playbooks`, { playbookId: '00000000-0000-4000-8000-000000000000' }, key);
+    expect(missing.statusCode).toBe(404);
+    expect(await count('idempotency_keys WHERE key = $1', [key])).toBe(0);
+    // An escalation needs two people in two roles: the handler refuses one, the fix goes through.
+    const [csm, support] = [(await t.signIn('csm')).userId, (await t.signIn('csm')).userId];
+    const one = await post('/api/escalations', { accountId, title: 'Down', severity: 'high', members: [{ userId: csm, role: 'csm' }] }, key);
+    expect(one.statusCode, one.body).toBe(400);
+    const fixed = await post('/api/escalations', { accountId, title: 'Down', severity: 'high', members: [{ userId: csm, role: 'csm' }, { userId: support, role: 'support' }] }, key);
+    expect(fixed.statusCode, fixed.body).toBe(201);
+    expectReplay(fixed, await post('/api/escalations', { accountId, title: 'Down', severity: 'high', members: [{ userId: csm, role: 'csm' }, { userId: support, role: 'support' }] }, key));
   });
 
   it('an expired key (older than 24 h) is taken over: the request runs again', async () => {

@@ -54,7 +54,7 @@ describe('GET /api/openapi.json', () => {
     }
     // Every POST of the REST API has it, but for signing in and answers that carry a credential.
     const without = Object.keys(doc.paths).filter((p) => p.startsWith('/api/') && op(p) && !keyParam(p)).sort();
-    expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/users', '/api/users/{id}/reset-password']);
+    expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/users', '/api/users/{id}/reset-password', '/api/webhooks/{id}/rotate-secret']);
     expect(doc.paths['/api/accounts']?.get).not.toHaveProperty('parameters.0.name', 'idempotency-key');
     expect(JSON.stringify(doc.paths['/v1/track'])).not.toContain('idempotency-key');
   });
