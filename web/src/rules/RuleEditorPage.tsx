@@ -85,7 +85,7 @@ function SavedRule({ rule }: { rule: Rule }) {
           <Text c="dimmed" size="sm">
             Fired {count(rule.firings.total)} time{rule.firings.total === 1 ? '' : 's'}
             {rule.firings.lastAt ? `, last ${relative(rule.firings.lastAt)}` : ''}
-            {rule.enabled && rule.activation === 'from_now_on' && rule.activatedAt ? ` · fires only for accounts that started matching after ${relative(rule.activatedAt)}` : ''}
+            {rule.enabled && rule.activation === 'from_now_on' && rule.activatedAt ? ` · fires only for accounts that started matching after it was started (${relative(rule.activatedAt)})` : ''}
             {editable ? '' : ' · read only: admins and managers edit rules'}
           </Text>
         </div>
