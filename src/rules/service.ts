@@ -120,6 +120,8 @@ export function createRuleService(deps: WorkDeps) {
         const before = await load(tx, id);
         if (!before) throw new AppError('rule.not_found');
         await validateRefs(tx, patch.condition, patch.actions);
+        // jsonb equality, not text: a form that sends the same condition back does not restart the rule.
+        const conditionChanged = patch.condition !== undefined && (await tx.query<{ changed: boolean }>('SELECT condition IS DISTINCT FROM $2::jsonb AS changed FROM rules WHERE id = $1', [id, JSON.stringify(patch.condition)])).rows[0]?.changed === true;
         await tx.query(
           `UPDATE rules SET name = coalesce($2, name), description = coalesce($3, description), enabled = coalesce($4, enabled),
                   condition = coalesce($5::jsonb, condition), actions = coalesce($6::jsonb, actions), window_hours = coalesce($7, window_hours), updated_at = now()
@@ -129,7 +131,7 @@ export function createRuleService(deps: WorkDeps) {
         const enabled = patch.enabled ?? before.enabled;
         if (!enabled) await clearBaseline(tx, id);
         // Enabling, a new condition or a stated choice starts the rule again, with the stated (else the stored) activation.
-        else if (!before.enabled || patch.condition || patch.activation) await activate(tx, id, patch.condition ?? before.condition, patch.activation ?? before.activation, now);
+        else if (!before.enabled || conditionChanged || patch.activation) await activate(tx, id, patch.condition ?? before.condition, patch.activation ?? before.activation, now);
         await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'rule', objectId: id, changes: patch }]);
       });
       if (patch.enabled !== false && (patch.enabled || patch.condition || patch.actions || patch.windowHours || patch.activation)) await service.scheduleSweep();

@@ -142,6 +142,17 @@ describe('activation', () => {
     expect(await firedFor(id)).toEqual([a.id]);
   });
 
+  it('a save that sends the same condition back (a rename in the form) does not start the rule again', async () => {
+    const seg = book();
+    const body = rule(seg, { activation: 'from_now_on' });
+    const created = (await api(manager, 'POST', '/api/rules', body)).json();
+    const same = await api(manager, 'PATCH', `/api/rules/${created.id}`, { name: 'Renamed', condition: { match: 'all', conditions: [{ op: 'in', values: [seg], type: 'segment' }, { value: 40_000, type: 'arr', op: 'gte' }] } });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json().activatedAt).toBe(created.activatedAt);
+    const changed = await api(manager, 'PATCH', `/api/rules/${created.id}`, { condition: { match: 'all', conditions: [{ type: 'segment', op: 'in', values: [seg] }] } });
+    expect(Date.parse(changed.json().activatedAt)).toBeGreaterThan(Date.parse(created.activatedAt));
+  });
+
   it('rejects an unknown activation with the field named', async () => {
     const res = await api(manager, 'POST', '/api/rules', rule(book(), { activation: 'someday' }));
     expect(res.statusCode).toBe(400);
