@@ -70,6 +70,18 @@ describe('explained health', () => {
     expect(changes.rows[0]).toEqual({ from_score: before.score, to_score: after.score });
   });
 
+  it('rescores an account whose stage or seats a Segment group call changes, as an edit in the app does', async () => {
+    const id = await account('adoption', 10, [1, 2, 3, 5, 8]);
+    const before = await health(id);
+    const g = (await t.database.query<{ external_id: string }>('SELECT external_id FROM accounts WHERE id = $1', [id])).rows[0]?.external_id;
+    await send([{ type: 'group', userId: `${g}-u0`, groupId: g, traits: { seats: 1000 } }]);
+    const fewerPerSeat = await health(id);
+    expect(Date.parse(fewerPerSeat.computedAt ?? '')).toBeGreaterThan(Date.parse(before.computedAt ?? ''));
+    expect(fewerPerSeat.drivers.find((d) => d.key === 'seat_utilization')?.value).toBeLessThan(before.drivers.find((d) => d.key === 'seat_utilization')?.value ?? 0);
+    await send([{ type: 'group', userId: `${g}-u0`, groupId: g, traits: { stage: 'churned' } }]);
+    expect(await health(id)).toMatchObject({ state: 'no_data', reason: 'no_drivers' });
+  });
+
   it('shows an override beside the computed score until cleared', async () => {
     const id = await account('adoption', 5, [1, 2]);
     const computed = (await health(id)).score;

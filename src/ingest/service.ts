@@ -9,7 +9,7 @@ import { ATTRIBUTE_PENDING_SQL, LOCK_PENDING_ACCOUNTS_SQL } from './rollup-sql.j
 import { accountKey, type SegmentMessage } from './segment.js';
 import { resolveEventTime, type TimeFallback } from './times.js';
 import { accountFromGroup, contactFromIdentify, type AccountTraits } from './traits.js';
-import { claimMessageIds, insertMessages, lockBatchAccounts, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
+import { claimMessageIds, insertMessages, lockBatchAccounts, markAccountsDirty, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
 
 export type WriteKey = { id: string; name: string };
 export type IngestResult = {
@@ -77,6 +77,7 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
       if (r.person) people.set(r.person.externalId, mergeDefined(people.get(r.person.externalId), r.person));
     }
     const changedAccounts = groups.size ? await upsertAccounts(tx, [...groups.values()]) : [];
+    await markAccountsDirty(tx, changedAccounts.map((a) => a.id));
     const changedContacts = people.size ? await upsertContacts(tx, [...people.values()]) : 0;
     await recordAuditRaw(tx, actor, changedAccounts.map((a) => ({
       action: a.created ? 'account.create' : 'account.update', objectType: 'account', objectId: a.id,

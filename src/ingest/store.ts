@@ -95,6 +95,15 @@ export async function upsertAccounts(tx: Queryable, groups: AccountTraits[]): Pr
   return [...created.rows.map((r) => ({ ...r, created: true })), ...updated.rows.map((r) => ({ ...r, created: false }))];
 }
 
+/**
+ * Accounts whose traits a group call created or changed (stage, seats, ARR, renewal date, custom
+ * fields all feed health): marked for the health refresh in the same transaction, as usage is.
+ */
+export async function markAccountsDirty(tx: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(`INSERT INTO health_dirty (account_id, cause) SELECT id, 'traits' FROM unnest($1::uuid[]) AS id ORDER BY id ON CONFLICT (account_id) DO NOTHING`, [ids]);
+}
+
 /** Identify calls (and group calls with a userId): creates or updates contacts, links them to their account. */
 export async function upsertContacts(tx: Queryable, people: (Partial<ContactTraits> & { externalId: string })[]): Promise<number> {
   const json = JSON.stringify(
