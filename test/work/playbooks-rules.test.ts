@@ -66,9 +66,10 @@ describe('a rule on a health drop starting a playbook', () => {
 
     const runs = (await api(csm, 'GET', `/api/accounts/${a.id}/playbooks`)).json().items;
     expect(runs).toHaveLength(1);
-    // The e-mail is queued (complete); the three tasks are created (issued), not done: the run is running.
-    expect(runs[0]).toMatchObject({ status: 'running', version: 1, progress: { done: 1, completed: 1, issued: 3, total: 4 } });
-    expect(runs[0].steps.map((s: { status: string }) => s.status)).toEqual(['issued', 'issued', 'issued', 'completed']);
+    // The three tasks are created (issued), not done; the e-mail is queued but not sent (no SMTP here: issued, saying why): the run is running.
+    expect(runs[0]).toMatchObject({ status: 'running', version: 1, progress: { done: 0, completed: 0, issued: 4, total: 4 } });
+    expect(runs[0].steps.map((s: { status: string }) => s.status)).toEqual(['issued', 'issued', 'issued', 'issued']);
+    expect(runs[0].steps[3].email).toMatchObject({ status: 'queued', lastError: expect.stringContaining('not configured') });
 
     const inbox = async (who: SignedIn) => { const res = await api(who, 'GET', '/api/tasks?assignee=me'); expect(res.statusCode, res.body).toBe(200); return res.json(); }; const titles = async (who: SignedIn) => (await inbox(who)).items.filter((x: { accountId: string }) => x.accountId === a.id).map((x: { title: string }) => x.title);
     expect(await titles(csm)).toEqual(['Call the champion']);

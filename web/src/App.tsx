@@ -19,6 +19,7 @@ const UsersPage = lazy(() => import('./admin/UsersPage'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const AuditPage = lazy(() => import('./admin/AuditPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
+const OutboxPage = lazy(() => import('./admin/OutboxPage'));
 const NotificationSettingsPage = lazy(() => import('./notifications/NotificationSettingsPage'));
 const HealthDashboardPage = lazy(() => import('./health/HealthDashboardPage'));
 const DriversPage = lazy(() => import('./drivers/DriversPage'));
@@ -71,6 +72,7 @@ export function App() {
                     <Route path="admin/api-keys" element={<ApiKeysPage />} />
                     <Route path="admin/audit" element={<AuditPage />} />
                     <Route path="admin/webhooks" element={<WebhooksPage />} />
+                    <Route path="admin/outbox" element={<OutboxPage />} />
                   </Route>
                   <Route path="settings/notifications" element={<NotificationSettingsPage />} />
                   <Route path="*" element={<NotFound />} />

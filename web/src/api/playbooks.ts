@@ -27,6 +27,8 @@ export interface EmailStep {
   to: ContactRole;
   subject: string;
   body: string;
+  /** Send after a CSM approves it in an approval task. */
+  approval?: boolean;
 }
 export interface WaitStep {
   kind: 'wait';

@@ -8,6 +8,7 @@ import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
 import { NotificationBell, BellIcon } from '../notifications/NotificationBell';
 import { ChangePasswordModal } from '../auth/ChangePassword';
+import { EmailBanner } from './EmailBanner';
 
 interface Item {
   to: string;
@@ -45,6 +46,7 @@ export function AppLayout() {
           { to: '/admin/api-keys', label: 'API keys', icon: 'key', active: (p) => p.startsWith('/admin/api-keys') },
           { to: '/admin/audit', label: 'Audit log', icon: 'audit', active: (p) => p.startsWith('/admin/audit') },
           { to: '/admin/webhooks', label: 'Webhooks', icon: 'external', active: (p) => p.startsWith('/admin/webhooks') },
+          { to: '/admin/outbox', label: 'Outbox', icon: 'inbox', active: (p) => p.startsWith('/admin/outbox') },
         ] satisfies Item[])
       : []),
   ];
@@ -146,6 +148,7 @@ export function AppLayout() {
             </Center>
           }
         >
+          {!location.pathname.startsWith('/admin/outbox') && <EmailBanner />}
           <Outlet />
         </Suspense>
       </AppShell.Main>

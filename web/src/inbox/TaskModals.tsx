@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Modal, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Loader, Modal, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { DatePicker } from '@mantine/dates';
 import dayjs from 'dayjs';
 import { type FormEvent, useState } from 'react';
@@ -6,15 +6,22 @@ import { useUsers } from '../api/admin';
 import { ApiError } from '../api/client';
 import { type Task, useContactChoices, useUpdateTask } from '../api/tasks';
 import { FormError, notifySuccess } from '../components/feedback';
+import { STATUS_COLOR, STATUS_LABEL, useDecideEmail, useEmailApproval } from '../api/outbox';
 
 export type TaskDialog = { kind: 'complete' | 'reassign' | 'snooze'; task: Task } | null;
 
 /** The dialogs behind a task's row actions; one set per list. */
 export function TaskModals({ dialog, onClose }: { dialog: TaskDialog; onClose: () => void }) {
-  const titles = { complete: dialog?.task.kind === 'call' ? 'I called' : 'Complete task', reassign: 'Reassign task', snooze: 'Snooze until…' };
+  // A playbook e-mail task may hold a customer e-mail waiting for approval: completing it means deciding on it.
+  const mayHoldEmail = dialog?.kind === 'complete' && dialog.task.kind === 'email' && dialog.task.source === 'playbook';
+  const approval = useEmailApproval(mayHoldEmail ? dialog.task.id : null);
+  const reviewing = mayHoldEmail && approval.data !== undefined;
+  const titles = { complete: reviewing ? 'Review the e-mail' : dialog?.task.kind === 'call' ? 'I called' : 'Complete task', reassign: 'Reassign task', snooze: 'Snooze until…' };
   return (
-    <Modal opened={dialog !== null} onClose={onClose} title={dialog ? titles[dialog.kind] : ''} centered>
-      {dialog?.kind === 'complete' && <CompleteForm task={dialog.task} onClose={onClose} />}
+    <Modal opened={dialog !== null} onClose={onClose} title={dialog ? titles[dialog.kind] : ''} centered size={reviewing ? 'lg' : 'md'}>
+      {mayHoldEmail && approval.isPending && <Loader size="sm" aria-label="Loading the e-mail" />}
+      {dialog?.kind === 'complete' && reviewing && approval.data && <ApproveEmailForm task={dialog.task} approval={approval.data} onClose={onClose} />}
+      {dialog?.kind === 'complete' && (!mayHoldEmail || approval.isError) && <CompleteForm task={dialog.task} onClose={onClose} />}
       {dialog?.kind === 'reassign' && <ReassignForm task={dialog.task} onClose={onClose} />}
       {dialog?.kind === 'snooze' && <SnoozeForm task={dialog.task} onClose={onClose} />}
     </Modal>
@@ -189,6 +196,83 @@ function SnoozeForm({ task, onClose }: { task: Task; onClose: () => void }) {
           The task leaves your inbox and comes back at 8:00 that morning.
         </Text>
         <Buttons onClose={onClose} pending={update.isPending} label="Snooze" />
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * A customer e-mail held for approval (a playbook step with "send after a CSM approves"): the CSM
+ * reads it as it will be sent, may edit the subject and body, and approves it (it is queued) or
+ * rejects it (it is never sent). Marking the task done without deciding is not offered.
+ */
+function ApproveEmailForm({ task, approval, onClose }: { task: Task; approval: NonNullable<ReturnType<typeof useEmailApproval>['data']>; onClose: () => void }) {
+  const [subject, setSubject] = useState(approval.subject);
+  const [body, setBody] = useState(approval.body);
+  const [reason, setReason] = useState('');
+  const decide = useDecideEmail();
+  const waiting = approval.status === 'awaiting_approval';
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    decide.mutate(
+      { taskId: task.id, decision: 'approve', body: { subject: subject.trim(), body: body.trim() } },
+      {
+        onSuccess: () => {
+          notifySuccess(approval.emailConfigured ? `Approved: the e-mail to ${approval.to.email} is on its way.` : `Approved. E-mail is not configured, so it waits in the outbox.`);
+          onClose();
+        },
+      },
+    );
+  };
+  const reject = () =>
+    decide.mutate(
+      { taskId: task.id, decision: 'reject', body: reason.trim() ? { reason: reason.trim() } : {} },
+      {
+        onSuccess: () => {
+          notifySuccess(`Rejected: the e-mail to ${approval.to.email} will not be sent.`);
+          onClose();
+        },
+      },
+    );
+  const fields = decide.error instanceof ApiError ? decide.error.fieldMap() : {};
+  return (
+    <form onSubmit={submit} noValidate aria-label="Review the e-mail">
+      <Stack gap="sm">
+        <TaskSummary task={task} />
+        <Group gap="xs">
+          <Text size="sm">
+            To: <b>{approval.to.name ? `${approval.to.name} <${approval.to.email}>` : approval.to.email}</b>
+          </Text>
+          <Badge color={STATUS_COLOR[approval.status]} variant="light">
+            {STATUS_LABEL[approval.status]}
+          </Badge>
+        </Group>
+        {!approval.emailConfigured && (
+          <Alert color="yellow" variant="light" title="E-mail is not configured">
+            Approved e-mails wait in the outbox until an admin sets CANOPY_SMTP_URL.
+          </Alert>
+        )}
+        <TextInput label="Subject" value={subject} onChange={(e) => setSubject(e.currentTarget.value)} error={fields.subject} disabled={!waiting} required />
+        <Textarea label="Body" value={body} onChange={(e) => setBody(e.currentTarget.value)} error={fields.body} autosize minRows={6} maxRows={16} disabled={!waiting} required />
+        {waiting && (
+          <TextInput label="Reason (if you reject it)" placeholder="Optional" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        )}
+        <FormError error={decide.error} shownFields={['subject', 'body']} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={decide.isPending}>
+            Close
+          </Button>
+          {waiting && (
+            <>
+              <Button color="red" variant="light" onClick={reject} loading={decide.isPending && decide.variables.decision === 'reject'}>
+                Reject
+              </Button>
+              <Button type="submit" loading={decide.isPending && decide.variables.decision === 'approve'}>
+                Approve and send
+              </Button>
+            </>
+          )}
+        </Group>
       </Stack>
     </form>
   );

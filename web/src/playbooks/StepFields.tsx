@@ -5,6 +5,7 @@ import { contactRoleLabel } from '../components/format';
 import { priorityOptions } from '../inbox/taskFormat';
 import { useTemplateVariables } from '../api/playbooks';
 import { assigneeRoleLabel } from './labels';
+import { EmailPreviewPanel } from './EmailPreview';
 import type { StepDraft } from './playbookForm';
 
 /** Descriptions below the input, so inputs side by side stay aligned. */
@@ -137,6 +138,14 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
               </Group>
             }
           />
+          <Checkbox
+            label="Send after a CSM approves"
+            description="The rendered e-mail waits in an approval task in the owner’s inbox; they may edit it, then approve (it is sent) or reject it."
+            checked={s.approval}
+            onChange={(e) => set({ approval: e.currentTarget.checked })}
+            disabled={readOnly}
+          />
+          <EmailPreviewPanel step={s} />
         </Stack>
       );
     case 'wait':

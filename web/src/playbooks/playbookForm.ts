@@ -15,6 +15,7 @@ export interface StepDraft {
   customerEffort: NumText;
   taskKind: 'todo' | 'call' | 'meeting' | 'email';
   waitForTask: boolean;
+  approval: boolean;
   to: ContactRole;
   subject: string;
   body: string;
@@ -43,6 +44,7 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     customerEffort: '',
     taskKind: 'todo',
     waitForTask: false,
+    approval: false,
     to: 'champion',
     subject: '',
     body: '',
@@ -53,7 +55,7 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
   if (s?.kind === 'task') {
     Object.assign(d, { description: s.description ?? '', dueOffsetDays: s.dueOffsetDays, assignee: s.assignee, priority: String(s.priority ?? 2), customerEffort: s.customerEffort ?? '', taskKind: s.taskKind ?? 'todo', waitForTask: s.waitForTask ?? false });
   } else if (s?.kind === 'email') {
-    Object.assign(d, { to: s.to, subject: s.subject, body: s.body });
+    Object.assign(d, { to: s.to, subject: s.subject, body: s.body, approval: s.approval ?? false });
   } else if (s?.kind === 'wait') {
     d.days = s.days;
   } else if (s?.kind === 'webhook') {
@@ -94,7 +96,7 @@ export function toStep(d: StepDraft): Step {
         ...(d.waitForTask ? { waitForTask: true } : {}),
       };
     case 'email':
-      return { kind: 'email', ...optionalTitle(d.title), to: d.to, subject: d.subject.trim(), body: d.body.trim() };
+      return { kind: 'email', ...optionalTitle(d.title), to: d.to, subject: d.subject.trim(), body: d.body.trim(), ...(d.approval ? { approval: true } : {}) };
     case 'wait':
       return { kind: 'wait', ...optionalTitle(d.title), days: isNum(d.days) ? d.days : 0 };
     case 'webhook':
@@ -129,7 +131,7 @@ export function validate(f: PlaybookForm): Record<string, string> {
 
 const KIND_FIELDS: Record<StepKind, string[]> = {
   task: ['title', 'description', 'dueOffsetDays', 'assignee', 'priority', 'customerEffort', 'taskKind', 'waitForTask'],
-  email: ['title', 'to', 'subject', 'body'],
+  email: ['title', 'to', 'subject', 'body', 'approval'],
   wait: ['title', 'days'],
   webhook: ['title', 'webhookId'],
   checkin: ['title', 'note'],

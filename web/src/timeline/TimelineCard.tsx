@@ -1,4 +1,4 @@
-import { Badge, Card, Center, Chip, Group, Loader, Paper, ScrollArea, Stack, Text, Timeline, Title, Tooltip } from '@mantine/core';
+import { Badge, Card, Center, Chip, Group, Loader, Paper, ScrollArea, Spoiler, Stack, Text, Timeline, Title, Tooltip } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { formatDateTime, relative } from '../components/format';
@@ -11,10 +11,12 @@ const KIND_COLOR: Record<TimelineKind, string> = {
   playbook: 'indigo',
   rule: 'yellow',
   escalation: 'red',
+  email: 'cyan',
 };
 
 function color(i: TimelineItem): string {
   if (i.kind === 'activity') return i.data.proactive === false ? 'orange' : 'blue';
+  if (i.kind === 'email') return i.data.status === 'failed' ? 'red' : i.data.status === 'sent' ? 'cyan' : 'gray';
   if (i.kind === 'health') return i.data.toBand === 'poor' ? 'red' : i.data.toBand === 'watch' ? 'yellow' : 'teal';
   return KIND_COLOR[i.kind];
 }
@@ -42,7 +44,46 @@ function Meta({ item }: { item: TimelineItem }) {
   );
 }
 
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** A customer e-mail: to whom, its status (and why), the whole text on demand, its Message-ID. */
+function EmailDetails({ item }: { item: TimelineItem }) {
+  const d = item.data;
+  const to = Array.isArray(d.to) ? d.to.filter((x): x is string => typeof x === 'string').join(', ') : '';
+  const why = str(d.status) === 'failed' || str(d.status) === 'queued' ? str(d.lastError) : str(d.status) === 'cancelled' ? str(d.cancelReason) : null;
+  return (
+    <Stack gap={2} mt={2}>
+      <Text size="xs" c="dimmed">
+        To {str(d.contactName) ? `${str(d.contactName)} <${to}>` : to} · {String(d.status).replace('_', ' ')}
+        {d.edited === true ? ' · edited before approval' : ''}
+        {why ? ` · ${why}` : ''}
+      </Text>
+      <Spoiler maxHeight={60} showLabel="Show the whole e-mail" hideLabel="Hide">
+        <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-wrap' }} data-testid="email-body">
+          {str(d.body)}
+        </Text>
+      </Spoiler>
+      {str(d.messageId) && (
+        <Text size="xs" c="dimmed" ff="monospace">
+          Message-ID {str(d.messageId)}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
 function Entry({ item }: { item: TimelineItem }) {
+  if (item.kind === 'email') {
+    return (
+      <div data-item-id={item.id} data-kind={item.kind}>
+        <Text size="sm" fw={500}>
+          {item.title}
+        </Text>
+        <Meta item={item} />
+        <EmailDetails item={item} />
+      </div>
+    );
+  }
   return (
     <div data-item-id={item.id} data-kind={item.kind}>
       <Text size="sm" fw={500}>

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { Page } from '../api/types';
 
 /** The kinds the server's source registry knows (src/timeline/sources.ts). */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const timelineKindLabel: Record<TimelineKind, string> = {
@@ -13,6 +13,7 @@ export const timelineKindLabel: Record<TimelineKind, string> = {
   playbook: 'Playbooks',
   rule: 'Rules',
   escalation: 'Escalations',
+  email: 'E-mails',
 };
 
 export interface TimelineItem {
