@@ -89,6 +89,8 @@ export interface RunStep {
   error: string | null;
   /** The task a task step created, with its status. */
   task: { id: string; status: 'open' | 'done' | 'cancelled'; title: string } | null;
+  /** An e-mail step's message: issued until it is sent; lastError says why it waits or failed. */
+  email?: { id: string; status: string; to: string; subject: string; lastError: string | null; messageId: string | null; sentAt: string | null } | null;
 }
 
 export interface PlaybookRun {

@@ -37,6 +37,10 @@ export function RunProgressBar({ run }: { run: PlaybookRun }) {
 }
 
 function stepWhen(s: RunStep): string {
+  if (s.status === 'issued' && s.email) {
+    if (s.email.status === 'awaiting_approval') return `waiting for approval of the e-mail to ${s.email.to}`;
+    return s.email.lastError ? `e-mail queued — ${s.email.lastError}` : `e-mail to ${s.email.to} queued`;
+  }
   if (s.status === 'issued' && s.task) return s.task.status === 'open' ? 'waiting for its task to be done' : `task ${s.task.status}`;
   if (s.status === 'issued' && s.kind === 'wait' && s.runAt) return `wait ends ${relative(s.runAt)}`;
   if (s.status === 'cancelled' && s.task?.status === 'cancelled') return `task cancelled${s.finishedAt ? ` ${relative(s.finishedAt)}` : ''}`;
