@@ -30,4 +30,21 @@ describe('JSON depth limit', () => {
       await t.close();
     }
   });
+
+  it('takes an empty body sent as application/json as no body: bodiless routes work, a route that needs one says so', async () => {
+    const t = await createTestApp();
+    try {
+      const admin = await t.signIn('admin');
+      const headers = { ...admin.headers, 'content-type': 'application/json' };
+      const hook = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: admin.headers, payload: { name: 'h', url: 'https://hooks.example.com/x', events: ['task.created'] } });
+      const id = (hook.json() as { webhook: { id: string } }).webhook.id;
+      expect((await t.app.inject({ method: 'POST', url: `/api/webhooks/${id}/rotate-secret`, headers, payload: '' })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${id}`, headers, payload: '' })).statusCode).toBe(204);
+      const needsBody = await t.app.inject({ method: 'POST', url: '/api/accounts', headers, payload: '' });
+      expect(needsBody.statusCode).toBe(400);
+      expect(needsBody.json()).toMatchObject({ code: 'request.invalid' });
+    } finally {
+      await t.close();
+    }
+  });
 });

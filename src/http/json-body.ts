@@ -46,6 +46,9 @@ export function boundedJsonParser(app: FastifyInstance, errorCode: 'request.too_
   const poisoning = errorCode === 'ingest.too_deep' ? 'remove' : 'error';
   const parse = app.getDefaultJsonParser(poisoning, poisoning);
   return (req: FastifyRequest, body: string | Buffer, done: Done) => {
+    // Many clients send `Content-Type: application/json` on every request, bodiless ones included
+    // (DELETE, an action POST): no bytes is no body, for the route's schema to accept or refuse.
+    if (body.length === 0) return done(null, undefined);
     void parse(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
       if (err) return done(err);
       try {
