@@ -33,7 +33,8 @@ export async function seedDemoWork(config: Config, database: Database, opts: { s
     steps: [
       { kind: 'task', title: 'Call the champion: what changed?', dueOffsetDays: 1, assignee: 'owner', priority: 4 },
       { kind: 'task', title: 'Review the account with the CSM', dueOffsetDays: 3, assignee: 'manager', priority: 3 },
-      { kind: 'email', to: 'champion', subject: 'Can we help with {{account.name}}\'s rollout?', body: 'Hi {{contact.firstName}},\n\nI noticed your team has been less active lately. Could we find 30 minutes this week?\n\n{{owner.name}}' },
+      // Held for the owner's approval: a customer on a slipping account gets an e-mail a person read.
+      { kind: 'email', to: 'champion', approval: true, subject: 'Can we help with {{account.name}}\'s rollout?', body: 'Hi {{contact.firstName}},\n\nI noticed your team has been less active lately. Could we find 30 minutes this week?\n\n{{owner.name}}' },
       { kind: 'wait', days: 7 },
       { kind: 'task', title: 'Check whether usage recovered', dueOffsetDays: 0, assignee: 'owner' },
     ],
@@ -111,6 +112,41 @@ export async function seedDemoWork(config: Config, database: Database, opts: { s
     const id = rows[0]?.id;
     await database.query(`INSERT INTO escalation_members (escalation_id, user_id, role) VALUES ($1, $2, 'csm'), ($1, $3, 'manager')`, [id, a.owner_id, a.manager_id]);
     escalations++;
+  }
+
+  // Customer e-mails of the past weeks, so the timeline and the outbox show sent mail (with its
+  // Message-ID) and one that bounced; the demo has no SMTP server, so nothing new is sent.
+  const { rows: champions } = await database.query<{ account_id: string; contact_id: string; email: string; first: string; account: string; owner: string }>(
+    `SELECT DISTINCT ON (a.id) a.id AS account_id, c.id AS contact_id, c.email, split_part(c.name, ' ', 1) AS first, a.name AS account, u.name AS owner
+       FROM accounts a JOIN contacts c ON c.account_id = a.id AND c.email IS NOT NULL JOIN users u ON u.id = a.owner_id
+      WHERE a.stage <> 'churned' ORDER BY a.id, c.role = 'champion' DESC, c.id LIMIT 12`,
+  );
+  const mails = champions.map((c, i) => {
+    const daysAgo = 3 + i * 4;
+    const at = new Date(now.getTime() - daysAgo * 86_400_000 - rng.int(0, 6 * 3_600) * 1000).toISOString();
+    const bounced = i === 2;
+    return {
+      channel: 'email', audience: 'customer', recipient: c.email, contact_id: c.contact_id, account_id: c.account_id,
+      subject: i % 2 ? `Your ${c.account} quarterly usage summary` : `Following up on our call, ${c.first}`,
+      body: i % 2
+        ? `Hi ${c.first},\n\nHere is how ${c.account} used the product this quarter, and two features your team has not tried yet.\n\n${c.owner}`
+        : `Hi ${c.first},\n\nThanks for the time today. As promised, the rollout checklist is attached; shall we review it next week?\n\n${c.owner}`,
+      dedupe_key: `demo:mail:${c.account_id}`,
+      status: bounced ? 'dead' : 'sent', attempts: bounced ? 1 : 1,
+      last_error: bounced ? '550 5.1.1 The e-mail account that you tried to reach does not exist' : null,
+      failed_at: bounced ? at : null, sent_at: bounced ? null : at,
+      message_id: bounced ? null : `<demo-${i}-${c.account_id.slice(0, 8)}@canopy.demo>`,
+      created_at: at, next_attempt_at: at,
+    };
+  });
+  if (mails.length) {
+    await database.query(
+      `INSERT INTO outbound_messages (channel, audience, recipient, contact_id, account_id, subject, body, dedupe_key, status, attempts, last_error, failed_at, sent_at, message_id, created_at, next_attempt_at)
+       SELECT channel, audience, recipient, contact_id, account_id, subject, body, dedupe_key, status, attempts, last_error, failed_at, sent_at, message_id, created_at, next_attempt_at
+         FROM json_populate_recordset(NULL::outbound_messages, $1::json)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [JSON.stringify(mails)],
+    );
   }
 
   const { fired } = await work.rules.sweep(now);
