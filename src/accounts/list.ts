@@ -2,6 +2,7 @@ import type { Database } from '../db/connect.js';
 import { z } from 'zod';
 import { cursorDate, cursorInt, cursorNumeric, cursorText, cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import type { AccountListItem, AccountListQuery } from './schema.js';
+import { ACTIVE } from './book.js';
 import { denseSeries, percentChange, utcToday } from './usage.js';
 
 const withId = <T extends z.ZodType>(value: T) => z.tuple([value, z.guid()]);
@@ -31,11 +32,16 @@ const SORT_KEYS = {
   },
   createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz', cursor: withId(cursorTimestamp) },
   health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
-  healthChange30d: { asc: 'coalesce(h.score - s30.score, 1000)', desc: 'coalesce(h.score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
+  healthChange30d: { asc: 'coalesce(h.computed_score - s30.score, 1000)', desc: 'coalesce(h.computed_score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
 } as const;
 
-/** Current health and the snapshot of 30 days ago, for the health columns, sorts and filters. */
-const HEALTH_JOIN = `LEFT JOIN account_health h ON h.account_id = a.id
+/**
+ * Effective health (a valid override, else the computed score: view account_health_effective) for
+ * the health column, its sort and the band and score filters; the snapshot of 30 days ago for the
+ * 30-day change. Snapshots are the computed history, so the change compares computed with computed:
+ * an override is a CSM's judgement now, not a move of the account.
+ */
+const HEALTH_JOIN = `LEFT JOIN account_health_effective h ON h.account_id = a.id
   LEFT JOIN health_snapshots s30 ON s30.account_id = a.id AND s30.day = current_date - 30`;
 
 export type ListViewer = { userId: string | null };
@@ -66,7 +72,7 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
   if (q.band === 'none') where.push('h.band IS NULL');
   else if (q.band) where.push(`h.band = ${param(q.band)}`);
   if (q.healthMax !== undefined) where.push(`h.score <= ${param(q.healthMax)}`);
-  if (q.healthDropMin !== undefined) where.push(`s30.score - h.score >= ${param(q.healthDropMin)}`);
+  if (q.healthDropMin !== undefined) where.push(`s30.score - h.computed_score >= ${param(q.healthDropMin)}`);
   return where;
 }
 
@@ -74,6 +80,7 @@ type Row = {
   id: string; name: string; domain: string | null; external_id: string | null; owner_id: string | null; owner_name: string | null;
   segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
   last_activity_at: string | null; last_touch_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
+  health_source: 'override' | 'computed' | null; computed_health: number | null; computed_band: AccountListItem['healthBand'];
 };
 
 export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
@@ -96,7 +103,8 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
             a.arr::float8 AS arr, a.seats, a.renewal_date::text AS renewal_date,
             to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
             to_char((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_touch_at,
-            (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.score - s30.score) AS health_change
+            (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.computed_score - s30.score) AS health_change,
+            h.source AS health_source, h.computed_score AS computed_health, h.computed_band AS computed_band
        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id ${HEALTH_JOIN}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${expr} ${dir}, a.id ${dir}
@@ -106,8 +114,11 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const [total, usage] = await Promise.all([
-    database.query<{ n: number; arr: number }>(
-      `SELECT count(*)::int AS n, coalesce(sum(a.arr), 0)::float8 AS arr FROM accounts a ${HEALTH_JOIN} ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+    database.query<{ n: number; active: number; arr: number; active_arr: number; churned_arr: number }>(
+      `SELECT count(*)::int AS n, (count(*) FILTER (WHERE ${ACTIVE}))::int AS active, coalesce(sum(a.arr), 0)::float8 AS arr,
+              coalesce(sum(a.arr) FILTER (WHERE ${ACTIVE}), 0)::float8 AS active_arr,
+              coalesce(sum(a.arr) FILTER (WHERE NOT ${ACTIVE}), 0)::float8 AS churned_arr
+         FROM accounts a ${HEALTH_JOIN} ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
       countValues,
     ),
     sparklines(database, page.map((r) => r.id)),
@@ -120,11 +131,15 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
         segment: r.segment, stage: r.stage, arr: r.arr, seats: r.seats, renewalDate: r.renewal_date,
         lastActivityAt: r.last_activity_at, lastTouchAt: r.last_touch_at, usage: series, usageChange: percentChange(series),
         health: r.health, healthBand: r.health_band, healthChange30d: r.health_change,
+        healthSource: r.health_source, computedHealth: r.computed_health, computedHealthBand: r.computed_band,
       };
     }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,
     total: total.rows[0]?.n ?? 0,
+    active: total.rows[0]?.active ?? 0,
     totalArr: total.rows[0]?.arr ?? 0,
+    activeArr: total.rows[0]?.active_arr ?? 0,
+    churnedArr: total.rows[0]?.churned_arr ?? 0,
   };
 }
 

@@ -96,9 +96,12 @@ export const accountListItem = z.object({
   ...accountCore,
   usage: z.array(z.number().int()).describe('Daily event counts for the last 30 days, oldest first'),
   usageChange: z.number().nullable().describe('Percent change of the last 14 days against the 14 before; null without a base'),
-  health: z.number().int().nullable(),
-  healthBand: z.enum(['good', 'watch', 'poor']).nullable(),
-  healthChange30d: z.number().int().nullable().describe('Points against the snapshot 30 days ago'),
+  health: z.number().int().nullable().describe('Effective health: a valid override, else the computed score'),
+  healthBand: z.enum(['good', 'watch', 'poor']).nullable().describe('Band of the effective health'),
+  healthSource: z.enum(['override', 'computed']).nullable().describe('Whether health is a CSM override (valid now) or computed; null before the first computation'),
+  computedHealth: z.number().int().nullable().describe('The computed score, shown beside an override'),
+  computedHealthBand: z.enum(['good', 'watch', 'poor']).nullable(),
+  healthChange30d: z.number().int().nullable().describe('Computed score against the snapshot 30 days ago (computed history; overrides are not moves)'),
   lastTouchAt: z.string().nullable().describe('Last touch: when the latest activity (call, meeting, e-mail, note, …) with the account happened'),
 });
 export type AccountListItem = z.infer<typeof accountListItem>;
@@ -137,8 +140,11 @@ export type AccountListQuery = z.infer<typeof accountListQuery>;
 export const accountList = z.object({
   items: z.array(accountListItem),
   nextCursor: z.string().nullable(),
-  total: z.number().int().describe('Accounts matching the filters'),
-  totalArr: z.number().describe('Sum of ARR of the accounts matching the filters'),
+  total: z.number().int().describe('Accounts matching the filters, churned included'),
+  active: z.number().int().describe('Of those, the active ones (not churned)'),
+  totalArr: z.number().describe('Sum of ARR of the accounts matching the filters, churned included'),
+  activeArr: z.number().describe('ARR of the active accounts matching the filters (the ARR figure every screen shows)'),
+  churnedArr: z.number().describe('ARR of the churned accounts matching the filters'),
 });
 
 export const facets = z.object({

@@ -2,6 +2,7 @@ import type { Database } from '../db/connect.js';
 import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
+import { ACTIVE, bookCounts } from '../accounts/book.js';
 import { bandOf, type DriverExplanation } from './score.js';
 import type { HealthExplanation, Run } from './schema.js';
 
@@ -65,21 +66,32 @@ export function createHealthQueries(database: Database) {
       });
     },
 
-    /** Accounts and ARR per band now, and the daily band counts of the last `days` days. */
+    /**
+     * The active book (not churned) per band of effective health now, how many of them carry a
+     * valid override, the book's counts (src/accounts/book.ts: the same figures as the portfolio
+     * header and the rule dry run), and the daily band counts of the last `days` days (computed
+     * history: snapshots are never overridden).
+     */
     async summary(days = 90) {
-      const [bands, trend] = await Promise.all([
-        q.query<{ band: string; accounts: number; arr: number }>(
-          `SELECT coalesce(h.band, 'none') AS band, count(*)::int AS accounts, coalesce(sum(a.arr), 0)::float8 AS arr
-             FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
-            WHERE a.stage <> 'churned' GROUP BY 1`),
+      const [bands, trend, book] = await Promise.all([
+        q.query<{ band: string; accounts: number; arr: number; overridden: number }>(
+          `SELECT coalesce(h.band, 'none') AS band, count(*)::int AS accounts, coalesce(sum(a.arr), 0)::float8 AS arr,
+                  (count(*) FILTER (WHERE h.source = 'override'))::int AS overridden
+             FROM accounts a LEFT JOIN account_health_effective h ON h.account_id = a.id
+            WHERE ${ACTIVE} GROUP BY 1`),
         q.query<{ day: string; good: number; watch: number; poor: number; average_score: number | null }>(
           `SELECT day::text AS day, count(*) FILTER (WHERE band = 'good')::int AS good, count(*) FILTER (WHERE band = 'watch')::int AS watch,
                   count(*) FILTER (WHERE band = 'poor')::int AS poor, round(avg(score), 1)::float8 AS average_score
              FROM health_snapshots WHERE day > current_date - $1::int GROUP BY day ORDER BY day`, [days]),
+        bookCounts(q),
       ]);
-      const order = ['good', 'watch', 'poor', 'none'];
+      const order = ['good', 'watch', 'poor', 'none'] as const;
       return {
-        bands: order.map((b) => bands.rows.find((r) => r.band === b) ?? { band: b, accounts: 0, arr: 0 }) as { band: 'good' | 'watch' | 'poor' | 'none'; accounts: number; arr: number }[],
+        book: { ...book, overridden: bands.rows.reduce((n, r) => n + r.overridden, 0) },
+        bands: order.map((b) => {
+          const r = bands.rows.find((x) => x.band === b);
+          return { band: b, accounts: r?.accounts ?? 0, arr: r?.arr ?? 0, overridden: r?.overridden ?? 0 };
+        }),
         trend: trend.rows.map((r) => ({ day: r.day, good: r.good, watch: r.watch, poor: r.poor, averageScore: r.average_score })),
       };
     },

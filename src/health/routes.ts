@@ -88,11 +88,13 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
       return health.queries.history(req.params.id, req.query.days);
     });
 
-  r.post('/api/accounts/:id/health/override', { schema: { tags, summary: 'Override the health with a reason and an expiry (shown beside the computed score)', params: idParams, body: overrideInput, response: { 201: healthExplanation, 400: errorBody, 403: errorBody, 404: errorBody } } },
+  r.post('/api/accounts/:id/health/override', { schema: { tags, summary: 'Override the health with a reason and an expiry: until it expires or is cleared it is the effective health every list and rule reads (the computed score is shown beside it)', params: idParams, body: overrideInput, response: { 201: healthExplanation, 400: errorBody, 403: errorBody, 404: errorBody } } },
     async (req, reply) => {
       const a = await account(req.params.id);
       allow(req, 'update', { type: 'account', account: a });
       await health.queries.setOverride(a.id, req.body, actor(req));
+      // The effective health changed: the account's rules run again soon (a trigger marked it).
+      await services.rules.scheduleEvaluation();
       return reply.status(201).send(await health.queries.explanation(a.id, a.stage));
     });
 
@@ -101,11 +103,20 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
       const a = await account(req.params.id);
       allow(req, 'update', { type: 'account', account: a });
       await health.queries.clearOverride(a.id, actor(req));
+      await services.rules.scheduleEvaluation();
       return reply.status(204).send(null);
     });
 
-  r.get('/api/health/summary', { schema: { tags, summary: 'Accounts and ARR per band, and the 90-day band trend', response: { 200: z.object({
-    bands: z.array(z.object({ band, accounts: z.number().int(), arr: z.number() })),
+  r.get('/api/health/summary', { schema: { tags, summary: 'The book (accounts, active, churned, ARR), active accounts and ARR per band of effective health (a valid override, else computed), and the 90-day band trend (computed)', response: { 200: z.object({
+    book: z.object({
+      accounts: z.number().int().describe('Every account, churned included'),
+      active: z.number().int().describe('Accounts not churned: the bands below add up to this'),
+      churned: z.number().int(),
+      activeArr: z.number().describe('ARR of the active accounts'),
+      churnedArr: z.number().describe('ARR of the churned accounts (not in the bands)'),
+      overridden: z.number().int().describe('Active accounts whose health is a valid override'),
+    }),
+    bands: z.array(z.object({ band, accounts: z.number().int(), arr: z.number(), overridden: z.number().int().describe('Of these, accounts in this band by an override') })),
     trend: z.array(z.object({ day: z.string(), good: z.number().int(), watch: z.number().int(), poor: z.number().int(), averageScore: z.number().nullable() })),
   }) } } }, async () => health.queries.summary());
 

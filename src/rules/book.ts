@@ -19,20 +19,26 @@ export async function* accountChunks(q: Queryable): AsyncGenerator<string[]> {
   }
 }
 
-/** Every account that matches a condition now, with why; nothing fires. */
-export async function matchBook(q: Queryable, condition: Condition, now: Date): Promise<{ matches: BookMatch[]; evaluated: number }> {
+/**
+ * Every account that matches a condition now, with why; nothing fires. Rules look at every
+ * account, churned ones too (a condition may ask for stage churned): `evaluated` is the book's
+ * "accounts" figure and `churned` how many of them are churned (src/accounts/book.ts).
+ */
+export async function matchBook(q: Queryable, condition: Condition, now: Date): Promise<{ matches: BookMatch[]; evaluated: number; churned: number }> {
   const need = needs([condition]);
   const matches: BookMatch[] = [];
   let evaluated = 0;
+  let churned = 0;
   for await (const ids of accountChunks(q)) {
     const facts = await loadFacts(q, ids, need, now);
     evaluated += facts.size;
     for (const f of facts.values()) {
+      if (f.stage === 'churned') churned += 1;
       const e = evaluate(condition, f, now);
       if (e.matched) matches.push({ accountId: f.accountId, name: f.name, arr: f.arr, ownerId: f.ownerId, results: e.results });
     }
   }
-  return { matches, evaluated };
+  return { matches, evaluated, churned };
 }
 
 /**

@@ -10,7 +10,11 @@ export type Facts = {
   arr: number;
   renewalDate: string | null;
   fields: Record<string, unknown>;
-  health: { score: number | null; band: Band | null };
+  /**
+   * Effective health: a CSM's valid override, else the computed score (see rules/README.md).
+   * `changes` stay the computed history: a score change compares past computed scores with this.
+   */
+  health: { score: number | null; band: Band | null; overridden?: boolean; computedScore?: number | null };
   drivers: Record<string, { value: number | null; score: number | null }>;
   /** Health moves, newest first, as far back as the longest window any rule asks about. */
   changes: { at: Date; fromScore: number | null; toScore: number | null; toBand: Band | null }[];
@@ -44,13 +48,19 @@ function fieldValue(f: Facts, field: string): unknown {
   return f.fields[field];
 }
 
+/** The health value a leaf saw; under an override it says so ("good (override; computed 32)"). */
+function seen(f: Facts, v: string | number | null): string | number | null {
+  if (v === null || !f.health.overridden) return v;
+  return `${v} (override; computed ${f.health.computedScore ?? 'none'})`;
+}
+
 /** One leaf against one account: whether it holds, the value it saw, and a readable label. */
 export function evaluateLeaf(c: Leaf, f: Facts, now: Date): LeafResult {
   const r = (label: string, actual: unknown, ok: boolean): LeafResult => ({ type: c.type, label, actual: actual ?? null, ok });
   switch (c.type) {
     case 'health_band': {
       const inSet = f.health.band !== null && c.bands.includes(f.health.band);
-      return r(`Health band ${c.op === 'in' ? 'is' : 'is not'} ${c.bands.join(' or ')}`, f.health.band, c.op === 'in' ? inSet : f.health.band !== null && !inSet);
+      return r(`Health band ${c.op === 'in' ? 'is' : 'is not'} ${c.bands.join(' or ')}`, seen(f, f.health.band), c.op === 'in' ? inSet : f.health.band !== null && !inSet);
     }
     case 'health_band_changed': {
       const since = now.getTime() - c.withinDays * DAY;
@@ -60,7 +70,7 @@ export function evaluateLeaf(c: Leaf, f: Facts, now: Date): LeafResult {
       return r(`Health moved to ${c.to.join(' or ')} within ${c.withinDays} days`, move ? { band: move.toBand, at: move.at.toISOString() } : null, ok);
     }
     case 'health_score':
-      return r(`Health score ${CMP_LABEL[c.op]} ${c.value}`, f.health.score, compare(f.health.score, c.op, c.value));
+      return r(`Health score ${CMP_LABEL[c.op]} ${c.value}`, seen(f, f.health.score), compare(f.health.score, c.op, c.value));
     case 'health_score_change': {
       const since = now.getTime() - c.withinDays * DAY;
       const score = f.health.score;

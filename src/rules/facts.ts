@@ -5,8 +5,8 @@ type Band = 'good' | 'watch' | 'poor';
 const ACCOUNT_FIELDS = ['stage', 'segment', 'arr', 'renewalDate', 'ownerId', 'seats', 'domain', 'name', 'teamId'];
 
 /**
- * Facts for a chunk of accounts in four set-based queries: the account with its health and
- * drivers, health moves within the window, last-seen days of the referenced events, and (when
+ * Facts for a chunk of accounts in four set-based queries: the account with its effective health
+ * (a valid override, else computed: view account_health_effective) and drivers, health moves within the window, last-seen days of the referenced events, and (when
  * asked) field changes from the audit log.
  */
 export async function loadFacts(
@@ -14,10 +14,10 @@ export async function loadFacts(
 ): Promise<Map<string, Facts & { name: string; ownerId: string | null }>> {
   const out = new Map<string, Facts & { name: string; ownerId: string | null }>();
   if (accountIds.length === 0) return out;
-  const { rows } = await q.query<{ id: string; name: string; stage: string; segment: string | null; arr: string | number; renewal_date: string | null; seats: number | null; domain: string | null; custom: Record<string, unknown>; owner_id: string | null; score: number | null; band: Band | null; drivers: { items?: { key: string; value: number | null; score: number | null }[] } | null }>(
+  const { rows } = await q.query<{ id: string; name: string; stage: string; segment: string | null; arr: string | number; renewal_date: string | null; seats: number | null; domain: string | null; custom: Record<string, unknown>; owner_id: string | null; score: number | null; band: Band | null; source: 'override' | 'computed' | null; computed_score: number | null; drivers: { items?: { key: string; value: number | null; score: number | null }[] } | null }>(
     `SELECT a.id, a.name, a.stage, a.segment, a.arr, a.renewal_date::text AS renewal_date, a.seats, a.domain, a.custom, a.owner_id,
-            h.score, h.band, h.drivers
-       FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id WHERE a.id = ANY ($1::uuid[])`,
+            h.score, h.band, h.source, h.computed_score, h.drivers
+       FROM accounts a LEFT JOIN account_health_effective h ON h.account_id = a.id WHERE a.id = ANY ($1::uuid[])`,
     [accountIds],
   );
   for (const r of rows) {
@@ -26,7 +26,7 @@ export async function loadFacts(
     out.set(r.id, {
       accountId: r.id, name: r.name, ownerId: r.owner_id, stage: r.stage, segment: r.segment, arr: Number(r.arr), renewalDate: r.renewal_date,
       fields: { seats: r.seats, domain: r.domain, custom: r.custom, name: r.name },
-      health: { score: r.score, band: r.band }, drivers, changes: [], eventLastSeen: Object.fromEntries(need.events.map((e) => [e, null])), fieldChangedAt: {},
+      health: { score: r.score, band: r.band, overridden: r.source === 'override', computedScore: r.computed_score }, drivers, changes: [], eventLastSeen: Object.fromEntries(need.events.map((e) => [e, null])), fieldChangedAt: {},
     });
   }
   const since = new Date(now.getTime() - Math.max(1, need.windowDays) * 86_400_000).toISOString();

@@ -106,7 +106,9 @@ export const effects = z.object({
 });
 export const dryRunResult = z.object({
   total: z.number().int().describe('Accounts that match now'),
-  evaluated: z.number().int(),
+  evaluated: z.number().int().describe('Accounts evaluated: every account, churned included (the book\'s "accounts" figure)'),
+  evaluatedActive: z.number().int().describe('Of those, active (not churned)'),
+  evaluatedChurned: z.number().int().describe('Of those, churned'),
   effects,
   items: z.array(z.object({ accountId: z.uuid(), name: z.string(), arr: z.number(), ownerName: z.string().nullable(), results: z.array(leafResult) })),
 });

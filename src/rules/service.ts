@@ -154,13 +154,13 @@ export function createRuleService(deps: WorkDeps) {
     async dryRun(body: { condition: Condition; limit: number; actions: RuleAction[]; windowHours: number; ruleId?: string | undefined }, now = new Date()) {
       const { condition, limit } = body;
       await validateRefs(database, condition, body.actions);
-      const { matches, evaluated } = await matchBook(database, condition, now);
+      const { matches, evaluated, churned } = await matchBook(database, condition, now);
       const effects = await previewEffects(database, matches.map((m) => m.accountId), body.actions, { ruleId: body.ruleId, windowHours: body.windowHours, now });
       matches.sort((a, b) => b.arr - a.arr || a.name.localeCompare(b.name));
       const top = matches.slice(0, limit);
       const owners = top.length ? (await database.query<{ id: string; name: string }>('SELECT id, name FROM users WHERE id = ANY ($1::uuid[])', [[...new Set(top.flatMap((m) => (m.ownerId ? [m.ownerId] : [])))]])).rows : [];
       const ownerName = new Map(owners.map((o) => [o.id, o.name]));
-      return { total: matches.length, evaluated, effects, items: top.map((m) => ({ accountId: m.accountId, name: m.name, arr: m.arr, ownerName: m.ownerId ? ownerName.get(m.ownerId) ?? null : null, results: m.results })) };
+      return { total: matches.length, evaluated, evaluatedActive: evaluated - churned, evaluatedChurned: churned, effects, items: top.map((m) => ({ accountId: m.accountId, name: m.name, arr: m.arr, ownerName: m.ownerId ? ownerName.get(m.ownerId) ?? null : null, results: m.results })) };
     },
 
     /**

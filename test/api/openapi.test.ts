@@ -38,7 +38,7 @@ describe('GET /api/openapi.json', () => {
       if (method === 'post' && !path.endsWith('/logout') && !path.endsWith('/reset-password')) expect(op?.requestBody, `${path} body`).toBeDefined();
     }
     const list = doc.paths['/api/accounts']?.get?.responses['200'] as { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
-    expect(Object.keys(list.content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'total', 'totalArr']);
+    expect(Object.keys(list.content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'total', 'active', 'totalArr', 'activeArr', 'churnedArr']);
   });
 
   it('documents the optional Idempotency-Key header and its 409/422 answers on every POST that takes it', async () => {
