@@ -2,7 +2,11 @@ import type { Queryable } from '../db/connect.js';
 import { adviseCall, CALL_POLICY, type CallAdvice, type Signal } from './recommend.js';
 import { insertTasks } from './store.js';
 
-/** The signals per account that the call advice weighs (see ./recommend.ts). */
+/**
+ * The signals per account that the call advice weighs (see ./recommend.ts). Health is the
+ * effective health: under a CSM's valid override, the override's band counts and the computed
+ * score's drops do not (the CSM vouched for the account).
+ */
 export async function loadSignals(q: Queryable, accountIds: string[], now: Date): Promise<Map<string, Signal[]>> {
   const out = new Map<string, Signal[]>();
   if (accountIds.length === 0) return out;
@@ -11,9 +15,10 @@ export async function loadSignals(q: Queryable, accountIds: string[], now: Date)
     `SELECT account_id, 'health_drop' AS kind, at, 'Health ' || from_score || ' → ' || to_score AS detail, NULL::uuid AS rule_id
        FROM health_changes WHERE account_id = ANY ($1::uuid[]) AND at >= $2::timestamptz - make_interval(days => $3)
         AND from_score IS NOT NULL AND to_score IS NOT NULL AND to_score <= from_score - 10
+        AND NOT EXISTS (SELECT 1 FROM account_health_effective e WHERE e.account_id = health_changes.account_id AND e.source = 'override')
      UNION ALL
-     SELECT account_id, 'poor_health', computed_at, 'Health is poor (' || score || ')', NULL
-       FROM account_health WHERE account_id = ANY ($1::uuid[]) AND band = 'poor'
+     SELECT account_id, 'poor_health', computed_at, 'Health is poor (' || score || CASE WHEN source = 'override' THEN ', override' ELSE '' END || ')', NULL
+       FROM account_health_effective WHERE account_id = ANY ($1::uuid[]) AND band = 'poor'
      UNION ALL
      SELECT f.account_id, 'rule_fired', f.fired_at, 'Rule "' || r.name || '"', f.rule_id
        FROM rule_firings f JOIN rules r ON r.id = f.rule_id
