@@ -147,10 +147,14 @@ async function waitForDrain(url: string, limitMs: number) {
   let state = '';
   while (Date.now() - t0 < limitMs) {
     const [s] = await query<{ running: number; msgs: number; hooks: number }>(url, `SELECT
-        (SELECT count(*)::int FROM playbook_runs WHERE status = 'running') AS running,
+        -- A run stays running while its tasks are open (no one works them here): drained means
+        -- no step left that the machines still owe (not started, or an e-mail/webhook step not yet done).
+        (SELECT count(*)::int FROM playbook_runs r WHERE r.status = 'running' AND EXISTS (
+           SELECT 1 FROM playbook_run_steps s WHERE s.run_id = r.id
+              AND (s.status = 'pending' OR (s.status = 'issued' AND s.kind NOT IN ('task', 'checkin', 'survey'))))) AS running,
         (SELECT count(*)::int FROM outbound_messages WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()) AS msgs,
         (SELECT count(*)::int FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()) AS hooks`);
-    state = `${s?.running} runs running, ${s?.msgs} e-mails and ${s?.hooks} webhook deliveries due`;
+    state = `${s?.running} runs with steps still owed, ${s?.msgs} e-mails and ${s?.hooks} webhook deliveries due`;
     if (s && s.running === 0 && s.msgs === 0 && s.hooks === 0) return { ok: true, ms: Date.now() - t0, state };
     await sleep(2000);
   }
