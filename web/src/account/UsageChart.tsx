@@ -12,6 +12,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import EChartsReactCore from 'echarts-for-react/esm/core';
 import { useMemo } from 'react';
 import type { UsageResponse } from '../api/types';
+import { formatShortDay } from '../components/format';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -43,10 +44,7 @@ export function UsageChart({ events, metric, height = 280 }: Props) {
         axisLabel: {
           color: '#868e96',
           hideOverlap: true,
-          formatter: (value: string) => {
-            const d = new Date(`${value}T00:00:00`);
-            return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
-          },
+          formatter: (value: string) => formatShortDay(value),
         },
       },
       yAxis: {

@@ -114,7 +114,9 @@ export interface HealthPoint {
 }
 
 export interface HealthSummary {
-  bands: { band: Band | 'none'; accounts: number; arr: number }[];
+  /** The book as every screen counts it: accounts (churned included), active, ARR of active, churned ARR apart. */
+  book?: { accounts: number; active: number; churned: number; activeArr: number; churnedArr: number; overridden: number };
+  bands: { band: Band | 'none'; accounts: number; arr: number; overridden?: number }[];
   trend: { day: string; good: number; watch: number; poor: number; averageScore: number | null }[];
 }
 

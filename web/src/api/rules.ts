@@ -86,7 +86,10 @@ export interface DryRunEffects {
 
 export interface DryRun {
   total: number;
+  /** Every account, churned included (the book's "accounts"); split into active and churned. */
   evaluated: number;
+  evaluatedActive?: number;
+  evaluatedChurned?: number;
   effects: DryRunEffects;
   items: { accountId: string; name: string; arr: number; ownerName: string | null; results: LeafResult[] }[];
 }

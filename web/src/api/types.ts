@@ -82,15 +82,23 @@ export interface AccountListItem {
   healthBand: Band | null;
   /** Points against the snapshot 30 days ago. */
   healthChange30d: number | null;
+  /** 'override' when health is a CSM's valid override (health is then the override), else 'computed'. */
+  healthSource?: 'override' | 'computed' | null;
+  computedHealth?: number | null;
+  computedHealthBand?: Band | null;
 }
 
 export interface AccountPage extends Page<AccountListItem> {
   total: number;
   /** Not in the contract yet: shown in the header when the server sends it. */
   totalArr?: number;
+  /** Matching accounts not churned; ARR figures: of active ones, churned apart. */
+  active?: number;
+  activeArr?: number;
+  churnedArr?: number;
 }
 
-export interface Account extends Omit<AccountListItem, 'usage' | 'usageChange' | 'health' | 'healthBand' | 'healthChange30d'> {
+export interface Account extends Omit<AccountListItem, 'usage' | 'usageChange' | 'health' | 'healthBand' | 'healthChange30d' | 'healthSource' | 'computedHealth' | 'computedHealthBand'> {
   teamId: string | null;
   teamName: string | null;
   externalIds: Record<string, string>;

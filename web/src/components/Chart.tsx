@@ -14,6 +14,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import EChartsReactCore from 'echarts-for-react/esm/core';
+import { formatShortDay } from './format';
 
 echarts.use([
   BarChart,
@@ -44,11 +45,8 @@ export const AXIS = {
   split: { lineStyle: { color: '#f1f3f5' } },
 };
 
-/** "2026-03-04" → "Mar 4". */
-export function shortDay(value: string): string {
-  const d = new Date(`${value}T00:00:00`);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
-}
+/** "2026-03-04" → "Mar 4" (the formatter's short day). */
+export const shortDay = (value: string): string => formatShortDay(value);
 
 interface Props {
   option: ChartOption;

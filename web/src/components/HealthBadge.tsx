@@ -46,8 +46,20 @@ export function HealthChange({ change }: { change: number | null | undefined }) 
   );
 }
 
-/** The portfolio's health cell: pill, band and the 30-day change. */
-export function HealthCell({ score, band, change }: { score: number | null; band: Band | null; change: number | null }) {
+/** "overridden (computed 42)": health is a CSM's override; the computed score beside it. */
+export function OverrideMark({ computed }: { computed: number | null }) {
+  return (
+    <Text span size="xs" c="grape.8" fw={500} data-testid="override-mark" style={{ whiteSpace: 'nowrap' }}>
+      overridden (computed {computed ?? 'none'})
+    </Text>
+  );
+}
+
+/**
+ * The portfolio's health cell: pill, band and the 30-day change of the computed score. With
+ * `computed`, the pill is a CSM's override (the effective health) and the computed score shows beside it.
+ */
+export function HealthCell({ score, band, change, computed }: { score: number | null; band: Band | null; change: number | null; computed?: { score: number | null } | undefined }) {
   if (score === null) {
     return (
       <Tooltip label="No health yet: no drivers for this stage, or no data" openDelay={400}>
@@ -58,10 +70,13 @@ export function HealthCell({ score, band, change }: { score: number | null; band
     );
   }
   return (
-    <Tooltip label={`${bandLabel[band ?? 'none']}${change === null ? '' : ` · ${change > 0 ? '+' : ''}${change} points in 30 days`}`} openDelay={400}>
+    <Tooltip
+      label={`${bandLabel[band ?? 'none']}${computed ? ` by a CSM's override; computed ${computed.score ?? 'none'}` : ''}${change === null ? '' : ` · computed ${change > 0 ? '+' : ''}${change} points in 30 days`}`}
+      openDelay={400}
+    >
       <Group gap={8} wrap="nowrap">
         <ScorePill score={score} band={band} />
-        <HealthChange change={change} />
+        {computed ? <OverrideMark computed={computed.score} /> : <HealthChange change={change} />}
       </Group>
     </Tooltip>
   );

@@ -1,5 +1,5 @@
 import type { Band, Driver, DriverSource, Measure, OutcomeKind, Scoring, SourceType } from '../api/healthTypes';
-import { count, money, percent } from './format';
+import { count, decimal, money, percent } from './format';
 
 export const bandLabel: Record<Band | 'none', string> = { good: 'Good', watch: 'Watch', poor: 'Poor', none: 'No data' };
 export const bandColor: Record<Band | 'none', string> = { good: 'teal', watch: 'yellow', poor: 'red', none: 'gray' };
@@ -75,11 +75,28 @@ export function describeSource(s: DriverSource): string {
   }
 }
 
-/** Scoring in words, e.g. "Higher is better: ≥ 0.25 → 100, ≥ 0.15 → 70". */
-export function describeScoring(sc: Scoring): string {
+/**
+ * The unit a driver's values are shown in when it is not the stored one: a per-seat daily-users
+ * ratio is stored as 0.25 and shown (and typed, in the editor) as "25% of seats". Thresholds use
+ * the same unit as the values, everywhere.
+ */
+export function valueUnit(source: DriverSource | undefined, scoring?: Pick<Scoring, 'type'>): { scale: number; suffix: string } | null {
+  if (!source || scoring?.type === 'trend') return null;
+  if (source.type === 'event_metric' && source.perSeat && source.measure === 'avg_daily_users') return { scale: 100, suffix: '% of seats' };
+  return null;
+}
+
+/** A stored value in its shown unit, without float noise (0.15 → 15). */
+export function toShown(value: number, unit: { scale: number } | null): number {
+  return unit ? Math.round(value * unit.scale * 1e6) / 1e6 : value;
+}
+
+/** Scoring in words, e.g. "Higher value is better: ≥ 25% of seats → 100, ≥ 15% of seats → 70". */
+export function describeScoring(sc: Scoring, source?: DriverSource): string {
   const higher = sc.direction === 'higher_is_better';
   const sorted = [...sc.thresholds].sort((a, b) => (higher ? b.value - a.value : a.value - b.value));
-  const fmt = (v: number) => (sc.type === 'trend' ? percent(v) : String(v));
+  const unit = valueUnit(source, sc);
+  const fmt = (v: number) => (sc.type === 'trend' ? percent(v) : unit ? `${decimal(toShown(v, unit), 2)}${unit.suffix}` : decimal(v, 3));
   const steps = sorted.map((t) => `${higher ? '≥' : '≤'} ${fmt(t.value)} → ${t.score}`).join(', ');
   const what = sc.type === 'trend' ? 'change vs previous window' : 'value';
   return `${higher ? 'Higher' : 'Lower'} ${what} is better: ${steps || 'no thresholds'}`;
@@ -98,7 +115,7 @@ export function formatDriverValue(value: number | null, driver?: Pick<Driver, 's
   const s = driver.source;
   switch (s.type) {
     case 'event_metric':
-      if (s.perSeat && s.measure === 'avg_daily_users') return `${round(value * 100)}% of seats`;
+      if (s.perSeat && s.measure === 'avg_daily_users') return `${decimal(round(value * 100), 1)}% of seats`;
       if (s.perSeat) return `${round(value, 2)} per seat`;
       if (s.measure === 'active_days') return `${round(value)} day${value === 1 ? '' : 's'}`;
       return Math.abs(value) >= 1000 ? count(Math.round(value)) : String(round(value));

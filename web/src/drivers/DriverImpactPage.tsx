@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useDriverImpact } from '../api/drivers';
 import type { Impact } from '../api/healthTypes';
 import { QueryError, TableSkeleton } from '../components/feedback';
-import { count } from '../components/format';
+import { count, decimal } from '../components/format';
 
 const LEADS = ['14', '28', '56'];
 const STRONG = 0.7;
@@ -20,7 +20,7 @@ function AucBar({ auc }: { auc: number | null }) {
   return (
     <Group gap="sm" wrap="nowrap">
       <Text span size="sm" fw={600} w={36} className="canopy-num" c={auc >= STRONG ? 'teal.8' : undefined}>
-        {auc.toFixed(2)}
+        {decimal(auc, 2)}
       </Text>
       <Box pos="relative" h={10} w={200} bg="var(--mantine-color-gray-1)" style={{ borderRadius: 5, overflow: 'hidden' }} aria-hidden>
         <Box pos="absolute" left={0} top={0} bottom={0} w={`${Math.max(0, Math.min(1, auc)) * 100}%`} bg={color} style={{ borderRadius: 5 }} />

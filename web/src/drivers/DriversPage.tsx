@@ -1,12 +1,12 @@
-import { Anchor, Badge, Button, Code, Group, Stack, Switch, Text } from '@mantine/core';
-import { useState } from 'react';
+import { Anchor, Badge, Button, Code, Group, Stack, Switch, Text, Tooltip } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { useDrivers, useUpdateDriver } from '../api/drivers';
 import type { Driver } from '../api/healthTypes';
 import { STAGES } from '../api/types';
 import { notifyError } from '../components/feedback';
-import { stageColor, stageLabel } from '../components/format';
+import { decimal, share, stageColor, stageLabel } from '../components/format';
 import { describeScoring, describeSource } from '../components/health';
 import { Icon } from '../components/icons';
 import { ListPage, listColumns } from '../components/ListPage';
@@ -15,7 +15,26 @@ import { RebuildHistoryOffer } from './RebuildHistoryOffer';
 /** What the driver editor passes along (router state) after a save or delete. */
 export type DriversPageState = { driverChanged?: string } | null;
 
-function StageChips({ weights }: { weights: Driver['stageWeights'] }) {
+type StageTotals = Partial<Record<(typeof STAGES)[number], number>>;
+
+/** Per stage, the sum of the weights of its enabled drivers: the 100% their shares divide. */
+function stageTotals(drivers: Driver[]): StageTotals {
+  const out: StageTotals = {};
+  for (const d of drivers) {
+    if (!d.enabled) continue;
+    for (const s of STAGES) {
+      const w = d.stageWeights[s] ?? 0;
+      if (w > 0) out[s] = (out[s] ?? 0) + w;
+    }
+  }
+  return out;
+}
+
+/**
+ * Each stage's weight as a share of the stage's 100% (the weights of its enabled drivers), as the
+ * account page's explanation shows it; the raw weight (what the editor edits) is in the tooltip.
+ */
+function StageChips({ weights, totals, enabled }: { weights: Driver['stageWeights']; totals: StageTotals; enabled: boolean }) {
   const used = STAGES.filter((s) => weights[s] !== undefined);
   if (used.length === 0) {
     return (
@@ -26,11 +45,18 @@ function StageChips({ weights }: { weights: Driver['stageWeights'] }) {
   }
   return (
     <Group gap={4}>
-      {used.map((s) => (
-        <Badge key={s} variant="light" color={stageColor[s]} radius="sm" tt="none" fw={500}>
-          {stageLabel[s]} {weights[s]}
-        </Badge>
-      ))}
+      {used.map((s) => {
+        const w = weights[s] ?? 0;
+        const total = totals[s] ?? 0;
+        const shown = enabled && w > 0 ? share(w, total) : '0%';
+        return (
+          <Tooltip key={s} label={`Weight ${decimal(w, 2)} of ${decimal(total, 2)} in ${stageLabel[s]}: ${shown} of the stage’s health when every driver has a value${enabled ? '' : ' (disabled: counts 0%)'}`} openDelay={300}>
+            <Badge variant="light" color={stageColor[s]} radius="sm" tt="none" fw={500} data-stage={s} data-weight={w}>
+              {stageLabel[s]} {shown}
+            </Badge>
+          </Tooltip>
+        );
+      })}
     </Group>
   );
 }
@@ -44,6 +70,7 @@ export default function DriversPage() {
   const update = useUpdateDriver();
   const location = useLocation();
   // After a driver change (here, or in the editor that sent us back): offer to rebuild the history.
+  const totals = useMemo(() => stageTotals(drivers.data ?? []), [drivers.data]);
   const [changed, setChanged] = useState<string | null>((location.state as DriversPageState)?.driverChanged ?? null);
 
   const toggle = (d: Driver, enabled: boolean) =>
@@ -78,11 +105,15 @@ export default function DriversPage() {
       meta: { td: { maw: 320 } },
       cell: ({ row }) => (
         <Text size="sm" c="dimmed">
-          {describeScoring(row.original.scoring)}
+          {describeScoring(row.original.scoring, row.original.source)}
         </Text>
       ),
     }),
-    col.display({ id: 'stages', header: 'Stage weights', cell: ({ row }) => <StageChips weights={row.original.stageWeights} /> }),
+    col.display({
+      id: 'stages',
+      header: 'Share of stage health',
+      cell: ({ row }) => <StageChips weights={row.original.stageWeights} totals={totals} enabled={row.original.enabled} />,
+    }),
     col.display({
       id: 'enabled',
       header: 'Enabled',

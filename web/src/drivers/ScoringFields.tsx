@@ -3,7 +3,8 @@ import type { Direction, Scoring } from '../api/healthTypes';
 import { STAGES } from '../api/types';
 import { stageLabel } from '../components/format';
 import { Icon } from '../components/icons';
-import { type DriverForm, newRow, type ThresholdRow } from './driverForm';
+import { toShown, valueUnit } from '../components/health';
+import { type DriverForm, newRow, type NumText, type ThresholdRow, toSource } from './driverForm';
 
 interface Props {
   f: DriverForm;
@@ -15,6 +16,10 @@ interface Props {
 export function ScoringFields({ f, set, error, readOnly }: Props) {
   const higher = f.direction === 'higher_is_better';
   const trend = f.scoringType === 'trend';
+  // Thresholds are typed in the unit the values are shown in (a per-seat ratio as "% of seats"), stored as the API keeps them.
+  const unit = valueUnit(toSource(f), { type: f.scoringType });
+  const shown = (v: NumText): NumText => (typeof v === 'number' ? toShown(v, unit) : v);
+  const stored = (v: NumText): NumText => (typeof v === 'number' && unit ? v / unit.scale : v);
   const setRow = (id: number, patch: Partial<ThresholdRow>) =>
     set('thresholds', f.thresholds.map((t) => (t.id === id ? { ...t, ...patch } : t)));
   const rule = higher
@@ -55,7 +60,7 @@ export function ScoringFields({ f, set, error, readOnly }: Props) {
       </Group>
       <Input.Wrapper
         label="Thresholds"
-        description={`${trend ? 'Values are the percent change against the previous window. ' : ''}${rule}`}
+        description={`${trend ? 'Values are the percent change against the previous window. ' : ''}${unit ? `Values are daily active users as a percentage of seats. ` : ''}${rule}`}
         error={error('scoring.thresholds') ?? error('scoring')}
       >
         <Stack gap={6} mt={6} data-testid="thresholds">
@@ -64,9 +69,9 @@ export function ScoringFields({ f, set, error, readOnly }: Props) {
               <NumberInput
                 aria-label={`Threshold ${i + 1} value`}
                 leftSection={<Text size="sm" c="dimmed">{higher ? '≥' : '≤'}</Text>}
-                rightSection={trend ? <Text size="sm" c="dimmed">%</Text> : undefined}
-                value={t.value}
-                onChange={(v) => setRow(t.id, { value: v })}
+                rightSection={trend || unit ? <Text size="sm" c="dimmed">%</Text> : undefined}
+                value={shown(t.value)}
+                onChange={(v) => setRow(t.id, { value: stored(v) })}
                 decimalScale={4}
                 w={150}
                 readOnly={readOnly}

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import type { Band, HealthSummary } from '../api/healthTypes';
 import { Chart, type ChartOption } from '../components/Chart';
-import { count, money } from '../components/format';
+import { count, money, share } from '../components/format';
 import { BandBadge } from '../components/HealthBadge';
 import { bandHex, bandLabel } from '../components/health';
 
@@ -26,7 +26,7 @@ export function BandDistribution({ bands }: { bands: HealthSummary['bands'] }) {
           avoidLabelOverlap: true,
           padAngle: 1,
           itemStyle: { borderRadius: 4 },
-          label: { show: true, position: 'center', formatter: () => `${count(totalAccounts)}\naccounts`, fontSize: 16, fontWeight: 600, color: '#343a40', lineHeight: 20 },
+          label: { show: true, position: 'center', formatter: () => `${count(totalAccounts)}\nactive`, fontSize: 16, fontWeight: 600, color: '#343a40', lineHeight: 20 },
           emphasis: { scale: false },
           data: rows
             .filter((r) => r.accounts > 0)
@@ -37,7 +37,6 @@ export function BandDistribution({ bands }: { bands: HealthSummary['bands'] }) {
     [rows, totalAccounts],
   );
 
-  const share = (n: number, total: number) => (total > 0 ? `${Math.round((n / total) * 100)}%` : '—');
   return (
     <Group align="center" gap="lg" wrap="wrap">
       <div style={{ width: 200, flexShrink: 0 }}>

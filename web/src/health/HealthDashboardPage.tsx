@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { can, useMe } from '../api/auth';
 import { useHealthSummary } from '../api/health';
 import { QueryError } from '../components/feedback';
+import { bookLine, money, plural } from '../components/format';
 import { BandDistribution } from './BandDistribution';
 import { HealthTrendStack } from './HealthTrendStack';
 import { BackfillButton, RecomputeButton, RunProgress, RunsTable } from './RecomputePanel';
@@ -19,8 +20,15 @@ export default function HealthDashboardPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={2}>Health</Title>
-          <Text c="dimmed" size="sm">
-            The book by health band, and how it moved over 90 days
+          <Text c="dimmed" size="sm" data-testid="health-book">
+            {summary.data?.book ? (
+              <>
+                {bookLine(summary.data.book)}
+                {summary.data.book.churned > 0 && ` · churned ${money(summary.data.book.churnedArr)} not in ARR`}
+              </>
+            ) : (
+              'The book by health band, and how it moved over 90 days'
+            )}
           </Text>
         </div>
         {canRecompute && (
@@ -36,7 +44,14 @@ export default function HealthDashboardPage() {
           <Card padding="lg" h="100%">
             <Title order={4}>Distribution</Title>
             <Text size="sm" c="dimmed" mb="sm">
-              Accounts and ARR per band: good from 70, watch from 40
+              Active accounts and their ARR per band of effective health (a CSM’s override while it lasts, else the computed score): good from
+              70, watch from 40
+              {summary.data?.book && summary.data.book.overridden > 0 && (
+                <Text span size="sm" c="grape.8" data-testid="health-overridden">
+                  {' '}
+                  · {plural(summary.data.book.overridden, 'account')} by an override
+                </Text>
+              )}
             </Text>
             {summary.data ? <BandDistribution bands={summary.data.bands} /> : <Skeleton height={200} />}
           </Card>
@@ -45,7 +60,7 @@ export default function HealthDashboardPage() {
           <Card padding="lg" h="100%">
             <Title order={4}>Trend</Title>
             <Text size="sm" c="dimmed" mb="sm">
-              Accounts per band each day, and the average score
+              Active accounts per band each day, and the average score (computed: overrides are not part of the history)
             </Text>
             {!summary.data && <Skeleton height={280} />}
             {summary.data && !hasTrend && (

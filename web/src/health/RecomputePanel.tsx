@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { healthKeys, isBackfill, isRunActive, useBackfill, useHealthRun, useHealthRuns, useRecompute } from '../api/health';
 import type { HealthRun } from '../api/healthTypes';
 import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
-import { count, formatDateTime, relative } from '../components/format';
+import { count, decimal, formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
 
 const STATUS_COLOR: Record<HealthRun['status'], string> = { queued: 'gray', running: 'blue', done: 'teal', failed: 'red' };
@@ -12,7 +12,7 @@ const STATUS_COLOR: Record<HealthRun['status'], string> = { queued: 'gray', runn
 function duration(run: HealthRun): string {
   if (!run.startedAt || !run.finishedAt) return '—';
   const s = Math.max(0, (new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()) / 1000);
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.round(s / 60)} min`;
+  return s < 60 ? `${decimal(s, 1)} s` : `${Math.round(s / 60)} min`;
 }
 
 function pct(run: HealthRun | undefined): number {

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { useAccounts } from '../api/accounts';
 import { can, useMe } from '../api/auth';
 import { AccountFormModal } from '../account/AccountFormModal';
-import { count, money } from '../components/format';
+import { bookLine, count, money } from '../components/format';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { Icon } from '../components/icons';
 import { PortfolioFilters } from './PortfolioFilters';
@@ -23,9 +23,9 @@ export function PortfolioPage() {
     <Group gap={6} mih={26}>
       {data ? (
         <Text c="dimmed" size="sm" aria-live="polite" data-testid="portfolio-summary">
-          {count(data.total)} {data.total === 1 ? 'account' : 'accounts'}
-          {data.totalArr !== undefined && ` · ${money(data.totalArr)} ARR`}
-          {p.hasFilters && (data.total === 1 ? ' matches these filters' : ' match these filters')}
+          {bookLine({ accounts: data.total, active: data.active ?? data.total, activeArr: data.activeArr ?? data.totalArr })}
+          {p.hasFilters && ' · matching these filters'}
+          {!!data.churnedArr && data.active !== undefined && data.active < data.total && ` · churned ${money(data.churnedArr)} not in ARR`}
         </Text>
       ) : (
         <Text c="dimmed" size="sm">

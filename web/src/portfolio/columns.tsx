@@ -33,7 +33,12 @@ export const portfolioColumns = [
     // Worst first: the accounts that need someone.
     sortDescFirst: false,
     cell: ({ row }) => (
-      <HealthCell score={row.original.health ?? null} band={row.original.healthBand ?? null} change={row.original.healthChange30d ?? null} />
+      <HealthCell
+        score={row.original.health ?? null}
+        band={row.original.healthBand ?? null}
+        change={row.original.healthChange30d ?? null}
+        computed={row.original.healthSource === 'override' ? { score: row.original.computedHealth ?? null } : undefined}
+      />
     ),
   }),
   col.accessor('ownerName', {

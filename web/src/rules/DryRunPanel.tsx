@@ -1,7 +1,7 @@
 import { Alert, Anchor, Card, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { Link } from 'react-router';
 import type { DryRun, LeafResult } from '../api/rules';
-import { count, money, moneyFull } from '../components/format';
+import { bookLine, count, money, moneyFull } from '../components/format';
 import { formatActual } from './labels';
 
 /** ✓ or ✗ and the account's actual value for one condition. */
@@ -54,7 +54,11 @@ export function DryRunPanel({ result, stale, error }: Props) {
             {count(result.total)} account{result.total === 1 ? '' : 's'} match now
           </Title>
           <Text size="sm" c="dimmed">
-            of {count(result.evaluated)} evaluated{stale ? ' · the conditions changed since: run it again' : ''}
+            <span data-testid="dry-run-evaluated">
+              of {bookLine({ accounts: result.evaluated, active: result.evaluatedActive ?? result.evaluated })} evaluated
+              {result.evaluatedChurned ? ` (rules look at churned accounts too)` : ''}
+            </span>
+            {stale ? ' · the conditions changed since: run it again' : ''}
             {result.items.length < result.total ? ` · the ${result.items.length} with the most ARR are listed` : ''}
           </Text>
         </div>

@@ -1,3 +1,4 @@
+import { decimal, formatDateTime, formatDay } from '../components/format';
 import type { ActionType, LeafType, NotifyRole } from '../api/rules';
 
 export const leafTypeLabel: Record<LeafType, string> = {
@@ -50,15 +51,15 @@ export const notifyRoleLabel: Record<NotifyRole, string> = {
   product: 'Product',
 };
 
-/** A leaf result's actual value, readable: "poor", "$12k"-ish numbers, "never", dates. */
+/** A leaf result's actual value, readable: "poor", numbers, "never", dates (through the one formatter). */
 export function formatActual(v: unknown): string {
   if (v === null || v === undefined) return 'no data';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? new Date(v).toLocaleString() : v;
+  if (typeof v === 'number') return decimal(v, 2);
+  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDateTime(v) : v;
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'object' && 'band' in v) {
     const o = v as { band?: unknown; at?: unknown };
-    return `${String(o.band)}${typeof o.at === 'string' ? ` since ${new Date(o.at).toLocaleDateString()}` : ''}`;
+    return `${String(o.band)}${typeof o.at === 'string' ? ` since ${formatDay(o.at)}` : ''}`;
   }
   return JSON.stringify(v);
 }
