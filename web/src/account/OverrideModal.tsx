@@ -50,8 +50,9 @@ function OverrideForm({ accountId, computed, onClose }: Omit<Props, 'opened'>) {
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
         <Text size="sm" c="dimmed">
-          An override is shown beside the computed score, never instead of it. It says what you know that the drivers do not
-          see, and it ends on its expiry date.
+          Until its expiry date (or until you clear it) the override is the account’s health everywhere: the portfolio, the
+          Health dashboard, rules and the call advice use it, with the computed score shown beside it. It says what you know
+          that the drivers do not see.
         </Text>
         <FormError error={save.error} shownFields={['score', 'reason', 'expiresAt']} />
         <Group align="flex-end" gap="sm">
