@@ -121,10 +121,10 @@ export function useTasks(params: TaskListParams, enabled = true) {
   return useQuery(taskListOptions(params, enabled));
 }
 
-/** The inbox, a page (`limit` tasks, 50 by default) at a time in inbox order, following `nextCursor`. */
-export function useTaskPages(params: TaskListParams) {
+/** The inbox's pages (`limit` tasks, 50 by default) in inbox order, following `nextCursor`. */
+export function taskPagesOptions(params: TaskListParams) {
   const p = { limit: 50, ...params };
-  const options = infiniteQueryOptions({
+  return infiniteQueryOptions({
     queryKey: taskKeys.pages(p),
     queryFn: ({ pageParam, signal }) =>
       api<TaskPage>('/api/tasks', {
@@ -135,6 +135,11 @@ export function useTaskPages(params: TaskListParams) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });
+}
+
+/** The inbox, a page at a time (see taskPagesOptions). */
+export function useTaskPages(params: TaskListParams) {
+  const options = taskPagesOptions(params);
   // Asks while the page renders, not after its first commit: the first rows come ~0.1–0.2 s sooner.
   usePrefetchInfiniteQuery(options);
   return useInfiniteQuery(options);

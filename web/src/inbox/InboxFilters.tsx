@@ -1,6 +1,6 @@
 import { Group, SegmentedControl, Select, Switch, Tabs, TextInput } from '@mantine/core';
 import { useSearchParams } from 'react-router';
-import { TASK_SOURCES, type TaskSource, type TaskStatus } from '../api/tasks';
+import { TASK_SOURCES, type TaskListParams, type TaskSource, type TaskStatus } from '../api/tasks';
 import { Icon } from '../components/icons';
 import { sourceLabel } from './taskFormat';
 
@@ -18,19 +18,30 @@ export interface InboxParams {
 const WHO: Who[] = ['mine', 'team', 'all'];
 const STATUSES: StatusTab[] = ['open', 'done', 'cancelled', 'all'];
 
-/** The inbox filters live in the URL, so a reload or a shared link keeps them. */
-export function useInboxParams(): [InboxParams, (patch: Partial<InboxParams>) => void] {
-  const [sp, setSp] = useSearchParams();
+/** The filters a URL's query string asks for (unknown values fall back to the defaults). */
+export function parseInboxParams(sp: URLSearchParams): InboxParams {
   const who = sp.get('who');
   const status = sp.get('status');
   const source = sp.get('source');
-  const params: InboxParams = {
+  return {
     who: WHO.includes(who as Who) ? (who as Who) : 'mine',
     status: STATUSES.includes(status as StatusTab) ? (status as StatusTab) : 'open',
     q: sp.get('q') ?? '',
     source: (TASK_SOURCES as readonly string[]).includes(source ?? '') ? (source as TaskSource) : null,
     snoozed: sp.get('snoozed') === '1',
   };
+}
+
+/** What the list asks the API for, given the filters and the (debounced) search. */
+export function inboxQuery(params: InboxParams, search: string): TaskListParams {
+  const assignee = params.who === 'mine' ? 'me' : params.who === 'team' ? 'team' : 'any';
+  return { assignee, status: params.status, source: params.source ?? undefined, includeSnoozed: params.snoozed || undefined, search: search || undefined };
+}
+
+/** The inbox filters live in the URL, so a reload or a shared link keeps them. */
+export function useInboxParams(): [InboxParams, (patch: Partial<InboxParams>) => void] {
+  const [sp, setSp] = useSearchParams();
+  const params = parseInboxParams(sp);
   const set = (patch: Partial<InboxParams>) => {
     const next = { ...params, ...patch };
     const out = new URLSearchParams();

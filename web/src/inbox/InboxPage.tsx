@@ -7,7 +7,7 @@ import { count } from '../components/format';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { Icon } from '../components/icons';
 import { CallThemPanel } from './CallThemPanel';
-import { InboxFilters, type InboxParams, useInboxParams } from './InboxFilters';
+import { InboxFilters, inboxQuery, type InboxParams, useInboxParams } from './InboxFilters';
 import { TaskFormModal } from './TaskFormModal';
 import { type TaskDialog, TaskModals } from './TaskModals';
 import { TaskTable } from './TaskTable';
@@ -43,9 +43,9 @@ export default function InboxPage() {
   const [creating, setCreating] = useState(false);
   const canAct = can.write(me);
 
-  const assignee = params.who === 'mine' ? 'me' : params.who === 'team' ? 'team' : 'any';
   const [search] = useDebouncedValue(params.q.trim(), 250);
-  const query: TaskListParams = { assignee, status: params.status, source: params.source ?? undefined, includeSnoozed: params.snoozed || undefined, search: search || undefined };
+  const query: TaskListParams = inboxQuery(params, search);
+  const assignee = query.assignee ?? 'any';
   // The inbox comes a page at a time and only the rows on screen are rendered: 2,000 open tasks
   // cost what one screenful costs (docs/benchmarks.md, "Inbox with 2,000 open tasks").
   const list = useTaskPages(query);
