@@ -42,7 +42,7 @@ export function createDigest(database: Database, outbox: Outbox) {
            FROM tasks t
            JOIN users u ON u.id = t.assignee_user_id AND u.active
            JOIN accounts a ON a.id = t.account_id
-           LEFT JOIN account_health h ON h.account_id = a.id
+           LEFT JOIN account_health_effective h ON h.account_id = a.id
            LEFT JOIN notification_prefs p ON p.user_id = u.id
           WHERE t.status = 'open' AND coalesce(p.digest, true)
             AND (t.snoozed_until IS NULL OR t.snoozed_until <= $1)

@@ -81,7 +81,7 @@ export async function loadTemplateVars(tx: Queryable, ids: { accountId: string; 
     score: number | null; band: string | null; owner_name: string | null; owner_email: string | null;
   }>(
     `SELECT a.name, a.arr, a.renewal_date::text AS renewal_date, a.stage, a.segment, h.score, h.band, u.name AS owner_name, u.email AS owner_email
-       FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id
+       FROM accounts a LEFT JOIN account_health_effective h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id
       WHERE a.id = $1`,
     [ids.accountId],
   );
@@ -129,7 +129,7 @@ export async function loadAccountTemplateVars(q: Queryable, accountIds: string[]
   }>(
     `SELECT a.id, a.name, a.arr, a.renewal_date::text AS renewal_date, a.stage, a.segment, h.score, h.band, u.name AS owner_name, u.email AS owner_email,
             c.name AS contact_name, c.email AS contact_email
-       FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id
+       FROM accounts a LEFT JOIN account_health_effective h ON h.account_id = a.id LEFT JOIN users u ON u.id = a.owner_id
        LEFT JOIN LATERAL (SELECT name, email FROM contacts WHERE account_id = a.id
                            ORDER BY (role = 'champion') DESC, last_seen_at DESC NULLS LAST, created_at LIMIT 1) c ON true
       WHERE a.id = ANY ($1::uuid[])`,

@@ -27,7 +27,7 @@ const SELECT = `
   SELECT t.*, a.name AS account_name, a.owner_id AS account_owner_id, a.team_id AS account_team_id, a.arr, a.renewal_date::text AS renewal_date, h.score AS health_score, h.band,
          coalesce(u.name, c.name, c.email) AS assignee_name
     FROM tasks t JOIN accounts a ON a.id = t.account_id
-    LEFT JOIN account_health h ON h.account_id = t.account_id
+    LEFT JOIN account_health_effective h ON h.account_id = t.account_id
     LEFT JOIN users u ON u.id = t.assignee_user_id
     LEFT JOIN contacts c ON c.id = t.assignee_contact_id`;
 

@@ -106,6 +106,16 @@ describe('effective health in rules', () => {
     await override(id, 80);
     expect(await kinds()).toEqual([]);
   });
+
+  it('the inbox shows a task\'s account with its effective health', async () => {
+    const id = await scored(unique('seg'), 15);
+    const task = await api('POST', '/api/tasks', { accountId: id, title: 'Check in' });
+    expect(task.statusCode, task.body).toBe(201);
+    const shown = async () => ((await api('GET', `/api/tasks/${(task.json() as { id: string }).id}`)).json() as { account: { healthScore: number | null } }).account.healthScore;
+    expect(await shown()).toBe(15);
+    await override(id, 80);
+    expect(await shown()).toBe(80);
+  });
 });
 
 describe('effective health in the portfolio and the dashboard', () => {
