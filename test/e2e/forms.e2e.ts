@@ -88,4 +88,42 @@ describe('the account form says what is wrong, in words', () => {
     // A real domain is a link on the account page.
     await page.getByRole('link', { name: 'forms-e2e.example.com' }).waitFor();
   });
+
+  it('refuses a customer effort of 15 on a new task with a message, instead of clearing it', async () => {
+    const taskPosts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/tasks') taskPosts.push(r.url());
+    });
+    await page.getByRole('button', { name: 'Add task' }).first().click();
+    const task = page.getByRole('dialog', { name: 'Add task' });
+    await task.waitFor();
+    await task.getByLabel(/^Title/).fill('Walk them through SSO');
+    const effort = task.getByLabel(/^Customer effort/);
+    await effort.fill('15');
+    await task.getByLabel(/^Title/).click();
+    expect(await effort.inputValue()).toBe('15'); // not clamped, not cleared
+    await task.getByRole('button', { name: 'Add task' }).click();
+    await expect.poll(async () => task.locator(`[id="${await effort.getAttribute('id')}-error"]`).textContent()).toBe('Must be 10 or less');
+    await page.waitForTimeout(300);
+    expect(taskPosts).toEqual([]);
+    await effort.fill('5');
+    await task.getByRole('button', { name: 'Add task' }).click();
+    await task.waitFor({ state: 'detached' });
+    expect(taskPosts).toHaveLength(1);
+  });
+
+  it('says a health override of 150 is out of range instead of clamping it to 100', async () => {
+    await page.getByRole('button', { name: 'Override', exact: true }).click();
+    const modal = page.getByRole('dialog', { name: 'Override health' });
+    await modal.waitFor();
+    const score = modal.getByLabel(/^Score/);
+    await score.fill('150');
+    await modal.getByLabel(/^Reason/).fill('Confirmed on the QBR call');
+    expect(await score.inputValue()).toBe('150');
+    await expect.poll(async () => modal.locator(`[id="${await score.getAttribute('id')}-error"]`).textContent()).toBe('Must be 100 or less');
+    expect(await modal.getByRole('button', { name: 'Save override' }).isDisabled()).toBe(true);
+    await score.fill('80');
+    await expect.poll(() => modal.getByRole('button', { name: 'Save override' }).isDisabled()).toBe(false);
+    await modal.getByRole('button', { name: 'Cancel' }).click();
+  });
 });

@@ -4,6 +4,8 @@ import dayjs from 'dayjs';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useSetOverride } from '../api/health';
+import { overrideInput } from '../api/schemas';
+import { schemaErrors } from '../components/schemaErrors';
 import { FormError, notifySuccess } from '../components/feedback';
 import { BandBadge } from '../components/HealthBadge';
 import { bandOf } from '../components/health';
@@ -29,8 +31,11 @@ function OverrideForm({ accountId, computed, onClose }: Omit<Props, 'opened'>) {
   const [expires, setExpires] = useState<string | null>(dayjs().add(30, 'day').format('YYYY-MM-DD'));
   const save = useSetOverride(accountId);
   const fields = save.error instanceof ApiError ? save.error.fieldMap() : {};
-  const n = typeof score === 'number' ? score : Number.NaN;
-  const valid = Number.isInteger(n) && n >= 0 && n <= 100 && reason.trim().length >= 3 && !!expires && dayjs(expires).isAfter(dayjs(), 'day');
+  const n = score === '' ? Number.NaN : Number(score);
+  // The API's schema, checked as the person types: a score out of 0–100 says so, it is never clamped.
+  const problems = schemaErrors(overrideInput, { score: Number.isFinite(n) ? n : undefined, reason, expiresAt: expires ? dayjs(expires).endOf('day').toISOString() : undefined });
+  const valid = Object.keys(problems).length === 0 && !!expires;
+  const shown = (k: 'score' | 'reason' | 'expiresAt', touched: boolean) => fields[k] ?? (touched ? problems[k] : undefined);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,14 +67,14 @@ function OverrideForm({ accountId, computed, onClose }: Omit<Props, 'opened'>) {
             min={0}
             max={100}
             allowDecimal={false}
-            clampBehavior="strict"
+            clampBehavior="none"
             value={score}
             onChange={setScore}
-            error={fields.score}
+            error={shown('score', score !== '')}
             w={160}
             data-autofocus
           />
-          {Number.isFinite(n) && <BandBadge band={bandOf(n)} size="lg" />}
+          {Number.isInteger(n) && n >= 0 && n <= 100 && <BandBadge band={bandOf(n)} size="lg" />}
         </Group>
         <Textarea
           label="Reason"
@@ -79,7 +84,7 @@ function OverrideForm({ accountId, computed, onClose }: Omit<Props, 'opened'>) {
           minRows={3}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
-          error={fields.reason}
+          error={shown('reason', reason.length > 0)}
         />
         <DateInput
           label="Expires"
@@ -87,7 +92,7 @@ function OverrideForm({ accountId, computed, onClose }: Omit<Props, 'opened'>) {
           minDate={dayjs().add(1, 'day').format('YYYY-MM-DD')}
           value={expires}
           onChange={setExpires}
-          error={fields.expiresAt}
+          error={shown('expiresAt', true)}
           w={200}
         />
         <Group justify="flex-end">

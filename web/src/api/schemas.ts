@@ -10,4 +10,5 @@ export { contactCreate, contactPatch } from '../../../src/contacts/schema';
 export { escalationCreate } from '../../../src/escalations/schema';
 export { domainProblem, isDomain } from '../../../src/validation/domain';
 export { webhookCreate, webhookPatch } from '../../../src/webhooks/input';
-export { driverInput } from '../../../src/health/schema';
+export { driverInput, overrideInput } from '../../../src/health/schema';
+export { taskCreate } from '../../../src/tasks/schema';

@@ -6,7 +6,9 @@ import { useUsers } from '../api/admin';
 import { useMe } from '../api/auth';
 import { ApiError } from '../api/client';
 import { type TaskInput, type TaskKind, useContactChoices, useCreateTask } from '../api/tasks';
+import { taskCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
+import { schemaErrors } from '../components/schemaErrors';
 import { AccountPicker } from './AccountPicker';
 import { kindOptions, priorityOptions } from './taskFormat';
 
@@ -40,12 +42,14 @@ function TaskForm({ accountId: fixedAccount, onClose }: Props) {
   const [assignee, setAssignee] = useState<string | null>(`user:${me.id}`);
   const [effort, setEffort] = useState<number | string>('');
   const [touched, setTouched] = useState(false);
+  // The API's own schema, checked before sending: out-of-range effort is refused, never cleared.
+  const [checked, setChecked] = useState<Record<string, string>>({});
   const create = useCreateTask();
   const server = create.error instanceof ApiError ? create.error.fieldMap() : {};
   const local: Record<string, string> = {};
   if (!accountId) local.accountId = 'Choose the account';
   if (!title.trim()) local.title = 'Say what needs doing';
-  const error = (k: string) => server[k] ?? (touched ? local[k] : undefined);
+  const error = (k: string) => server[k] ?? (touched ? (local[k] ?? checked[k]) : undefined);
 
   const contactItems = accountId ? (contacts.data ?? []) : [];
   const assigneeData = [
@@ -68,9 +72,12 @@ function TaskForm({ accountId: fixedAccount, onClose }: Props) {
       dueAt: due ? dayjs(due).hour(17).minute(0).second(0).toISOString() : null,
       assigneeUserId: type === 'user' ? id : null,
       assigneeContactId: type === 'contact' ? id : null,
-      customerEffort: typeof effort === 'number' ? effort : null,
+      customerEffort: effort === '' ? null : Number(effort),
     };
     if (reason.trim()) input.reason = reason.trim();
+    const problems = schemaErrors(taskCreate, input);
+    setChecked(problems);
+    if (Object.keys(problems).length > 0) return;
     create.mutate(input, {
       onSuccess: (t) => {
         notifySuccess(`Task added${t.assignee ? ` for ${t.assignee.name}` : ''}: ${t.title}`);
@@ -121,7 +128,7 @@ function TaskForm({ accountId: fixedAccount, onClose }: Props) {
             min={0}
             max={10}
             allowDecimal={false}
-            clampBehavior="strict"
+            clampBehavior="none"
             value={effort}
             onChange={setEffort}
             error={error('customerEffort')}
