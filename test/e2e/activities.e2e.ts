@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface AccountList { items: { id: string; name: string }[] }
@@ -28,11 +28,7 @@ describe('a CSM logs a call and sees it in the timeline and the ratio', () => {
   const firstTimelineItem = () => page.getByTestId('timeline-items').locator('[data-item-id]').first();
 
   it('signs in and opens an account with contacts', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
 
     const accounts = await api<AccountList>('/api/accounts?sort=-arr&limit=20');
     for (const a of accounts.items) {

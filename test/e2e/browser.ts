@@ -54,6 +54,15 @@ export async function openBrowserSession() {
   };
 }
 
+/** Signs in through the login page as the test server's first admin and waits for the portfolio. */
+export async function signInAsAdmin(page: Page, server: { url: string; adminEmail: string; adminPassword: string }): Promise<void> {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
+  await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+}
+
 /** GET an API path with the page's session and expect 200: what a journey compares the screen with. */
 export async function getJson<T>(page: Page, base: string, path: string): Promise<T> {
   const res = await page.request.get(base + path);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 /**
  * Issue 9 §4, one set of numbers: a CSM's override shows in the portfolio (with the computed
@@ -35,11 +35,7 @@ describe('effective health in the browser', () => {
   };
 
   it('signs in and overrides the health of a poor account to good', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
     csrf = (await get<{ csrfToken: string }>('/api/auth/me')).csrfToken;
 
     const poor = await post<DryRun>('/api/rules/dry-run', { condition: POOR, limit: 1000 });

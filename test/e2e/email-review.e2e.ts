@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 
@@ -25,11 +25,7 @@ describe('customer e-mails a person can see and stop', () => {
   };
 
   it('signs in as admin and sees that e-mail is not configured', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
     const me = await getJson<{ user: { id: string }; csrfToken: string }>(page, server.url, '/api/auth/me');
     csrf = me.csrfToken;
     meId = me.user.id;

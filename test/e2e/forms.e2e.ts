@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { getJson, openBrowserSession } from './browser.js';
+import { getJson, openBrowserSession, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface AccountDetail { id: string; name: string; domain: string | null; arr: number; contractStart: string | null; renewalDate: string | null }
@@ -38,11 +38,7 @@ describe('the account form says what is wrong, in words', () => {
   };
 
   it('signs in', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
   });
 
   it('shows each problem beside its field and does not send', async () => {

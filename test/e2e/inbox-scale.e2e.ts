@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../src/db/connect.js';
-import { getJson, launchChromium } from './browser.js';
+import { getJson, launchChromium, signInAsAdmin } from './browser.js';
 
 /**
  * The team inbox with 2,000 open tasks: interactive in under a second, later pages as you scroll,
@@ -61,11 +61,7 @@ describe('the inbox with 2,000 open tasks', () => {
     [server, browser] = await Promise.all([startTestServer({ seed }), launchChromium()]);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
     // The inbox order, page by page, as the API gives it (calls come out into their own panel).
     let cursor: string | null = null;
     do {

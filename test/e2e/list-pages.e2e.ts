@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 
@@ -16,11 +16,7 @@ describe('list pages on the shared ListPage', () => {
   beforeAll(async () => {
     session = await openBrowserSession();
     ({ server, page } = session);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
   });
   afterAll(() => session?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface Effects { firings: number; tasks: number; people: number; taskAssignees: { name: string; tasks: number }[] }
@@ -31,11 +31,7 @@ describe('acting on the whole book only on purpose, and a narrow account page', 
   };
 
   it('signs in as admin', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
     csrf = (await get<{ csrfToken: string }>('/api/auth/me')).csrfToken;
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowserSession, getJson } from './browser.js';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
 interface Leaf { type: string; [k: string]: unknown }
@@ -36,11 +36,7 @@ describe('the work engine in the browser: rules and the inbox', () => {
   };
 
   it('signs in as admin', async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email', { exact: true }).fill(server.adminEmail);
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signInAsAdmin(page, server);
     const me = await get<{ user: { id: string }; csrfToken: string }>('/api/auth/me');
     csrf = me.csrfToken;
     meId = me.user.id;
