@@ -202,19 +202,43 @@ program
   .description('Recompute the health of every account now, with progress')
   .action(() => withDatabase((_c, database) => recomputeWithProgress(database, 'cli')));
 
+/**
+ * Progress for long work: on a terminal one line rewritten in place; otherwise (a log file, a
+ * pipe, a container's output) a new line when the figure changed, at most every 5 s, and the
+ * final line. `done` ends it.
+ */
+function progressPrinter() {
+  const tty = process.stdout.isTTY === true;
+  let last = '';
+  let lastAt = 0;
+  return {
+    update(line: string) {
+      if (tty) return void process.stdout.write(`\r${line}`);
+      if (line === last || Date.now() - lastAt < 5000) return;
+      last = line;
+      lastAt = Date.now();
+      process.stdout.write(`${line}\n`);
+    },
+    done(line: string) {
+      process.stdout.write(tty ? `\r${line}\n` : `${line}\n`);
+    },
+  };
+}
+
 /** A full health recomputation in this process, printing progress as it goes. */
 async function recomputeWithProgress(database: Database, trigger: string) {
   const health = createHealthService(database, null);
   const started = Date.now();
+  const out = progressPrinter();
   const timer = setInterval(() => {
     void health.queries.runs(1).then(([run]) => {
-      if (run?.status === 'running') process.stdout.write(`\rComputing health: ${run.done}/${run.total} accounts`);
+      if (run?.status === 'running') out.update(`Computing health: ${run.done}/${run.total} accounts`);
     });
   }, 500);
   try {
     const id = await health.startRecompute(trigger);
     const run = await health.queries.run(id);
-    process.stdout.write(`\rHealth computed for ${run.done}/${run.total} accounts in ${Date.now() - started} ms.\n`);
+    out.done(`Health computed for ${run.done}/${run.total} accounts in ${Date.now() - started} ms.`);
   } finally {
     clearInterval(timer);
   }
@@ -233,15 +257,16 @@ program
 async function backfillWithProgress(database: Database, days: number, who: string) {
   const health = createHealthService(database, null);
   const started = Date.now();
+  const out = progressPrinter();
   const timer = setInterval(() => {
     void health.queries.runs(1).then(([run]) => {
-      if (run?.status === 'running') process.stdout.write(`\rBack-filling ${days} days of health history: ${run.done}/${run.total} account-days`);
+      if (run?.status === 'running') out.update(`Back-filling ${days} days of health history: ${run.done}/${run.total} account-days`);
     });
   }, 500);
   try {
     const id = await health.startBackfill(days, who);
     const run = await health.queries.run(id);
-    process.stdout.write(`\rHealth history back-filled: ${run.done}/${run.total} account-days (${days} days) in ${Date.now() - started} ms.\n`);
+    out.done(`Health history back-filled: ${run.done}/${run.total} account-days (${days} days) in ${Date.now() - started} ms.`);
   } finally {
     clearInterval(timer);
   }
@@ -253,8 +278,9 @@ program
   .action(() =>
     withDatabase(async (config, database) => {
       const started = Date.now();
-      const r = await createWorkServices(config, database, null).rules.sweep(new Date(), (n) => process.stdout.write(`\rEvaluated ${n} accounts`));
-      process.stdout.write(`\rEvaluated ${r.evaluated} accounts in ${Date.now() - started} ms: ${r.fired} firing${r.fired === 1 ? '' : 's'}.\n`);
+      const out = progressPrinter();
+      const r = await createWorkServices(config, database, null).rules.sweep(new Date(), (n) => out.update(`Evaluated ${n} accounts`));
+      out.done(`Evaluated ${r.evaluated} accounts in ${Date.now() - started} ms: ${r.fired} firing${r.fired === 1 ? '' : 's'}.`);
     }),
   );
 

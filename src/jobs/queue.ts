@@ -23,7 +23,7 @@ export type JobDefinition<T extends object = object> = {
 /** How often an idle worker looks for new jobs (pg-boss's minimum). */
 export const POLLING_INTERVAL_SECONDS = 0.5;
 
-export type Logger = { info(o: object, m?: string): void; error(o: object, m?: string): void };
+export type Logger = { info(o: object, m?: string): void; error(o: object, m?: string): void; debug?(o: object, m?: string): void };
 
 export type SendOptions = {
   /** Do not start before this many seconds from now. */
@@ -123,7 +123,8 @@ export async function createJobQueue(database: Database, databaseUrl: string | u
               await boss.fail(d.name, job.id, err as object);
               return;
             }
-            log.info({ job: d.name, id: job.id, ms: Date.now() - started }, 'job done');
+            // One line per job is noise at info (the outbox and health run every minute): debug.
+            log.debug?.({ job: d.name, id: job.id, ms: Date.now() - started }, 'job done');
           })));
         });
         workers.set(d.name, id);

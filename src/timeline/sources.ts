@@ -82,7 +82,11 @@ export const SOURCES: TimelineSource[] = [
         NULL::text AS summary, ${noActor}, '{}'::jsonb AS refs,
         jsonb_build_object('fromScore', h.from_score, 'toScore', h.to_score, 'fromBand', h.from_band, 'toBand', h.to_band, 'cause', h.cause) AS data
       FROM health_changes h
-     WHERE h.account_id = ${f.account} ${f.page('h.at', "'health:' || lpad(h.id::text, 19, '0')")}`,
+     WHERE h.account_id = ${f.account}
+       -- A first score is not news once history was back-filled before it (the demo, a bulk load).
+       AND NOT (h.from_score IS NULL AND h.from_band IS NULL
+                AND EXISTS (SELECT 1 FROM health_changes p WHERE p.account_id = h.account_id AND p.at < h.at))
+       ${f.page('h.at', "'health:' || lpad(h.id::text, 19, '0')")}`,
   },
   {
     kind: 'playbook', name: 'playbook runs started',

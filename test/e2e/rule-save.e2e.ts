@@ -49,6 +49,17 @@ describe('acting on the whole book only on purpose, and a narrow account page', 
     await second.getByRole('combobox', { name: 'Condition 2 type' }).click();
     await page.getByRole('option', { name: 'ARR', exact: true }).click();
     await expect.poll(() => second.getByRole('textbox', { name: 'Condition 2 value' }).inputValue()).toBe('$50,000');
+
+    // Within a type too: another driver (or value ↔ score) measures something else, so its value goes.
+    await second.getByRole('combobox', { name: 'Condition 2 type' }).click();
+    await page.getByRole('option', { name: 'Driver', exact: true }).click();
+    const driver = second.getByRole('combobox', { name: 'Condition 2 driver' });
+    await driver.click();
+    await page.getByRole('option').first().click();
+    await second.getByRole('textbox', { name: 'Condition 2 value' }).fill('12');
+    await driver.click();
+    await page.getByRole('option').nth(1).click();
+    await expect.poll(() => second.getByRole('textbox', { name: 'Condition 2 value' }).inputValue()).toBe('');
   });
 
   it('saving shows what firing now would create and asks; "from now on" saves without firing', async () => {

@@ -149,4 +149,13 @@ describe('GET /api/accounts/:id/timeline', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'account.not_found' });
   });
+
+  it('leaves out a first score that comes after back-filled history (it is not news), but keeps a first score alone', async () => {
+    const other = (await t.app.services.accounts.create({ name: unique('timeline-first'), ownerId: manager.userId }, SYSTEM_ACTOR)).id;
+    await t.database.query(`INSERT INTO health_changes (account_id, at, from_score, to_score, from_band, to_band, cause) VALUES ($1, now(), NULL, 55, NULL, 'watch', 'recompute')`, [other]);
+    const titles = async () => ((await t.app.inject({ method: 'GET', url: `/api/accounts/${other}/timeline?kinds=health`, headers: support.headers })).json() as Page).items.map((i) => i.title);
+    expect(await titles()).toEqual(['Health – → 55, none → watch']);
+    await t.database.query(`INSERT INTO health_changes (account_id, at, from_score, to_score, from_band, to_band, cause) VALUES ($1, now() - interval '3 days', 60, 52, 'watch', 'watch', 'backfill')`, [other]);
+    expect(await titles()).toEqual(['Health 60 → 52']);
+  });
 });

@@ -42,7 +42,7 @@ export function CallThemPanel({ tasks, onDialog, canAct }: { tasks: Task[]; onDi
                   <Anchor component={Link} to={`/accounts/${t.accountId}`} fw={700} size="sm">
                     {t.accountName}
                   </Anchor>
-                  <Badge variant="light" color="gray" radius="sm" className="canopy-num">
+                  <Badge variant="light" color="gray" radius="sm" tt="none" className="canopy-num">
                     {money(t.account.arr)} ARR
                   </Badge>
                   <ScorePill score={t.account.healthScore} band={t.account.healthBand} />

@@ -96,8 +96,8 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
     case 'driver':
       inputs = (
         <>
-          <Select {...common} w={220} searchable aria-label={`Condition ${n} driver`} placeholder="Choose a driver" data={choices.drivers.map((d) => ({ value: d.key, label: d.name }))} value={l.driver} onChange={(v) => set({ driver: v })} error={error('driver')} />
-          <Select {...common} w={110} aria-label={`Condition ${n} measure`} data={[{ value: 'value', label: 'value' }, { value: 'score', label: 'score' }]} value={l.measure} onChange={(v) => v && set({ measure: v as 'value' | 'score' })} allowDeselect={false} error={error('measure')} />
+          <Select {...common} w={220} searchable aria-label={`Condition ${n} driver`} placeholder="Choose a driver" data={choices.drivers.map((d) => ({ value: d.key, label: d.name }))} value={l.driver} onChange={(v) => v !== l.driver && set({ driver: v, value: '' })} error={error('driver')} />
+          <Select {...common} w={110} aria-label={`Condition ${n} measure`} data={[{ value: 'value', label: 'value' }, { value: 'score', label: 'score' }]} value={l.measure} onChange={(v) => v && v !== l.measure && set({ measure: v as 'value' | 'score', value: '' })} allowDeselect={false} error={error('measure')} />
           {cmp()}
         </>
       );
@@ -136,7 +136,7 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
     case 'field':
       inputs = (
         <>
-          <Autocomplete {...common} w={170} aria-label={`Condition ${n} field`} placeholder="seats, custom.tier" data={FIELD_SUGGESTIONS} value={l.field} onChange={(v) => set({ field: v })} error={error('field')} comboboxProps={{ withinPortal: true }} />
+          <Autocomplete {...common} w={170} aria-label={`Condition ${n} field`} placeholder="seats, custom.tier" data={FIELD_SUGGESTIONS} value={l.field} onChange={(v) => v !== l.field && set({ field: v, fieldValue: '' })} error={error('field')} comboboxProps={{ withinPortal: true }} />
           <Select {...common} w={150} aria-label={`Condition ${n} comparison`} data={fieldOpOptions} value={l.op} onChange={(v) => v && set({ op: v })} allowDeselect={false} error={error('op')} />
           {l.op !== 'is_empty' && l.op !== 'is_not_empty' && (
             <TextInput {...common} w={150} aria-label={`Condition ${n} value`} value={l.fieldValue} onChange={(e) => set({ fieldValue: e.currentTarget.value })} error={error('value')} />
