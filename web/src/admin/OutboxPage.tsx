@@ -27,17 +27,21 @@ export default function OutboxPage() {
   const action = useOutboxAction();
   const counts = list.data?.pages[0]?.counts;
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const act = (m: OutboundMessage, kind: 'retry' | 'cancel') =>
+  const act = (m: OutboundMessage, kind: 'retry' | 'cancel') => {
+    // Cancelling cannot be undone: the message will never be sent.
+    if (kind === 'cancel' && !window.confirm(`Cancel "${m.subject || m.recipient}"? It will never be sent.`)) return;
     action.mutate({ id: m.id, action: kind }, {
       onSuccess: () => notifySuccess(kind === 'retry' ? `Queued again: ${m.subject || m.recipient}` : `Cancelled, it will not be sent: ${m.subject || m.recipient}`),
       onError: (e) => notifyError(e),
     });
+  };
   return (
     <Stack>
       <EmailBanner />
       <Group justify="space-between">
         <Title order={2}>Outbox</Title>
         {settings.data && <Text size="sm" c="dimmed">{settings.data.message}</Text>}
+        {!can.admin(me) && <Text size="sm" c="dimmed">Only admins retry or cancel messages.</Text>}
       </Group>
       <Group>
         <SegmentedControl

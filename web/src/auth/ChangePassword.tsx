@@ -69,7 +69,7 @@ export function ForcedPasswordChange() {
           Choose your own password
         </Title>
         <Text size="sm" c="dimmed" mb="md">
-          You signed in with a password an admin gave you. Replace it to continue.
+          You signed in with a password that was generated for you (at setup or by an admin). Replace it with your own to continue.
         </Text>
         <ChangePasswordForm onDone={() => undefined} onCancel={() => logout.mutate()} cancelLabel="Sign out" />
       </Paper>
