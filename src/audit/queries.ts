@@ -24,7 +24,8 @@ export function createAuditQueries(db: Db) {
       const rows = await db
         .select({
           ...getTableColumns(auditLog),
-          // Rows from before migration 0008 have no stored name: name what still exists.
+          // Rows without a stored name (from before migration 0008, or of a type the function learnt
+          // later, like outbox messages in 0011): name what still exists, with the current function.
           objectLabel: sql<string | null>`coalesce(${auditLog.objectLabel}, audit_object_label(${auditLog.objectType}, ${auditLog.objectId}, ${auditLog.changes}))`,
         })
         .from(auditLog)

@@ -10,7 +10,7 @@ import { queryInt, text } from '../http/zod.js';
 
 const entry = z.object({
   id: z.number().int(), at: z.string(), actorType: z.enum(['user', 'api_key', 'system']), actorId: z.string().nullable(),
-  actorLabel: z.string().nullable().describe('Who: an e-mail, key:<name>, rule "<name>" for changes a rule made, or system'),
+  actorLabel: z.string().nullable().describe('Who: an e-mail, key:<name>, rule "<name>" for changes a rule made (also by the playbook runs it started), playbook "<name>" for what a playbook run made, or system'),
   action: z.string(), objectType: z.string(), objectId: z.string().nullable(),
   objectLabel: z.string().nullable().describe('The object\'s name when the change was made (null when it has none)'),
   changes: z.record(z.string(), z.unknown()).nullable(), ip: z.string().nullable(),

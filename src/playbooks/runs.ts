@@ -13,6 +13,7 @@ import { insertTasks, resolveAssignees } from '../tasks/store.js';
 import { proposeCalls } from '../tasks/signals.js';
 import type { EmailStep, Run, RunStep, Step } from './schema.js';
 import { stableUuid } from './steps.js';
+import { ruleActor } from '../rules/fire.js';
 
 /** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
 const STEP_TITLE_SQL = `coalesce(s.step->>'title', CASE s.step->>'kind'
@@ -75,7 +76,15 @@ async function renderStepTitles(tx: Queryable, runIds: string[]): Promise<void> 
   );
 }
 
-type RunRow = { id: string; account_id: string; playbook_id: string; version: number; status: string; name: string; steps: Step[]; owner_id: string | null };
+type RunRow = { id: string; account_id: string; playbook_id: string; version: number; status: string; name: string; steps: Step[]; owner_id: string | null; rule_id: string | null; rule_name: string | null };
+
+/**
+ * Who the audit log names for what a run's steps make (tasks): the rule that started the run, as for
+ * what a rule makes itself, else the playbook, never an anonymous "system".
+ */
+export function runActor(run: { name: string; rule_id: string | null; rule_name: string | null }): Actor {
+  return run.rule_id && run.rule_name !== null ? ruleActor({ id: run.rule_id, name: run.rule_name }) : { type: 'system', id: null, label: `playbook "${run.name}"` };
+}
 
 const DAY = 86_400_000;
 
@@ -244,17 +253,19 @@ export async function finishIfDone(tx: Queryable, runId: string, now: Date): Pro
  */
 export async function executeStep(
   database: Database, runId: string, index: number,
-  opts: { now?: Date; afterCreate?: (tx: Queryable, taskIds: string[]) => Promise<void>; faults?: { afterEffect?: () => void }; context?: StepContext } = {},
+  opts: { now?: Date; afterCreate?: (tx: Queryable, taskIds: string[], actor: Actor) => Promise<void>; faults?: { afterEffect?: () => void }; context?: StepContext } = {},
 ): Promise<StepOutcome> {
   const now = opts.now ?? new Date();
   return database.transaction(async (tx) => {
     // The run and this step, both locked (run first), in one round trip.
     const run = (await tx.query<RunRow & { step_status: string; step_run_at: Date | null }>(
-      `SELECT r.id, r.account_id, r.playbook_id, r.version, r.status, p.name, v.steps, a.owner_id, s.status AS step_status, s.run_at AS step_run_at
+      `SELECT r.id, r.account_id, r.playbook_id, r.version, r.status, p.name, v.steps, a.owner_id, s.status AS step_status, s.run_at AS step_run_at,
+              ru.id AS rule_id, ru.name AS rule_name
          FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id
          JOIN playbook_versions v ON v.playbook_id = r.playbook_id AND v.version = r.version
          JOIN accounts a ON a.id = r.account_id
          JOIN playbook_run_steps s ON s.run_id = r.id AND s.step_index = $2
+         LEFT JOIN rule_firings f ON f.id = r.rule_firing_id LEFT JOIN rules ru ON ru.id = f.rule_id
         WHERE r.id = $1 FOR UPDATE OF r, s`, [runId, index],
     )).rows[0];
     const definition = run?.steps[index];
@@ -275,7 +286,7 @@ export async function executeStep(
     }
 
     const r = await perform(tx, run, index, definition, now, opts.context ?? { emailConfigured: true });
-    if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds);
+    if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds, runActor(run));
     opts.faults?.afterEffect?.();
     const final = r.status !== 'issued';
     await tx.query(

@@ -1,6 +1,6 @@
 import type { WorkDeps } from '../deps.js';
 import type { Queryable } from '../db/connect.js';
-import { SYSTEM_ACTOR, type Actor } from '../auth/principal.js';
+import type { Actor } from '../auth/principal.js';
 import { recordAuditRaw } from '../audit/record.js';
 import { AppError, type FieldError } from '../http/errors.js';
 import { isUniqueViolation } from '../users/queries.js';
@@ -61,7 +61,8 @@ export function createPlaybookService(deps: WorkDeps) {
   const { database, jobs, outbox, config } = deps;
   const context = (): StepContext => ({ emailConfigured: Boolean(config.smtp.url) });
   const tasks = createTaskService(deps);
-  const afterCreate = (tx: Queryable, ids: string[]) => tasks.afterCreate(tx, ids, SYSTEM_ACTOR);
+  // A step's tasks are audited as made by the rule that started the run, else by the playbook (runs.ts runActor).
+  const afterCreate = (tx: Queryable, ids: string[], actor: Actor) => tasks.afterCreate(tx, ids, actor);
 
   const load = async (q: Queryable, id: string) => (await q.query<Row>(`${SELECT} WHERE p.id = $1`, [id])).rows[0];
 
