@@ -8,9 +8,11 @@ import { validateTemplate } from '../notifications/template.js';
 import { createTaskService } from '../tasks/service.js';
 import type { EmailPreview, EmailStep, Playbook, PlaybookInput, PlaybookPatch, Run, Step } from './schema.js';
 import {
-  cancelRun, dueSteps, emailContact, emailStepFollows, renderEmail, executeStep, loadRuns, startRuns, taskStatusChanged, unfollowedEmails,
+  cancelRun, emailContact, renderEmail, executeStep, startRuns, taskStatusChanged,
   type StartItem, type Started, type StepContext, type StepOutcome,
 } from './runs.js';
+import { dueSteps, loadRuns, unfollowedEmails } from './run-queries.js';
+import { emailStepFollows } from './email-follow.js';
 
 export const STEP_JOB = 'playbook.step';
 
