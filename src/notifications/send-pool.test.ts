@@ -66,7 +66,18 @@ describe('send pool', () => {
     expect(log.sends.sort()).toEqual(jobs.map((j) => j.id).sort());
     expect(log.maxInFlight).toBeLessThanOrEqual(5);
     expect(log.maxInFlight).toBeGreaterThanOrEqual(5);
-    for (const h of ['a', 'b', 'c']) expect(log.maxByHost.get(h)).toBe(2);
+    // No host ever above its bound. (Whether a host reaches it depends on timing: the last host's
+    // 5 ms sends can each finish before a second slot frees, so reaching it is checked below.)
+    for (const h of ['a', 'b', 'c']) expect(log.maxByHost.get(h)).toBeLessThanOrEqual(2);
+  });
+
+  it('fills a host up to its bound, not beyond, when only that host has work', async () => {
+    // One claim takes 5 items of one host; one dispatch starts exactly 2 of them at once.
+    const { pool, log } = fakeOutbox(many(10, 'solo', 20), { concurrency: 5, perHost: 2 });
+    const r = await pool.done;
+    expect(r).toMatchObject({ sent: 10, failed: 0 });
+    expect(log.maxByHost.get('solo')).toBe(2);
+    expect(log.maxInFlight).toBe(2);
   });
 
   it('refills a slot as soon as one send finishes, never waiting for the slowest of a batch', async () => {
