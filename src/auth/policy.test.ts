@@ -66,4 +66,23 @@ describe('can', () => {
     expect(can(key, 'update', { type: 'account', account: own })).toBe(false);
     expect(can({ ...key, role: 'manager' }, 'delete', { type: 'account', account: other })).toBe(true);
   });
+  it('lets everyone read plan templates and only admins and managers build them', () => {
+    for (const role of ['admin', 'manager', 'csm', 'viewer'] as const) expect(can(user(role), 'read', { type: 'plan_templates' })).toBe(true);
+    for (const action of ['create', 'update', 'delete'] as const) {
+      expect(can(user('admin'), action, { type: 'plan_templates' })).toBe(true);
+      expect(can(user('manager'), action, { type: 'plan_templates' })).toBe(true);
+      expect(can(user('csm'), action, { type: 'plan_templates' })).toBe(false);
+      expect(can(user('viewer'), action, { type: 'plan_templates' })).toBe(false);
+    }
+  });
+  it('lets a csm add to the seed library but only admins and managers edit or retire a question', () => {
+    expect(can(user('csm'), 'create', { type: 'seed_questions' })).toBe(true);
+    expect(can(user('viewer'), 'create', { type: 'seed_questions' })).toBe(false);
+    expect(can(user('viewer'), 'read', { type: 'seed_questions' })).toBe(true);
+    for (const action of ['update', 'delete'] as const) {
+      expect(can(user('csm'), action, { type: 'seed_questions' })).toBe(false);
+      expect(can(user('manager'), action, { type: 'seed_questions' })).toBe(true);
+      expect(can(user('admin'), action, { type: 'seed_questions' })).toBe(true);
+    }
+  });
 });

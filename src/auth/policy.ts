@@ -17,6 +17,10 @@ import type { Principal } from './principal.js';
  * - Tasks: the assignee (csm or above) acts on their own task; otherwise as for the task's account.
  * - Escalations: every member (csm or above) acts on it; otherwise as for the escalation's account.
  * - Playbooks and rules: read by all, built by admins and managers.
+ * - Success plans and seeds belong to their account: whoever may edit the account edits its plan,
+ *   its share link and its seeds; everyone reads them. Plan templates are built by admins and
+ *   managers (CS ops), like playbooks. The seed library (crazy questions) grows from the field:
+ *   any CSM adds a question (often while planting it); admins and managers edit and retire them.
  * - Role assignments (who plays support, exec sponsor, product): read by admins and managers, who
  *   build the playbooks and rules that route tasks through them; set by admins. CSMs and viewers
  *   do not need them (their tasks arrive already assigned) and they name people by function.
@@ -35,6 +39,10 @@ export type Subject =
   /** Playbook templates and rules: everyone reads, admins and managers build them. */
   | { type: 'playbooks' }
   | { type: 'rules' }
+  /** Success-plan templates: everyone reads, admins and managers build them. */
+  | { type: 'plan_templates' }
+  /** The seed library: everyone reads, csm and above add, admins and managers edit and retire. */
+  | { type: 'seed_questions' }
   /** API keys, outbound webhooks, the outbound allow-list and role assignments: admins write, managers read. */
   | { type: 'api_keys' }
   | { type: 'webhooks' }
@@ -71,7 +79,12 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'health_runs':
     case 'playbooks':
     case 'rules':
+    case 'plan_templates':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
+    case 'seed_questions':
+      if (action === 'read') return true;
+      if (action === 'create') return role !== 'viewer';
+      return role === 'admin' || role === 'manager';
     case 'api_keys':
     case 'webhooks':
     case 'outbound_allowlist':
