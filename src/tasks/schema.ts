@@ -3,7 +3,7 @@ import { dateTime, queryInt, text } from '../http/zod.js';
 
 export const TASK_KINDS = ['todo', 'call', 'email', 'meeting'] as const;
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
-export const TASK_SOURCES = ['manual', 'rule', 'playbook', 'escalation', 'recommendation'] as const;
+export const TASK_SOURCES = ['manual', 'rule', 'playbook', 'escalation', 'recommendation', 'plan', 'seed'] as const;
 /** Who a generated task goes to: people on our side by role, or the customer's contacts by role. */
 export const ASSIGNEE_ROLES = ['owner', 'manager', 'support', 'exec_sponsor', 'product', 'customer_champion', 'customer_exec_sponsor', 'customer_admin'] as const;
 export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];

@@ -12,7 +12,7 @@ export type NewTask = {
   assigneeUserId?: string | null;
   assigneeContactId?: string | null;
   customerEffort?: number | null;
-  source: 'manual' | 'rule' | 'playbook' | 'escalation' | 'recommendation';
+  source: 'manual' | 'rule' | 'playbook' | 'escalation' | 'recommendation' | 'plan' | 'seed';
   ruleFiringId?: string | null;
   playbookRunId?: string | null;
   escalationId?: string | null;
