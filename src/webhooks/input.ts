@@ -17,6 +17,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'escalation.opened',
   'escalation.updated',
   'activity.logged',
+  'seed.moved',
+  'plan.status_changed',
+  'plan.milestone_completed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
