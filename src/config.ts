@@ -28,6 +28,7 @@ const envSchema = z.object({
   CANOPY_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   CANOPY_LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   CANOPY_DEDUPE_DAYS: z.coerce.number().int().min(7).default(8),
+  CANOPY_AUTOPILOT_TOUCHPOINTS: z.coerce.number().int().min(2, 'must be at least 2 (one touchpoint has no rhythm)').max(50).default(4),
   CANOPY_SMTP_URL: z
     .url()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps:// (smtp://user:password@host:587)')
@@ -68,6 +69,8 @@ export type Config = {
   cookieSecure: boolean;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
   dedupeDays: number;
+  /** Autopilot: how many of the last touchpoints must be routine (src/activities/autopilot.ts). */
+  autopilotTouchpoints: number;
   /** E-mail: without an SMTP URL messages wait in the outbox. */
   smtp: { url: string | undefined; from: string };
   /** Webhooks and Slack: request timeout and allow-list entries added to the admin's. */
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: e.CANOPY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     dedupeDays: e.CANOPY_DEDUPE_DAYS,
+    autopilotTouchpoints: e.CANOPY_AUTOPILOT_TOUCHPOINTS,
     smtp: { url: e.CANOPY_SMTP_URL, from: e.CANOPY_MAIL_FROM ?? `Canopy <canopy@${mailDomain(e.CANOPY_PUBLIC_URL)}>` },
     outbound: { timeoutMs: e.CANOPY_OUTBOUND_TIMEOUT_MS, allow: e.CANOPY_OUTBOUND_ALLOW ?? [] },
     http: {

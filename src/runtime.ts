@@ -15,6 +15,7 @@ import { REFRESH_JOB } from './health/service.js';
 import { EVALUATE_JOB } from './rules/service.js';
 import { idempotencyJobs } from './idempotency/jobs.js';
 import { createIdempotencyStore } from './idempotency/store.js';
+import { autopilotJobs } from './activities/autopilot-jobs.js';
 
 /** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
@@ -46,6 +47,7 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
       ? { ...d, handler: async (data: object) => { const n = await d.handler(data); await sender.sendDebounced(EVALUATE_JOB, {}, 2, 'rules'); return n; } }
       : d)),
     ...idempotencyJobs(createIdempotencyStore(database)),
+    ...autopilotJobs(work.autopilot),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
   ];
 }

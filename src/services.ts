@@ -23,6 +23,7 @@ import { createEscalationService } from './escalations/service.js';
 import { createTaskService } from './tasks/service.js';
 import { createPlaybookService } from './playbooks/service.js';
 import { createRuleService } from './rules/service.js';
+import { createAutopilotService } from './activities/autopilot-service.js';
 
 /**
  * The composition root: builds every capability's services from config, database and queue.
@@ -52,6 +53,7 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
     tasks,
     playbooks,
     rules: createRuleService(deps),
+    autopilot: createAutopilotService({ database, n: config.autopilotTouchpoints }),
   };
 }
 export type WorkServices = ReturnType<typeof createWorkServices>;

@@ -33,6 +33,8 @@ const SORT_KEYS = {
   createdAt: { asc: 'a.created_at', desc: 'a.created_at', cast: 'timestamptz', cursor: withId(cursorTimestamp) },
   health: { asc: 'coalesce(h.score, 1000)', desc: 'coalesce(h.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
   healthChange30d: { asc: 'coalesce(h.computed_score - s30.score, 1000)', desc: 'coalesce(h.computed_score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
+  // Not on autopilot (0) before on autopilot (1) ascending; no stored verdict is not on autopilot.
+  onAutopilot: { asc: 'coalesce(ap.on_autopilot, false)::int', desc: 'coalesce(ap.on_autopilot, false)::int', cast: 'int', cursor: withId(cursorInt) },
 } as const;
 
 /**
@@ -42,7 +44,8 @@ const SORT_KEYS = {
  * an override is a CSM's judgement now, not a move of the account.
  */
 const HEALTH_JOIN = `LEFT JOIN account_health_effective h ON h.account_id = a.id
-  LEFT JOIN health_snapshots s30 ON s30.account_id = a.id AND s30.day = current_date - 30`;
+  LEFT JOIN health_snapshots s30 ON s30.account_id = a.id AND s30.day = current_date - 30
+  LEFT JOIN account_autopilot ap ON ap.account_id = a.id`;
 
 export type ListViewer = { userId: string | null };
 
@@ -73,6 +76,7 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
   else if (q.band) where.push(`h.band = ${param(q.band)}`);
   if (q.healthMax !== undefined) where.push(`h.score <= ${param(q.healthMax)}`);
   if (q.healthDropMin !== undefined) where.push(`s30.score - h.computed_score >= ${param(q.healthDropMin)}`);
+  if (q.autopilot !== undefined) where.push(`coalesce(ap.on_autopilot, false) = ${param(q.autopilot === 'true')}`);
   return where;
 }
 
@@ -81,6 +85,7 @@ type Row = {
   segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
   last_activity_at: string | null; last_touch_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
   health_source: 'override' | 'computed' | null; computed_health: number | null; computed_band: AccountListItem['healthBand'];
+  on_autopilot: boolean;
 };
 
 export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
@@ -104,7 +109,8 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
             to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
             to_char((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_touch_at,
             (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.computed_score - s30.score) AS health_change,
-            h.source AS health_source, h.computed_score AS computed_health, h.computed_band AS computed_band
+            h.source AS health_source, h.computed_score AS computed_health, h.computed_band AS computed_band,
+            coalesce(ap.on_autopilot, false) AS on_autopilot
        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id ${HEALTH_JOIN}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${expr} ${dir}, a.id ${dir}
@@ -132,6 +138,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
         lastActivityAt: r.last_activity_at, lastTouchAt: r.last_touch_at, usage: series, usageChange: percentChange(series),
         health: r.health, healthBand: r.health_band, healthChange30d: r.health_change,
         healthSource: r.health_source, computedHealth: r.computed_health, computedHealthBand: r.computed_band,
+        onAutopilot: r.on_autopilot,
       };
     }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,

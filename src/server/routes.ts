@@ -21,6 +21,7 @@ import { playbookRoutes } from '../playbooks/routes.js';
 import { ruleRoutes } from '../rules/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
+import { autopilotRoutes } from '../activities/autopilot-routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -71,5 +72,6 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   ruleRoutes(app, deps);
   notificationRoutes(app, deps);
   webhookRoutes(app, deps);
+  autopilotRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

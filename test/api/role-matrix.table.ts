@@ -105,6 +105,7 @@ export const ROUTES: Record<string, Spec> = {
   'DELETE /api/accounts/:id': { expect: DELETERS, url: async (f) => `/api/accounts/${await f.account()}`, scoped: true },
   'GET /api/accounts/:id/usage': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/usage`, scoped: true },
   'GET /api/accounts/:id/timeline': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/timeline`, scoped: true },
+  'GET /api/accounts/:id/autopilot': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/autopilot`, scoped: true },
   'GET /api/contacts': { expect: EVERYONE, url: async (f) => `/api/contacts?accountId=${await f.account()}` },
   'POST /api/contacts': { expect: EDITORS, url: () => '/api/contacts', body: async (f) => ({ accountId: await f.account(), name: 'New' }), scoped: true },
   'GET /api/contacts/:id': { expect: EVERYONE, url: async (f) => `/api/contacts/${await f.contact()}`, scoped: true },
