@@ -42,6 +42,7 @@ const DriverEditorPage = page(/^\/drivers\/(?!impact)[^/]+/, () => import('./dri
 const DriverImpactPage = page(/^\/drivers\/impact/, () => import('./drivers/DriverImpactPage'));
 const EscalationsPage = page(/^\/escalations/, () => import('./escalations/EscalationsPage'));
 const TeamProactivePage = page(/^\/team\/proactive/, () => import('./activities/TeamProactivePage'));
+const SeedLibraryPage = page(/^\/seeds/, () => import('./seeds/SeedLibraryPage'));
 const InboxPage = page(/^\/inbox/, () => import('./inbox/InboxPage'));
 const PlaybooksPage = page(/^\/playbooks\/?$/, () => import('./playbooks/PlaybooksPage'));
 const PlaybookEditorPage = page(/^\/playbooks\/[^/]+/, () => import('./playbooks/PlaybookEditorPage'));
@@ -80,6 +81,7 @@ export function App() {
                   <Route path="drivers/:id" element={<DriverEditorPage />} />
                   <Route path="escalations" element={<EscalationsPage />} />
                   <Route path="team/proactive" element={<TeamProactivePage />} />
+                  <Route path="seeds" element={<SeedLibraryPage />} />
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<UsersPage />} />
                   </Route>

@@ -22,12 +22,13 @@ import { AccountEscalationsCard } from '../escalations/AccountEscalationsCard';
 import { TimelineCard } from '../timeline/TimelineCard';
 import { TasksCard } from '../inbox/TasksCard';
 import { PlaybooksCard } from '../playbooks/PlaybooksCard';
+import { AutopilotAlert } from '../seeds/AutopilotAlert';
+import { SeedsCard } from '../seeds/SeedsCard';
 
 const PLACEHOLDERS: [string, string][] = [
   ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
   ['Success plan', 'Goals, success criteria and milestones shared with the customer arrive with success plans.'],
   ['Check-ins', 'Readiness check-ins (importance and confidence) and capacity arrive with readiness.'],
-  ['Seeds', 'Questions planted with this customer and how they grew arrive with success planting.'],
 ];
 
 export default function AccountPage() {
@@ -83,6 +84,7 @@ export default function AccountPage() {
       ) : (
         <Skeleton height={150} radius="md" />
       )}
+      <AutopilotAlert accountId={id} canEdit={canEdit} />
       <Grid gap="md">
         <Grid.Col span={12}>
           <HealthCard accountId={id} canEdit={canEdit} />
@@ -112,6 +114,7 @@ export default function AccountPage() {
           <Stack gap="md">
             <ProactiveRatioCard accountId={id} />
             <AccountEscalationsCard accountId={id} canEdit={canEdit} />
+            <SeedsCard accountId={id} canEdit={canEdit} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>

@@ -7,6 +7,8 @@ import { ApiError } from '../api/client';
 import { useAccountContacts } from '../api/contacts';
 import { FormError, notifySuccess } from '../components/feedback';
 import { useEscalations } from '../escalations/api';
+import { EMPTY_PLANT, nestedFieldErrors, plantInput, type PlantDraft } from '../seeds/PlantSeedFields';
+import { PlantSeedSection } from '../seeds/PlantSeedSection';
 import { ACTIVITY_KINDS, activityKindLabel, type ActivityKind, inferProactive, RESPONDS_TO, respondsToLabel, type RespondsTo, useLogActivity } from './api';
 
 const NOW = () => dayjs().format('YYYY-MM-DD HH:mm:ss');
@@ -26,11 +28,15 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
   const [answers, setAnswers] = useState<RespondsTo | typeof NOTHING>(NOTHING);
   const [escalationId, setEscalationId] = useState<string | null>(null);
   const [manual, setManual] = useState<boolean | null>(null);
+  const [planting, setPlanting] = useState(false);
+  const [plant, setPlant] = useState<PlantDraft>(EMPTY_PLANT);
+  const [plantMissing, setPlantMissing] = useState(false);
   const log = useLogActivity();
   const contacts = useAccountContacts(accountId);
   const users = useUsers();
   const escalations = useEscalations({ accountId, status: 'active' });
   const fields = log.error instanceof ApiError ? log.error.fieldMap() : {};
+  const seedFields = { ...nestedFieldErrors(log.error, 'seed'), ...(plantMissing ? { '(seed)': 'Pick a question from the library or write one, or switch "Plant a seed" off' } : {}) };
 
   const respondsTo = answers === NOTHING ? null : answers;
   const inferred = inferProactive(kind, respondsTo, escalationId);
@@ -56,12 +62,18 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
     setAnswers(NOTHING);
     setEscalationId(null);
     setManual(null);
+    setPlanting(false);
+    setPlant(EMPTY_PLANT);
+    setPlantMissing(false);
     log.reset();
   };
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (!subject.trim() || log.isPending) return;
+    const seed = planting ? plantInput(plant) : null;
+    setPlantMissing(planting && !seed);
+    if (planting && !seed) return;
     const pick = (prefix: string) => people.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
     log.mutate(
       {
@@ -74,10 +86,11 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
         respondsTo,
         escalationId,
         proactive: manual ?? undefined,
+        ...(seed ? { seed } : {}),
       },
       {
         onSuccess: (a) => {
-          notifySuccess(`${activityKindLabel[a.kind]} logged (${a.proactive ? 'proactive' : 'reactive'})`);
+          notifySuccess(`${activityKindLabel[a.kind]} logged (${a.proactive ? 'proactive' : 'reactive'})${seed ? '; seed planted' : ''}`);
           reset();
         },
       },
@@ -99,7 +112,7 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
       </Group>
       <form onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-label="Log activity">
         <Stack gap="sm">
-          <FormError error={log.error} shownFields={['kind', 'subject', 'body', 'occurredAt', 'participants', 'respondsTo', 'escalationId']} />
+          <FormError error={log.error} shownFields={['kind', 'subject', 'body', 'occurredAt', 'participants', 'respondsTo', 'escalationId', 'seed']} />
           <SegmentedControl
             aria-label="Kind"
             size="xs"
@@ -156,6 +169,17 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
               <div />
             )}
           </SimpleGrid>
+          <PlantSeedSection
+            accountId={accountId}
+            open={planting}
+            onOpenChange={setPlanting}
+            value={plant}
+            onChange={(next) => {
+              setPlant(next);
+              setPlantMissing(false);
+            }}
+            errors={seedFields}
+          />
           <Group justify="space-between" align="center" wrap="wrap">
             <Group gap="xs" align="center">
               <Switch

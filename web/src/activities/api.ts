@@ -56,6 +56,8 @@ export interface ActivityInput {
   respondsTo?: RespondsTo | null;
   escalationId?: string | null;
   proactive?: boolean;
+  /** Plant a seed asked in this activity, in the same step (issue 10). */
+  seed?: { questionId?: string; text?: string; theme?: string; contactId?: string };
 }
 
 export interface RatioCounts {
@@ -103,6 +105,9 @@ export function useInvalidateWork() {
     void qc.invalidateQueries({ queryKey: accountId ? ['timeline', accountId] : ['timeline'] });
     // The portfolio's "Last touch" follows activities.
     void qc.invalidateQueries({ queryKey: ['accounts', 'list'] });
+    // A seed planted with it; a new touchpoint may change the autopilot verdict.
+    void qc.invalidateQueries({ queryKey: ['seeds'] });
+    void qc.invalidateQueries({ queryKey: accountId ? ['autopilot', accountId] : ['autopilot'] });
   };
 }
 

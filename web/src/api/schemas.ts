@@ -12,3 +12,5 @@ export { domainProblem, isDomain } from '../../../src/validation/domain';
 export { webhookCreate, webhookPatch } from '../../../src/webhooks/input';
 export { driverInput, overrideInput } from '../../../src/health/schema';
 export { taskCreate } from '../../../src/tasks/schema';
+export { seedQuestionCreate, seedQuestionPatch } from '../../../src/seeds/schema';
+export { criterionCreate, goalCreate, milestoneCreate, milestoneTaskCreate, planCreate, templateCreate, valueCreate } from '../../../src/plans/schema';

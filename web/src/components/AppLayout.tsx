@@ -34,6 +34,7 @@ export function AppLayout() {
     { to: '/rules', label: 'Rules', icon: 'rule', active: (p) => p.startsWith('/rules') },
     { to: '/escalations', label: 'Escalations', icon: 'escalation', active: (p) => p.startsWith('/escalations') },
     { to: '/team/proactive', label: 'Proactive ratio', icon: 'impact', active: (p) => p.startsWith('/team/proactive') },
+    { to: '/seeds', label: 'Seed library', icon: 'impact', active: (p) => p.startsWith('/seeds') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)

@@ -122,6 +122,15 @@ export function PortfolioFilters({ p }: { p: Params }) {
       >
         Dropped ≥ {p.get('dropped') || DROP_POINTS} in 30 days
       </Chip>
+      <Chip
+        checked={p.get('autopilot') === 'true'}
+        onChange={(checked) => p.update({ autopilot: checked ? 'true' : null })}
+        variant="outline"
+        color="orange"
+        size="sm"
+      >
+        On autopilot
+      </Chip>
     </Group>
   );
 }
