@@ -82,6 +82,37 @@ describe('rule conditions', () => {
 
   it('collects what to load', () => {
     expect(needs([{ match: 'all', conditions: [{ type: 'event', event: 'X', seen: true, withinDays: 3 }, { type: 'field_changed', field: 'arr', withinDays: 40 }] }]))
-      .toEqual({ events: ['X'], windowDays: 40, fieldHistory: true });
+      .toEqual({ events: ['X'], windowDays: 40, fieldHistory: true, autopilot: false, plans: false, seeds: false });
+    expect(needs([{ match: 'any', conditions: [{ type: 'autopilot', value: true }, { type: 'plan_status', op: 'in', statuses: ['at_risk'] }, { type: 'seed_stage', stages: ['planted'] }] }]))
+      .toMatchObject({ autopilot: true, plans: true, seeds: true });
+  });
+});
+
+describe('issue 10 conditions: autopilot, success plan status, seed stage', () => {
+  it('on autopilot reads the stored verdict; no verdict is not on autopilot', () => {
+    expect(evaluateLeaf({ type: 'autopilot', value: true }, facts({ autopilot: true }), now)).toEqual({ type: 'autopilot', label: 'On autopilot', actual: 'on autopilot', ok: true });
+    expect(ok({ type: 'autopilot', value: true }, facts({ autopilot: false }))).toBe(false);
+    expect(ok({ type: 'autopilot', value: false }, facts({ autopilot: false }))).toBe(true);
+    expect(ok({ type: 'autopilot', value: true }, facts())).toBe(false);
+    expect(ok({ type: 'autopilot', value: false }, facts())).toBe(true);
+  });
+
+  it('success plan status is the worst of the account\'s plans; no plan never matches', () => {
+    const two = facts({ planStatuses: ['on_track', 'at_risk'] });
+    expect(evaluateLeaf({ type: 'plan_status', op: 'in', statuses: ['at_risk', 'off_track'] }, two, now))
+      .toMatchObject({ ok: true, actual: 'at_risk (worst of 2 plans)', label: 'Success plan status is at_risk or off_track' });
+    // One plan on track does not hide another at risk.
+    expect(ok({ type: 'plan_status', op: 'in', statuses: ['on_track'] }, two)).toBe(false);
+    expect(ok({ type: 'plan_status', op: 'not_in', statuses: ['off_track'] }, two)).toBe(true);
+    expect(evaluateLeaf({ type: 'plan_status', op: 'in', statuses: ['achieved'] }, facts({ planStatuses: ['achieved'] }), now)).toMatchObject({ ok: true, actual: 'achieved' });
+    expect(evaluateLeaf({ type: 'plan_status', op: 'not_in', statuses: ['off_track'] }, facts({ planStatuses: [] }), now)).toMatchObject({ ok: false, actual: 'no success plan' });
+    expect(ok({ type: 'plan_status', op: 'in', statuses: ['on_track'] }, facts())).toBe(false);
+  });
+
+  it('has a seed in stage: any seed of the account in one of the stages', () => {
+    const f = facts({ seedStages: { planted: 2, dormant: 1 } });
+    expect(evaluateLeaf({ type: 'seed_stage', stages: ['planted', 'reacted'] }, f, now)).toMatchObject({ ok: true, actual: 'planted 2, dormant 1', label: 'Has a seed planted or reacted' });
+    expect(ok({ type: 'seed_stage', stages: ['harvested'] }, f)).toBe(false);
+    expect(evaluateLeaf({ type: 'seed_stage', stages: ['planted'] }, facts({ seedStages: {} }), now)).toMatchObject({ ok: false, actual: 'no seeds' });
   });
 });

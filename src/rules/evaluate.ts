@@ -22,7 +22,20 @@ export type Facts = {
   eventLastSeen: Record<string, string | null>;
   /** When each field last changed (from the audit log). */
   fieldChangedAt: Record<string, Date>;
+  /** The stored autopilot verdict (loaded when a rule asks; no verdict is not on autopilot). */
+  autopilot?: boolean;
+  /** The statuses of the account's success plans (loaded when a rule asks). */
+  planStatuses?: string[];
+  /** How many of the account's seeds are in each stage (loaded when a rule asks). */
+  seedStages?: Record<string, number>;
 };
+
+/** Worst first: an account's plan status is its worst plan's, so one plan slipping is never hidden by another on track. */
+export const PLAN_STATUS_ORDER = ['off_track', 'at_risk', 'on_track', 'achieved'] as const;
+export function worstPlanStatus(statuses: readonly string[]): string | null {
+  for (const s of PLAN_STATUS_ORDER) if (statuses.includes(s)) return s;
+  return null;
+}
 
 const DAY = 86_400_000;
 const CMP_LABEL: Record<Cmp, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥', eq: '=', neq: '≠' };
@@ -118,6 +131,23 @@ export function evaluateLeaf(c: Leaf, f: Facts, now: Date): LeafResult {
       const ok = at !== undefined && at.getTime() >= now.getTime() - c.withinDays * DAY;
       return r(`${c.field} changed within ${c.withinDays} days`, at ? at.toISOString() : null, ok);
     }
+    case 'autopilot': {
+      const on = f.autopilot ?? false;
+      return r(c.value ? 'On autopilot' : 'Not on autopilot', on ? 'on autopilot' : 'not on autopilot', on === c.value);
+    }
+    case 'plan_status': {
+      const worst = worstPlanStatus(f.planStatuses ?? []);
+      const inSet = worst !== null && (c.statuses as readonly string[]).includes(worst);
+      const plans = f.planStatuses?.length ?? 0;
+      const actual = worst === null ? 'no success plan' : plans > 1 ? `${worst} (worst of ${plans} plans)` : worst;
+      return r(`Success plan status ${c.op === 'in' ? 'is' : 'is not'} ${c.statuses.join(' or ')}`, actual, worst !== null && (c.op === 'in' ? inSet : !inSet));
+    }
+    case 'seed_stage': {
+      const counts = f.seedStages ?? {};
+      const present = Object.entries(counts).filter(([, n]) => n > 0);
+      const ok = present.some(([s]) => (c.stages as readonly string[]).includes(s));
+      return r(`Has a seed ${c.stages.join(' or ')}`, present.length ? present.map(([s, n]) => `${s} ${n}`).join(', ') : 'no seeds', ok);
+    }
   }
 }
 
@@ -132,12 +162,18 @@ export function needs(conditions: Condition[]) {
   const events = new Set<string>();
   let windowDays = 0;
   let fieldHistory = false;
+  let autopilot = false;
+  let plans = false;
+  let seeds = false;
   for (const c of conditions) {
     for (const l of c.conditions) {
+      if (l.type === 'autopilot') autopilot = true;
+      if (l.type === 'plan_status') plans = true;
+      if (l.type === 'seed_stage') seeds = true;
       if (l.type === 'event') events.add(l.event);
       if (l.type === 'health_band_changed' || l.type === 'health_score_change') windowDays = Math.max(windowDays, l.withinDays);
       if (l.type === 'field_changed') { fieldHistory = true; windowDays = Math.max(windowDays, l.withinDays); }
     }
   }
-  return { events: [...events], windowDays, fieldHistory };
+  return { events: [...events], windowDays, fieldHistory, autopilot, plans, seeds };
 }

@@ -10,7 +10,7 @@ const ACCOUNT_FIELDS = ['stage', 'segment', 'arr', 'renewalDate', 'ownerId', 'se
  * asked) field changes from the audit log.
  */
 export async function loadFacts(
-  q: Queryable, accountIds: string[], need: { events: string[]; windowDays: number; fieldHistory: boolean }, now: Date,
+  q: Queryable, accountIds: string[], need: { events: string[]; windowDays: number; fieldHistory: boolean; autopilot?: boolean; plans?: boolean; seeds?: boolean }, now: Date,
 ): Promise<Map<string, Facts & { name: string; ownerId: string | null }>> {
   const out = new Map<string, Facts & { name: string; ownerId: string | null }>();
   if (accountIds.length === 0) return out;
@@ -47,6 +47,30 @@ export async function loadFacts(
     for (const s of seen) {
       const f = out.get(s.account_id);
       if (f) f.eventLastSeen[s.event] = s.last;
+    }
+  }
+  if (need.autopilot) {
+    for (const f of out.values()) f.autopilot = false;
+    const { rows: ap } = await q.query<{ account_id: string }>(
+      'SELECT account_id FROM account_autopilot WHERE account_id = ANY ($1::uuid[]) AND on_autopilot', [accountIds]);
+    for (const a of ap) {
+      const f = out.get(a.account_id);
+      if (f) f.autopilot = true;
+    }
+  }
+  if (need.plans) {
+    for (const f of out.values()) f.planStatuses = [];
+    const { rows: plans } = await q.query<{ account_id: string; status: string }>(
+      'SELECT account_id, status FROM success_plans WHERE account_id = ANY ($1::uuid[])', [accountIds]);
+    for (const p of plans) out.get(p.account_id)?.planStatuses?.push(p.status);
+  }
+  if (need.seeds) {
+    for (const f of out.values()) f.seedStages = {};
+    const { rows: seeds } = await q.query<{ account_id: string; stage: string; n: number }>(
+      'SELECT account_id, stage, count(*)::int AS n FROM seeds WHERE account_id = ANY ($1::uuid[]) GROUP BY 1, 2', [accountIds]);
+    for (const s of seeds) {
+      const stages = out.get(s.account_id)?.seedStages;
+      if (stages) stages[s.stage] = s.n;
     }
   }
   if (need.fieldHistory) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { STAGES } from '../accounts/schema.js';
 import { ASSIGNEE_ROLES } from '../tasks/schema.js';
 import { money, text } from '../http/zod.js';
+import { GOAL_STATUSES } from '../plans/progress.js';
+import { SEED_STAGES } from '../seeds/stage.js';
 
 export const BANDS = ['good', 'watch', 'poor'] as const;
 export const CMP = ['lt', 'lte', 'gt', 'gte', 'eq', 'neq'] as const;
@@ -25,6 +27,12 @@ export const leaf = z.discriminatedUnion('type', [
     op: z.enum([...CMP, 'contains', 'is_empty', 'is_not_empty']), value: z.union([text().max(500), z.number(), z.boolean()]).optional(),
   }),
   z.object({ type: z.literal('field_changed'), field: text().min(1).max(100).describe('stage, segment, arr, renewalDate, ownerId, seats or custom.<key>'), withinDays: days }),
+  z.object({ type: z.literal('autopilot'), value: z.boolean().default(true).describe('true: on autopilot; false: not on it') })
+    .describe('The account is (not) on autopilot: its last N touchpoints are routine (the stored verdict)'),
+  z.object({ type: z.literal('plan_status'), op: z.enum(['in', 'not_in']), statuses: z.array(z.enum(GOAL_STATUSES)).min(1) })
+    .describe("The status of the account's success plans, the worst one when it has several (off track < at risk < on track < achieved); no plan never matches"),
+  z.object({ type: z.literal('seed_stage'), stages: z.array(z.enum(SEED_STAGES)).min(1) })
+    .describe('The account has at least one seed in one of these stages'),
 ]);
 export type Leaf = z.infer<typeof leaf>;
 

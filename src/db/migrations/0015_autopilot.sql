@@ -95,7 +95,8 @@ CREATE TRIGGER plan_goals_mark_autopilot AFTER INSERT OR UPDATE OR DELETE ON pla
 -- reads the verdict (driver source autopilot): a change marks the account for both.
 CREATE FUNCTION autopilot_verdict_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' OR NEW.on_autopilot IS DISTINCT FROM OLD.on_autopilot THEN
+  -- No row was read as not on autopilot: a first verdict of false changes nothing.
+  IF (TG_OP = 'INSERT' AND NEW.on_autopilot) OR (TG_OP = 'UPDATE' AND NEW.on_autopilot IS DISTINCT FROM OLD.on_autopilot) THEN
     INSERT INTO rule_dirty (account_id, cause) VALUES (NEW.account_id, 'autopilot') ON CONFLICT (account_id) DO NOTHING;
     INSERT INTO health_dirty (account_id, cause) VALUES (NEW.account_id, 'autopilot') ON CONFLICT (account_id) DO NOTHING;
   END IF;
