@@ -6,6 +6,8 @@ import { createWorkServices } from './services.js';
 import { notificationJobs } from './notifications/jobs.js';
 import { playbookJobs } from './playbooks/jobs.js';
 import { ruleJobs } from './rules/jobs.js';
+import { planJobs } from './plans/jobs.js';
+import { seedJobs } from './seeds/jobs.js';
 import { createIngestService } from './ingest/service.js';
 import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
@@ -34,13 +36,18 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
   // Handlers run inside the worker: work that would enqueue more work does it inline there.
   // The work engine's handlers hand follow-up work (next playbook step, retries) back to the queue.
   const work = createWorkServices(config, database, sender);
-  const health = createHealthService(database, null, { deliveriesQueued: () => work.outbox.wake() });
+  const health = createHealthService(database, null, {
+    deliveriesQueued: () => work.outbox.wake(),
+    computed: async (values) => { await work.plans.healthComputed(values); },
+  });
   const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
   const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   return [
     ...notificationJobs(work),
     ...playbookJobs(work),
     ...ruleJobs(work),
+    ...planJobs(work),
+    ...seedJobs(work),
     ...ingestJobs(ingest, config.dedupeDays),
     // A health refresh writes health_changes, which mark accounts for the rules: evaluate them soon.
     ...healthJobs(health).map((d) => (d.name === REFRESH_JOB && sender

@@ -23,6 +23,10 @@ import { createEscalationService } from './escalations/service.js';
 import { createTaskService } from './tasks/service.js';
 import { createPlaybookService } from './playbooks/service.js';
 import { createRuleService } from './rules/service.js';
+import { createPlanService } from './plans/service.js';
+import { createPlanTemplateService } from './plans/templates.js';
+import { createShareService } from './plans/share-service.js';
+import { createSeedService } from './seeds/service.js';
 import { createAutopilotService } from './activities/autopilot-service.js';
 
 /**
@@ -41,6 +45,8 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
   emailChanged = (m) => playbooks.emailChanged(m.id, m.playbookRunId);
   // A playbook task's step follows its status: done completes it, and the last one finishes the run.
   const tasks = createTaskService(deps, { statusChanged: (tx, task) => playbooks.taskStatusChanged(tx, task) });
+  // Plan tasks get what every new task gets (audit, task.created, the assignee told).
+  const plans = createPlanService(deps, { tasksCreated: (tx, ids, actor) => tasks.afterCreate(tx, ids, actor) });
   return {
     outbox: deps.outbox,
     outboxAdmin: createOutboxAdmin(deps, { messageChanged }),
@@ -53,6 +59,10 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
     tasks,
     playbooks,
     rules: createRuleService(deps),
+    plans,
+    planTemplates: createPlanTemplateService(deps),
+    planShares: createShareService(deps, { tasks }),
+    seeds: createSeedService(deps, { tasks }),
     autopilot: createAutopilotService({ database, n: config.autopilotTouchpoints }),
   };
 }
@@ -61,7 +71,11 @@ export type WorkServices = ReturnType<typeof createWorkServices>;
 /** Every capability's queries and services over one database, built once per process. */
 export function createServices(config: Config, database: Database, jobs: JobQueue | null) {
   const work = createWorkServices(config, database, jobs);
-  const health = createHealthService(database, jobs, { deliveriesQueued: () => work.outbox.wake() });
+  const health = createHealthService(database, jobs, {
+    deliveriesQueued: () => work.outbox.wake(),
+    // Success plans re-measure their driver and metric criteria when health is computed.
+    computed: async (values) => { await work.plans.healthComputed(values); },
+  });
   return {
     health,
     accounts: createAccountQueries(database),

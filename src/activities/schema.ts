@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateTime, queryInt, text } from '../http/zod.js';
+import { activitySeed } from '../seeds/schema.js';
 
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -35,11 +36,12 @@ export const activityCreate = z.object({
   respondsTo: fields.respondsTo.optional(),
   escalationId: fields.escalationId.optional(),
   proactive: z.boolean().optional().describe('Set it to override the inference (recorded as manual)'),
+  seed: activitySeed.optional(),
 });
 export type ActivityCreate = z.infer<typeof activityCreate>;
 
 /** Logging into an escalation's thread: the account and escalation come from the escalation. */
-export const threadActivityCreate = activityCreate.omit({ accountId: true, escalationId: true }).extend({
+export const threadActivityCreate = activityCreate.omit({ accountId: true, escalationId: true, seed: true }).extend({
   kind: fields.kind.default('escalation'),
 });
 export type ThreadActivityCreate = z.infer<typeof threadActivityCreate>;

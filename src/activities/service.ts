@@ -8,6 +8,7 @@ import { resolveProactive } from './proactive.js';
 import { proactiveRatio } from './ratio.js';
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityPatch, RatioQuery } from './schema.js';
 import { logActivity } from './log.js';
+import { plantSeedInTx } from '../seeds/plant.js';
 import { ACTIVITY_SELECT, checkReferences, loadActivity, toActivity, writeParticipants, type ActivityRow } from './store.js';
 
 
@@ -56,6 +57,8 @@ export function createActivityService(deps: WorkDeps) {
     async create(input: ActivityCreate, actor: Actor): Promise<Activity> {
       const id = await write(async (tx) => {
         const { id: created, queued } = await logActivity(tx, input, actor);
+        // A seed planted from the activity form: asked in this activity, at its time, in the same transaction.
+        if (input.seed) await plantSeedInTx(tx, { ...input.seed, accountId: input.accountId, activityId: created }, actor, { prefix: 'seed.' });
         return { result: created, queued };
       });
       return service.mustGet(id);

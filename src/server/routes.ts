@@ -19,8 +19,11 @@ import { escalationRoutes } from '../escalations/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { playbookRoutes } from '../playbooks/routes.js';
 import { ruleRoutes } from '../rules/routes.js';
+import { planRoutes } from '../plans/routes.js';
+import { seedRoutes } from '../seeds/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
+import { shareRoutes } from '../plans/share-routes.js';
 import { autopilotRoutes } from '../activities/autopilot-routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
@@ -70,8 +73,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   taskRoutes(app, deps);
   playbookRoutes(app, deps);
   ruleRoutes(app, deps);
+  planRoutes(app, deps);
+  seedRoutes(app, deps);
   notificationRoutes(app, deps);
   webhookRoutes(app, deps);
+  await shareRoutes(app, deps);
   autopilotRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -159,5 +159,18 @@ export const SOURCES: TimelineSource[] = [
       FROM outbound_messages m LEFT JOIN users au ON au.id = m.approved_by LEFT JOIN contacts c ON c.id = m.contact_id
       LEFT JOIN playbook_runs r ON r.id = m.playbook_run_id LEFT JOIN playbooks pb ON pb.id = r.playbook_id
      WHERE m.account_id = ${f.account} AND m.audience = 'customer' ${f.page('coalesce(m.sent_at, m.created_at)', "'email:' || m.id")}`,
+  },
+  {
+    kind: 'seed', name: 'seed plantings and moves',
+    // Success planting: the planting and every move with its evidence (no-move evidence such as an
+    // objection stays on the seed's own history). A harvest undone by a deleted goal is a move too.
+    sql: (f) => `SELECT 'seed:' || e.id AS id, 'seed' AS kind, e.at,
+        CASE WHEN e.kind = 'planted' THEN 'Seed planted: ' ELSE 'Seed ' || e.to_stage || ': ' END || left(s.text, 200) AS title,
+        e.summary, ${user('e.actor_id', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('seedId', e.seed_id, 'activityId', e.activity_id, 'goalId', e.goal_id)) AS refs,
+        jsonb_build_object('event', e.kind, 'fromStage', e.from_stage, 'toStage', e.to_stage, 'question', s.text,
+                           'note', e.data ->> 'note', 'strength', e.data ->> 'strength', 'variant', e.data ->> 'variant') AS data
+      FROM seed_events e JOIN seeds s ON s.id = e.seed_id LEFT JOIN users u ON u.id = e.actor_id
+     WHERE e.account_id = ${f.account} AND e.moved ${f.page('e.at', "'seed:' || e.id")}`,
   },
 ];
