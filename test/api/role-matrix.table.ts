@@ -27,6 +27,10 @@ export type Fixtures = {
   run(): Promise<string>;
   outcome(): Promise<string>;
   user(): Promise<string>;
+  /** A seed planted on a new account (as for account()). */
+  seed(): Promise<string>;
+  /** A question of the seed library. */
+  seedQuestion(): Promise<string>;
   /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
   id(): string;
 };
@@ -181,6 +185,18 @@ export const ROUTES: Record<string, Spec> = {
   'PATCH /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}`, body: () => ({ name: 'Renamed' }) },
   'DELETE /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}` },
   'GET /api/rules/:id/firings': { expect: EVERYONE, url: (f) => `/api/rules/${f.id()}/firings` },
+  // Success planting: seeds follow their account (everyone reads); the library: a csm adds, admins and managers edit (answered before the lookup)
+  'GET /api/seed-questions': { expect: EVERYONE, url: () => '/api/seed-questions' },
+  'POST /api/seed-questions': { expect: allow('admin', 'manager', 'csm', 'managerKey'), url: () => '/api/seed-questions', body: () => ({ text: 'What if?', theme: 'scale' }) },
+  'GET /api/seed-questions/:id': { expect: EVERYONE, url: async (f) => `/api/seed-questions/${await f.seedQuestion()}` },
+  'PATCH /api/seed-questions/:id': { expect: MANAGERS, url: (f) => `/api/seed-questions/${f.id()}`, body: () => ({ archived: true }) },
+  'GET /api/seed-library/record': { expect: EVERYONE, url: () => '/api/seed-library/record' },
+  'POST /api/accounts/:id/seeds': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/seeds`, body: () => ({ text: 'What if?' }), scoped: true },
+  'GET /api/accounts/:id/seeds': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/seeds`, scoped: true },
+  'GET /api/seeds/funnel': { expect: EVERYONE, url: () => '/api/seeds/funnel' },
+  'GET /api/seeds/:id': { expect: EVERYONE, url: async (f) => `/api/seeds/${await f.seed()}`, scoped: true },
+  'POST /api/seeds/:id/events': { expect: EDITORS, url: async (f) => `/api/seeds/${await f.seed()}/events`, body: () => ({ kind: 'reaction', strength: 'strong_positive' }), scoped: true },
+  'POST /api/seeds/:id/harvest': { expect: EDITORS, url: async (f) => `/api/seeds/${await f.seed()}/harvest`, body: () => ({}), scoped: true },
   // Notifications belong to a person
   'GET /api/notifications': { expect: USERS, url: () => '/api/notifications' },
   'POST /api/notifications/read-all': { expect: USERS, url: () => '/api/notifications/read-all' },

@@ -86,6 +86,14 @@ function fixtures(who: Who, scope: Scope): Fixtures {
     async user() {
       return (await s.users.create({ email: `${unique('target')}@example.test`, name: 'T', role: 'viewer' }, SYSTEM_ACTOR)).user.id;
     },
+    async seed() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${await account()}/seeds`, headers: users.admin.headers, payload: { text: 'What if?' } });
+      return (res.json() as { id: string }).id;
+    },
+    async seedQuestion() {
+      const res = await t.app.inject({ method: 'POST', url: '/api/seed-questions', headers: users.admin.headers, payload: { text: 'What if?', theme: 'scale' } });
+      return (res.json() as { id: string }).id;
+    },
     id: () => randomUUID(),
   };
 }
