@@ -1,7 +1,7 @@
 import type { Database } from '../db/connect.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { utcToday } from '../accounts/usage.js';
-import { evaluate, measuredDrivers, type EngineDriver } from './engine.js';
+import { evaluate, measuredDrivers, type AccountHealth, type EngineDriver } from './engine.js';
 import { auc, isRetained } from './impact.js';
 import { measure } from './metrics.js';
 import { bandOf } from './score.js';
@@ -28,6 +28,11 @@ const NO_JIT = 'SET LOCAL jit = off';
 export type HealthHooks = {
   /** After a commit that queued webhook deliveries (band moves): make them go out soon. */
   deliveriesQueued?: () => Promise<void>;
+  /**
+   * After a commit that saved health for some accounts: each account's driver values (driver id →
+   * value) as just computed. Success plans re-measure their driver criteria from them.
+   */
+  computed?: (values: Map<string, Map<string, number | null>>) => Promise<void>;
 };
 
 export function createHealthService(database: Database, jobs: JobQueue | null, hooks: HealthHooks = {}) {
@@ -35,6 +40,12 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
   /** Wakes the outbox after commit; a lost wake-up is picked up by the outbox's own schedule. */
   const queuedDeliveries = async (queued: number) => {
     if (queued > 0 && hooks.deliveriesQueued) await hooks.deliveriesQueued().catch(() => undefined);
+  };
+  /** The computed driver values per account, for hooks.computed (only built when someone listens). */
+  const valuesOf = (list: EngineDriver[], results: AccountHealth[]) =>
+    hooks.computed ? new Map(results.map((r) => [r.facts.id, new Map(list.map((d) => [d.id, r.values.get(d.key)?.value ?? null]))])) : null;
+  const computed = async (values: Map<string, Map<string, number | null>> | null) => {
+    if (values && values.size > 0 && hooks.computed) await hooks.computed(values);
   };
 
   /** Health for the given accounts (or a keyset chunk), computed and saved in one transaction. */
@@ -46,10 +57,11 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       const m = await measure(tx, measuredDrivers(active), scope, day);
       const results = evaluate(active, m, day);
       const saved = await saveHealth(tx, results, day, cause);
-      return { count: results.length, changed: saved.changed, queued: saved.queued, lastId: m[m.length - 1]?.facts.id ?? null };
+      return { count: results.length, changed: saved.changed, queued: saved.queued, lastId: m[m.length - 1]?.facts.id ?? null, values: valuesOf(active, results) };
     });
     await queuedDeliveries(out.queued);
-    return out;
+    await computed(out.values);
+    return { count: out.count, changed: out.changed, queued: out.queued, lastId: out.lastId };
   }
 
   const service = {
@@ -110,16 +122,17 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       const active = await drivers.enabled();
       let total = 0;
       for (;;) {
-        const { n, queued } = await database.transaction(async (tx) => {
+        const { n, queued, values } = await database.transaction(async (tx) => {
           await tx.query(NO_JIT);
           const ids = await claimDirty(tx, 500);
-          if (ids.length === 0) return { n: 0, queued: 0 };
+          if (ids.length === 0) return { n: 0, queued: 0, values: null };
           const day = utcToday();
           const results = evaluate(active, await measure(tx, measuredDrivers(active), { ids }, day), day);
           const saved = await saveHealth(tx, results, day, 'update');
-          return { n: ids.length, queued: saved.queued };
+          return { n: ids.length, queued: saved.queued, values: valuesOf(active, results) };
         });
         await queuedDeliveries(queued);
+        await computed(values);
         total += n;
         if (n < 500) return total;
       }
