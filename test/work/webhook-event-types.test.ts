@@ -85,6 +85,12 @@ describe('webhook event types', () => {
     const escalation = await api('POST', '/api/escalations', { accountId, title: 'Export broken', severity: 'high', members: [{ userId: manager.userId, role: 'csm' }, { userId: support.userId, role: 'support' }] });
     await api('PATCH', `/api/escalations/${escalation.id}`, { status: 'investigating' });
 
+    // A success plan: a goal whose milestone is 20 days overdue moves the plan off track; the CSM then completes it.
+    const plan = await api('POST', `/api/accounts/${accountId}/success-plans`, { title: 'Back to daily use' });
+    const goal = await api('POST', `/api/success-plans/${plan.id}/goals`, { statement: 'Everyone reporting weekly' });
+    const milestone = await api('POST', `/api/goals/${goal.id}/milestones`, { title: 'Kick-off held', dueAt: daysAgo(20).slice(0, 10) });
+    await api('PATCH', `/api/milestones/${milestone.id}`, { completed: true });
+
     await t.app.services.outbox.pump();
     const got = rx.received.filter((r) => r.path === '/all');
     for (const r of got) expect(verifySignature(secret, String(r.headers['canopy-signature']), r.body)).toBe(true);
@@ -92,6 +98,10 @@ describe('webhook event types', () => {
     for (const r of got) sent.set(String(r.headers['canopy-event']), JSON.parse(r.body) as Record<string, unknown>);
     const missing = offered.filter((type) => !sent.has(type));
     expect(missing, 'offered event types that no action sent').toEqual([]);
+
+    // The plan's events name the plan, the account and what moved.
+    expect(sent.get('plan.status_changed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, account: { id: accountId }, reasons: expect.any(Array) } });
+    expect(sent.get('plan.milestone_completed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, milestone: { id: milestone.id, completedAt: expect.any(String) } } });
 
     // The band move names the account, both bands and both scores.
     expect(sent.get('health.band_changed' satisfies WebhookEventType)).toMatchObject({
