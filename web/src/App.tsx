@@ -43,6 +43,10 @@ const DriverImpactPage = page(/^\/drivers\/impact/, () => import('./drivers/Driv
 const EscalationsPage = page(/^\/escalations/, () => import('./escalations/EscalationsPage'));
 const TeamProactivePage = page(/^\/team\/proactive/, () => import('./activities/TeamProactivePage'));
 const SeedLibraryPage = page(/^\/seeds/, () => import('./seeds/SeedLibraryPage'));
+const PlansDashboardPage = page(/^\/plans\/?$/, () => import('./plans/PlansDashboardPage'));
+const PlanPage = page(/^\/plans\/[^/]+/, () => import('./plans/PlanPage'));
+const TemplatesPage = page(/^\/plan-templates\/?$/, () => import('./plans/TemplatesPage'));
+const TemplateEditorPage = page(/^\/plan-templates\/[^/]+/, () => import('./plans/TemplateEditorPage'));
 const InboxPage = page(/^\/inbox/, () => import('./inbox/InboxPage'));
 const PlaybooksPage = page(/^\/playbooks\/?$/, () => import('./playbooks/PlaybooksPage'));
 const PlaybookEditorPage = page(/^\/playbooks\/[^/]+/, () => import('./playbooks/PlaybookEditorPage'));
@@ -82,6 +86,10 @@ export function App() {
                   <Route path="escalations" element={<EscalationsPage />} />
                   <Route path="team/proactive" element={<TeamProactivePage />} />
                   <Route path="seeds" element={<SeedLibraryPage />} />
+                  <Route path="plans" element={<PlansDashboardPage />} />
+                  <Route path="plans/:planId" element={<PlanPage />} />
+                  <Route path="plan-templates" element={<TemplatesPage />} />
+                  <Route path="plan-templates/:id" element={<TemplateEditorPage />} />
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<UsersPage />} />
                   </Route>

@@ -24,10 +24,10 @@ import { TasksCard } from '../inbox/TasksCard';
 import { PlaybooksCard } from '../playbooks/PlaybooksCard';
 import { AutopilotAlert } from '../seeds/AutopilotAlert';
 import { SeedsCard } from '../seeds/SeedsCard';
+import { PlanCard } from '../plans/PlanCard';
 
 const PLACEHOLDERS: [string, string][] = [
   ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
-  ['Success plan', 'Goals, success criteria and milestones shared with the customer arrive with success plans.'],
   ['Check-ins', 'Readiness check-ins (importance and confidence) and capacity arrive with readiness.'],
 ];
 
@@ -94,6 +94,9 @@ export default function AccountPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           {a ? <DetailsCard account={a} /> : <Skeleton height={220} radius="md" />}
+        </Grid.Col>
+        <Grid.Col span={12}>
+          <PlanCard accountId={id} accountName={a?.name} canEdit={canEdit} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <TasksCard accountId={id} canEdit={canEdit} />

@@ -34,6 +34,8 @@ export function AppLayout() {
     { to: '/rules', label: 'Rules', icon: 'rule', active: (p) => p.startsWith('/rules') },
     { to: '/escalations', label: 'Escalations', icon: 'escalation', active: (p) => p.startsWith('/escalations') },
     { to: '/team/proactive', label: 'Proactive ratio', icon: 'impact', active: (p) => p.startsWith('/team/proactive') },
+    { to: '/plans', label: 'Success plans', icon: 'health', active: (p) => p.startsWith('/plans') },
+    { to: '/plan-templates', label: 'Plan templates', icon: 'playbook', active: (p) => p.startsWith('/plan-templates') },
     { to: '/seeds', label: 'Seed library', icon: 'impact', active: (p) => p.startsWith('/seeds') },
   ];
   const admin: Item[] = [

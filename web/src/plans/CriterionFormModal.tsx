@@ -1,0 +1,157 @@
+import { Autocomplete, Button, Group, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useDriverCatalog, useDrivers } from '../api/drivers';
+import { CRITERION_KINDS, type Criterion, type CriterionInput, type CriterionKind, type Direction, METRIC_MEASURES, type MetricMeasure, useCreateCriterion, useUpdateCriterion } from '../api/plans';
+import { criterionCreate } from '../api/schemas';
+import { FormError, notifySuccess } from '../components/feedback';
+import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
+import { kindLabel, measureLabel } from './planUi';
+
+interface Props {
+  goalId: string;
+  criterion?: Criterion | null;
+  opened: boolean;
+  onClose: () => void;
+}
+
+export function CriterionFormModal(props: Props) {
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.criterion ? 'Edit success criterion' : 'Add a success criterion'} size="lg" centered>
+      {props.opened && <CriterionForm {...props} />}
+    </Modal>
+  );
+}
+
+const num = (v: string | number): number | null => (v === '' || v === null ? null : Number(v));
+
+function CriterionForm({ goalId, criterion, onClose }: Props) {
+  const create = useCreateCriterion(goalId);
+  const update = useUpdateCriterion();
+  const m = criterion ? update : create;
+  const drivers = useDrivers();
+  const catalog = useDriverCatalog();
+  const [name, setName] = useState(criterion?.name ?? '');
+  const [kind, setKind] = useState<CriterionKind>(criterion?.kind ?? 'driver');
+  const [driverId, setDriverId] = useState<string | null>(criterion?.driverId ?? null);
+  const [event, setEvent] = useState(criterion?.metric?.event ?? '');
+  const [measure, setMeasure] = useState<MetricMeasure>(criterion?.metric?.measure ?? 'count');
+  const [windowDays, setWindowDays] = useState<string | number>(criterion?.metric?.windowDays ?? 30);
+  const [direction, setDirection] = useState<Direction>(criterion?.direction ?? 'up');
+  const [baseline, setBaseline] = useState<string | number>(criterion?.baseline ?? '');
+  const [target, setTarget] = useState<string | number>(criterion?.target ?? '');
+  const local: Record<string, string> = {};
+  if (!name.trim()) local.name = 'Name what is measured, e.g. “weekly reports sent”.';
+  if (kind === 'driver' && !driverId) local.driverId = 'Pick the driver it follows.';
+  if (kind === 'metric' && !event.trim()) local.metric = 'Name the usage event.';
+  const body: CriterionInput = {
+    name: name.trim(),
+    kind,
+    direction,
+    target: num(target),
+    baseline: num(baseline),
+    ...(kind === 'driver' && driverId ? { driverId } : {}),
+    ...(kind === 'metric' ? { metric: { event: event.trim(), measure, windowDays: Number(windowDays) || 30 } } : {}),
+  };
+  const { fields: shown, validate } = useSchemaCheck(() => ({ ...schemaErrors(criterionCreate, body), ...local }), m.error);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const done = {
+      onSuccess: () => {
+        notifySuccess(criterion ? 'Criterion saved' : 'Criterion added');
+        onClose();
+      },
+    };
+    // The kind is fixed once created: a patch sends what may change.
+    const { kind: _kind, ...patch } = body;
+    if (criterion) update.mutate({ id: criterion.id, patch }, done);
+    else create.mutate(body, done);
+  };
+
+  const isRating = kind === 'rating';
+  return (
+    <form onSubmit={submit} noValidate aria-label={criterion ? 'Edit success criterion' : 'Add a success criterion'}>
+      <Stack gap="md">
+        <FormError error={m.error} shownFields={['name', 'kind', 'driverId', 'metric', 'direction', 'baseline', 'target']} />
+        <TextInput label="Name" placeholder="Weekly reports sent" value={name} onChange={(e) => setName(e.currentTarget.value)} error={shown.name} required data-autofocus />
+        <div>
+          <Text size="sm" fw={500} mb={4}>
+            Measured by
+          </Text>
+          <SegmentedControl
+            aria-label="Measured by"
+            fullWidth
+            value={kind}
+            onChange={(v) => setKind(v as CriterionKind)}
+            data={CRITERION_KINDS.map((k) => ({ value: k, label: kindLabel[k] }))}
+            disabled={!!criterion}
+          />
+          {shown.kind && (
+            <Text size="xs" c="red" mt={4}>
+              {shown.kind}
+            </Text>
+          )}
+        </div>
+        {kind === 'driver' && (
+          <Select
+            label="Driver"
+            description="Follows the driver’s value each time health is computed"
+            placeholder={drivers.data?.length === 0 ? 'No drivers yet' : 'Pick a driver'}
+            data={(drivers.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+            value={driverId}
+            onChange={setDriverId}
+            searchable
+            error={shown.driverId}
+          />
+        )}
+        {kind === 'metric' && (
+          <SimpleGrid cols={3}>
+            <Autocomplete label="Usage event" placeholder="report_sent" data={catalog.data?.events ?? []} value={event} onChange={setEvent} error={shown.metric} />
+            <Select
+              label="Measure"
+              data={METRIC_MEASURES.map((x) => ({ value: x, label: measureLabel[x] }))}
+              value={measure}
+              onChange={(v) => v && setMeasure(v as MetricMeasure)}
+              allowDeselect={false}
+            />
+            <NumberInput label="Window (days)" min={1} max={365} allowDecimal={false} value={windowDays} onChange={setWindowDays} />
+          </SimpleGrid>
+        )}
+        {kind === 'manual' && (
+          <Text size="xs" c="dimmed">
+            You (or the customer, on a call) enter the number with its date; the chart shows each entry.
+          </Text>
+        )}
+        {isRating && (
+          <Text size="xs" c="dimmed">
+            Both sides rate it from 1 to 5 — how far we are, seen from each side. A gap between the two ratings is worth a conversation.
+          </Text>
+        )}
+        <SimpleGrid cols={3}>
+          <Select
+            label="Direction"
+            data={[
+              { value: 'up', label: 'Higher is better' },
+              { value: 'down', label: 'Lower is better' },
+            ]}
+            value={direction}
+            onChange={(v) => v && setDirection(v as Direction)}
+            allowDeselect={false}
+            error={shown.direction}
+          />
+          <NumberInput label="Baseline" description="Where they start" value={baseline} onChange={setBaseline} min={isRating ? 1 : undefined} max={isRating ? 5 : undefined} error={shown.baseline} />
+          <NumberInput label="Target" description="Where they want to be" value={target} onChange={setTarget} min={isRating ? 1 : undefined} max={isRating ? 5 : undefined} error={shown.target} />
+        </SimpleGrid>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={m.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={m.isPending}>
+            {criterion ? 'Save criterion' : 'Add criterion'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

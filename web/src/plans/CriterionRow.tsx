@@ -1,0 +1,191 @@
+import { ActionIcon, Badge, Button, Group, Menu, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
+import { DateInput } from '@mantine/dates';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../api/client';
+import { type Criterion, type CriterionValue, type Side, useAddCriterionValue, useCriterionValues } from '../api/plans';
+import { AXIS, Chart, type ChartOption, shortDay } from '../components/Chart';
+import { notifyError, notifySuccess } from '../components/feedback';
+import { decimal, formatDay } from '../components/format';
+import { Icon } from '../components/icons';
+import { today } from './formBits';
+import { describeCriterionSource, valueVsTarget } from './planUi';
+
+const stateNote: Record<Criterion['state'], string | null> = {
+  measured: null,
+  no_data: 'No data yet',
+  no_target: 'No target yet',
+  no_baseline: 'Needs a baseline (lower is better)',
+};
+
+export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <Paper withBorder p="sm" radius="md" data-testid="criterion" data-criterion-name={c.name}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <div style={{ minWidth: 0 }}>
+          <Group gap={6}>
+            <Text size="sm" fw={600}>
+              {c.name}
+            </Text>
+            {c.met ? (
+              <Badge size="xs" color="teal" variant="light">
+                Met
+              </Badge>
+            ) : stateNote[c.state] ? (
+              <Badge size="xs" color="gray" variant="outline" tt="none">
+                {stateNote[c.state]}
+              </Badge>
+            ) : null}
+          </Group>
+          <Text size="xs" c="dimmed">
+            {describeCriterionSource(c)}
+            {c.baseline != null ? ` · from ${decimal(c.baseline, 2)}` : ''} · {c.direction === 'down' ? 'lower is better' : 'higher is better'}
+          </Text>
+        </div>
+        <Group gap={4} wrap="nowrap">
+          <div style={{ textAlign: 'right' }}>
+            <Text size="sm" fw={500} data-testid="criterion-value">
+              {valueVsTarget(c)}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {c.progress == null ? 'progress: no data' : `${Math.round(c.progress)}% of the way`}
+              {c.measuredAt ? ` · ${formatDay(c.measuredAt)}` : ''}
+            </Text>
+          </div>
+          {canEdit && (
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <ActionIcon variant="subtle" color="gray" aria-label={`Actions for criterion ${c.name}`}>
+                  <Icon name="dots" size={16} />
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={onEdit}>
+                  Edit
+                </Menu.Item>
+                <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={onDelete}>
+                  Delete
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          )}
+        </Group>
+      </Group>
+      <CriterionChart c={c} />
+      {canEdit && c.kind === 'manual' && <ManualEntry c={c} />}
+      {canEdit && c.kind === 'rating' && <RatingEntry c={c} />}
+    </Paper>
+  );
+}
+
+/** The path toward the target: measured values over time, the target as a dashed line. */
+function CriterionChart({ c }: { c: Criterion }) {
+  const values = useCriterionValues(c.id);
+  const items = values.data ?? [];
+  if (values.isPending || values.isError) return null;
+  if (items.length === 0) {
+    return (
+      <Text size="xs" c="dimmed" mt={6}>
+        {c.kind === 'driver' || c.kind === 'metric'
+          ? 'No measurement yet: it fills in the next time health is computed.'
+          : c.kind === 'rating'
+            ? 'No rating yet: ask the customer for theirs and set ours.'
+            : 'No value yet: enter the first one below.'}
+      </Text>
+    );
+  }
+  const series = (side: Side | null, name: string, color: string) => {
+    const data = items.filter((v) => v.side === side || (side === null && c.kind !== 'rating')).map((v: CriterionValue) => [v.at.slice(0, 10), v.value]);
+    return { type: 'line' as const, name, data, showSymbol: data.length < 20, symbolSize: 5, lineStyle: { width: 2, color }, itemStyle: { color } };
+  };
+  const lines =
+    c.kind === 'rating'
+      ? [series('vendor', 'Us', '#228be6'), series('customer', 'Customer', '#ae3ec9')]
+      : [series(null, c.name, '#228be6')];
+  const first = lines[0];
+  if (first && c.target != null) {
+    Object.assign(first, {
+      markLine: {
+        silent: true,
+        symbol: 'none',
+        lineStyle: { type: 'dashed', color: '#12b886' },
+        label: { formatter: `target ${decimal(c.target, 2)}`, color: '#12b886', fontSize: 10, position: 'insideEndTop' },
+        data: [{ yAxis: c.target }],
+      },
+    });
+  }
+  const all = items.map((v) => v.value).concat(c.target != null ? [c.target] : []);
+  const option: ChartOption = {
+    grid: { left: 36, right: 12, top: 14, bottom: 20 },
+    tooltip: { trigger: 'axis' },
+    legend: c.kind === 'rating' ? { top: 0, right: 0, itemWidth: 10, textStyle: { fontSize: 10 } } : undefined,
+    xAxis: { type: 'time', axisLine: AXIS.line, axisLabel: { ...AXIS.label, formatter: (v: number) => shortDay(new Date(v).toISOString().slice(0, 10)) } },
+    yAxis: {
+      type: 'value',
+      min: c.kind === 'rating' ? 1 : Math.min(0, ...all),
+      max: c.kind === 'rating' ? 5 : undefined,
+      axisLabel: AXIS.label,
+      splitLine: AXIS.split,
+    },
+    series: lines,
+  };
+  return (
+    <div style={{ marginTop: 6 }}>
+      <Chart option={option} height={120} label={`${c.name}: path toward the target`} testId="criterion-chart" />
+    </div>
+  );
+}
+
+function ManualEntry({ c }: { c: Criterion }) {
+  const add = useAddCriterionValue(c.id);
+  const [value, setValue] = useState<string | number>('');
+  const [at, setAt] = useState<string | null>(today());
+  const fields = add.error instanceof ApiError ? add.error.fieldMap() : {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (value === '') return;
+    add.mutate(
+      // A day picked in the past is recorded at its noon; today is recorded as now.
+      { value: Number(value), ...(at && at !== today() ? { at: new Date(`${at}T12:00:00`).toISOString() } : {}) },
+      {
+        onSuccess: () => {
+          notifySuccess(`${c.name}: ${decimal(Number(value), 2)} recorded`);
+          setValue('');
+        },
+      },
+    );
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-label={`Enter a value for ${c.name}`}>
+      <Group gap="xs" mt="xs" align="flex-start" wrap="nowrap">
+        <NumberInput size="xs" aria-label="Value" placeholder="New value" value={value} onChange={setValue} error={fields.value} style={{ flex: 1 }} />
+        <DateInput size="xs" aria-label="Measured on" valueFormat="YYYY-MM-DD" value={at} onChange={setAt} error={fields.at} w={130} />
+        <Button size="xs" type="submit" variant="light" loading={add.isPending} disabled={value === ''}>
+          Record
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+const RATINGS = ['1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }));
+
+function RatingEntry({ c }: { c: Criterion }) {
+  const add = useAddCriterionValue(c.id);
+  const rate = (side: Side, v: string | null) =>
+    v &&
+    add.mutate(
+      { value: Number(v), side },
+      {
+        onSuccess: () => notifySuccess(`${side === 'vendor' ? 'Our' : 'The customer’s'} rating: ${v}`),
+        onError: (err) => notifyError(err, 'Could not record the rating'),
+      },
+    );
+  return (
+    <Stack gap={2} mt="xs">
+      <Group gap="xs" wrap="nowrap">
+        <Select size="xs" label="Our rating" data={RATINGS} value={c.ratings?.vendor != null ? String(c.ratings.vendor) : null} onChange={(v) => rate('vendor', v)} w={110} />
+        <Select size="xs" label="Customer’s rating" data={RATINGS} value={c.ratings?.customer != null ? String(c.ratings.customer) : null} onChange={(v) => rate('customer', v)} w={140} />
+      </Group>
+    </Stack>
+  );
+}
