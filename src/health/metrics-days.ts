@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
-import type { AccountFacts, MeasuredDriver, Measurements } from './metrics.js';
+import { activityCond, type AccountFacts, type MeasuredDriver, type Measurements } from './metrics.js';
 
 /** Accounts by id, or a keyset chunk (ordered by id). */
 export type DaysScope = { ids: string[] } | { afterId: string | null; limit: number };
@@ -38,7 +38,7 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
     const s = d.source;
     if (s.type === 'event_metric') usageDays = Math.max(usageDays, d.trend ? 2 * s.windowDays : s.windowDays);
     if (s.type === 'days_since_event') usageDays = Math.max(usageDays, s.maxDays);
-    if (s.type === 'days_since_contact_seen') scanDays = Math.max(scanDays, s.maxDays);
+    if (s.type === 'days_since_contact_seen' || s.type === 'days_since_activity') scanDays = Math.max(scanDays, s.maxDays);
   }
   scanDays = Math.max(scanDays, usageDays);
   const daily: string[] = [`count(*) AS n`]; // any rollup row: measure() has no usage row at all without one
@@ -88,6 +88,20 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
       joins.push(`LEFT JOIN x${i} ON x${i}.account_id = cal.account_id AND x${i}.day = cal.day`);
       running.push(`max(x${i}.day) OVER w AS k${i}`);
       out.push(`CASE WHEN k${i} > day - ${s.maxDays} THEN (day - k${i})::float8 END AS m${i}_c`);
+    } else if (s.type === 'days_since_activity') {
+      // As measure() does for each day: the UTC days with such an activity, then a running maximum,
+      // so a day only sees activities that had happened by its end.
+      extraCtes.push(`
+        x${i} AS (SELECT x.account_id, (x.occurred_at AT TIME ZONE 'UTC')::date AS day FROM activities x
+                   WHERE x.account_id = ANY($3::uuid[]) AND ${activityCond(s, p)}
+                     AND x.occurred_at >= (($1::date - ${scanDays})::timestamp AT TIME ZONE 'UTC') AND x.occurred_at < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')
+                   GROUP BY 1, 2)`);
+      joins.push(`LEFT JOIN x${i} ON x${i}.account_id = cal.account_id AND x${i}.day = cal.day`);
+      running.push(`max(x${i}.day) OVER w AS k${i}`);
+      out.push(`CASE WHEN k${i} > day - ${s.maxDays} THEN (day - k${i})::float8 END AS m${i}_c`);
+    } else if (s.type === 'autopilot') {
+      // A past day has no stored verdict: no data (health/README.md).
+      out.push(`NULL::float8 AS m${i}_c`);
     }
   });
 

@@ -2,6 +2,19 @@ import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
 import type { DriverSource } from './schema.js';
 
+/**
+ * The filter of a days_since_activity driver over activities `x`: its kinds (none: any activity)
+ * and, with a contact role, a participant contact of that role. Shared with measureDays().
+ */
+export function activityCond(s: Extract<DriverSource, { type: 'days_since_activity' }>, p: (v: unknown) => string): string {
+  const conds: string[] = [];
+  if (s.kinds && s.kinds.length > 0) conds.push(`x.kind = ANY(${p(s.kinds)}::text[])`);
+  if (s.contactRole) {
+    conds.push(`EXISTS (SELECT 1 FROM activity_participants pp JOIN contacts c ON c.id = pp.contact_id WHERE pp.activity_id = x.id AND c.role = ${p(s.contactRole)})`);
+  }
+  return conds.length ? conds.join(' AND ') : 'true';
+}
+
 /** What a source needs measured; formula drivers need nothing from the database. */
 export type MeasuredDriver = { key: string; source: DriverSource; trend: boolean };
 
@@ -23,6 +36,9 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
   const p = (v: unknown) => `$${values.push(v)}`;
   const usageCols: string[] = [];
   const contactCols: string[] = [];
+  const activityCols: string[] = [];
+  const autopilotCols: string[] = [];
+  let activityDays = 0;
   let scanDays = 1;
   const past = asOf < new Date().toISOString().slice(0, 10);
 
@@ -54,6 +70,14 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
       contactCols.push(past
         ? `($1::date - max(ud.day) FILTER (WHERE c.role = ${p(s.role)} AND ud.day > $1::date - ${s.maxDays}))::float8 AS m${i}_c`
         : `extract(epoch FROM $1::date + 1 - max(c.last_seen_at) FILTER (WHERE c.role = ${p(s.role)} AND c.last_seen_at < $1::date + 1)) / 86400 AS m${i}_c`);
+    } else if (s.type === 'days_since_activity') {
+      // Whole UTC days from the latest such activity to asOf, counting only activities that had
+      // happened by the end of asOf (a past day never sees a later call).
+      activityDays = Math.max(activityDays, s.maxDays);
+      activityCols.push(`($1::date - max((x.occurred_at AT TIME ZONE 'UTC')::date) FILTER (WHERE ${activityCond(s, p)}
+        AND x.occurred_at >= (($1::date - ${s.maxDays - 1})::timestamp AT TIME ZONE 'UTC')))::float8 AS m${i}_c`);
+    } else if (s.type === 'autopilot') {
+      autopilotCols.push(past ? `NULL::float8 AS m${i}_c` : `coalesce(ap.on_autopilot, false)::int::float8 AS m${i}_c`);
     }
   });
 
@@ -73,14 +97,20 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
         ${past ? `LEFT JOIN usage_daily_users ud ON ud.account_id = c.account_id AND ud.event = '${ALL_EVENTS}' AND ud.user_key = c.external_id AND ud.day <= $1::date` : ''}
         GROUP BY c.account_id)`
     : '';
+  const activityScan = activityCols.length
+    ? `, act AS (SELECT x.account_id, ${activityCols.join(', ')} FROM activities x JOIN acc ON acc.id = x.account_id
+        WHERE x.occurred_at >= (($1::date - ${activityDays - 1})::timestamp AT TIME ZONE 'UTC') AND x.occurred_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+        GROUP BY x.account_id)`
+    : '';
   const sql = `
     WITH acc AS (
       SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, a.created_at, a.custom,
              (a.first_activity_at IS NOT NULL AND a.first_activity_at < $1::date + 1) AS has_usage
         FROM accounts a ${accountWhere} ${limit}
-    )${usageScan}${contactScan}
-    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''}
+    )${usageScan}${contactScan}${activityScan}
+    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')}
       FROM acc ${usageCols.length ? 'LEFT JOIN u ON u.account_id = acc.id' : ''} ${contactCols.length ? 'LEFT JOIN cs ON cs.account_id = acc.id' : ''}
+      ${activityCols.length ? 'LEFT JOIN act ON act.account_id = acc.id' : ''} ${autopilotCols.length ? 'LEFT JOIN account_autopilot ap ON ap.account_id = acc.id' : ''}
      ORDER BY acc.id`;
   const { rows } = await q.query<Record<string, unknown>>(sql, values);
   return rows.map((r) => {

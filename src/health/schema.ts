@@ -5,6 +5,8 @@ import { BANDS } from './score.js';
 import { dateTime, isoDate, money, text } from '../http/zod.js';
 
 const eventNames = z.array(text().min(1).max(200)).max(50);
+/** Activity kinds a days_since_activity driver may count (escalation thread entries are not a choice). */
+export const ACTIVITY_SOURCE_KINDS = ['call', 'meeting', 'email', 'qbr', 'note'] as const;
 
 export const driverSource = z.discriminatedUnion('type', [
   z.object({
@@ -21,6 +23,13 @@ export const driverSource = z.discriminatedUnion('type', [
   z.object({ type: z.literal('days_since_event'), events: eventNames, maxDays: z.number().int().min(1).max(365).default(90) }),
   z.object({ type: z.literal('days_since_contact_seen'), role: z.enum(CONTACT_ROLES), maxDays: z.number().int().min(1).max(365).default(180) }),
   z.object({ type: z.literal('formula'), expression: text().trim().min(1).max(500) }),
+  z.object({
+    type: z.literal('days_since_activity'),
+    kinds: z.array(z.enum(ACTIVITY_SOURCE_KINDS)).max(ACTIVITY_SOURCE_KINDS.length).optional().describe('Activity kinds counted; absent or empty means any activity'),
+    contactRole: z.enum(CONTACT_ROLES).optional().describe('Only activities with a participant contact of this role'),
+    maxDays: z.number().int().min(1).max(365).default(90),
+  }),
+  z.object({ type: z.literal('autopilot') }).describe('1 when the account is on autopilot (its last N touchpoints routine), 0 otherwise'),
 ]);
 export type DriverSource = z.infer<typeof driverSource>;
 

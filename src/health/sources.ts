@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const daysBetween = (from: number, to: number) => Math.floor((to - from) / DAY);
 
 export type SourceType = {
-  type: DriverSource['type'] | 'days_since_activity' | 'survey_metric';
+  type: DriverSource['type'] | 'survey_metric';
   label: string;
   description: string;
   available: boolean;
@@ -23,7 +23,8 @@ export const SOURCE_CATALOG: SourceType[] = [
   { type: 'days_since_event', label: 'Days since an event', description: 'Days since the account last did one of the events (or anything).', available: true },
   { type: 'days_since_contact_seen', label: 'Days since a contact role was active', description: 'Days since a contact with a role (e.g. executive sponsor) last used the product.', available: true },
   { type: 'formula', label: 'Formula', description: 'Arithmetic over other drivers, e.g. active_users / seats.', available: true },
-  { type: 'days_since_activity', label: 'Days since an activity', description: 'Days since a call, meeting or QBR (with a contact role) — arrives with activities.', available: false },
+  { type: 'days_since_activity', label: 'Days since an activity', description: 'Days since the latest logged activity of the chosen kinds (call, meeting, e-mail, QBR, note), optionally only those with a contact of a role.', available: true },
+  { type: 'autopilot', label: 'On autopilot', description: '1 when the last touchpoints are routine (same kind, steady rhythm, no seed or new topic), 0 otherwise.', available: true },
   { type: 'survey_metric', label: 'Survey metric', description: 'Last NPS or CSAT — arrives with surveys.', available: false },
 ];
 
@@ -45,6 +46,15 @@ export function sourceValue(source: Exclude<DriverSource, { type: 'formula' }>, 
       const days = raw?.current;
       return { value: days === null || days === undefined ? source.maxDays : Math.min(source.maxDays, Math.floor(days)), previous: null };
     }
+    case 'days_since_activity': {
+      // Activities are ours, not the product's: usage is not needed. None within maxDays (or none
+      // at all) is the cap, as for days_since_event: "at least maxDays days".
+      const days = raw?.current;
+      return { value: days === null || days === undefined ? source.maxDays : Math.min(source.maxDays, Math.floor(days)), previous: null };
+    }
+    case 'autopilot':
+      // Today: the stored verdict (1/0). A past day has no verdict: no data (see health/README.md).
+      return { value: raw?.current ?? null, previous: null };
     case 'account_field': {
       const f = source.field;
       if (f === 'arr') return { value: facts.arr, previous: null };
