@@ -81,6 +81,9 @@ describe('webhook event types', () => {
     const task = (await t.database.query<{ id: string }>('SELECT id FROM tasks WHERE playbook_run_id = $1', [run?.id])).rows[0];
     await api('PATCH', `/api/tasks/${task?.id}`, { status: 'done', outcomeNote: 'They are back' });
     await api('POST', '/api/activities', { accountId, kind: 'call', subject: 'Welcome back call' });
+    // A crazy question planted on the call draws a strong reaction: the seed moves.
+    const seed = await api('POST', `/api/accounts/${accountId}/seeds`, { text: 'What if you never needed to call us?' });
+    await api('POST', `/api/seeds/${seed.id}/events`, { kind: 'reaction', strength: 'strong_positive' }, 200);
     const support = await t.signIn('csm');
     const escalation = await api('POST', '/api/escalations', { accountId, title: 'Export broken', severity: 'high', members: [{ userId: manager.userId, role: 'csm' }, { userId: support.userId, role: 'support' }] });
     await api('PATCH', `/api/escalations/${escalation.id}`, { status: 'investigating' });
@@ -99,6 +102,8 @@ describe('webhook event types', () => {
     const missing = offered.filter((type) => !sent.has(type));
     expect(missing, 'offered event types that no action sent').toEqual([]);
 
+    // The seed's move names the seed, the account, both stages and the evidence.
+    expect(sent.get('seed.moved' satisfies WebhookEventType)).toMatchObject({ accountId, data: { seedId: seed.id, accountId, from: 'planted', to: 'reacted', evidence: 'strong positive reaction: planted → reacted' } });
     // The plan's events name the plan, the account and what moved.
     expect(sent.get('plan.status_changed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, account: { id: accountId }, reasons: expect.any(Array) } });
     expect(sent.get('plan.milestone_completed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, milestone: { id: milestone.id, completedAt: expect.any(String) } } });
