@@ -22,8 +22,15 @@ export type Leaf =
   | { type: 'days_to_renewal'; op: Cmp; value: number }
   | { type: 'event'; event: string; seen: boolean; withinDays: number }
   | { type: 'field'; field: string; op: FieldOp; value?: string | number | boolean }
-  | { type: 'field_changed'; field: string; withinDays: number };
+  | { type: 'field_changed'; field: string; withinDays: number }
+  | { type: 'autopilot'; value: boolean }
+  | { type: 'plan_status'; op: SetOp; statuses: PlanStatus[] }
+  | { type: 'seed_stage'; stages: SeedStageName[] };
 export type LeafType = Leaf['type'];
+export const PLAN_STATUSES = ['off_track', 'at_risk', 'on_track', 'achieved'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export const SEED_STAGE_NAMES = ['planted', 'reacted', 'sprouted', 'rooted', 'harvested', 'dormant'] as const;
+export type SeedStageName = (typeof SEED_STAGE_NAMES)[number];
 
 export interface Condition {
   match: 'all' | 'any';

@@ -1,12 +1,12 @@
 import { ActionIcon, Autocomplete, Group, MultiSelect, NumberInput, Select, SegmentedControl, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Band } from '../api/healthTypes';
-import type { LeafType } from '../api/rules';
+import { PLAN_STATUSES, SEED_STAGE_NAMES, type LeafType } from '../api/rules';
 import { STAGES } from '../api/types';
 import { stageLabel } from '../components/format';
 import { bandLabel } from '../components/health';
 import { Icon } from '../components/icons';
-import { cmpOptions, fieldOpOptions, leafTypeGroups, leafTypeLabel, setOpOptions } from './labels';
+import { cmpOptions, fieldOpOptions, leafTypeGroups, leafTypeLabel, planStatusLabel, seedStageLabel, setOpOptions } from './labels';
 import { type LeafDraft, switchType } from './ruleForm';
 
 export interface ConditionChoices {
@@ -151,6 +151,25 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
           <Text size="sm">changed</Text>
           {days('withinDays')}
         </>
+      );
+      break;
+    case 'autopilot':
+      inputs = (
+        <SegmentedControl size="xs" disabled={readOnly} aria-label={`Condition ${n} autopilot`} data={[{ value: 'on', label: 'is on autopilot' }, { value: 'off', label: 'is not on autopilot' }]} value={l.onAutopilot ? 'on' : 'off'} onChange={(v) => set({ onAutopilot: v === 'on' })} />
+      );
+      break;
+    case 'plan_status':
+      inputs = (
+        <>
+          {setOp}
+          <MultiSelect {...common} miw={220} aria-label={`Condition ${n} plan statuses`} data={PLAN_STATUSES.map((s) => ({ value: s, label: planStatusLabel[s] }))} value={l.values} onChange={(v) => set({ values: v })} error={error('statuses')} comboboxProps={{ withinPortal: true }} />
+          <Text size="sm" c="dimmed">(the worst of the account's plans)</Text>
+        </>
+      );
+      break;
+    case 'seed_stage':
+      inputs = (
+        <MultiSelect {...common} miw={220} aria-label={`Condition ${n} seed stages`} data={SEED_STAGE_NAMES.map((s) => ({ value: s, label: seedStageLabel[s] }))} value={l.values} onChange={(v) => set({ values: v })} error={error('stages')} comboboxProps={{ withinPortal: true }} />
       );
       break;
   }

@@ -1,5 +1,5 @@
 import { decimal, formatDateTime, formatDay } from '../components/format';
-import type { ActionType, LeafType, NotifyRole } from '../api/rules';
+import type { ActionType, LeafType, NotifyRole, PlanStatus, SeedStageName } from '../api/rules';
 
 export const leafTypeLabel: Record<LeafType, string> = {
   health_band: 'Health band',
@@ -14,12 +14,21 @@ export const leafTypeLabel: Record<LeafType, string> = {
   event: 'Product event',
   field: 'Account field',
   field_changed: 'Field changed',
+  autopilot: 'On autopilot',
+  plan_status: 'Success plan status',
+  seed_stage: 'Has a seed in stage',
+};
+
+export const planStatusLabel: Record<PlanStatus, string> = { off_track: 'Off track', at_risk: 'At risk', on_track: 'On track', achieved: 'Achieved' };
+export const seedStageLabel: Record<SeedStageName, string> = {
+  planted: 'Planted', reacted: 'Reacted', sprouted: 'Sprouted', rooted: 'Rooted', harvested: 'Harvested', dormant: 'Dormant',
 };
 
 export const leafTypeGroups: { group: string; items: LeafType[] }[] = [
   { group: 'Health', items: ['health_band', 'health_band_changed', 'health_score', 'health_score_change', 'driver'] },
   { group: 'Account', items: ['stage', 'segment', 'arr', 'days_to_renewal', 'field', 'field_changed'] },
   { group: 'Usage', items: ['event'] },
+  { group: 'Success plans and seeds', items: ['autopilot', 'plan_status', 'seed_stage'] },
 ];
 
 export const cmpOptions = [

@@ -1,6 +1,6 @@
 import type { Band } from '../api/healthTypes';
 import type { AssigneeRole } from '../api/playbooks';
-import type { ActionType, Cmp, Leaf, LeafType, NotifyRole, Rule, RuleAction, RuleInput } from '../api/rules';
+import type { ActionType, Cmp, Leaf, LeafType, NotifyRole, PlanStatus, Rule, RuleAction, RuleInput, SeedStageName } from '../api/rules';
 import type { TaskKind } from '../api/tasks';
 import type { Stage } from '../api/types';
 
@@ -23,6 +23,8 @@ export interface LeafDraft {
   seen: boolean;
   field: string;
   fieldValue: string;
+  /** autopilot: true = on autopilot, false = not on it. */
+  onAutopilot: boolean;
 }
 
 export interface ActionDraft {
@@ -53,7 +55,7 @@ export interface RuleForm {
   windowUnit: WindowUnit;
 }
 
-const SET_TYPES: LeafType[] = ['health_band', 'stage', 'segment'];
+const SET_TYPES: LeafType[] = ['health_band', 'stage', 'segment', 'plan_status'];
 const defaultOp = (t: LeafType) => (SET_TYPES.includes(t) ? 'in' : t === 'field' ? 'eq' : t === 'arr' ? 'gte' : t === 'days_to_renewal' ? 'lte' : 'lt');
 
 let nextId = 0;
@@ -62,6 +64,7 @@ export function newLeaf(type: LeafType = 'health_band', from?: Leaf): LeafDraft 
   const d: LeafDraft = {
     id: ++nextId, type, op: defaultOp(type), bands: ['poor'], value: type === 'days_to_renewal' ? 90 : type === 'arr' ? 50000 : 40,
     direction: 'drop', points: 10, withinDays: 7, driver: null, measure: 'value', values: [], event: '', seen: false, field: 'seats', fieldValue: '',
+    onAutopilot: true,
   };
   if (!from) return d;
   switch (from.type) {
@@ -77,6 +80,9 @@ export function newLeaf(type: LeafType = 'health_band', from?: Leaf): LeafDraft 
     case 'event': return { ...d, event: from.event, seen: from.seen, withinDays: from.withinDays };
     case 'field': return { ...d, field: from.field, op: from.op, fieldValue: from.value === undefined ? '' : String(from.value) };
     case 'field_changed': return { ...d, field: from.field, withinDays: from.withinDays };
+    case 'autopilot': return { ...d, onAutopilot: from.value };
+    case 'plan_status': return { ...d, op: from.op, values: from.statuses };
+    case 'seed_stage': return { ...d, values: from.stages };
   }
 }
 
@@ -141,6 +147,9 @@ export function toLeaf(d: LeafDraft): Leaf {
         ? { type: d.type, field: d.field.trim(), op: d.op }
         : { type: d.type, field: d.field.trim(), op: d.op as Cmp | 'contains', value: d.op === 'contains' ? d.fieldValue : fieldValue(d.fieldValue) };
     case 'field_changed': return { type: d.type, field: d.field.trim(), withinDays: num(d.withinDays) };
+    case 'autopilot': return { type: d.type, value: d.onAutopilot };
+    case 'plan_status': return { type: d.type, op: d.op as 'in' | 'not_in', statuses: d.values as PlanStatus[] };
+    case 'seed_stage': return { type: d.type, stages: d.values as SeedStageName[] };
   }
 }
 
@@ -169,6 +178,7 @@ const LEAF_FIELDS: Record<LeafType, string[]> = {
   health_score_change: ['direction', 'points', 'withinDays'], driver: ['driver', 'measure', 'op', 'value'], stage: ['op', 'values'],
   segment: ['op', 'values'], arr: ['op', 'value'], days_to_renewal: ['op', 'value'], event: ['event', 'seen', 'withinDays'],
   field: ['field', 'op', 'value'], field_changed: ['field', 'withinDays'],
+  autopilot: ['value'], plan_status: ['op', 'statuses'], seed_stage: ['stages'],
 };
 const ACTION_FIELDS: Record<ActionType, string[]> = {
   start_playbook: ['playbookId'], create_task: ['title', 'reason', 'assignee', 'priority', 'dueInDays', 'kind'], notify: ['recipients', 'message'], webhook: ['webhookId'],
@@ -193,7 +203,9 @@ export function validate(f: RuleForm): { all: Record<string, string>; condition:
     const fields = LEAF_FIELDS[l.type];
     if ((l.type === 'health_band' || l.type === 'health_band_changed') && l.bands.length === 0) c[at(l.type === 'health_band' ? 'bands' : 'to')] = 'Pick at least one band';
     if ((l.type === 'stage' || l.type === 'segment') && l.values.length === 0) c[at('values')] = `Pick at least one ${l.type}`;
-    if (fields.includes('value') && l.type !== 'field' && bad(l.value)) c[at('value')] = 'Enter a number';
+    if (fields.includes('value') && l.type !== 'field' && l.type !== 'autopilot' && bad(l.value)) c[at('value')] = 'Enter a number';
+    if (l.type === 'plan_status' && l.values.length === 0) c[at('statuses')] = 'Pick at least one status';
+    if (l.type === 'seed_stage' && l.values.length === 0) c[at('stages')] = 'Pick at least one stage';
     if (fields.includes('withinDays') && badDays(l.withinDays)) c[at('withinDays')] = 'Whole days, 1 to 365';
     if (l.type === 'health_score_change' && !(Number.isInteger(num(l.points)) && num(l.points) >= 1)) c[at('points')] = 'Whole points, at least 1';
     if (l.type === 'driver' && !l.driver) c[at('driver')] = 'Choose a driver';
