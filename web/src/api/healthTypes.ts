@@ -12,7 +12,9 @@ export type DriverSource =
   | { type: 'account_field'; field: string }
   | { type: 'days_since_event'; events: string[]; maxDays: number }
   | { type: 'days_since_contact_seen'; role: ContactRole; maxDays: number }
-  | { type: 'formula'; expression: string };
+  | { type: 'formula'; expression: string }
+  | { type: 'days_since_activity'; kinds?: ActivitySourceKind[]; contactRole?: ContactRole; maxDays: number }
+  | { type: 'autopilot' };
 export type SourceType = DriverSource['type'];
 export const SOURCE_TYPES: readonly SourceType[] = [
   'event_metric',
@@ -20,7 +22,11 @@ export const SOURCE_TYPES: readonly SourceType[] = [
   'days_since_event',
   'days_since_contact_seen',
   'formula',
+  'days_since_activity',
+  'autopilot',
 ];
+export type ActivitySourceKind = 'call' | 'meeting' | 'email' | 'qbr' | 'note';
+export const ACTIVITY_SOURCE_KINDS: readonly ActivitySourceKind[] = ['call', 'meeting', 'email', 'qbr', 'note'];
 
 export type Direction = 'higher_is_better' | 'lower_is_better';
 export interface Threshold {

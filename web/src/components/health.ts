@@ -24,6 +24,8 @@ export const sourceLabel: Record<SourceType, string> = {
   days_since_event: 'Days since an event',
   days_since_contact_seen: 'Days since a contact was seen',
   formula: 'Formula over other drivers',
+  days_since_activity: 'Days since an activity',
+  autopilot: 'On autopilot',
 };
 
 export const measureLabel: Record<Measure, string> = {
@@ -72,6 +74,13 @@ export function describeSource(s: DriverSource): string {
       return `Days since ${/^[aeiou]/.test(s.role) ? 'an' : 'a'} ${s.role.replace('_', ' ')} was seen (up to ${s.maxDays})`;
     case 'formula':
       return `= ${s.expression}`;
+    case 'days_since_activity': {
+      const kinds = s.kinds?.length ? s.kinds.map((k) => (k === 'qbr' ? 'QBR' : k === 'email' ? 'e-mail' : k)).join(' or ') : 'any activity';
+      const role = s.contactRole ? ` with ${/^[aeiou]/.test(s.contactRole) ? 'an' : 'a'} ${s.contactRole.replace('_', ' ')}` : '';
+      return `Days since ${s.kinds?.length ? `a ${kinds}` : kinds}${role} (up to ${s.maxDays})`;
+    }
+    case 'autopilot':
+      return 'On autopilot (1) or not (0)';
   }
 }
 
@@ -121,7 +130,10 @@ export function formatDriverValue(value: number | null, driver?: Pick<Driver, 's
       return Math.abs(value) >= 1000 ? count(Math.round(value)) : String(round(value));
     case 'days_since_event':
     case 'days_since_contact_seen':
+    case 'days_since_activity':
       return `${Math.round(value)} day${Math.round(value) === 1 ? '' : 's'}`;
+    case 'autopilot':
+      return value >= 1 ? 'on autopilot' : 'not on autopilot';
     case 'account_field':
       if (s.field === 'arr') return money(value);
       if (s.field.startsWith('days') || s.field.endsWith('_days')) return `${Math.round(value)} days`;

@@ -1,6 +1,6 @@
-import { Checkbox, Code, Group, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Textarea, UnstyledButton } from '@mantine/core';
-import type { DriverCatalog, Measure, SourceType } from '../api/healthTypes';
-import { MEASURES, SOURCE_TYPES } from '../api/healthTypes';
+import { Checkbox, Code, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Textarea, UnstyledButton } from '@mantine/core';
+import type { ActivitySourceKind, DriverCatalog, Measure, SourceType } from '../api/healthTypes';
+import { ACTIVITY_SOURCE_KINDS, MEASURES, SOURCE_TYPES } from '../api/healthTypes';
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
 import { fieldLabel, measureLabel, sourceLabel } from '../components/health';
@@ -15,6 +15,8 @@ interface Props {
   otherKeys: string[];
   readOnly: boolean;
 }
+
+const ACTIVITY_KIND_LABEL: Record<ActivitySourceKind, string> = { call: 'Call', meeting: 'Meeting', email: 'E-mail', qbr: 'QBR', note: 'Note' };
 
 const withCurrent = (values: string[], current: string | null) => (current && !values.includes(current) ? [...values, current] : values);
 
@@ -130,6 +132,35 @@ export function SourceFields({ f, set, error, catalog, otherKeys, readOnly }: Pr
           />
           {maxDaysInput}
         </SimpleGrid>
+      )}
+      {f.sourceType === 'days_since_activity' && (
+        <>
+          <MultiSelect
+            label="Activity kinds"
+            description="Empty means any logged activity"
+            placeholder={f.activityKinds.length ? '' : 'Any activity'}
+            data={ACTIVITY_SOURCE_KINDS.map((k) => ({ value: k, label: ACTIVITY_KIND_LABEL[k] }))}
+            value={f.activityKinds}
+            onChange={(v) => set('activityKinds', v as ActivitySourceKind[])}
+            error={error('source.kinds')}
+            readOnly={readOnly}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Select
+              label="With a contact of the role"
+              description="Only activities this contact took part in"
+              placeholder="Any (or none)"
+              data={CONTACT_ROLES.map((r) => ({ value: r, label: contactRoleLabel[r] }))}
+              value={f.activityRole}
+              onChange={(v) => set('activityRole', v as ContactRole | null)}
+              clearable
+              error={error('source.contactRole')}
+              readOnly={readOnly}
+            />
+            {maxDaysInput}
+          </SimpleGrid>
+        </>
       )}
       {f.sourceType === 'formula' && (
         <Stack gap={6}>

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/client';
 import { driverInput } from '../api/schemas';
-import type { Direction, Driver, DriverInput, DriverSource, Measure, PreviewBody, Scoring, SourceType, StageWeights } from '../api/healthTypes';
+import type { ActivitySourceKind, Direction, Driver, DriverInput, DriverSource, Measure, PreviewBody, Scoring, SourceType, StageWeights } from '../api/healthTypes';
 import { type ContactRole, STAGES, type Stage } from '../api/types';
 
 export type NumText = number | string;
@@ -23,6 +23,9 @@ export interface DriverForm {
   perSeat: boolean;
   field: string | null;
   role: ContactRole;
+  /** days_since_activity: the kinds counted (none = any activity) and an optional contact role. */
+  activityKinds: ActivitySourceKind[];
+  activityRole: ContactRole | null;
   maxDays: NumText;
   expression: string;
   scoringType: Scoring['type'];
@@ -52,7 +55,9 @@ export function initialForm(d?: Driver): DriverForm {
     perSeat: s?.type === 'event_metric' ? s.perSeat : false,
     field: s?.type === 'account_field' ? s.field : null,
     role: s?.type === 'days_since_contact_seen' ? s.role : 'champion',
-    maxDays: s?.type === 'days_since_event' || s?.type === 'days_since_contact_seen' ? s.maxDays : 90,
+    activityKinds: s?.type === 'days_since_activity' ? s.kinds ?? [] : ['call', 'meeting', 'qbr'],
+    activityRole: s?.type === 'days_since_activity' ? s.contactRole ?? null : null,
+    maxDays: s?.type === 'days_since_event' || s?.type === 'days_since_contact_seen' || s?.type === 'days_since_activity' ? s.maxDays : 90,
     expression: s?.type === 'formula' ? s.expression : '',
     scoringType: d?.scoring.type ?? 'bands',
     direction: d?.scoring.direction ?? 'higher_is_better',
@@ -72,7 +77,7 @@ export function validate(f: DriverForm, isNew: boolean): Record<string, string> 
   if (isNew && !KEY_PATTERN.test(f.key)) e.key = 'Lowercase letters, digits and _, starting with a letter';
   if (f.sourceType === 'event_metric' && !isInt(f.windowDays, 1, 90)) e['source.windowDays'] = 'Whole days, 1 to 90';
   if (f.sourceType === 'account_field' && !f.field) e['source.field'] = 'Pick a field';
-  if ((f.sourceType === 'days_since_event' || f.sourceType === 'days_since_contact_seen') && !isInt(f.maxDays, 1))
+  if ((f.sourceType === 'days_since_event' || f.sourceType === 'days_since_contact_seen' || f.sourceType === 'days_since_activity') && !isInt(f.maxDays, 1))
     e['source.maxDays'] = 'Whole days, at least 1';
   if (f.sourceType === 'formula' && !f.expression.trim()) e['source.expression'] = 'Write an expression over other drivers’ keys';
   if (f.thresholds.length === 0) e['scoring.thresholds'] = 'Add at least one threshold';
@@ -107,6 +112,10 @@ export function toSource(f: DriverForm): DriverSource {
       return { type: 'days_since_contact_seen', role: f.role, maxDays: n(f.maxDays) };
     case 'formula':
       return { type: 'formula', expression: f.expression.trim() };
+    case 'days_since_activity':
+      return { type: 'days_since_activity', kinds: f.activityKinds, ...(f.activityRole ? { contactRole: f.activityRole } : {}), maxDays: n(f.maxDays) };
+    case 'autopilot':
+      return { type: 'autopilot' };
   }
 }
 
