@@ -3,7 +3,8 @@ import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
 import type { WorkDeps } from '../deps.js';
 import { AppError, type FieldError } from '../http/errors.js';
-import { insertGoal } from './goals.js';
+import { ensureAccountPlan, insertGoal, refreshPlanStatus } from './goals.js';
+import { measureCriteria } from './measure.js';
 import type { PlanTemplate, TemplateCreate, TemplateGoal, TemplateOwner, TemplatePatch } from './schema.js';
 import { insertPlanTask } from './store.js';
 
@@ -70,7 +71,7 @@ export async function applyTemplateTx(
   tx: Queryable,
   a: { planId: string; accountId: string; template: TemplateRow; startDate: string; actor: Actor; dedupeKey?: string | null },
   tasksCreated?: (tx: Queryable, ids: string[], actor: Actor) => Promise<void>,
-): Promise<boolean> {
+): Promise<{ applied: boolean; taskIds: string[] }> {
   const actorId = a.actor.type === 'user' ? a.actor.id : null;
   const { rows: ev } = await tx.query<{ id: string }>(
     `INSERT INTO plan_events (plan_id, account_id, kind, actor_id, data, dedupe_key) VALUES ($1, $2, 'template_applied', $3, $4::jsonb, $5)
@@ -78,7 +79,7 @@ export async function applyTemplateTx(
     [a.planId, a.accountId, actorId, JSON.stringify({ templateId: a.template.id, name: a.template.name, startDate: a.startDate }), a.dedupeKey ?? null],
   );
   const eventId = ev[0]?.id;
-  if (!eventId) return false;
+  if (!eventId) return { applied: false, taskIds: [] };
   const resolve = await ownerResolver(tx, a.accountId);
   const { rows: drivers } = await tx.query<{ id: string; direction: string | null }>(`SELECT id, scoring ->> 'direction' AS direction FROM drivers`);
   const driverDir = new Map(drivers.map((d) => [d.id, d.direction === 'lower_is_better' ? 'down' : 'up']));
@@ -125,7 +126,26 @@ export async function applyTemplateTx(
     action: 'success_plan.apply_template', objectType: 'success_plan', objectId: a.planId, objectLabel: a.template.name,
     changes: { templateId: a.template.id, template: a.template.name, startDate: a.startDate, goals: goals.length, tasks: taskIds.length, unassigned },
   }]);
-  return true;
+  return { applied: true, taskIds };
+}
+
+/**
+ * The playbook step "apply a plan template": the account's newest plan gets the template (a plan
+ * is created when it has none), its criteria are measured and its status stored. The step's key
+ * makes a redelivered step a no-op. The created tasks are returned for the caller's afterCreate.
+ */
+export async function applyTemplateToAccount(
+  tx: Queryable,
+  a: { accountId: string; templateId: string; actor: Actor; dedupeKey: string; startDate: string },
+): Promise<{ ok: true; planId: string; applied: boolean; taskIds: string[]; queued: number } | { ok: false; error: string }> {
+  const template = await loadTemplateRow(tx, a.templateId);
+  if (!template) return { ok: false, error: 'the plan template was deleted' };
+  const planId = await ensureAccountPlan(tx, a.accountId, a.actor.type === 'user' ? a.actor.id : null, a.actor);
+  const r = await applyTemplateTx(tx, { planId, accountId: a.accountId, template, startDate: a.startDate, actor: a.actor, dedupeKey: a.dedupeKey });
+  if (!r.applied) return { ok: true, planId, applied: false, taskIds: [], queued: 0 };
+  await measureCriteria(tx, { accountIds: [a.accountId] }, null);
+  const queued = await refreshPlanStatus(tx, planId);
+  return { ok: true, planId, applied: true, taskIds: r.taskIds, queued };
 }
 
 async function checkDrivers(tx: Queryable, goals: TemplateGoal[]) {

@@ -13,12 +13,14 @@ import { proposeCalls } from '../tasks/signals.js';
 import type { EmailStep, Step } from './schema.js';
 import { stableUuid } from './steps.js';
 import { ruleActor } from '../rules/fire.js';
+import { applyTemplateToAccount } from '../plans/templates.js';
 
 /** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
 const STEP_TITLE_SQL = `coalesce(s.step->>'title', CASE s.step->>'kind'
   WHEN 'email' THEN 'E-mail the ' || replace(s.step->>'to', '_', ' ') || ': ' || (s.step->>'subject')
   WHEN 'wait' THEN 'Wait ' || (s.step->>'days') || CASE WHEN (s.step->>'days')::numeric = 1 THEN ' day' ELSE ' days' END
-  WHEN 'webhook' THEN 'Call a webhook' ELSE s.step->>'kind' END)`;
+  WHEN 'webhook' THEN 'Call a webhook'
+  WHEN 'apply_plan_template' THEN 'Apply a plan template' ELSE s.step->>'kind' END)`;
 
 export type StartItem = { accountId: string; playbookId: string; ruleFiringId?: string | null };
 export type Started = { runId: string; accountId: string; playbookId: string };
@@ -195,6 +197,12 @@ async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: 
       if (rowCount === 0 && rows.length === 0) return { status: 'failed', result: {}, error: 'the webhook was deleted or disabled', taskIds: [], holdNext: false };
       return { status: 'completed', result: { webhookId: s.webhookId, eventId }, taskIds: [], holdNext: false };
     }
+    case 'apply_plan_template': {
+      // The step's key makes a redelivered step find the template already applied (no second copy).
+      const r = await applyTemplateToAccount(tx, { accountId: run.account_id, templateId: s.templateId, actor: runActor(run), dedupeKey: key, startDate: now.toISOString().slice(0, 10) });
+      if (!r.ok) return { status: 'failed', result: { templateId: s.templateId }, error: r.error, taskIds: [], holdNext: false };
+      return { status: 'completed', result: { templateId: s.templateId, planId: r.planId, applied: r.applied }, taskIds: r.taskIds, holdNext: false };
+    }
   }
 }
 
@@ -295,7 +303,7 @@ export async function executeStep(
         WHERE run_id = $1 AND step_index = $2`,
       [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, r.until?.toISOString() ?? null, final],
     );
-    let queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook';
+    let queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook' || definition.kind === 'apply_plan_template';
     // A wait comes back as this same step's job when it is over; a held task step releases the next on completion.
     let next: Next | null = r.until ? { runId, index, runAt: r.until } : null;
     if (!r.holdNext || final) next = (await releaseNext(tx, runId, index, now)) ?? next;

@@ -39,13 +39,18 @@ export const webhookStep = z.object({
   title: title.optional(),
   webhookId: z.uuid().describe('An outbound webhook; it receives a signed `playbook.step` event'),
 });
+export const applyPlanTemplateStep = z.object({
+  kind: z.literal('apply_plan_template'),
+  title: title.optional(),
+  templateId: z.uuid().describe("A plan template: applied to the account's newest success plan (one is created when it has none), dates counted from the day the step runs"),
+});
 export const placeholderStep = z.object({
   kind: z.enum(PLACEHOLDER_KINDS),
   title,
   note: text().trim().max(2000).optional(),
 });
 
-export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, placeholderStep]);
+export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, applyPlanTemplateStep, placeholderStep]);
 export type Step = z.infer<typeof step>;
 
 export const playbookInput = z.object({

@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -172,5 +172,31 @@ export const SOURCES: TimelineSource[] = [
                            'note', e.data ->> 'note', 'strength', e.data ->> 'strength', 'variant', e.data ->> 'variant') AS data
       FROM seed_events e JOIN seeds s ON s.id = e.seed_id LEFT JOIN users u ON u.id = e.actor_id
      WHERE e.account_id = ${f.account} AND e.moved ${f.page('e.at', "'seed:' || e.id")}`,
+  },
+  {
+    kind: 'plan', name: 'success plan moves',
+    // What moved in a success plan (plan_events): created, goals set and removed, milestones done,
+    // status changes with their reasons, templates applied, and what the customer did through a
+    // shared link. Edits of criteria and goal wording stay in the audit log.
+    sql: (f) => `SELECT 'plan:' || e.id AS id, 'plan' AS kind, e.at,
+        CASE e.kind
+          WHEN 'plan_created' THEN 'Success plan created: ' || coalesce(p.title, e.data ->> 'title', '')
+          WHEN 'goal_created' THEN 'Goal set: ' || left(coalesce(e.data ->> 'statement', ''), 200)
+          WHEN 'goal_deleted' THEN 'Goal removed: ' || left(coalesce(e.data ->> 'statement', ''), 200)
+          WHEN 'milestone_completed' THEN 'Milestone completed: ' || coalesce(e.data ->> 'title', '')
+          WHEN 'status_changed' THEN 'Success plan ' || replace(coalesce(e.data ->> 'from', '?'), '_', ' ') || ' → ' || replace(coalesce(e.data ->> 'to', '?'), '_', ' ')
+          WHEN 'template_applied' THEN 'Plan template applied: ' || coalesce(e.data ->> 'name', '')
+          WHEN 'customer_comment' THEN 'Customer comment on the plan' || coalesce(' from ' || (e.data ->> 'contactName'), '')
+          WHEN 'customer_task_done' THEN 'Customer completed: ' || coalesce(e.data ->> 'title', 'a task')
+          ELSE e.kind END AS title,
+        CASE e.kind
+          WHEN 'status_changed' THEN left((SELECT string_agg(r, '; ') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.data -> 'reasons') = 'array' THEN e.data -> 'reasons' ELSE '[]'::jsonb END) AS x(r)), 280)
+          WHEN 'customer_comment' THEN left(e.data ->> 'body', 280)
+          ELSE NULL END AS summary,
+        ${user('e.actor_id', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('planId', e.plan_id, 'goalId', e.goal_id, 'milestoneId', e.data ->> 'milestoneId', 'taskId', e.data ->> 'taskId')) AS refs,
+        jsonb_build_object('event', e.kind, 'planTitle', p.title, 'from', e.data ->> 'from', 'to', e.data ->> 'to') AS data
+      FROM plan_events e LEFT JOIN success_plans p ON p.id = e.plan_id LEFT JOIN users u ON u.id = e.actor_id
+     WHERE e.account_id = ${f.account} AND e.kind NOT IN ('goal_changed', 'criterion_changed') ${f.page('e.at', "'plan:' || e.id")}`,
   },
 ];

@@ -31,6 +31,13 @@ export type Fixtures = {
   seed(): Promise<string>;
   /** A question of the seed library. */
   seedQuestion(): Promise<string>;
+  /** A success plan on a new account (as for account()), and a goal, a manual criterion and a milestone in one. */
+  plan(): Promise<string>;
+  goal(): Promise<string>;
+  criterion(): Promise<string>;
+  milestone(): Promise<string>;
+  /** A plan template (no goals). */
+  planTemplate(): Promise<string>;
   /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
   id(): string;
 };
@@ -185,6 +192,32 @@ export const ROUTES: Record<string, Spec> = {
   'PATCH /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}`, body: () => ({ name: 'Renamed' }) },
   'DELETE /api/rules/:id': { expect: MANAGERS, url: (f) => `/api/rules/${f.id()}` },
   'GET /api/rules/:id/firings': { expect: EVERYONE, url: (f) => `/api/rules/${f.id()}/firings` },
+  // Success plans follow their account (everyone reads, its editors write); templates: admins and managers build (answered before the lookup)
+  'POST /api/accounts/:id/success-plans': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/success-plans`, body: () => ({ title: 'Plan' }), scoped: true },
+  'GET /api/accounts/:id/success-plans': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/success-plans`, scoped: true },
+  'GET /api/success-plans': { expect: EVERYONE, url: () => '/api/success-plans' },
+  'GET /api/success-plans/summary': { expect: EVERYONE, url: () => '/api/success-plans/summary' },
+  'GET /api/success-plans/:id': { expect: EVERYONE, url: async (f) => `/api/success-plans/${await f.plan()}`, scoped: true },
+  'PATCH /api/success-plans/:id': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}`, body: () => ({ title: 'Renamed' }), scoped: true },
+  'DELETE /api/success-plans/:id': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}`, scoped: true },
+  'POST /api/success-plans/:id/apply-template': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}/apply-template`, body: async (f) => ({ templateId: await f.planTemplate() }), scoped: true },
+  'POST /api/success-plans/:id/goals': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}/goals`, body: () => ({ statement: 'From 2 to 10 reports' }), scoped: true },
+  'PATCH /api/goals/:id': { expect: EDITORS, url: async (f) => `/api/goals/${await f.goal()}`, body: () => ({ why: 'The board reads them' }), scoped: true },
+  'DELETE /api/goals/:id': { expect: EDITORS, url: async (f) => `/api/goals/${await f.goal()}`, scoped: true },
+  'POST /api/goals/:id/criteria': { expect: EDITORS, url: async (f) => `/api/goals/${await f.goal()}/criteria`, body: () => ({ name: 'reports', kind: 'manual', target: 10 }), scoped: true },
+  'PATCH /api/criteria/:id': { expect: EDITORS, url: async (f) => `/api/criteria/${await f.criterion()}`, body: () => ({ target: 12 }), scoped: true },
+  'DELETE /api/criteria/:id': { expect: EDITORS, url: async (f) => `/api/criteria/${await f.criterion()}`, scoped: true },
+  'POST /api/criteria/:id/values': { expect: EDITORS, url: async (f) => `/api/criteria/${await f.criterion()}/values`, body: () => ({ value: 4 }), scoped: true },
+  'GET /api/criteria/:id/values': { expect: EVERYONE, url: async (f) => `/api/criteria/${await f.criterion()}/values`, scoped: true },
+  'POST /api/goals/:id/milestones': { expect: EDITORS, url: async (f) => `/api/goals/${await f.goal()}/milestones`, body: () => ({ title: 'SSO live', dueAt: null }), scoped: true },
+  'PATCH /api/milestones/:id': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}`, body: () => ({ completed: true }), scoped: true },
+  'DELETE /api/milestones/:id': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}`, scoped: true },
+  'POST /api/milestones/:id/tasks': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}/tasks`, body: () => ({ title: 'Send the SSO metadata' }), scoped: true },
+  'GET /api/plan-templates': { expect: EVERYONE, url: () => '/api/plan-templates' },
+  'POST /api/plan-templates': { expect: MANAGERS, url: () => '/api/plan-templates', body: () => ({ name: 'Onboarding' }) },
+  'GET /api/plan-templates/:id': { expect: EVERYONE, url: async (f) => `/api/plan-templates/${await f.planTemplate()}` },
+  'PATCH /api/plan-templates/:id': { expect: MANAGERS, url: (f) => `/api/plan-templates/${f.id()}`, body: () => ({ name: 'Renamed' }) },
+  'DELETE /api/plan-templates/:id': { expect: MANAGERS, url: (f) => `/api/plan-templates/${f.id()}` },
   // Success planting: seeds follow their account (everyone reads); the library: a csm adds, admins and managers edit (answered before the lookup)
   'GET /api/seed-questions': { expect: EVERYONE, url: () => '/api/seed-questions' },
   'POST /api/seed-questions': { expect: allow('admin', 'manager', 'csm', 'managerKey'), url: () => '/api/seed-questions', body: () => ({ text: 'What if?', theme: 'scale' }) },

@@ -94,6 +94,26 @@ function fixtures(who: Who, scope: Scope): Fixtures {
       const res = await t.app.inject({ method: 'POST', url: '/api/seed-questions', headers: users.admin.headers, payload: { text: 'What if?', theme: 'scale' } });
       return (res.json() as { id: string }).id;
     },
+    async plan() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${await account()}/success-plans`, headers: users.admin.headers, payload: { title: 'Plan' } });
+      return (res.json() as { id: string }).id;
+    },
+    async goal() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/success-plans/${await this.plan()}/goals`, headers: users.admin.headers, payload: { statement: 'Grow' } });
+      return (res.json() as { id: string }).id;
+    },
+    async criterion() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/goals/${await this.goal()}/criteria`, headers: users.admin.headers, payload: { name: 'x', kind: 'manual', target: 10 } });
+      return (res.json() as { id: string }).id;
+    },
+    async milestone() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/goals/${await this.goal()}/milestones`, headers: users.admin.headers, payload: { title: 'x', dueAt: null } });
+      return (res.json() as { id: string }).id;
+    },
+    async planTemplate() {
+      const res = await t.app.inject({ method: 'POST', url: '/api/plan-templates', headers: users.admin.headers, payload: { name: unique('tpl') } });
+      return (res.json() as { id: string }).id;
+    },
     id: () => randomUUID(),
   };
 }
