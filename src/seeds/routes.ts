@@ -13,6 +13,7 @@ import {
 
 const idParams = z.object({ id: z.uuid() });
 const TAGS = ['seeds'];
+const refused = errorBody.describe('`seed.move_refused`: the seed cannot take this event (`fields` name why); or `idempotency.key_reused`: this Idempotency-Key was used with a different request.');
 
 /** Seeds follow their account: whoever may edit it plants and moves them; everyone reads. The library has its own subject. */
 export function seedRoutes(app: FastifyInstance, { services }: RouteDeps) {
@@ -102,7 +103,7 @@ export function seedRoutes(app: FastifyInstance, { services }: RouteDeps) {
     schema: {
       tags: TAGS,
       summary: 'Record evidence on a seed (a reaction, an objection, a follow-up, a variant asked, …); the stage machine moves it or answers 422 naming the fields',
-      params: idParams, body: seedEventCreate, response: { 200: seed, 400: errorBody, 403: errorBody, 404: errorBody, 422: errorBody },
+      params: idParams, body: seedEventCreate, response: { 200: seed, 400: errorBody, 403: errorBody, 404: errorBody, 422: refused },
     },
   }, async (req) => {
     const s = await editable(req, req.params.id);
@@ -113,7 +114,7 @@ export function seedRoutes(app: FastifyInstance, { services }: RouteDeps) {
     schema: {
       tags: TAGS,
       summary: "One click from seed to goal: a new goal in the account's success plan (created when it has none), harvested from this seed",
-      params: idParams, body: seedHarvest, response: { 200: seed, 400: errorBody, 403: errorBody, 404: errorBody, 422: errorBody },
+      params: idParams, body: seedHarvest, response: { 200: seed, 400: errorBody, 403: errorBody, 404: errorBody, 422: refused },
     },
   }, async (req) => {
     const s = await editable(req, req.params.id);
