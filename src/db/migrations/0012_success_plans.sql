@@ -2,6 +2,8 @@
 -- measured from the same data as health, milestones and tasks owned on both sides.
 -- The stored status (plans and goals) is what filters, rules and webhooks read; it is recomputed
 -- after every write, after every measurement and by a daily job (time passes).
+-- Goals, criteria and milestones are listed in creation order: their created_at is the clock's
+-- (clock_timestamp), so the rows one transaction makes (a template applied) keep their order.
 
 CREATE TABLE success_plans (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -30,7 +32,7 @@ CREATE TABLE plan_goals (
   hidden_from_customer boolean NOT NULL DEFAULT false,
   harvested_from_seed_id uuid,
   created_by uuid REFERENCES users(id) ON DELETE SET NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX plan_goals_plan_idx ON plan_goals (plan_id, created_at, id);
@@ -47,7 +49,7 @@ CREATE TABLE plan_criteria (
   direction text NOT NULL DEFAULT 'up' CHECK (direction IN ('up', 'down')),
   baseline double precision,
   target double precision,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CHECK (kind <> 'metric' OR metric IS NOT NULL)
 );
@@ -81,7 +83,7 @@ CREATE TABLE plan_milestones (
   owner_user_id uuid REFERENCES users(id) ON DELETE SET NULL,
   owner_contact_id uuid REFERENCES contacts(id) ON DELETE SET NULL,
   hidden_from_customer boolean NOT NULL DEFAULT false,
-  created_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CHECK (num_nonnulls(owner_user_id, owner_contact_id) <= 1)
 );
