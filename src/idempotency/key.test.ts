@@ -21,7 +21,7 @@ describe('appliesTo', () => {
     expect(appliesTo('POST', '/api/accounts')).toBe(true);
     expect(appliesTo('POST', '/api/accounts/:id/playbooks')).toBe(true);
     expect(appliesTo('POST', '/api/some-future-capability')).toBe(true);
-    for (const route of ['/api/auth/login', '/api/auth/password', '/api/api-keys', '/api/users', '/api/users/:id/reset-password', '/v1/track']) expect(appliesTo('POST', route), route).toBe(false);
+    for (const route of ['/api/auth/login', '/api/auth/password', '/api/api-keys', '/api/users', '/api/users/:id/reset-password', '/api/success-plans/:id/share', '/api/shared/plans/:token/comments', '/v1/track']) expect(appliesTo('POST', route), route).toBe(false);
     expect(appliesTo('PATCH', '/api/accounts/:id')).toBe(false);
     expect(appliesTo('GET', '/api/accounts')).toBe(false);
   });

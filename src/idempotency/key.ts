@@ -14,20 +14,25 @@ export const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
  * day. A repeat of these is harmless or refused anyway (a second invite meets user.email_taken, a
  * second reset just sets another password, a second key is revoked by the admin who sees it).
  * Rotating a webhook's secret is not replayed either: a replay would show a secret that the
- * rotation after it has already retired.
+ * rotation after it has already retired. A plan's shared link is the same: its token is kept
+ * only as a hash, and a second click makes a new link (retiring the first), never a replay.
  */
 export const NO_REPLAY_ROUTES: ReadonlySet<string> = new Set([
   '/api/users', '/api/users/:id/reset-password', '/api/api-keys', '/api/webhooks/:id/rotate-secret',
+  '/api/success-plans/:id/share',
 ]);
 
 /**
  * Which requests the header applies to, by route pattern (`/api/accounts/:id/playbooks`): every
  * POST of the REST API except /api/auth/* (signing in and out, password changes: an answer that
- * carries a session is never replayed) and NO_REPLAY_ROUTES. The /v1 ingestion API has its own
+ * carries a session is never replayed), the public /api/shared/* routes of a shared plan link
+ * (no principal to key a stored answer by; ticking a task done twice is a no-op, and writes there
+ * are rate-limited per link) and NO_REPLAY_ROUTES. The /v1 ingestion API has its own
  * de-duplication (messageId).
  */
 export function appliesTo(method: string, route: string): boolean {
-  return method === 'POST' && route.startsWith('/api/') && !route.startsWith('/api/auth/') && !route.startsWith('/api/docs') && !NO_REPLAY_ROUTES.has(route);
+  return method === 'POST' && route.startsWith('/api/') && !route.startsWith('/api/auth/') && !route.startsWith('/api/docs')
+    && !route.startsWith('/api/shared/') && !NO_REPLAY_ROUTES.has(route);
 }
 
 /** Why a header value is not a usable key, or null when it is. */

@@ -29,6 +29,16 @@ describe('GET /api/openapi.json', () => {
       ['get', '/api/playbooks'], ['post', '/api/playbooks'], ['post', '/api/accounts/{id}/playbooks'],
       ['get', '/api/rules'], ['post', '/api/rules'], ['post', '/api/rules/dry-run'], ['get', '/api/rules/{id}/firings'],
       ['post', '/api/escalations'], ['get', '/api/webhooks'], ['post', '/api/webhooks'], ['get', '/api/webhooks/{id}/deliveries'],
+      // Success plans and success planting (issue 10).
+      ['post', '/api/accounts/{id}/success-plans'], ['get', '/api/accounts/{id}/success-plans'],
+      ['get', '/api/success-plans/{id}'], ['patch', '/api/success-plans/{id}'], ['delete', '/api/success-plans/{id}'],
+      ['post', '/api/success-plans/{id}/goals'], ['patch', '/api/goals/{id}'], ['delete', '/api/goals/{id}'],
+      ['post', '/api/goals/{id}/criteria'], ['post', '/api/goals/{id}/milestones'],
+      ['post', '/api/success-plans/{id}/share'], ['delete', '/api/success-plans/{id}/share'], ['get', '/api/shared/plans/{token}'],
+      ['get', '/api/plan-templates'], ['post', '/api/plan-templates'], ['post', '/api/success-plans/{id}/apply-template'],
+      ['get', '/api/seed-questions'], ['post', '/api/seed-questions'], ['get', '/api/seed-questions/{id}'],
+      ['post', '/api/accounts/{id}/seeds'], ['get', '/api/accounts/{id}/seeds'], ['post', '/api/seeds/{id}/events'],
+      ['get', '/api/accounts/{id}/autopilot'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];
@@ -52,9 +62,10 @@ describe('GET /api/openapi.json', () => {
       expect(op(path)?.responses['422']?.description, path).toMatch(/idempotency\.key_reused/);
       expect(op(path)?.responses['409']?.description, path).toMatch(/idempotency\.in_progress/);
     }
-    // Every POST of the REST API has it, but for signing in and answers that carry a credential.
+    // Every POST of the REST API has it, but for signing in, answers that carry a credential, and a shared link's public writes.
     const without = Object.keys(doc.paths).filter((p) => p.startsWith('/api/') && op(p) && !keyParam(p)).sort();
-    expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/users', '/api/users/{id}/reset-password', '/api/webhooks/{id}/rotate-secret']);
+    expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password',
+      '/api/shared/plans/{token}/comments', '/api/shared/plans/{token}/tasks/{taskId}/complete', '/api/success-plans/{id}/share', '/api/users', '/api/users/{id}/reset-password', '/api/webhooks/{id}/rotate-secret']);
     expect(doc.paths['/api/accounts']?.get).not.toHaveProperty('parameters.0.name', 'idempotency-key');
     expect(JSON.stringify(doc.paths['/v1/track'])).not.toContain('idempotency-key');
   });
