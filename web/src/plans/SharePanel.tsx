@@ -116,7 +116,7 @@ export function SharePanel({ plan }: { plan: SuccessPlan }) {
             </Group>
           ) : (
             <Text size="sm" c="dimmed" data-testid="share-status">
-              Not shared yet.
+              {state.data.link?.revokedAt ? `Not shared: the last link was revoked ${relative(state.data.link.revokedAt)}.` : 'Not shared yet.'}
             </Text>
           )}
           {plan.canEdit && (
