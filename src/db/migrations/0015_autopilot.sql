@@ -14,6 +14,11 @@ CREATE TABLE account_autopilot (
 );
 CREATE INDEX account_autopilot_on_idx ON account_autopilot (account_id) WHERE on_autopilot;
 
+-- "Is this touchpoint linked to a seed?" is asked for every touchpoint of every account a sweep
+-- computes: without these each question would read all seeds (IF NOT EXISTS: seeds may own them).
+CREATE INDEX IF NOT EXISTS seeds_activity_idx ON seeds (activity_id) WHERE activity_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS seed_events_activity_idx ON seed_events (activity_id) WHERE activity_id IS NOT NULL;
+
 -- Accounts whose verdict must be computed again (the job autopilot.refresh-dirty takes them).
 CREATE TABLE autopilot_dirty (
   account_id uuid PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
