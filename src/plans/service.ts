@@ -22,8 +22,6 @@ import { applyTemplateTx, loadTemplateRow } from './templates.js';
 export type PlanHooks = {
   /** Plan tasks get what every new task gets (audit, task.created, the assignee told): TaskService.afterCreate. */
   tasksCreated?: (tx: Queryable, ids: string[], actor: Actor) => Promise<void>;
-  /** Before a goal is deleted, in the same transaction (seeds harvested into it move back). */
-  goalDeleting?: (tx: Queryable, goalId: string, actor: Actor) => Promise<void>;
 };
 
 const actorId = (a: Actor) => (a.type === 'user' ? a.id : null);
@@ -138,7 +136,6 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
     async deletePlan(planId: string, actor: Actor): Promise<void> {
       await write(async (tx) => {
         const before = await mustLoad(tx, planId);
-        for (const g of before.plan.goals) if (hooks.goalDeleting) await hooks.goalDeleting(tx, g.id, actor);
         // Open plan tasks go with the plan (cancelled, kept for history); the milestone link clears itself.
         await tx.query(
           `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND milestone_id IN
@@ -189,7 +186,7 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       const ref = await mustRef(goalRef, database, goalId, 'plan_goal.not_found');
       await write(async (tx) => {
         const before = goalOf(await mustLoad(tx, ref.planId), goalId);
-        if (hooks.goalDeleting) await hooks.goalDeleting(tx, goalId, actor);
+        // Seeds harvested into it go back to rooted with an event (a trigger of migration 0013, same transaction).
         await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND milestone_id IN (SELECT id FROM plan_milestones WHERE goal_id = $1)`, [goalId]);
         await tx.query('DELETE FROM plan_goals WHERE id = $1', [goalId]);
         await insertPlanEvent(tx, { planId: ref.planId, accountId: ref.accountId, goalId, kind: 'goal_deleted', actorId: actorId(actor), data: { statement: before.statement } });
