@@ -218,6 +218,16 @@ export const ROUTES: Record<string, Spec> = {
   'GET /api/plan-templates/:id': { expect: EVERYONE, url: async (f) => `/api/plan-templates/${await f.planTemplate()}` },
   'PATCH /api/plan-templates/:id': { expect: MANAGERS, url: (f) => `/api/plan-templates/${f.id()}`, body: () => ({ name: 'Renamed' }) },
   'DELETE /api/plan-templates/:id': { expect: MANAGERS, url: (f) => `/api/plan-templates/${f.id()}` },
+  // A plan's shared link: its account's editors create and revoke it, everyone reads its state; the shared page and its writes need no session (a made-up token: 404 for all)
+  'POST /api/success-plans/:id/share': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}/share`, body: () => ({ allowCustomerUpdates: true }), scoped: true },
+  'DELETE /api/success-plans/:id/share': { expect: EDITORS, url: async (f) => `/api/success-plans/${await f.plan()}/share`, scoped: true },
+  'GET /api/success-plans/:id/share': { expect: EVERYONE, url: async (f) => `/api/success-plans/${await f.plan()}/share`, scoped: true },
+  'GET /api/shared/plans/:token': { expect: PUBLIC, url: () => `/api/shared/plans/${'A'.repeat(43)}` },
+  'POST /api/shared/plans/:token/tasks/:taskId/complete': { expect: PUBLIC, url: () => `/api/shared/plans/${'A'.repeat(43)}/tasks/AAAAAAAAAAAA/complete`, body: () => ({ contactId: 'AAAAAAAAAAAA' }) },
+  'POST /api/shared/plans/:token/comments': { expect: PUBLIC, url: () => `/api/shared/plans/${'A'.repeat(43)}/comments`, body: () => ({ contactId: 'AAAAAAAAAAAA', body: 'Hello' }) },
+  'GET /shared/plans/:token': { expect: PUBLIC, url: () => `/shared/plans/${'A'.repeat(43)}` },
+  'POST /shared/plans/:token/tasks/:taskId/complete': { expect: PUBLIC, url: () => `/shared/plans/${'A'.repeat(43)}/tasks/AAAAAAAAAAAA/complete`, body: () => ({ contactId: 'AAAAAAAAAAAA' }) },
+  'POST /shared/plans/:token/comments': { expect: PUBLIC, url: () => `/shared/plans/${'A'.repeat(43)}/comments`, body: () => ({ contactId: 'AAAAAAAAAAAA', body: 'Hello' }) },
   // Success planting: seeds follow their account (everyone reads); the library: a csm adds, admins and managers edit (answered before the lookup)
   'GET /api/seed-questions': { expect: EVERYONE, url: () => '/api/seed-questions' },
   'POST /api/seed-questions': { expect: allow('admin', 'manager', 'csm', 'managerKey'), url: () => '/api/seed-questions', body: () => ({ text: 'What if?', theme: 'scale' }) },
