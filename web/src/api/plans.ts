@@ -140,9 +140,9 @@ export const useDeleteMilestone = () => usePlanMutation((id: string) => api<void
 
 export const useCreatePlanTask = (milestoneId: string) =>
   usePlanMutation((input: PlanTaskInput) => api<PlanTask>(`/api/milestones/${enc(milestoneId)}/tasks`, { method: 'POST', body: input }));
-/** Plan tasks are ordinary tasks: completed, reopened and hidden through the task routes. */
+/** Plan tasks are ordinary tasks: completed and reopened through the task routes. */
 export const useUpdatePlanTask = () =>
-  usePlanMutation(({ id, patch }: { id: string; patch: { status?: 'open' | 'done'; hiddenFromCustomer?: boolean } }) =>
+  usePlanMutation(({ id, patch }: { id: string; patch: { status: 'open' | 'done' } }) =>
     api<unknown>(`/api/tasks/${enc(id)}`, { method: 'PATCH', body: patch }),
   );
 

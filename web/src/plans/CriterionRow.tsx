@@ -10,6 +10,12 @@ import { Icon } from '../components/icons';
 import { today } from './formBits';
 import { describeCriterionSource, valueVsTarget } from './planUi';
 
+const DAY = 86_400_000;
+const dayOf = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
 const stateNote: Record<Criterion['state'], string | null> = {
   measured: null,
   no_data: 'No data yet',
@@ -94,7 +100,7 @@ function CriterionChart({ c }: { c: Criterion }) {
     );
   }
   const series = (side: Side | null, name: string, color: string) => {
-    const data = items.filter((v) => v.side === side || (side === null && c.kind !== 'rating')).map((v: CriterionValue) => [v.at.slice(0, 10), v.value]);
+    const data = items.filter((v) => v.side === side || (side === null && c.kind !== 'rating')).map((v: CriterionValue) => [new Date(v.at).getTime(), v.value]);
     return { type: 'line' as const, name, data, showSymbol: data.length < 20, symbolSize: 5, lineStyle: { width: 2, color }, itemStyle: { color } };
   };
   const lines =
@@ -118,7 +124,16 @@ function CriterionChart({ c }: { c: Criterion }) {
     grid: { left: 36, right: 12, top: 14, bottom: 20 },
     tooltip: { trigger: 'axis' },
     legend: c.kind === 'rating' ? { top: 0, right: 0, itemWidth: 10, textStyle: { fontSize: 10 } } : undefined,
-    xAxis: { type: 'time', axisLine: AXIS.line, axisLabel: { ...AXIS.label, formatter: (v: number) => shortDay(new Date(v).toISOString().slice(0, 10)) } },
+    xAxis: {
+      type: 'time',
+      // At least a week wide and a day per tick, so a single measurement is not a row of identical dates.
+      min: (v: { min: number; max: number }) => Math.min(v.min, v.max - 7 * DAY) - DAY / 2,
+      max: (v: { max: number }) => v.max + DAY / 2,
+      minInterval: DAY,
+      splitNumber: 5,
+      axisLine: AXIS.line,
+      axisLabel: { ...AXIS.label, hideOverlap: true, formatter: (v: number) => shortDay(dayOf(v)) },
+    },
     yAxis: {
       type: 'value',
       min: c.kind === 'rating' ? 1 : Math.min(0, ...all),

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type Milestone, type PlanTask, useUpdateMilestone, useUpdatePlanTask } from '../api/plans';
 import { notifyError, notifySuccess } from '../components/feedback';
@@ -116,7 +116,7 @@ function TaskLine({ t, canEdit }: { t: PlanTask; canEdit: boolean }) {
   const update = useUpdatePlanTask();
   const done = t.status === 'done';
   const late = !done && t.dueAt !== null && (daysUntil(t.dueAt) ?? 0) < 0;
-  const patch = (p: { status?: 'open' | 'done'; hiddenFromCustomer?: boolean }) =>
+  const patch = (p: { status: 'open' | 'done' }) =>
     update.mutate({ id: t.id, patch: p }, { onError: (err) => notifyError(err, 'Could not change the task') });
   return (
     <Group justify="space-between" wrap="nowrap" gap="xs" data-testid="plan-task">
@@ -151,17 +151,8 @@ function TaskLine({ t, canEdit }: { t: PlanTask; canEdit: boolean }) {
             {formatDay(t.dueAt)}
           </Text>
         )}
-        {canEdit ? (
-          <Switch
-            size="xs"
-            label="Hidden"
-            checked={t.hiddenFromCustomer}
-            onChange={(e) => patch({ hiddenFromCustomer: e.currentTarget.checked })}
-            aria-label={`Hide task ${t.title} from the customer`}
-          />
-        ) : (
-          t.hiddenFromCustomer && <HiddenBadge />
-        )}
+        {/* Set when the task is added: the task routes do not change it afterwards. */}
+        {t.hiddenFromCustomer && <HiddenBadge />}
       </Group>
     </Group>
   );

@@ -204,7 +204,6 @@ function StatusSummary({ summary, onPick }: { summary: PlanSummary; onPick?: ((s
         return b ? `${statusLabel[b.status]}<br/>${plural(b.plans, 'plan')} · ${money(b.arr)} ARR` : '';
       },
     },
-    legend: { top: 0, right: 0, itemWidth: 10, textStyle: { fontSize: 11 } },
     xAxis: { type: 'category', data: by.map((b) => statusLabel[b.status]), axisLine: AXIS.line, axisLabel: AXIS.label },
     yAxis: [
       { type: 'value', name: 'Plans', minInterval: 1, axisLabel: AXIS.label, splitLine: AXIS.split, nameTextStyle: AXIS.label },
@@ -233,7 +232,7 @@ function StatusSummary({ summary, onPick }: { summary: PlanSummary; onPick?: ((s
         <div>
           <Title order={4}>Plans by status</Title>
           <Text size="sm" c="dimmed">
-            {plural(summary.total, 'plan')} · {money(by.reduce((n, b) => n + b.arr, 0))} ARR under a plan
+            {plural(summary.total, 'plan')} · {money(by.reduce((n, b) => n + b.arr, 0))} ARR under a plan · solid bars count plans, pale bars their ARR
           </Text>
         </div>
       </Group>

@@ -119,7 +119,7 @@ function Editor({ template }: { template?: PlanTemplate | undefined }) {
         <Card padding="lg">
           <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label="Name" placeholder="Onboarding, mid-market" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={error('name')} readOnly={!editable} required data-autofocus />
+              <TextInput label="Name" description="What CSMs pick from" placeholder="Onboarding, mid-market" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={error('name')} readOnly={!editable} required data-autofocus />
               <TextInput label="Segment" description="Optional" placeholder="Any segment" value={f.segment} onChange={(e) => setF({ ...f, segment: e.currentTarget.value })} error={error('segment')} readOnly={!editable} />
               <Select
                 label="Stage"
