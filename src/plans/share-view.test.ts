@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Goal, Milestone, PlanTask } from './schema.js';
 import { PAGE_CSP, renderMessagePage, renderPlanPage } from './share-page.js';
+import { shareUrl } from './share-service.js';
 import { hashToken, isTokenShaped, newToken, refOf, resolveRef } from './share-token.js';
 import { toPublicPlan, type SharedPlan, type ShareLink } from './share-view.js';
 
@@ -44,6 +45,12 @@ describe('tokens and refs', () => {
     expect(hashToken(a)).toBe(createHash('sha256').update(a).digest('hex'));
     expect(isTokenShaped(a)).toBe(true);
     for (const bad of ['', 'a', `${a}x`, `${a.slice(0, 42)}=`, `${a.slice(0, 42)}\u0000`]) expect(isTokenShaped(bad), bad).toBe(false);
+  });
+
+  it('the url is under CANOPY_PUBLIC_URL (keeping its path) when set, else relative', () => {
+    expect(shareUrl(undefined, 'T')).toBe('/shared/plans/T');
+    expect(shareUrl('https://cs.example.com', 'T')).toBe('https://cs.example.com/shared/plans/T');
+    expect(shareUrl('https://example.com/canopy/', 'T')).toBe('https://example.com/canopy/shared/plans/T');
   });
 
   it('a ref is stable within a link, differs between links and kinds, and resolves only among the given ids', () => {
