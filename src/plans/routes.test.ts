@@ -125,6 +125,31 @@ describe('success plans: CRUD', () => {
   });
 });
 
+describe('milestone tasks', () => {
+  it('are tasks on either side; deleting the milestone cancels its open ones and keeps the done ones', async () => {
+    const accountId = await newAccount();
+    const contact = ((await api('POST', '/api/contacts', { accountId, name: 'Robin', role: 'admin' })).json() as { id: string }).id;
+    const plan = await newPlan(accountId);
+    const goal = (await api('POST', `/api/success-plans/${plan.id}/goals`, { statement: 'SSO' })).json() as Goal;
+    const m = (await api('POST', `/api/goals/${goal.id}/milestones`, { title: 'SSO live', dueAt: dayOffset(10), ownerContactId: contact })).json() as { id: string };
+    const theirs = await api('POST', `/api/milestones/${m.id}/tasks`, { title: 'Upload metadata', dueAt: dayOffset(5), assigneeContactId: contact, customerEffort: 3, hiddenFromCustomer: false });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    expect(theirs.json()).toMatchObject({ side: 'customer', assigneeContactId: contact, assigneeName: 'Robin', customerEffort: 3, status: 'open', dueAt: `${dayOffset(5)}T23:59:59.000Z` });
+    const ours = (await api('POST', `/api/milestones/${m.id}/tasks`, { title: 'Configure', assigneeUserId: manager.userId })).json() as { id: string };
+    const stranger = await api('POST', `/api/milestones/${m.id}/tasks`, { title: 'x', assigneeContactId: crypto.randomUUID() });
+    expect(stranger.json()).toMatchObject({ code: 'success_plan.invalid', fields: [{ path: 'assigneeContactId' }] });
+    expect((await api('PATCH', `/api/tasks/${ours.id}`, { status: 'done' })).statusCode).toBe(200);
+    const read = (await api('GET', `/api/success-plans/${plan.id}`)).json() as SuccessPlan;
+    expect(read.goals[0]?.milestones[0]?.tasks.map((x) => [x.title, x.status, x.side])).toEqual([['Upload metadata', 'open', 'customer'], ['Configure', 'done', 'vendor']]);
+    // Tasks never complete the milestone: the CSM says so.
+    expect(read.goals[0]?.milestones[0]?.completedAt).toBeNull();
+
+    expect((await api('DELETE', `/api/milestones/${m.id}`)).statusCode).toBe(204);
+    const left = await t.database.query<{ title: string; status: string; milestone_id: string | null }>(`SELECT title, status, milestone_id FROM tasks WHERE account_id = $1 AND source = 'plan' ORDER BY title`, [accountId]);
+    expect(left.rows).toEqual([{ title: 'Configure', status: 'done', milestone_id: null }, { title: 'Upload metadata', status: 'cancelled', milestone_id: null }]);
+  });
+});
+
 describe('measured criteria', () => {
   it('a driver-tied criterion moves when events arrive and health recomputes, keeping its history', async () => {
     const g = unique('grp');

@@ -91,6 +91,15 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
   const audit = (tx: Queryable, actor: Actor, action: string, objectType: string, objectId: string, objectLabel: string, changes: Record<string, unknown>) =>
     recordAuditRaw(tx, actor, [{ action, objectType, objectId, objectLabel, changes }]);
 
+  /** Cancels the open tasks of the milestones a delete takes away (audited); done ones stay, unlinked, for history. */
+  async function cancelOpenTasks(tx: Queryable, scope: 'plan' | 'goal' | 'milestone', id: string, actor: Actor) {
+    const where = scope === 'milestone' ? 'milestone_id = $1'
+      : scope === 'goal' ? 'milestone_id IN (SELECT id FROM plan_milestones WHERE goal_id = $1)'
+        : 'milestone_id IN (SELECT m.id FROM plan_milestones m JOIN plan_goals g ON g.id = m.goal_id WHERE g.plan_id = $1)';
+    const { rows } = await tx.query<{ id: string }>(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND ${where} RETURNING id`, [id]);
+    await recordAuditRaw(tx, actor, rows.map((r) => ({ action: 'update', objectType: 'task', objectId: r.id, changes: { status: { from: 'open', to: 'cancelled' }, reason: `its ${scope === 'plan' ? 'success plan' : scope} was deleted` } })));
+  }
+
   /** Measures what the write may have changed and stores the plan's status; returns outbox rows queued. */
   async function settle(tx: Queryable, planId: string, queued = 0): Promise<Written<undefined>> {
     await tx.query('UPDATE success_plans SET updated_at = now() WHERE id = $1', [planId]);
@@ -137,11 +146,7 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       await write(async (tx) => {
         const before = await mustLoad(tx, planId);
         // Open plan tasks go with the plan (cancelled, kept for history); the milestone link clears itself.
-        await tx.query(
-          `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND milestone_id IN
-             (SELECT m.id FROM plan_milestones m JOIN plan_goals g ON g.id = m.goal_id WHERE g.plan_id = $1)`,
-          [planId],
-        );
+        await cancelOpenTasks(tx, 'plan', planId, actor);
         await tx.query('DELETE FROM success_plans WHERE id = $1', [planId]);
         await audit(tx, actor, 'success_plan.delete', 'success_plan', planId, before.plan.title, { title: before.plan.title, accountId: before.plan.accountId });
         return { result: undefined, queued: 0 };
@@ -187,7 +192,7 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       await write(async (tx) => {
         const before = goalOf(await mustLoad(tx, ref.planId), goalId);
         // Seeds harvested into it go back to rooted with an event (a trigger of migration 0013, same transaction).
-        await tx.query(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND milestone_id IN (SELECT id FROM plan_milestones WHERE goal_id = $1)`, [goalId]);
+        await cancelOpenTasks(tx, 'goal', goalId, actor);
         await tx.query('DELETE FROM plan_goals WHERE id = $1', [goalId]);
         await insertPlanEvent(tx, { planId: ref.planId, accountId: ref.accountId, goalId, kind: 'goal_deleted', actorId: actorId(actor), data: { statement: before.statement } });
         await audit(tx, actor, 'plan_goal.delete', 'plan_goal', goalId, before.statement, { statement: before.statement, planId: ref.planId });
@@ -361,12 +366,9 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       const ref = await mustRef(milestoneRef, database, milestoneId, 'plan_milestone.not_found');
       await write(async (tx) => {
         const before = milestoneOf(await mustLoad(tx, ref.planId), milestoneId);
-        const { rows } = await tx.query<{ id: string }>(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE milestone_id = $1 AND status = 'open' RETURNING id`, [milestoneId]);
+        await cancelOpenTasks(tx, 'milestone', milestoneId, actor);
         await tx.query('DELETE FROM plan_milestones WHERE id = $1', [milestoneId]);
-        await recordAuditRaw(tx, actor, [
-          { action: 'plan_milestone.delete', objectType: 'plan_milestone', objectId: milestoneId, objectLabel: before.title, changes: { title: before.title, goalId: ref.goalId } },
-          ...rows.map((r) => ({ action: 'update', objectType: 'task', objectId: r.id, changes: { status: { from: 'open', to: 'cancelled' }, reason: 'its milestone was deleted' } })),
-        ]);
+        await audit(tx, actor, 'plan_milestone.delete', 'plan_milestone', milestoneId, before.title, { title: before.title, goalId: ref.goalId });
         return settle(tx, ref.planId);
       });
     },
