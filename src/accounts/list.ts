@@ -76,7 +76,9 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
   else if (q.band) where.push(`h.band = ${param(q.band)}`);
   if (q.healthMax !== undefined) where.push(`h.score <= ${param(q.healthMax)}`);
   if (q.healthDropMin !== undefined) where.push(`s30.score - h.computed_score >= ${param(q.healthDropMin)}`);
-  if (q.autopilot !== undefined) where.push(`coalesce(ap.on_autopilot, false) = ${param(q.autopilot === 'true')}`);
+  // No stored verdict is not on autopilot (see migration 0015).
+  if (q.autopilot === 'true') where.push('ap.on_autopilot');
+  else if (q.autopilot === 'false') where.push('ap.on_autopilot IS NOT TRUE');
   return where;
 }
 
