@@ -13,6 +13,8 @@ import { SYSTEM_ACTOR, ROLES, API_KEY_ROLES, type Role, type ApiKeyRole } from '
 import { passwordProblem } from './auth/password-policy.js';
 import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
+import { seedDemoPlans } from './demo/plans.js';
+import { seedDemoSeeds } from './demo/seeds.js';
 import { demoSignInLines, giveDemoPasswords } from './demo/sign-in.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
@@ -60,6 +62,11 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     await backfillWithProgress(database, s.days, 'demo');
     const w = await seedDemoWork(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(`Demo work loaded: ${w.playbooks} playbooks, ${w.rules} rules (${w.firings} firings), ${w.activities} activities, ${w.escalations} escalations.`);
+    const sp = await seedDemoPlans(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const byStatus = Object.entries(sp.byStatus).map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ');
+    console.log(`Demo success plans loaded: ${sp.plans} plans (${byStatus}) from ${sp.templates} templates, ${sp.shared} shared (${sp.views} views, ${sp.comments} comments) (${sp.ms} ms).`);
+    const sd = await seedDemoSeeds(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
+    console.log(`Demo seeds loaded: ${sd.questions} questions, ${sd.seeds} seeds on ${sd.accounts} accounts, ${sd.harvestedGoals} harvested into goals, ${sd.reaskReminders} re-ask reminders; ${sd.autopilot} accounts on autopilot (${sd.ms} ms).`);
     const { password } = await giveDemoPasswords(database, s.people.map((p) => p.email));
     for (const line of demoSignInLines(s.people, password)) console.log(line);
   } catch (err) {
