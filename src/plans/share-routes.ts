@@ -111,7 +111,7 @@ async function publicRoutes(scope: FastifyInstance, shares: ShareService, limits
       tags, security: [], summary: "A shared plan's data, for whoever holds the link (404 once revoked or expired); each call counts as a view",
       params: tokenParams, response: { 200: publicPlan, 404: errorBody, 429: errorBody },
     },
-  }, async (req) => (await shares.open(req.params.token, req.headers['user-agent'])).view);
+  }, async (req) => (await shares.open(req.params.token, req.headers['user-agent'], req.method === 'GET')).view);
 
   r.post('/api/shared/plans/:token/tasks/:taskId/complete', {
     config: open,
@@ -178,7 +178,7 @@ async function pageRoutes(pages: FastifyInstance, shares: ShareService) {
   };
 
   r.get('/shared/plans/:token', { config, schema: { hide: true, params: tokenParams, querystring: pageQuery } }, async (req, reply) => {
-    const { view } = await shares.open(req.params.token, req.headers['user-agent']);
+    const { view } = await shares.open(req.params.token, req.headers['user-agent'], req.method === 'GET');
     const notice = isNoticeKey(req.query.notice) ? req.query.notice : null;
     return reply.type('text/html; charset=utf-8').send(renderPlanPage(view, req.params.token, notice));
   });

@@ -99,15 +99,15 @@ export function createShareService({ config, database, outbox }: WorkDeps, deps:
 
     state: (planId: string): Promise<ShareState> => loadShareState(database, planId),
 
-    /** The page's data for a live link, recorded as one view. */
-    async open(token: string, userAgent: string | string[] | undefined, now = new Date()): Promise<{ view: PublicPlan; share: LiveShare }> {
+    /** The page's data for a live link, recorded as one view (unless `record` is false: a HEAD request shows nothing to anyone). */
+    async open(token: string, userAgent: string | string[] | undefined, record = true, now = new Date()): Promise<{ view: PublicPlan; share: LiveShare }> {
       const share = await live(token, now);
       const [{ plan }, contacts, comments] = await Promise.all([
         mustLoadPlan(database, share.planId, now),
         share.allowCustomerUpdates ? namedContacts(database, share.accountId) : Promise.resolve([]),
         linkComments(database, share.id),
       ]);
-      await recordView(database, share.id, keptUserAgent(userAgent));
+      if (record) await recordView(database, share.id, keptUserAgent(userAgent));
       return { view: toPublicPlan(plan, share, contacts, comments, now), share };
     },
 

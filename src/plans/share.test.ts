@@ -148,10 +148,12 @@ describe('what the customer sees', () => {
     expect(res.body).not.toMatch(UUID);
   });
 
-  it('every view is recorded with its time and browser (cut to 300 characters), and counted for the CSM', async () => {
+  it('every view is recorded with its time and browser (cut to 300 characters), and counted for the CSM; a HEAD request is not a view', async () => {
     const before = (await t.app.inject({ method: 'GET', url: `/api/success-plans/${f.planId}/share`, headers: viewer.headers })).json() as { viewCount: number };
     await pub('GET', `/api/shared/plans/${link.token}`, undefined, { 'user-agent': `Agent/${'x'.repeat(1000)}` });
     await pub('GET', `/shared/plans/${link.token}`, undefined, { 'user-agent': 'Mozilla/5.0 test' });
+    const head = await t.app.inject({ method: 'HEAD', url: `/shared/plans/${link.token}`, remoteAddress: freshIp() });
+    expect(head.statusCode).toBe(200);
     const res = await t.app.inject({ method: 'GET', url: `/api/success-plans/${f.planId}/share`, headers: viewer.headers });
     expect(res.statusCode).toBe(200);
     const state = res.json() as { viewCount: number; lastViewedAt: string | null; views: { at: string; userAgent: string | null }[] };
