@@ -62,6 +62,15 @@ beforeAll(async () => {
   await call('POST', '/api/settings/outbound-allowlist', { entry: '127.0.0.1' });
   ids.webhookUrl = 'http://127.0.0.1:9/canopy';
   await create('/api/webhooks', { name: unique('wh'), url: ids.webhookUrl, events: ['task.created'] }, 'webhookId', (j) => (j.webhook as { id: string }).id);
+  // Success plans and seeds (issue 10): one of each object, so their handlers are reached too.
+  await create(`/api/accounts/${ids.accountId}/success-plans`, { title: 'Plan' }, 'planId');
+  await create(`/api/success-plans/${ids.planId}/goals`, { statement: 'From 10 days to 4', why: 'Board pack' }, 'goalId');
+  await create(`/api/goals/${ids.goalId}/criteria`, { name: 'Days to close', kind: 'manual', target: 4, direction: 'down', baseline: 10 }, 'criterionId');
+  await create(`/api/goals/${ids.goalId}/milestones`, { title: 'SSO live', dueAt: '2030-01-01', ownerContactId: ids.contactId }, 'milestoneId');
+  await create('/api/plan-templates', { name: unique('tpl'), goals: [] }, 'templateId');
+  await create(`/api/success-plans/${ids.planId}/share`, { allowCustomerUpdates: true }, 'shareToken', (j) => j.token);
+  await create('/api/seed-questions', { text: 'What if you had no budget at all?', theme: 'Money', variants: ['What would you cut first?'], reaskIntervalDays: 14 }, 'questionId');
+  await create(`/api/accounts/${ids.accountId}/seeds`, { questionId: ids.questionId, askedAt: new Date().toISOString() }, 'seedId');
 }, 120_000);
 
 /** Path parameters point at the fixture of their collection, so handlers get past their 404s. */
@@ -69,9 +78,13 @@ const PATH_IDS: [RegExp, string][] = [
   [/^\/api\/accounts\/\{id\}/, 'accountId'], [/^\/api\/contacts\//, 'contactId'], [/^\/api\/activities\//, 'activityId'],
   [/^\/api\/tasks\//, 'taskId'], [/^\/api\/escalations\//, 'escalationId'], [/^\/api\/playbooks\//, 'playbookId'],
   [/^\/api\/rules\//, 'ruleId'], [/^\/api\/webhooks\/\{id\}/, 'webhookId'], [/^\/api\/users\//, 'otherUserId'],
+  [/^\/api\/success-plans\/\{id\}/, 'planId'], [/^\/api\/goals\//, 'goalId'], [/^\/api\/criteria\//, 'criterionId'],
+  [/^\/api\/milestones\//, 'milestoneId'], [/^\/api\/plan-templates\//, 'templateId'],
+  [/^\/api\/seed-questions\//, 'questionId'], [/^\/api\/seeds\/\{id\}/, 'seedId'],
 ];
 const pathValue = (route: Route, name: string) => {
   if (name === 'entry') return 'nothing.example.test';
+  if (name === 'token') return ids.shareToken ?? randomUUID();
   const key = PATH_IDS.find(([re]) => re.test(route.path))?.[1];
   return (key && ids[key]) ?? randomUUID();
 };
