@@ -2,16 +2,15 @@ import type { Actor } from '../auth/principal.js';
 import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
 import type { WorkDeps } from '../deps.js';
-import { AppError, type FieldError } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { emitEvent } from '../webhooks/emit.js';
+import { criterionOperations } from './criteria.js';
 import { insertGoal, insertPlan, refreshPlanStatus } from './goals.js';
 import { measureCriteria, type DriverValues } from './measure.js';
-import type {
-  Criterion, CriterionCreate, CriterionPatch, Goal, GoalCreate, GoalPatch, Milestone, MilestoneCreate, MilestonePatch, MilestoneTaskCreate,
-  PlanCreate, PlanTask, ValueCreate,
-} from './schema.js';
-import { criterionRef, goalRef, insertPlanEvent, insertPlanTask, loadPlan, loadPlans, loadPlanTask, milestoneRef, planRef, type LoadedPlan, type PlanRef } from './store.js';
+import type { Goal, GoalCreate, GoalPatch, Milestone, MilestoneCreate, MilestonePatch, MilestoneTaskCreate, PlanCreate, PlanTask } from './schema.js';
+import { criterionRef, goalRef, insertPlanEvent, insertPlanTask, loadPlan, loadPlans, loadPlanTask, milestoneRef, planRef, type LoadedPlan } from './store.js';
 import { applyTemplateTx, loadTemplateRow } from './templates.js';
+import { actorId, createPlanWriter, invalid } from './writer.js';
 
 /*
  * Success plans: the named operations. Every write runs in one transaction with its audit row,
@@ -24,87 +23,13 @@ export type PlanHooks = {
   tasksCreated?: (tx: Queryable, ids: string[], actor: Actor) => Promise<void>;
 };
 
-const actorId = (a: Actor) => (a.type === 'user' ? a.id : null);
 const today = () => new Date().toISOString().slice(0, 10);
-const invalid = (fields: FieldError[]) => new AppError('success_plan.invalid', fields[0]?.message, fields);
-
-type Written<T> = { result: T; queued: number };
 
 export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
-  const { database, outbox } = deps;
+  const { database } = deps;
 
-  async function write<T>(fn: (tx: Queryable) => Promise<Written<T>>): Promise<T> {
-    const { result, queued } = await database.transaction(fn);
-    if (queued > 0) await outbox.wake();
-    return result;
-  }
-
-  async function mustRef(find: (db: Queryable, id: string) => Promise<PlanRef | null>, db: Queryable, id: string, code: 'success_plan.not_found' | 'plan_goal.not_found' | 'plan_criterion.not_found' | 'plan_milestone.not_found') {
-    const r = await find(db, id);
-    if (!r) throw new AppError(code);
-    return r;
-  }
-
-  async function mustLoad(db: Queryable, planId: string): Promise<LoadedPlan> {
-    const p = await loadPlan(db, planId);
-    if (!p) throw new AppError('success_plan.not_found');
-    return p;
-  }
-  const goalOf = (p: LoadedPlan, goalId: string): Goal => {
-    const g = p.plan.goals.find((x) => x.id === goalId);
-    if (!g) throw new AppError('plan_goal.not_found');
-    return g;
-  };
-  const criterionOf = (p: LoadedPlan, id: string): Criterion => {
-    for (const g of p.plan.goals) for (const c of g.criteria) if (c.id === id) return c;
-    throw new AppError('plan_criterion.not_found');
-  };
-  const milestoneOf = (p: LoadedPlan, id: string): Milestone => {
-    for (const g of p.plan.goals) for (const m of g.milestones) if (m.id === id) return m;
-    throw new AppError('plan_milestone.not_found');
-  };
-
-  /** Owners and assignees: an active user, or a contact of this account. */
-  async function checkPeople(tx: Queryable, accountId: string, people: { path: string; userId?: string | null | undefined; contactId?: string | null | undefined }[]) {
-    const fields: FieldError[] = [];
-    for (const p of people) {
-      if (p.userId) {
-        const { rows } = await tx.query('SELECT 1 FROM users WHERE id = $1 AND active', [p.userId]);
-        if (rows.length === 0) fields.push({ path: p.path, message: 'no such active user' });
-      }
-      if (p.contactId) {
-        const { rows } = await tx.query('SELECT 1 FROM contacts WHERE id = $1 AND account_id = $2', [p.contactId, accountId]);
-        if (rows.length === 0) fields.push({ path: p.path, message: 'not a contact of this account' });
-      }
-    }
-    if (fields.length) throw invalid(fields);
-  }
-
-  /** A driver criterion's driver must exist; its scoring direction is the criterion's default direction. */
-  async function driverDirection(tx: Queryable, driverId: string): Promise<'up' | 'down'> {
-    const { rows } = await tx.query<{ direction: string | null }>(`SELECT scoring ->> 'direction' AS direction FROM drivers WHERE id = $1`, [driverId]);
-    const row = rows[0];
-    if (!row) throw invalid([{ path: 'driverId', message: 'no such driver' }]);
-    return row.direction === 'lower_is_better' ? 'down' : 'up';
-  }
-
-  const audit = (tx: Queryable, actor: Actor, action: string, objectType: string, objectId: string, objectLabel: string, changes: Record<string, unknown>) =>
-    recordAuditRaw(tx, actor, [{ action, objectType, objectId, objectLabel, changes }]);
-
-  /** Cancels the open tasks of the milestones a delete takes away (audited); done ones stay, unlinked, for history. */
-  async function cancelOpenTasks(tx: Queryable, scope: 'plan' | 'goal' | 'milestone', id: string, actor: Actor) {
-    const where = scope === 'milestone' ? 'milestone_id = $1'
-      : scope === 'goal' ? 'milestone_id IN (SELECT id FROM plan_milestones WHERE goal_id = $1)'
-        : 'milestone_id IN (SELECT m.id FROM plan_milestones m JOIN plan_goals g ON g.id = m.goal_id WHERE g.plan_id = $1)';
-    const { rows } = await tx.query<{ id: string }>(`UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE status = 'open' AND ${where} RETURNING id`, [id]);
-    await recordAuditRaw(tx, actor, rows.map((r) => ({ action: 'update', objectType: 'task', objectId: r.id, changes: { status: { from: 'open', to: 'cancelled' }, reason: `its ${scope === 'plan' ? 'success plan' : scope} was deleted` } })));
-  }
-
-  /** Measures what the write may have changed and stores the plan's status; returns outbox rows queued. */
-  async function settle(tx: Queryable, planId: string, queued = 0): Promise<Written<undefined>> {
-    await tx.query('UPDATE success_plans SET updated_at = now() WHERE id = $1', [planId]);
-    return { result: undefined, queued: queued + (await refreshPlanStatus(tx, planId)) };
-  }
+  const w = createPlanWriter(deps);
+  const { write, mustRef, mustLoad, goalOf, milestoneOf, checkPeople, audit, cancelOpenTasks, settle } = w;
 
   const service = {
     load: (planId: string) => loadPlan(database, planId),
@@ -200,108 +125,7 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       });
     },
 
-    async addCriterion(goalId: string, input: CriterionCreate, actor: Actor): Promise<Criterion> {
-      const ref = await mustRef(goalRef, database, goalId, 'plan_goal.not_found');
-      const id = await write(async (tx) => {
-        const direction = input.direction ?? (input.kind === 'driver' && input.driverId ? await driverDirection(tx, input.driverId) : 'up');
-        if (input.kind === 'driver' && input.driverId && input.direction) await driverDirection(tx, input.driverId);
-        const { rows } = await tx.query<{ id: string }>(
-          `INSERT INTO plan_criteria (goal_id, name, kind, driver_id, metric, direction, baseline, target) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
-          [goalId, input.name, input.kind, input.driverId ?? null, input.metric ? JSON.stringify(input.metric) : null, direction, input.baseline ?? null, input.target ?? null],
-        );
-        const cid = rows[0]?.id;
-        if (!cid) throw new Error('insert returned no row');
-        await insertPlanEvent(tx, { planId: ref.planId, accountId: ref.accountId, goalId, kind: 'criterion_changed', actorId: actorId(actor), data: { criterionId: cid, name: input.name, change: 'created' } });
-        await audit(tx, actor, 'plan_criterion.create', 'plan_criterion', cid, input.name, { goalId, ...input, direction });
-        await measureCriteria(tx, { criterionIds: [cid] }, null);
-        const { queued } = await settle(tx, ref.planId);
-        return { result: cid, queued };
-      });
-      return criterionOf(await mustLoad(database, ref.planId), id);
-    },
-
-    async updateCriterion(criterionId: string, patch: CriterionPatch, actor: Actor): Promise<Criterion> {
-      const ref = await mustRef(criterionRef, database, criterionId, 'plan_criterion.not_found');
-      await write(async (tx) => {
-        const before = criterionOf(await mustLoad(tx, ref.planId), criterionId);
-        const fields: FieldError[] = [];
-        if (patch.driverId !== undefined && before.kind !== 'driver') fields.push({ path: 'driverId', message: 'Only a driver criterion has a driver' });
-        if (patch.metric !== undefined && before.kind !== 'metric') fields.push({ path: 'metric', message: 'Only a metric criterion has a metric' });
-        if (before.kind === 'rating') {
-          for (const k of ['target', 'baseline'] as const) {
-            const n = patch[k];
-            if (n !== undefined && n !== null && (n < 1 || n > 5)) fields.push({ path: k, message: 'A rating is 1 to 5' });
-          }
-        }
-        if (fields.length) throw invalid(fields);
-        if (patch.driverId) await driverDirection(tx, patch.driverId);
-        await tx.query(
-          `UPDATE plan_criteria SET name = coalesce($2, name), driver_id = coalesce($3, driver_id), metric = coalesce($4::jsonb, metric),
-                  direction = coalesce($5, direction), target = CASE WHEN $6 THEN $7::float8 ELSE target END,
-                  baseline = CASE WHEN $8 THEN $9::float8 ELSE baseline END, updated_at = now()
-            WHERE id = $1`,
-          [criterionId, patch.name ?? null, patch.driverId ?? null, patch.metric ? JSON.stringify(patch.metric) : null, patch.direction ?? null,
-            patch.target !== undefined, patch.target ?? null, patch.baseline !== undefined, patch.baseline ?? null],
-        );
-        // A different source of measurement: the old path measured something else.
-        if ((patch.driverId && patch.driverId !== before.driverId) || (patch.metric && JSON.stringify(patch.metric) !== JSON.stringify(before.metric))) {
-          await tx.query(`DELETE FROM plan_criterion_values WHERE criterion_id = $1 AND source = 'measured'`, [criterionId]);
-          await measureCriteria(tx, { criterionIds: [criterionId] }, null);
-        }
-        const changes = diff(before as unknown as Record<string, unknown>, patch);
-        await insertPlanEvent(tx, { planId: ref.planId, accountId: ref.accountId, goalId: ref.goalId, kind: 'criterion_changed', actorId: actorId(actor), data: { criterionId, name: patch.name ?? before.name, change: 'updated', changes } });
-        await audit(tx, actor, 'plan_criterion.update', 'plan_criterion', criterionId, patch.name ?? before.name, changes);
-        return settle(tx, ref.planId);
-      });
-      return criterionOf(await mustLoad(database, ref.planId), criterionId);
-    },
-
-    async deleteCriterion(criterionId: string, actor: Actor): Promise<void> {
-      const ref = await mustRef(criterionRef, database, criterionId, 'plan_criterion.not_found');
-      await write(async (tx) => {
-        const before = criterionOf(await mustLoad(tx, ref.planId), criterionId);
-        await tx.query('DELETE FROM plan_criteria WHERE id = $1', [criterionId]);
-        await insertPlanEvent(tx, { planId: ref.planId, accountId: ref.accountId, goalId: ref.goalId, kind: 'criterion_changed', actorId: actorId(actor), data: { criterionId, name: before.name, change: 'deleted' } });
-        await audit(tx, actor, 'plan_criterion.delete', 'plan_criterion', criterionId, before.name, { name: before.name, goalId: ref.goalId });
-        return settle(tx, ref.planId);
-      });
-    },
-
-    /**
-     * A manual number with its date, or a 1–5 rating from one side. Driver and metric criteria are
-     * measured from data: a hand-entered value would be overwritten by the next health run, so it is refused.
-     */
-    async recordValue(criterionId: string, input: ValueCreate, actor: Actor, source: 'manual' | 'customer' = 'manual'): Promise<Criterion> {
-      const ref = await mustRef(criterionRef, database, criterionId, 'plan_criterion.not_found');
-      await write(async (tx) => {
-        const c = criterionOf(await mustLoad(tx, ref.planId), criterionId);
-        if (c.kind === 'driver' || c.kind === 'metric') throw invalid([{ path: 'value', message: `A ${c.kind} criterion is measured from data; values are entered only for manual and rating criteria` }]);
-        if (c.kind === 'rating') {
-          const fields: FieldError[] = [];
-          if (!input.side) fields.push({ path: 'side', message: 'Say whose rating it is: vendor or customer' });
-          if (!Number.isInteger(input.value) || input.value < 1 || input.value > 5) fields.push({ path: 'value', message: 'A rating is a whole number from 1 to 5' });
-          if (fields.length) throw invalid(fields);
-        } else if (input.side) {
-          throw invalid([{ path: 'side', message: 'Only a rating has a side' }]);
-        }
-        const at = input.at ? new Date(input.at) : new Date();
-        await tx.query(
-          `INSERT INTO plan_criterion_values (criterion_id, at, day, value, side, source, actor_id) VALUES ($1, $2, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6)`,
-          [criterionId, at.toISOString(), input.value, input.side ?? null, c.kind === 'rating' ? 'rating' : source, actorId(actor)],
-        );
-        await audit(tx, actor, 'plan_criterion.value', 'plan_criterion', criterionId, c.name, { value: input.value, at: at.toISOString(), side: input.side ?? null });
-        return settle(tx, ref.planId);
-      });
-      return criterionOf(await mustLoad(database, ref.planId), criterionId);
-    },
-
-    async listValues(criterionId: string) {
-      const { rows } = await database.query<{ at: Date | string; value: number; side: 'vendor' | 'customer' | null; source: 'measured' | 'manual' | 'rating' | 'customer' }>(
-        'SELECT at, value, side, source FROM plan_criterion_values WHERE criterion_id = $1 ORDER BY at, created_at LIMIT 2000',
-        [criterionId],
-      );
-      return { items: rows.map((r) => ({ at: new Date(r.at).toISOString(), value: r.value, side: r.side, source: r.source })) };
-    },
+    ...criterionOperations(w),
 
     async addMilestone(goalId: string, input: MilestoneCreate, actor: Actor): Promise<Milestone> {
       const ref = await mustRef(goalRef, database, goalId, 'plan_goal.not_found');
