@@ -5,7 +5,7 @@ import { CRITERION_KINDS, type Criterion, type CriterionInput, type CriterionKin
 import { criterionCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
-import { kindLabel, measureLabel } from './planUi';
+import { measureLabel } from './planUi';
 
 interface Props {
   goalId: string;
@@ -21,6 +21,8 @@ export function CriterionFormModal(props: Props) {
     </Modal>
   );
 }
+
+const shortKind: Record<CriterionKind, string> = { driver: 'Health driver', metric: 'Usage metric', manual: 'A number', rating: 'Rating 1–5' };
 
 const num = (v: string | number): number | null => (v === '' || v === null ? null : Number(v));
 
@@ -84,7 +86,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
             fullWidth
             value={kind}
             onChange={(v) => setKind(v as CriterionKind)}
-            data={CRITERION_KINDS.map((k) => ({ value: k, label: kindLabel[k] }))}
+            data={CRITERION_KINDS.map((k) => ({ value: k, label: shortKind[k] }))}
             disabled={!!criterion}
           />
           {shown.kind && (
@@ -120,7 +122,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
         )}
         {kind === 'manual' && (
           <Text size="xs" c="dimmed">
-            You (or the customer, on a call) enter the number with its date; the chart shows each entry.
+            A number entered by hand: you (or the customer, on a call) record it with its date; the chart shows each entry.
           </Text>
         )}
         {isRating && (
@@ -131,6 +133,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
         <SimpleGrid cols={3}>
           <Select
             label="Direction"
+            description="Which way is better"
             data={[
               { value: 'up', label: 'Higher is better' },
               { value: 'down', label: 'Lower is better' },

@@ -51,7 +51,18 @@ function GoalForm({ planId, goal, onClose }: Props) {
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label={goal ? 'Edit goal' : 'Add a goal'}>
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={goal ? 'Edit goal' : 'Add a goal'}
+      // Enter writes a new line in the long fields; Ctrl+Enter (⌘+Enter) saves from anywhere in the form.
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          e.currentTarget.requestSubmit();
+        }
+      }}
+    >
       <Stack gap="md">
         <FormError error={m.error} shownFields={['statement', 'why', 'targetDate', 'startDate', 'hiddenFromCustomer']} />
         <Textarea
