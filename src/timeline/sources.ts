@@ -187,7 +187,7 @@ export const SOURCES: TimelineSource[] = [
           WHEN 'status_changed' THEN 'Success plan ' || replace(coalesce(e.data ->> 'from', '?'), '_', ' ') || ' → ' || replace(coalesce(e.data ->> 'to', '?'), '_', ' ')
           WHEN 'template_applied' THEN 'Plan template applied: ' || coalesce(e.data ->> 'name', '')
           WHEN 'customer_comment' THEN 'Customer comment on the plan' || coalesce(' from ' || (e.data ->> 'contactName'), '')
-          WHEN 'customer_task_done' THEN 'Customer completed: ' || coalesce(e.data ->> 'title', 'a task')
+          WHEN 'customer_task_done' THEN 'Customer completed: ' || coalesce(e.data ->> 'title', 'a task') || coalesce(' (' || (e.data ->> 'contactName') || ')', '')
           ELSE e.kind END AS title,
         CASE e.kind
           WHEN 'status_changed' THEN left((SELECT string_agg(r, '; ') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.data -> 'reasons') = 'array' THEN e.data -> 'reasons' ELSE '[]'::jsonb END) AS x(r)), 280)
