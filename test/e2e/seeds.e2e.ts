@@ -91,7 +91,7 @@ describe('a CSM plants a seed from the log-activity form and grows it into a goa
     await logForm().waitFor();
     await card().waitFor();
 
-    await logForm().getByLabel('Subject').fill('Monthly check-in');
+    await logForm().getByLabel('Subject').fill('Monthly check-in (seed journey)');
     await logForm().getByRole('switch', { name: 'Plant a seed' }).click();
     const question = logForm().getByRole('combobox', { name: 'Question' });
     await question.click();
@@ -104,7 +104,7 @@ describe('a CSM plants a seed from the log-activity form and grows it into a goa
 
     await expect.poll(async () => (await api<{ items: SeedOut[] }>(`/api/accounts/${accountId}/seeds`)).items.length).toBe(before + 1);
     const activities = await api<Activities>(`/api/activities?accountId=${accountId}&limit=5`);
-    const logged = activities.items.find((a) => a.subject === 'Monthly check-in');
+    const logged = activities.items.find((a) => a.subject === 'Monthly check-in (seed journey)');
     expect(logged, 'the activity was logged').toBeTruthy();
     activityId = logged?.id ?? '';
     const planted = (await api<{ items: SeedOut[] }>(`/api/accounts/${accountId}/seeds`)).items.find((s) => s.activityId === activityId);
@@ -136,7 +136,7 @@ describe('a CSM plants a seed from the log-activity form and grows it into a goa
     expect((await seed())?.stage).toBe('reacted');
 
     await form.getByRole('combobox', { name: 'In which activity' }).click();
-    await page.getByRole('option', { name: /Monthly check-in/ }).click();
+    await page.getByRole('option', { name: /Monthly check-in \(seed journey\)/ }).click();
     await form.getByRole('button', { name: 'Record' }).click();
     await form.waitFor({ state: 'detached' });
     await expect.poll(() => row().getByTestId('seed-stage').getAttribute('data-stage')).toBe('sprouted');

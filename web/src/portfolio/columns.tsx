@@ -41,6 +41,20 @@ export const portfolioColumns = [
       />
     ),
   }),
+  col.accessor((r) => (r as AccountListItem & { onAutopilot?: boolean }).onAutopilot ?? false, {
+    id: 'onAutopilot',
+    header: 'Autopilot',
+    // On autopilot first: the conversations that need a seed.
+    sortDescFirst: true,
+    cell: ({ getValue }) =>
+      getValue() ? (
+        <Tooltip label="The last touchpoints were routine: same kind, steady rhythm, nothing new. Plant a seed." openDelay={300} multiline w={260}>
+          <Badge variant="light" color="orange" radius="sm" tt="none" data-testid="autopilot-badge">
+            Autopilot
+          </Badge>
+        </Tooltip>
+      ) : null,
+  }),
   col.accessor('ownerName', {
     header: 'Owner',
     enableSorting: false,
@@ -102,24 +116,6 @@ export const portfolioColumns = [
     header: 'Last touch',
     sortDescFirst: true,
     cell: ({ getValue }) => <WhenCell at={getValue()} none="Never touched" />,
-  }),
-  col.accessor((r) => (r as AccountListItem & { onAutopilot?: boolean }).onAutopilot ?? false, {
-    id: 'onAutopilot',
-    header: 'Autopilot',
-    // On autopilot first: the conversations that need a seed.
-    sortDescFirst: true,
-    cell: ({ getValue }) =>
-      getValue() ? (
-        <Tooltip label="The last touchpoints were routine: same kind, steady rhythm, nothing new. Plant a seed." openDelay={300} multiline w={260}>
-          <Badge variant="light" color="orange" radius="sm" tt="none" data-testid="autopilot-badge">
-            On autopilot
-          </Badge>
-        </Tooltip>
-      ) : (
-        <Text span size="sm" c="dimmed">
-          —
-        </Text>
-      ),
   }),
   col.display({
     id: 'usage',

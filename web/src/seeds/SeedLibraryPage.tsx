@@ -1,12 +1,12 @@
-import { ActionIcon, Badge, Button, Card, Group, List, Progress, SimpleGrid, Select, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { Badge, Button, Card, Group, List, Progress, SimpleGrid, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { type ReactNode, useMemo, useState } from 'react';
 import { can, useMe } from '../api/auth';
 import { type SeedQuestion, type SeedRecord, useLibraryRecord, useSeedQuestion, useSeedQuestions, useUpdateQuestion } from '../api/seeds';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
 import { decimal, percentOf, plural } from '../components/format';
 import { Icon } from '../components/icons';
-import { type ListColumn, listColumns, ListPage } from '../components/ListPage';
+import { listColumns, ListPage } from '../components/ListPage';
 import { QuestionFormModal } from './QuestionFormModal';
 import { SeedFunnelCard } from './SeedFunnelCard';
 
@@ -51,7 +51,7 @@ function ShareCell({ value, color }: { value: number | null; color: string }) {
     );
   }
   return (
-    <Stack gap={3} w={72}>
+    <Stack gap={3} w={60}>
       <Text size="sm" className="canopy-num">
         {percentOf(value)}
       </Text>
@@ -98,11 +98,11 @@ export default function SeedLibraryPage() {
       },
     );
 
-  const columns: ListColumn<SeedQuestion>[] = [
+  const columns = [
     col.display({
       id: 'text',
       header: 'Question',
-      meta: { sortKey: 'text', td: { style: { minWidth: 280 } } },
+      meta: { sortKey: 'text', td: { style: { minWidth: 260 } } },
       cell: ({ row: { original: x } }) => (
         <Stack gap={2}>
           <Text size="sm" fw={500}>
@@ -126,57 +126,40 @@ export default function SeedLibraryPage() {
         </Badge>
       ),
     }),
-    col.display({ id: 'variants', header: 'Variants', meta: { sortKey: 'variants', ...num }, cell: ({ row: { original: x } }) => <Text size="sm" className="canopy-num">{x.variants.length}</Text> }),
-    col.display({ id: 'reask', header: 'Re-ask', meta: { sortKey: 'reask', ...num }, cell: ({ row: { original: x } }) => <Text size="sm" className="canopy-num nowrap">every {x.reaskIntervalDays} d</Text> }),
+    col.display({
+      id: 'reask',
+      header: 'Re-ask',
+      meta: { sortKey: 'reask', ...num },
+      cell: ({ row: { original: x } }) => (
+        <Stack gap={0}>
+          <Text size="sm" className="canopy-num" style={{ whiteSpace: 'nowrap' }}>
+            every {x.reaskIntervalDays} days
+          </Text>
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            {x.variants.length === 0 ? 'no variant' : plural(x.variants.length, 'variant')}
+          </Text>
+        </Stack>
+      ),
+    }),
     col.display({ id: 'planted', header: 'Planted', meta: { sortKey: 'planted', ...num }, cell: ({ row: { original: x } }) => <Text size="sm" className="canopy-num">{x.record.planted}</Text> }),
-    col.display({ id: 'strong', header: 'Strong reaction', meta: { sortKey: 'strong', ...num }, cell: ({ row: { original: x } }) => <ShareCell value={x.record.strongReactionShare} color="yellow" /> }),
+    col.display({ id: 'strong', header: 'Reacted', meta: { sortKey: 'strong', ...num }, cell: ({ row: { original: x } }) => <ShareCell value={x.record.strongReactionShare} color="yellow" /> }),
     col.display({ id: 'sprouted', header: 'Sprouted', meta: { sortKey: 'sprouted', ...num }, cell: ({ row: { original: x } }) => <ShareCell value={x.record.sproutedShare} color="lime" /> }),
     col.display({ id: 'harvested', header: 'Harvested', meta: { sortKey: 'harvested', ...num }, cell: ({ row: { original: x } }) => <ShareCell value={x.record.harvestedShare} color="green" /> }),
     col.display({
       id: 'median',
-      header: 'Days to harvest',
+      header: 'To harvest',
       meta: { sortKey: 'median', ...num },
       cell: ({ row: { original: x } }) => (
         <Text size="sm" className="canopy-num" c={x.record.medianDaysToHarvest === null ? 'dimmed' : undefined}>
-          {x.record.medianDaysToHarvest === null ? '—' : `${decimal(x.record.medianDaysToHarvest, 0)} d`}
+          {x.record.medianDaysToHarvest === null ? '—' : plural(Math.round(x.record.medianDaysToHarvest), 'day')}
         </Text>
       ),
     }),
   ];
-  if (manage) {
-    columns.push(
-      col.display({
-        id: 'actions',
-        header: '',
-        meta: { td: { onClick: (e) => e.stopPropagation() } },
-        cell: ({ row: { original: x } }) => (
-          <Group gap={2} wrap="nowrap" justify="flex-end">
-            <Tooltip label="Edit" openDelay={400}>
-              <ActionIcon variant="subtle" color="gray" aria-label={`Edit “${x.text}”`} onClick={() => setEditing(x)}>
-                <Icon name="edit" size={16} />
-              </ActionIcon>
-            </Tooltip>
-            {x.archived ? (
-              <Button size="compact-xs" variant="subtle" onClick={() => setArchived(x, false)} loading={update.isPending && update.variables?.id === x.id}>
-                Restore
-              </Button>
-            ) : (
-              <Tooltip label="Retire" openDelay={400}>
-                <ActionIcon variant="subtle" color="gray" aria-label={`Retire “${x.text}”`} onClick={() => setRetiring(x)}>
-                  <Icon name="trash" size={16} />
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </Group>
-        ),
-      }),
-    );
-  }
-
   return (
     <ListPage
       title="Seed library"
-      description="Crazy questions that jolt a conversation off autopilot, and how each has grown across accounts. Click a question for its record per CSM."
+      description="Crazy questions that jolt a conversation off autopilot, and how each grew across accounts"
       actions={
         can.write(me) && (
           <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setAdding(true)}>
@@ -192,6 +175,7 @@ export default function SeedLibraryPage() {
           {rows && (
             <Text size="sm" c="dimmed" mb={6} ml="auto">
               {plural(rows.length, 'question')}
+              {rows.length > 0 && ' · click one for its variants and its record per CSM'}
             </Text>
           )}
         </>
@@ -206,14 +190,38 @@ export default function SeedLibraryPage() {
         style: { cursor: 'pointer', opacity: x.archived ? 0.6 : undefined },
         'aria-selected': selected === x.id,
       })}
-      detail={(x) => (selected === x.id ? <QuestionDetail id={x.id} /> : null)}
+      detail={(x) =>
+        selected === x.id ? (
+          <QuestionDetail
+            id={x.id}
+            actions={
+              manage && (
+                <Group gap="xs">
+                  <Button size="xs" variant="default" leftSection={<Icon name="edit" size={14} />} onClick={() => setEditing(x)}>
+                    Edit
+                  </Button>
+                  {x.archived ? (
+                    <Button size="xs" variant="light" onClick={() => setArchived(x, false)} loading={update.isPending}>
+                      Restore
+                    </Button>
+                  ) : (
+                    <Button size="xs" variant="subtle" color="red" leftSection={<Icon name="trash" size={14} />} onClick={() => setRetiring(x)}>
+                      Retire
+                    </Button>
+                  )}
+                </Group>
+              )
+            }
+          />
+        ) : null
+      }
       empty={
         all.length === 0
           ? 'The library is empty. Add the first crazy question: the one that made a customer stop and think.'
           : 'No question matches. Clear the search or the theme.'
       }
       tableLabel="Seed questions"
-      minWidth={1100}
+      minWidth={980}
       sort={{ value: sort, onChange: setSort }}
     >
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
@@ -236,7 +244,7 @@ export default function SeedLibraryPage() {
 }
 
 /** The selected question: its variants and its record per CSM. */
-function QuestionDetail({ id }: { id: string }) {
+function QuestionDetail({ id, actions }: { id: string; actions?: ReactNode }) {
   const question = useSeedQuestion(id);
   if (question.isPending) return <TableSkeleton rows={2} height={20} />;
   if (question.isError) return <QueryError error={question.error} onRetry={() => void question.refetch()} />;
@@ -245,6 +253,7 @@ function QuestionDetail({ id }: { id: string }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" py="xs" data-testid="question-detail">
       <Stack gap={4}>
+        {actions}
         <Text size="sm" fw={600}>
           Variants, in the order they are re-asked
         </Text>
@@ -279,7 +288,7 @@ function QuestionDetail({ id }: { id: string }) {
               <Table.Tr>
                 <Table.Th>CSM</Table.Th>
                 <Table.Th ta="right">Planted</Table.Th>
-                <Table.Th ta="right">Strong reaction</Table.Th>
+                <Table.Th ta="right">Reacted</Table.Th>
                 <Table.Th ta="right">Sprouted</Table.Th>
                 <Table.Th ta="right">Harvested</Table.Th>
               </Table.Tr>
@@ -333,7 +342,7 @@ function ThemeRecordCard() {
             <Table.Tr>
               <Table.Th>Theme</Table.Th>
               <Table.Th ta="right">Planted</Table.Th>
-              <Table.Th>Strong reaction</Table.Th>
+              <Table.Th>Reacted</Table.Th>
               <Table.Th>Sprouted</Table.Th>
               <Table.Th>Harvested</Table.Th>
             </Table.Tr>
