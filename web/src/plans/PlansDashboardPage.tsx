@@ -13,6 +13,11 @@ import { PlanStatusBadge, ProgressBar, statusColor, statusLabel } from './planUi
 const MANTINE_HEX: Record<string, string> = { teal: '#12b886', blue: '#228be6', orange: '#fd7e14', red: '#fa5252' };
 const hex = (s: PlanStatus) => MANTINE_HEX[statusColor[s]] ?? '#868e96';
 
+/** The reason worth a line: a specific one ("milestone 'SSO live' 12 days overdue…") before the count of goals per status. */
+function mainReason(reasons: string[]): string | undefined {
+  return reasons.find((r) => !/^\d+ goals?:/.test(r)) ?? reasons[0];
+}
+
 const col = listColumns<PlanListItem>();
 const baseColumns = [
   col.display({
@@ -34,18 +39,21 @@ const baseColumns = [
     id: 'status',
     header: 'Status',
     meta: { sortKey: 'status' },
-    cell: ({ row: { original: p } }) => (
-      <Tooltip label={p.statusReasons.join(' · ') || statusLabel[p.status]} multiline w={320} disabled={p.statusReasons.length === 0}>
-        <div>
-          <PlanStatusBadge status={p.status} size="sm" />
-          {p.statusReasons[0] && (
-            <Text size="xs" c="dimmed" lineClamp={1} maw={280}>
-              {p.statusReasons[0]}
-            </Text>
-          )}
-        </div>
-      </Tooltip>
-    ),
+    cell: ({ row: { original: p } }) => {
+      const why = mainReason(p.statusReasons);
+      return (
+        <Tooltip label={p.statusReasons.join(' · ') || statusLabel[p.status]} multiline w={360} disabled={p.statusReasons.length === 0}>
+          <div>
+            <PlanStatusBadge status={p.status} size="sm" />
+            {why && (
+              <Text size="xs" c="dimmed" lineClamp={1} maw={300}>
+                {why}
+              </Text>
+            )}
+          </div>
+        </Tooltip>
+      );
+    },
   }),
 ];
 const progressColumn = col.display({

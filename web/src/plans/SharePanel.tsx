@@ -91,7 +91,7 @@ export function SharePanel({ plan }: { plan: SuccessPlan }) {
             </Alert>
           )}
           {link ? (
-            <Group justify="space-between" wrap="nowrap" data-testid="share-status">
+            <Stack gap={6} align="flex-start" data-testid="share-status">
               <div>
                 <Group gap={6}>
                   <Badge color={expired ? 'gray' : 'teal'} variant="light">
@@ -113,7 +113,7 @@ export function SharePanel({ plan }: { plan: SuccessPlan }) {
                   Revoke link
                 </Button>
               )}
-            </Group>
+            </Stack>
           ) : (
             <Text size="sm" c="dimmed" data-testid="share-status">
               {state.data.link?.revokedAt ? `Not shared: the last link was revoked ${relative(state.data.link.revokedAt)}.` : 'Not shared yet.'}
