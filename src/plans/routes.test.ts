@@ -139,8 +139,11 @@ describe('milestone tasks', () => {
     const stranger = await api('POST', `/api/milestones/${m.id}/tasks`, { title: 'x', assigneeContactId: crypto.randomUUID() });
     expect(stranger.json()).toMatchObject({ code: 'success_plan.invalid', fields: [{ path: 'assigneeContactId' }] });
     expect((await api('PATCH', `/api/tasks/${ours.id}`, { status: 'done' })).statusCode).toBe(200);
+    const hidden = await api('PATCH', `/api/milestones/${m.id}/tasks/${ours.id}`, { hiddenFromCustomer: true });
+    expect(hidden.json()).toMatchObject({ id: ours.id, hiddenFromCustomer: true });
+    expect((await api('PATCH', `/api/milestones/${m.id}/tasks/${crypto.randomUUID()}`, { hiddenFromCustomer: true })).json()).toMatchObject({ code: 'task.not_found' });
     const read = (await api('GET', `/api/success-plans/${plan.id}`)).json() as SuccessPlan;
-    expect(read.goals[0]?.milestones[0]?.tasks.map((x) => [x.title, x.status, x.side])).toEqual([['Upload metadata', 'open', 'customer'], ['Configure', 'done', 'vendor']]);
+    expect(read.goals[0]?.milestones[0]?.tasks.map((x) => [x.title, x.status, x.side, x.hiddenFromCustomer])).toEqual([['Upload metadata', 'open', 'customer', false], ['Configure', 'done', 'vendor', true]]);
     // Tasks never complete the milestone: the CSM says so.
     expect(read.goals[0]?.milestones[0]?.completedAt).toBeNull();
 

@@ -9,12 +9,13 @@ import { AppError } from '../http/errors.js';
 import { listPlans, planSummary } from './lists.js';
 import {
   applyTemplate, criterion, criterionCreate, criterionPatch, criterionValues, goal, goalCreate, goalPatch, milestone, milestoneCreate, milestonePatch,
-  milestoneTaskCreate, planCreate, planListPage, planListQuery, planPatch, planSummary as planSummarySchema, planTask, successPlan, successPlanList, valueCreate,
+  milestoneTaskCreate, milestoneTaskPatch, planCreate, planListPage, planListQuery, planPatch, planSummary as planSummarySchema, planTask, successPlan, successPlanList, valueCreate,
 } from './schema.js';
 import type { LoadedPlan, PlanRef } from './store.js';
 import { planTemplateRoutes } from './template-routes.js';
 
 const idParams = z.object({ id: z.uuid() });
+const taskParams = z.object({ id: z.uuid(), taskId: z.uuid() });
 const TAGS = ['success plans'];
 const errors = { 400: errorBody, 403: errorBody, 404: errorBody };
 
@@ -177,6 +178,13 @@ export function planRoutes(app: FastifyInstance, deps: RouteDeps) {
   }, async (req, reply) => {
     await editable(req, plans.milestoneRef, req.params.id, 'plan_milestone.not_found');
     return reply.status(201).send(await plans.addMilestoneTask(req.params.id, req.body, actor(req)));
+  });
+
+  r.patch('/api/milestones/:id/tasks/:taskId', {
+    schema: { tags: TAGS, summary: "Show or hide a milestone's task on the shared page (everything else about a task goes through /api/tasks)", params: taskParams, body: milestoneTaskPatch, response: { 200: planTask, ...errors } },
+  }, async (req) => {
+    await editable(req, plans.milestoneRef, req.params.id, 'plan_milestone.not_found');
+    return plans.updateMilestoneTask(req.params.id, req.params.taskId, req.body, actor(req));
   });
 
   planTemplateRoutes(app, deps);

@@ -140,6 +140,8 @@ export const milestoneTaskCreate = z
   .refine((v) => !(v.assigneeUserId && v.assigneeContactId), { path: ['assigneeContactId'], message: 'Give one assignee: a user or a contact' });
 export type MilestoneTaskCreate = z.infer<typeof milestoneTaskCreate>;
 
+export const milestoneTaskPatch = z.strictObject({ hiddenFromCustomer: z.boolean().describe('Leave the task off the shared page') });
+
 // Templates
 
 const templateOwner = z.enum(TEMPLATE_OWNERS).nullable().default(null).describe("'csm' = the account's owner; 'customer:<role>' = its first active contact with that role");

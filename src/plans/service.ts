@@ -216,6 +216,25 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       return t;
     },
 
+    /** Shows or hides a milestone's task on the shared page (the task routes know nothing of sharing). */
+    async updateMilestoneTask(milestoneId: string, taskId: string, patch: { hiddenFromCustomer: boolean }, actor: Actor): Promise<PlanTask> {
+      const ref = await mustRef(milestoneRef, database, milestoneId, 'plan_milestone.not_found');
+      await write(async (tx) => {
+        const { rows } = await tx.query<{ before: boolean }>(
+          `UPDATE tasks t SET hidden_from_customer = $3, updated_at = now() FROM (SELECT hidden_from_customer AS before FROM tasks WHERE id = $1 AND milestone_id = $2 FOR UPDATE) b
+            WHERE t.id = $1 AND t.milestone_id = $2 RETURNING b.before`,
+          [taskId, milestoneId, patch.hiddenFromCustomer],
+        );
+        const row = rows[0];
+        if (!row) throw new AppError('task.not_found');
+        await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'task', objectId: taskId, changes: diff({ hiddenFromCustomer: row.before }, patch) }]);
+        return settle(tx, ref.planId);
+      });
+      const t = await loadPlanTask(database, taskId);
+      if (!t) throw new AppError('task.not_found');
+      return t;
+    },
+
     async applyTemplate(planId: string, input: { templateId: string; startDate?: string | undefined }, actor: Actor): Promise<LoadedPlan> {
       await write(async (tx) => {
         const ref = await mustRef(planRef, tx, planId, 'success_plan.not_found');

@@ -212,6 +212,7 @@ export const ROUTES: Record<string, Spec> = {
   'POST /api/goals/:id/milestones': { expect: EDITORS, url: async (f) => `/api/goals/${await f.goal()}/milestones`, body: () => ({ title: 'SSO live', dueAt: null }), scoped: true },
   'PATCH /api/milestones/:id': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}`, body: () => ({ completed: true }), scoped: true },
   'DELETE /api/milestones/:id': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}`, scoped: true },
+  'PATCH /api/milestones/:id/tasks/:taskId': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}/tasks/${f.id()}`, body: () => ({ hiddenFromCustomer: true }), scoped: true },
   'POST /api/milestones/:id/tasks': { expect: EDITORS, url: async (f) => `/api/milestones/${await f.milestone()}/tasks`, body: () => ({ title: 'Send the SSO metadata' }), scoped: true },
   'GET /api/plan-templates': { expect: EVERYONE, url: () => '/api/plan-templates' },
   'POST /api/plan-templates': { expect: MANAGERS, url: () => '/api/plan-templates', body: () => ({ name: 'Onboarding' }) },
