@@ -325,7 +325,8 @@ export async function seedDemoPlans(config: Config, database: Database, opts: { 
 
   // Driver and metric criteria measured once a week since each goal started, by the plans part's
   // measureCriteria: metric values from usage up to that day, driver values from the health engine.
-  const engine = (await createDriverQueries(database).enabled()).filter((d) => [...drivers.values()].includes(d.id));
+  const used = new Set(criteria.filter((c) => c.kind === 'driver').length ? ['activation', 'seat_utilization', 'feature_breadth'] : []);
+  const engine = (await createDriverQueries(database).enabled()).filter((d) => used.has(d.key) && d.source.type !== 'formula');
   const firstDay = Math.min(...built.map((b) => b.start), today);
   const days: number[] = [];
   for (let d = today - 7 * DAY_MS; d >= firstDay; d -= 7 * DAY_MS) days.unshift(d);

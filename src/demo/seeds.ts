@@ -35,25 +35,25 @@ export type DemoSeedsSummary = {
   ms: number;
 };
 
-type Q = { text: string; theme: string; variants: string[]; reaskIntervalDays: number };
+type Q = { text: string; theme: string; variants: string[]; reaskIntervalDays: number; harvest?: { statement: string; why: string } };
 
 /** Questions that jolt a conversation off autopilot: a grin, a knee-jerk "that would never work here", and days later a follow-up. */
 export const QUESTIONS: readonly Q[] = [
-  { theme: 'Money', reaskIntervalDays: 14, text: 'If this cost you nothing next year, what would you do with the budget?', variants: ['If the licence were free, what would you stop paying for instead?', 'Which line of your P&L would you want us to move, if you could pick only one?'] },
-  { theme: 'Money', reaskIntervalDays: 21, text: 'What would it be worth to your CFO if the board pack came out a week earlier?', variants: ['What does a late number cost you: a decision, a deal, a hire?', 'If the board saw the numbers on day 2, what would they ask differently?'] },
-  { theme: 'Money', reaskIntervalDays: 14, text: 'If you had to cut the cost of this process in half by next quarter, what would you stop doing?', variants: ['Which step of the process would nobody miss?', 'What would you automate first if it had to pay for itself in 90 days?', 'What do you pay people to copy from one screen to another?'] },
-  { theme: 'Their customer', reaskIntervalDays: 14, text: 'What would your best customer say if they could watch how you work from the inside?', variants: ['Which part of your process would you hide from your best customer?', 'What do your customers wait for that they should not have to?'] },
-  { theme: 'Their customer', reaskIntervalDays: 10, text: 'What do your customers do the week before they leave you?', variants: ['How would you know a customer was about to leave, a month before they told you?', 'Who on your side talks to a customer in the month before renewal?'] },
-  { theme: 'Their customer', reaskIntervalDays: 21, text: 'If your customers could log in and see this dashboard, what would you change first?', variants: ['Which number would you be proud to show your customers?', 'What would your customers build with your data if they had it?'] },
-  { theme: 'Risk', reaskIntervalDays: 14, text: 'If we disappeared tomorrow, what would break first on your side?', variants: ['Which of your processes depends on one person\'s spreadsheet?', 'What is the workaround your team would go back to?'] },
-  { theme: 'Risk', reaskIntervalDays: 14, text: 'Which decision does your team keep postponing because the data is not good enough?', variants: ['What would you decide tomorrow if you trusted the numbers?', 'Which meeting ends with "let\'s get better data first"?'] },
-  { theme: 'Risk', reaskIntervalDays: 21, text: 'Which report would you be embarrassed to show an auditor today?', variants: ['Where do the numbers in your reports get typed by hand?', 'If the auditor asked "where does this number come from", who would answer?'] },
-  { theme: 'People', reaskIntervalDays: 14, text: 'What would your team do with Friday afternoons if nobody had to build reports?', variants: ['Who on your team is doing work below their talent every week?', 'What project has been waiting for someone to have time?'] },
-  { theme: 'People', reaskIntervalDays: 14, text: 'Who in your company would be most surprised if this worked perfectly?', variants: ['Who still thinks this project will fail?', 'Whose opinion of this rollout would you most like to change?'] },
-  { theme: 'People', reaskIntervalDays: 10, text: 'If you left next month, who would keep this running?', variants: ['Who else could explain why you bought this?', 'Who would you want in the room at our next review?'] },
-  { theme: 'Time', reaskIntervalDays: 14, text: 'What if month-end close took one day instead of ten?', variants: ['What would finance do with the nine days?', 'What is the first thing that would have to change for close to take three days?'] },
-  { theme: 'Time', reaskIntervalDays: 14, text: 'What would you do differently if you knew your numbers every morning instead of every month?', variants: ['Which decision would you make weekly instead of quarterly?', 'What would you stop guessing?'] },
-  { theme: 'Time', reaskIntervalDays: 21, text: 'What would you stop doing if a new hire were productive in two days?', variants: ['What does a new hire ask in their first week that nobody has written down?', 'How many people would you hire if onboarding took no time?'] },
+  { theme: 'Money', reaskIntervalDays: 14, text: 'If this cost you nothing next year, what would you do with the budget?', variants: ['If the licence were free, what would you stop paying for instead?', 'Which line of your P&L would you want us to move, if you could pick only one?'], harvest: { statement: 'Put the money saved on reporting into the customer team by Q3', why: 'The CFO said yes to two hires if the tooling pays for itself.' } },
+  { theme: 'Money', reaskIntervalDays: 21, text: 'What would it be worth to your CFO if the board pack came out a week earlier?', variants: ['What does a late number cost you: a decision, a deal, a hire?', 'If the board saw the numbers on day 2, what would they ask differently?'], harvest: { statement: 'Board pack out on day 5 instead of day 12', why: 'The CFO wants decisions made while the month still matters.' } },
+  { theme: 'Money', reaskIntervalDays: 14, text: 'If you had to cut the cost of this process in half by next quarter, what would you stop doing?', variants: ['Which step of the process would nobody miss?', 'What would you automate first if it had to pay for itself in 90 days?', 'What do you pay people to copy from one screen to another?'], harvest: { statement: 'Halve the cost of the monthly reporting process by next quarter', why: 'Every team was asked for savings; this is the one they can show.' } },
+  { theme: 'Their customer', reaskIntervalDays: 14, text: 'What would your best customer say if they could watch how you work from the inside?', variants: ['Which part of your process would you hide from your best customer?', 'What do your customers wait for that they should not have to?'], harvest: { statement: 'Answer a customer\'s question in one hour, not two days', why: 'Their best customer said they wait too long for simple answers.' } },
+  { theme: 'Their customer', reaskIntervalDays: 10, text: 'What do your customers do the week before they leave you?', variants: ['How would you know a customer was about to leave, a month before they told you?', 'Who on your side talks to a customer in the month before renewal?'], harvest: { statement: 'Spot an account at risk a month before it tells us', why: 'They lost two large customers last year without seeing it coming.' } },
+  { theme: 'Their customer', reaskIntervalDays: 21, text: 'If your customers could log in and see this dashboard, what would you change first?', variants: ['Which number would you be proud to show your customers?', 'What would your customers build with your data if they had it?'], harvest: { statement: 'Give the top 20 customers their own live usage page', why: 'Customers ask for the numbers at every review; the team builds them by hand.' } },
+  { theme: 'Risk', reaskIntervalDays: 14, text: 'If we disappeared tomorrow, what would break first on your side?', variants: ['Which of your processes depends on one person\'s spreadsheet?', 'What is the workaround your team would go back to?'], harvest: { statement: 'No process that depends on one person\'s spreadsheet', why: 'The last time the analyst was on leave, invoicing stopped for a week.' } },
+  { theme: 'Risk', reaskIntervalDays: 14, text: 'Which decision does your team keep postponing because the data is not good enough?', variants: ['What would you decide tomorrow if you trusted the numbers?', 'Which meeting ends with "let\'s get better data first"?'], harvest: { statement: 'Decide the pricing change with real usage data by the next board', why: 'The decision has been postponed three times for lack of numbers.' } },
+  { theme: 'Risk', reaskIntervalDays: 21, text: 'Which report would you be embarrassed to show an auditor today?', variants: ['Where do the numbers in your reports get typed by hand?', 'If the auditor asked "where does this number come from", who would answer?'], harvest: { statement: 'No number in the board pack typed by hand', why: 'The auditors flagged manual entries two years in a row.' } },
+  { theme: 'People', reaskIntervalDays: 14, text: 'What would your team do with Friday afternoons if nobody had to build reports?', variants: ['Who on your team is doing work below their talent every week?', 'What project has been waiting for someone to have time?'], harvest: { statement: 'Give the analysts their Friday afternoons back', why: 'Two analysts left last year citing the reporting grind.' } },
+  { theme: 'People', reaskIntervalDays: 14, text: 'Who in your company would be most surprised if this worked perfectly?', variants: ['Who still thinks this project will fail?', 'Whose opinion of this rollout would you most like to change?'], harvest: { statement: 'Win over the sales VP: his team uses the forecast by year end', why: 'The sales VP still runs his own spreadsheet and says so in every meeting.' } },
+  { theme: 'People', reaskIntervalDays: 10, text: 'If you left next month, who would keep this running?', variants: ['Who else could explain why you bought this?', 'Who would you want in the room at our next review?'], harvest: { statement: 'Three people who can run the rollout without the champion', why: 'The champion is going on parental leave in spring.' } },
+  { theme: 'Time', reaskIntervalDays: 14, text: 'What if month-end close took one day instead of ten?', variants: ['What would finance do with the nine days?', 'What is the first thing that would have to change for close to take three days?'], harvest: { statement: 'Close the month in three days instead of ten', why: 'The board wants the numbers in the first week.' } },
+  { theme: 'Time', reaskIntervalDays: 14, text: 'What would you do differently if you knew your numbers every morning instead of every month?', variants: ['Which decision would you make weekly instead of quarterly?', 'What would you stop guessing?'], harvest: { statement: 'Weekly decisions on stock from daily numbers instead of monthly guesses', why: 'They wrote off $200k of stock last year that nobody saw piling up.' } },
+  { theme: 'Time', reaskIntervalDays: 21, text: 'What would you stop doing if a new hire were productive in two days?', variants: ['What does a new hire ask in their first week that nobody has written down?', 'How many people would you hire if onboarding took no time?'], harvest: { statement: 'New hires working alone after two weeks instead of six', why: 'They are hiring 30 people this year.' } },
 ];
 
 const OBJECTIONS = [
@@ -75,13 +75,6 @@ const RAISED = [
   'Their champion put it on the agenda of the steering meeting',
   'They brought it up again in the renewal conversation',
 ];
-const HARVEST_WORDS: Record<string, { statement: string; why: string }> = {
-  Money: { statement: 'Cut the cost of the reporting process by 40% this year', why: 'The CFO asked every team for savings; this one they can show.' },
-  'Their customer': { statement: 'Spot an account at risk a month before it tells us', why: 'They lost two large customers last year without seeing it coming.' },
-  Risk: { statement: 'No number in the board pack typed by hand', why: 'The auditors flagged manual entries two years in a row.' },
-  People: { statement: 'Give the analysts their Friday afternoons back', why: 'Two analysts left last year citing the reporting grind.' },
-  Time: { statement: 'Close the month in three days instead of ten', why: 'The board wants the numbers in the first week.' },
-};
 
 type Story = 'planted' | 'reacted' | 'sprouted' | 'rooted' | 'harvested' | 'dormant';
 const STORIES: readonly Story[] = ['planted', 'reacted', 'sprouted', 'rooted', 'harvested', 'dormant'];
@@ -113,7 +106,9 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
   const manager = managers[0];
   const libraryActor: Actor = manager ? { type: 'user', id: manager.id, label: manager.email } : { type: 'system', id: null, label: 'demo loader' };
   const questionIds: string[] = [];
-  for (const q of QUESTIONS) questionIds.push((await work.seeds.createQuestion(q, libraryActor)).id);
+  for (const q of QUESTIONS) {
+    questionIds.push((await work.seeds.createQuestion({ text: q.text, theme: q.theme, variants: q.variants, reaskIntervalDays: q.reaskIntervalDays }, libraryActor)).id);
+  }
   await database.query(`UPDATE seed_questions SET created_at = $2, updated_at = $2 WHERE id = ANY ($1::uuid[])`, [questionIds, iso(nowMs - 120 * DAY_MS)]);
 
   const { rows: accounts } = await database.query<{ id: string; owner_id: string; has_plan: boolean; plan_id: string | null; plan_status: string | null; escalated: boolean; band: string | null }>(
@@ -167,7 +162,7 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
   const seedRows: object[] = [];
   const eventRows: object[] = [];
   const activityRows: object[] = [];
-  const harvests: { seedId: string; accountId: string; planId: string; theme: string; at: Date; text: string; by: string }[] = [];
+  const harvests: { seedId: string; accountId: string; planId: string; words: { statement: string; why: string }; at: Date; by: string }[] = [];
   for (const b of built) {
     let state: Seed = plantSeed(b.askedAt);
     let high: Exclude<SeedStage, 'dormant'> = 'planted';
@@ -191,7 +186,7 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
       const event = { ...e, activityId: activityId ?? e.activityId ?? null } as SeedEvent;
       if (e.kind === 'harvested') {
         // The goal is made below; the machine checks the harvest with a placeholder and the row gets the real goal.
-        harvests.push({ seedId: b.id, accountId: b.accountId, planId: b.planId ?? '', theme: b.question.theme, at: e.at, text: b.question.text, by: b.plantedBy });
+        harvests.push({ seedId: b.id, accountId: b.accountId, planId: b.planId ?? '', words: b.question.harvest ?? { statement: b.question.text, why: '' }, at: e.at, by: b.plantedBy });
         (event as Extract<SeedEvent, { kind: 'harvested' }>).goalId = `pending:${b.id}`;
       }
       const r = applyEvent(state, event, now);
@@ -273,7 +268,7 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
     // Harvests: a goal of the plan in the customer's words, linked both ways (the plans part's insertGoal).
     const touched = new Set<string>();
     for (const h of harvests) {
-      const words = HARVEST_WORDS[h.theme] ?? { statement: h.text, why: '' };
+      const words = h.words;
       const target = isoDate(h.at.getTime() + rng.int(90, 150) * DAY_MS);
       // An account without a plan gets one, as the one-click harvest does (ensureAccountPlan).
       const planId = h.planId || (await ensureAccountPlan(tx, h.accountId, h.by));

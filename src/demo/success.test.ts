@@ -122,12 +122,13 @@ describe('demo seeds', () => {
   });
 
   it('links every harvested seed to an existing goal of its account\'s plan, which names the seed back', async () => {
-    const harvested = await rows<{ id: string; goal_id: string | null; goal_account: string | null; account_id: string; back: string | null }>(
-      `SELECT s.id, s.goal_id, p.account_id AS goal_account, s.account_id, g.harvested_from_seed_id AS back
+    const harvested = await rows<{ id: string; goal_id: string | null; goal_account: string | null; account_id: string; back: string | null; words: boolean }>(
+      `SELECT s.id, s.goal_id, p.account_id AS goal_account, s.account_id, g.harvested_from_seed_id AS back, g.statement <> s.text AND g.why <> '' AS words
          FROM seeds s LEFT JOIN plan_goals g ON g.id = s.goal_id LEFT JOIN success_plans p ON p.id = g.plan_id WHERE s.stage = 'harvested'`,
     );
     expect(harvested.length).toBeGreaterThan(0);
-    for (const h of harvested) expect(h).toMatchObject({ goal_account: h.account_id, back: h.id });
+    // The goal is in the customer's words (not the question), and says why it matters to them.
+    for (const h of harvested) expect(h).toMatchObject({ goal_account: h.account_id, back: h.id, words: true });
   });
 
   it('gives the CSMs different records, and puts re-ask reminders in their inboxes', async () => {
