@@ -2,7 +2,7 @@ import { ActionIcon, Autocomplete, Button, Card, Group, NumberInput, Paper, Sele
 import type { Driver } from '../api/healthTypes';
 import { CRITERION_KINDS, type CriterionKind, type Direction, METRIC_MEASURES, type MetricMeasure } from '../api/planTypes';
 import { Icon } from '../components/icons';
-import { kindLabel, measureLabel } from './planUi';
+import { measureLabel } from './planUi';
 import { type CriterionForm, type GoalForm, type MilestoneForm, newCriterion, newMilestone, newTask, OWNER_CHOICES, type TaskForm } from './templateForm';
 
 interface Props {
@@ -15,6 +15,8 @@ interface Props {
   onChange: (g: GoalForm) => void;
   onRemove: () => void;
 }
+
+const SHORT_KIND: Record<CriterionKind, string> = { driver: 'Health driver', metric: 'Usage metric', manual: 'A number', rating: 'Rating 1–5' };
 
 const int = (v: string | number, fallback = 0) => (v === '' ? fallback : Math.trunc(Number(v)));
 
@@ -82,17 +84,24 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
           const cp = `${p}.criteria.${ci}`;
           return (
             <Paper key={c.k} withBorder p="xs" radius="md">
-              <Group gap="xs" align="flex-start" wrap="wrap">
-                <TextInput aria-label={`Criterion ${ci + 1} name`} placeholder="Weekly reports sent" value={c.name} onChange={(e) => setCriterion(c.k, { name: e.currentTarget.value })} error={error(`${cp}.name`)} readOnly={!editable} style={{ flex: 2, minWidth: 180 }} />
+              <Group gap="xs" align="flex-start" wrap="nowrap">
+                <TextInput aria-label={`Criterion ${ci + 1} name`} placeholder="Weekly reports sent" value={c.name} onChange={(e) => setCriterion(c.k, { name: e.currentTarget.value })} error={error(`${cp}.name`)} readOnly={!editable} style={{ flex: 1 }} />
                 <Select
                   aria-label={`Criterion ${ci + 1} kind`}
-                  data={CRITERION_KINDS.map((k) => ({ value: k, label: kindLabel[k] }))}
+                  data={CRITERION_KINDS.map((k) => ({ value: k, label: SHORT_KIND[k] }))}
                   value={c.kind}
                   onChange={(v) => v && setCriterion(c.k, { kind: v as CriterionKind })}
                   allowDeselect={false}
                   readOnly={!editable}
-                  w={200}
+                  w={150}
                 />
+                {editable && (
+                  <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove criterion ${ci + 1}`} onClick={() => set({ criteria: goal.criteria.filter((x) => x.k !== c.k) })}>
+                    <Icon name="trash" size={16} />
+                  </ActionIcon>
+                )}
+              </Group>
+              <Group gap="xs" align="flex-start" wrap="wrap" mt={6}>
                 {c.kind === 'driver' && (
                   <Select
                     aria-label={`Criterion ${ci + 1} driver`}
@@ -103,15 +112,20 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                     searchable
                     error={error(`${cp}.driverId`)}
                     readOnly={!editable}
-                    w={200}
+                    style={{ flex: 1, minWidth: 220 }}
                   />
                 )}
                 {c.kind === 'metric' && (
                   <>
-                    <Autocomplete aria-label={`Criterion ${ci + 1} event`} placeholder="Event" data={events} value={c.event} onChange={(v) => setCriterion(c.k, { event: v })} error={error(`${cp}.metric`) ?? error(`${cp}.metric.event`)} readOnly={!editable} w={160} />
+                    <Autocomplete aria-label={`Criterion ${ci + 1} event`} placeholder="Event" data={events} value={c.event} onChange={(v) => setCriterion(c.k, { event: v })} error={error(`${cp}.metric`) ?? error(`${cp}.metric.event`)} readOnly={!editable} style={{ flex: 1, minWidth: 180 }} />
                     <Select aria-label={`Criterion ${ci + 1} measure`} data={METRIC_MEASURES.map((x) => ({ value: x, label: measureLabel[x] }))} value={c.measure} onChange={(v) => v && setCriterion(c.k, { measure: v as MetricMeasure })} allowDeselect={false} readOnly={!editable} w={140} />
                     <NumberInput aria-label={`Criterion ${ci + 1} window in days`} suffix=" days" min={1} max={365} allowDecimal={false} value={c.windowDays} onChange={(v) => setCriterion(c.k, { windowDays: int(v, 30) })} readOnly={!editable} w={100} />
                   </>
+                )}
+                {(c.kind === 'manual' || c.kind === 'rating') && (
+                  <Text size="xs" c="dimmed" style={{ flex: 1, alignSelf: 'center' }}>
+                    {c.kind === 'manual' ? 'Entered by hand on the plan, with its date.' : 'Both sides rate it 1–5 on the plan.'}
+                  </Text>
                 )}
                 <Select
                   aria-label={`Criterion ${ci + 1} direction`}
@@ -123,14 +137,9 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                   onChange={(v) => v && setCriterion(c.k, { direction: v as Direction })}
                   allowDeselect={false}
                   readOnly={!editable}
-                  w={150}
+                  w={165}
                 />
-                <NumberInput aria-label={`Criterion ${ci + 1} target`} placeholder="Target" value={c.target} onChange={(v) => setCriterion(c.k, { target: v === '' ? '' : Number(v) })} error={error(`${cp}.target`)} readOnly={!editable} w={110} />
-                {editable && (
-                  <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove criterion ${ci + 1}`} onClick={() => set({ criteria: goal.criteria.filter((x) => x.k !== c.k) })}>
-                    <Icon name="trash" size={16} />
-                  </ActionIcon>
-                )}
+                <NumberInput aria-label={`Criterion ${ci + 1} target`} placeholder="Target" leftSection={<Text size="xs" c="dimmed">target</Text>} leftSectionWidth={52} value={c.target} onChange={(v) => setCriterion(c.k, { target: v === '' ? '' : Number(v) })} error={error(`${cp}.target`)} readOnly={!editable} w={140} />
               </Group>
             </Paper>
           );
@@ -153,7 +162,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
               <Group gap="xs" align="flex-start" wrap="nowrap">
                 <TextInput aria-label={`Milestone ${mi + 1} title`} placeholder="SSO live" value={m.title} onChange={(e) => setMilestone(m.k, { title: e.currentTarget.value })} error={error(`${mp}.title`)} readOnly={!editable} style={{ flex: 1 }} />
                 <NumberInput aria-label={`Milestone ${mi + 1} due, days after start`} prefix="day " min={-3650} max={3650} allowDecimal={false} value={m.offsetDays} onChange={(v) => setMilestone(m.k, { offsetDays: int(v) })} error={error(`${mp}.offsetDays`)} readOnly={!editable} w={110} />
-                <Select aria-label={`Milestone ${mi + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={m.owner} onChange={(v) => setMilestone(m.k, { owner: v })} clearable readOnly={!editable} w={210} />
+                <Select aria-label={`Milestone ${mi + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={m.owner} onChange={(v) => setMilestone(m.k, { owner: v })} clearable readOnly={!editable} w={240} />
                 {editable && (
                   <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove milestone ${mi + 1}`} onClick={() => set({ milestones: goal.milestones.filter((x) => x.k !== m.k) })}>
                     <Icon name="trash" size={16} />
@@ -165,7 +174,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                   <Group key={t.k} gap="xs" wrap="nowrap" align="flex-start">
                     <TextInput size="xs" aria-label={`Milestone ${mi + 1} task ${ti + 1}`} placeholder="Task" value={t.title} onChange={(e) => setTask(m, t.k, { title: e.currentTarget.value })} error={error(`${mp}.tasks.${ti}.title`)} readOnly={!editable} style={{ flex: 1 }} />
                     <NumberInput size="xs" aria-label={`Task ${ti + 1} due, days after start`} prefix="day " allowDecimal={false} min={-3650} max={3650} value={t.offsetDays} onChange={(v) => setTask(m, t.k, { offsetDays: int(v) })} readOnly={!editable} w={100} />
-                    <Select size="xs" aria-label={`Task ${ti + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={t.owner} onChange={(v) => setTask(m, t.k, { owner: v })} clearable readOnly={!editable} w={200} />
+                    <Select size="xs" aria-label={`Task ${ti + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={t.owner} onChange={(v) => setTask(m, t.k, { owner: v })} clearable readOnly={!editable} w={230} />
                     {editable && (
                       <ActionIcon size="sm" variant="subtle" color="gray" mt={4} aria-label={`Remove task ${ti + 1}`} onClick={() => setMilestone(m.k, { tasks: m.tasks.filter((x) => x.k !== t.k) })}>
                         <Icon name="trash" size={14} />
