@@ -25,6 +25,9 @@ const WHY = 'Finance wants the board pack out before the first Monday of the mon
 const HIDDEN_GOAL = 'Expand to the EMEA team (our idea, not theirs yet)';
 const CRITERION = 'Weekly active finance users';
 const MILESTONE = 'SSO live for the finance team';
+const TEMPLATE = 'Onboarding e2e template';
+const TEMPLATE_GOAL = 'From sign-up to the first board report in 60 days';
+const TEMPLATE_MILESTONE = 'Kick-off with the sponsor';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.]+/;
 
@@ -188,6 +191,33 @@ describe('a CSM builds a success plan with the customer and shares it', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('builds a template and applies it to the plan: offsets become dates, roles become people', async () => {
+    await page.goto(`${server.url}/plan-templates`);
+    await page.getByRole('link', { name: 'New template' }).click();
+    const form = page.getByRole('form', { name: 'Plan template' });
+    await form.getByRole('button', { name: 'Create template' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toMatch(/Check the highlighted fields?/);
+    await form.getByRole('textbox', { name: /^Name/ }).fill(TEMPLATE);
+    await form.getByLabel('Goal', { exact: true }).fill(TEMPLATE_GOAL);
+    await form.getByLabel('Milestone 1 title').fill(TEMPLATE_MILESTONE);
+    await form.getByRole('button', { name: 'Create template' }).click();
+    await page.waitForURL(/\/plan-templates\/[0-9a-f-]{36}$/);
+
+    await page.goto(`${server.url}/plans/${planId}`);
+    await page.getByRole('button', { name: 'Plan actions' }).click();
+    await page.getByRole('menuitem', { name: 'Apply a template' }).click();
+    const apply = page.getByRole('form', { name: 'Apply a template' });
+    await apply.getByLabel('Template', { exact: true }).click();
+    await page.getByRole('option', { name: TEMPLATE }).click();
+    await apply.getByRole('button', { name: 'Apply' }).click();
+    await goalCard(TEMPLATE_GOAL).getByTestId('milestone').filter({ hasText: TEMPLATE_MILESTONE }).waitFor();
+
+    const applied = (await plan()).goals.find((g) => g.statement === TEMPLATE_GOAL);
+    const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect(applied?.milestones[0]).toMatchObject({ title: TEMPLATE_MILESTONE, owner: { side: 'vendor' } });
+    expect(Math.abs(Date.parse(applied?.milestones[0]?.dueAt ?? '') - Date.parse(due))).toBeLessThanOrEqual(86_400_000);
   });
 
   it('shows the plan on the account page card and on the dashboard', async () => {
