@@ -88,8 +88,9 @@ describe('a CSM plants a seed from the log-activity form and grows it into a goa
     expect(accountId, 'an account with a named contact').toBeTruthy();
     const before = (await api<{ items: SeedOut[] }>(`/api/accounts/${accountId}/seeds`)).items.length;
     await page.goto(`${server.url}/accounts/${accountId}`);
-    await logForm().waitFor();
-    await card().waitFor();
+    // The account page is the heaviest chunk; on a busy machine it can take a while the first time.
+    await logForm().waitFor({ timeout: 60_000 });
+    await card().waitFor({ timeout: 60_000 });
 
     await logForm().getByLabel('Subject').fill('Monthly check-in (seed journey)');
     await logForm().getByRole('switch', { name: 'Plant a seed' }).click();

@@ -124,7 +124,7 @@ function SeedRow({ seed: s, canEdit, planId, onRecord, onHarvest }: RowProps) {
 
   return (
     <Stack gap={6} py="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }} data-seed-id={s.id} data-testid="seed-row">
-      <Group justify="space-between" wrap="nowrap" align="flex-start">
+      <Group justify="space-between" wrap="wrap" align="flex-start" gap={6}>
         <StageTrack stage={s.stage} />
         {canEdit && (
           <Group gap={6} wrap="nowrap">
@@ -233,7 +233,7 @@ function SeedEvents({ seed, events }: { seed: Seed; events: SeedEvent[] }) {
                   {e.kind === 'planted' ? 'Planted' : e.kind === 'goal_deleted' ? 'Its goal was deleted' : eventLabel[e.kind]}
                   {e.kind === 'reaction' && isReaction(e.strength) ? `: ${reactionLabel[e.strength].toLowerCase()}` : ''}
                 </Text>
-                {e.moved && e.toStage && (
+                {e.moved && e.toStage && e.kind !== 'planted' && (
                   <Badge size="xs" variant="light" color={stageColor[e.toStage]} tt="none">
                     {e.fromStage ? `${stageLabel[e.fromStage]} → ` : ''}
                     {stageLabel[e.toStage]}
