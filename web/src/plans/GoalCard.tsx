@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Card, Group, Menu, Stack, Switch, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, Card, Group, Menu, Stack, Switch, Text, Title, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { type Criterion, type Goal, type Milestone, useDeleteCriterion, useDeleteGoal, useDeleteMilestone, useUpdateGoal } from '../api/plans';
 import { ConfirmModal } from '../components/ConfirmModal';
@@ -56,6 +56,13 @@ export function GoalCard({ goal, accountId, canEdit }: { goal: Goal; accountId: 
                 Add why it matters to them — in their words, it is what keeps the plan theirs.
               </Text>
             )
+          )}
+          {goal.harvestedFromSeedId && (
+            <Tooltip label="It started as a question planted with the customer and grew into their goal">
+              <Badge size="xs" variant="light" color="lime" mt={6} tt="none">
+                Grew from a seed
+              </Badge>
+            </Tooltip>
           )}
           <Text size="xs" c="dimmed" mt={4}>
             {goal.targetDate ? `Target ${formatDay(goal.targetDate)}${days !== null ? ` (${daysLabel(days)})` : ''}` : 'No target date'}
