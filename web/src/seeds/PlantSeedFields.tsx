@@ -1,46 +1,11 @@
 import { Autocomplete, type ComboboxItem, type ComboboxParsedItem, Group, isOptionsGroup, type OptionsFilter, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
 import { useMemo } from 'react';
-import { ApiError } from '../api/client';
 import { useAccountContacts } from '../api/contacts';
-import { type SeedPlantInput, type SeedQuestion, useSeedQuestions } from '../api/seeds';
+import { type SeedQuestion, useSeedQuestions } from '../api/seeds';
+import type { PlantDraft } from './logic';
+
+export { EMPTY_PLANT, nestedFieldErrors, plantInput, type PlantDraft } from './logic';
 import { percentOf } from '../components/format';
-
-/** The seed part of a form: a question from the library or a new one, and optionally the contact asked. */
-export interface PlantDraft {
-  mode: 'library' | 'new';
-  questionId: string | null;
-  text: string;
-  theme: string;
-  contactId: string | null;
-}
-
-export const EMPTY_PLANT: PlantDraft = { mode: 'library', questionId: null, text: '', theme: '', contactId: null };
-
-/** What to send, or null when no question is chosen or written yet. */
-export function plantInput(d: PlantDraft): SeedPlantInput | null {
-  const contact = d.contactId ? { contactId: d.contactId } : {};
-  if (d.mode === 'library') return d.questionId ? { questionId: d.questionId, ...contact } : null;
-  const text = d.text.trim();
-  if (!text) return null;
-  return { text, ...(d.theme.trim() ? { theme: d.theme.trim() } : {}), ...contact };
-}
-
-/**
- * Field messages of an API error under `prefix` (the activity form sends the seed as `seed`):
- * `seed.questionId` → `questionId`. Without a prefix, the top-level fields.
- */
-export function nestedFieldErrors(error: unknown, prefix?: string): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const out: Record<string, string> = {};
-  for (const f of error.fields) {
-    const parts = f.path.replace(/^\/?(body[./])?/, '').split(/[./[\]]+/).filter(Boolean);
-    const rest = prefix ? (parts[0] === prefix ? parts.slice(1) : null) : parts;
-    if (!rest) continue;
-    const key = rest[0] ?? '(seed)';
-    if (!(key in out)) out[key] = f.message;
-  }
-  return out;
-}
 
 /** Matches the search in the question's text, its theme (the group) or its variants. */
 function questionFilter(byId: Map<string, SeedQuestion>): OptionsFilter {

@@ -8,38 +8,10 @@ import { decimal, percentOf, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { listColumns, ListPage } from '../components/ListPage';
 import { QuestionFormModal } from './QuestionFormModal';
+import { sortQuestions } from './logic';
 import { SeedFunnelCard } from './SeedFunnelCard';
 
 const col = listColumns<SeedQuestion>();
-
-type SortKey = 'text' | 'theme' | 'variants' | 'reask' | 'planted' | 'strong' | 'sprouted' | 'harvested' | 'median';
-const sortValue: Record<SortKey, (q: SeedQuestion) => string | number | null> = {
-  text: (q) => q.text.toLowerCase(),
-  theme: (q) => q.theme.toLowerCase(),
-  variants: (q) => q.variants.length,
-  reask: (q) => q.reaskIntervalDays,
-  planted: (q) => q.record.planted,
-  strong: (q) => q.record.strongReactionShare,
-  sprouted: (q) => q.record.sproutedShare,
-  harvested: (q) => q.record.harvestedShare,
-  median: (q) => q.record.medianDaysToHarvest,
-};
-
-/** Sorts by `key` or `-key`; questions without a value (never planted) always last. */
-function sortQuestions(rows: SeedQuestion[], sort: string): SeedQuestion[] {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as SortKey;
-  const get = sortValue[key] ?? sortValue.text;
-  return [...rows].sort((a, b) => {
-    const x = get(a);
-    const y = get(b);
-    if (x === null && y === null) return a.text.localeCompare(b.text);
-    if (x === null) return 1;
-    if (y === null) return -1;
-    const c = typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y) : Number(x) - Number(y);
-    return (desc ? -c : c) || a.text.localeCompare(b.text);
-  });
-}
 
 /** A share as a number and a thin bar, so a column of them reads at a glance. */
 function ShareCell({ value, color }: { value: number | null; color: string }) {
