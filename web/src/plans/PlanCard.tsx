@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Divider, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Divider, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { type Milestone, type PlanTask, type SuccessPlan, useAccountPlans, useShareState } from '../api/plans';
@@ -59,7 +59,9 @@ export function PlanCard({ accountId, accountName, canEdit }: { accountId: strin
           {plans.data.slice(1).map((p, i) => (
             <span key={p.id}>
               {i > 0 && ', '}
-              <Link to={`/plans/${p.id}`}>{p.title}</Link>
+              <Anchor component={Link} to={`/plans/${p.id}`} size="xs">
+                {p.title}
+              </Anchor>
             </span>
           ))}
         </Text>
