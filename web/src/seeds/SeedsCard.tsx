@@ -195,6 +195,26 @@ function SeedRow({ seed: s, canEdit, planId, onRecord, onHarvest }: RowProps) {
                 “{s.nextVariant}”
               </Text>{' '}
               {due === null ? '' : overdue ? `(due ${daysLabel(due)})` : `on ${formatDay(s.reaskDueAt)} (${daysLabel(due)})`}
+              {canEdit && overdue && (
+                <>
+                  {' · '}
+                  <Anchor component="button" type="button" size="xs" onClick={() => onRecord('variant_asked')}>
+                    I asked it
+                  </Anchor>
+                </>
+              )}
+            </>
+          ) : overdue ? (
+            <>
+              No movement since {formatDay(s.lastMovedAt)} and no variant left to ask
+              {canEdit && (
+                <>
+                  {' · '}
+                  <Anchor component="button" type="button" size="xs" onClick={() => onRecord('dormant')}>
+                    Let it rest
+                  </Anchor>
+                </>
+              )}
             </>
           ) : (
             <>No variant left: if nothing moves by {formatDay(s.reaskDueAt)}, let it rest.</>
