@@ -5,7 +5,7 @@ import type { ContactRole } from './types';
 /** Who a generated task goes to: our people by role, or the customer's contacts by role. */
 export const ASSIGNEE_ROLES = ['owner', 'manager', 'support', 'exec_sponsor', 'product', 'customer_champion', 'customer_exec_sponsor', 'customer_admin'] as const;
 export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
-export const STEP_KINDS = ['task', 'email', 'wait', 'webhook', 'checkin', 'survey'] as const;
+export const STEP_KINDS = ['task', 'email', 'wait', 'webhook', 'apply_plan_template', 'checkin', 'survey'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export interface TaskStep {
@@ -40,12 +40,18 @@ export interface WebhookStep {
   title?: string;
   webhookId: string;
 }
+/** Applies a plan template to the account's newest success plan (one is created when it has none), dates from the day the step runs. */
+export interface ApplyPlanTemplateStep {
+  kind: 'apply_plan_template';
+  title?: string;
+  templateId: string;
+}
 export interface PlaceholderStep {
   kind: 'checkin' | 'survey';
   title: string;
   note?: string;
 }
-export type Step = TaskStep | EmailStep | WaitStep | WebhookStep | PlaceholderStep;
+export type Step = TaskStep | EmailStep | WaitStep | WebhookStep | ApplyPlanTemplateStep | PlaceholderStep;
 
 export interface Playbook {
   id: string;

@@ -6,7 +6,8 @@ import type { Contact, Page } from './types';
 export const TASK_KINDS = ['todo', 'call', 'email', 'meeting'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type TaskStatus = 'open' | 'done' | 'cancelled';
-export const TASK_SOURCES = ['manual', 'rule', 'playbook', 'escalation', 'recommendation'] as const;
+/** plan: a task on a success-plan milestone; seed: a reminder to re-ask a variant of a planted question. */
+export const TASK_SOURCES = ['manual', 'rule', 'playbook', 'escalation', 'recommendation', 'plan', 'seed'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 
 export interface TaskAssignee {

@@ -18,8 +18,10 @@ export const sourceLabel: Record<TaskSource, string> = {
   playbook: 'Playbook',
   escalation: 'Escalation',
   recommendation: 'Recommendation',
+  plan: 'Success plan',
+  seed: 'Seed re-ask',
 };
-const sourceColor: Record<TaskSource, string> = { manual: 'gray', rule: 'violet', playbook: 'indigo', escalation: 'red', recommendation: 'orange' };
+const sourceColor: Record<TaskSource, string> = { manual: 'gray', rule: 'violet', playbook: 'indigo', escalation: 'red', recommendation: 'orange', plan: 'teal', seed: 'lime' };
 
 export const kindLabel: Record<TaskKind, string> = { todo: 'To-do', call: 'Call', email: 'E-mail', meeting: 'Meeting' };
 export const kindOptions = (Object.keys(kindLabel) as TaskKind[]).map((k) => ({ value: k, label: kindLabel[k] }));

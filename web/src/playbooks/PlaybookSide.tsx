@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { type Playbook, type Step, usePlaybookRuns, usePlaybookVersions } from '../api/playbooks';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { formatDateTime, relative } from '../components/format';
-import { describeStep } from './labels';
 import { AccountName, RunProgressBar, RunStatusBadge, RunSteps } from './RunProgress';
+import { StepSummary } from './StepSummary';
 
 /** Every version of the template, newest first; an editor may load an old one's steps back. */
 export function VersionHistory({ playbook, onRestore }: { playbook: Playbook; onRestore?: (steps: Step[]) => void }) {
@@ -48,7 +48,7 @@ export function VersionHistory({ playbook, onRestore }: { playbook: Playbook; on
                 <Stack gap={2} component="ol" pl="md" m={0}>
                   {v.steps.map((s, i) => (
                     <Text key={i} size="xs" component="li">
-                      {describeStep(s)}
+                      <StepSummary step={s} />
                     </Text>
                   ))}
                 </Stack>

@@ -8,8 +8,8 @@ import { FormError, notifyError, notifySuccess, QueryError, TableSkeleton } from
 import { formatDateTime, relative } from '../components/format';
 import { Icon } from '../components/icons';
 import { useHashTarget } from '../inbox/useHashTarget';
-import { describeStep } from './labels';
 import { RunProgressBar, RunStatusBadge, RunSteps } from './RunProgress';
+import { StepSummary } from './StepSummary';
 
 function StartModal({ accountId, opened, onClose }: { accountId: string; opened: boolean; onClose: () => void }) {
   const playbooks = usePlaybooks();
@@ -49,7 +49,7 @@ function StartModal({ accountId, opened, onClose }: { accountId: string; opened:
           <Stack gap={2} component="ol" pl="md" m={0}>
             {chosen.steps.map((s, i) => (
               <Text key={i} size="xs" component="li">
-                {describeStep(s)}
+                <StepSummary step={s} />
               </Text>
             ))}
           </Stack>

@@ -4,6 +4,7 @@ import { useAccount } from '../api/accounts';
 import type { PlaybookRun, RunStep } from '../api/playbooks';
 import { formatDateTime, relative } from '../components/format';
 import { runStatusColor, stepKindLabel, stepStatusColor, stepStatusLabel } from './labels';
+import { RunStepTitle } from './StepSummary';
 
 export function RunStatusBadge({ status }: { status: PlaybookRun['status'] }) {
   return (
@@ -64,7 +65,7 @@ export function RunSteps({ run }: { run: PlaybookRun }) {
               <Text span c="dimmed" size="xs">
                 {s.index + 1}. {stepKindLabel[s.kind as keyof typeof stepKindLabel] ?? s.kind} ·{' '}
               </Text>
-              {s.title}
+              <RunStepTitle run={run} step={s} />
             </Text>
             <Tooltip label={formatDateTime(s.finishedAt ?? s.runAt)} disabled={!s.finishedAt && !s.runAt} openDelay={300}>
               <Text size="xs" c="dimmed" w="fit-content">

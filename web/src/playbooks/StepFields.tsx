@@ -1,4 +1,7 @@
-import { Checkbox, Code, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import { Anchor, Checkbox, Code, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { usePlanTemplates } from '../api/plans';
 import { ASSIGNEE_ROLES, type AssigneeRole, type WebhookChoice } from '../api/playbooks';
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
@@ -48,6 +51,41 @@ function VariablesHelp({ onPick, readOnly }: { onPick: (v: string) => void; read
         </Table>
       </Popover.Dropdown>
     </Popover>
+  );
+}
+
+/** The plan template an apply-plan-template step applies, chosen by name from GET /api/plan-templates. */
+function PlanTemplateSelect({ step: s, set, error, readOnly }: Pick<Props, 'step' | 'set' | 'error' | 'readOnly'>) {
+  const templates = usePlanTemplates();
+  const items = templates.data ?? [];
+  const missing = !!s.templateId && !!templates.data && !items.some((t) => t.id === s.templateId);
+  const empty = templates.data?.length === 0;
+  let description: ReactNode = 'Applied to the account’s newest success plan (one is made if it has none), dates counted from the day the step runs';
+  if (empty) {
+    description = (
+      <span data-testid="no-plan-templates">
+        No plan templates yet — build one in{' '}
+        <Anchor component={Link} to="/plan-templates" fz="inherit">
+          Plan templates
+        </Anchor>
+      </span>
+    );
+  }
+  return (
+    <Select
+      label="Plan template"
+      required
+      description={description}
+      inputWrapperOrder={BELOW}
+      placeholder={templates.isPending ? 'Loading plan templates…' : empty ? 'No plan templates yet' : 'Choose a plan template'}
+      data={items.map((t) => ({ value: t.id, label: t.name }))}
+      value={missing ? null : s.templateId}
+      onChange={(v) => set({ templateId: v })}
+      searchable
+      nothingFoundMessage="No template by that name"
+      error={error('templateId') ?? (templates.isError ? 'Could not load the plan templates' : missing ? 'Its template was deleted: choose another' : undefined)}
+      readOnly={readOnly}
+    />
   );
 }
 
@@ -171,6 +209,13 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
             readOnly={readOnly}
           />
           {titleInput(false, 'Tell the billing system')}
+        </SimpleGrid>
+      );
+    case 'apply_plan_template':
+      return (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <PlanTemplateSelect step={s} set={set} error={error} readOnly={readOnly} />
+          {titleInput(false, 'Start the onboarding plan')}
         </SimpleGrid>
       );
     case 'checkin':

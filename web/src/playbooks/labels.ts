@@ -5,6 +5,7 @@ export const stepKindLabel: Record<StepKind, string> = {
   email: 'E-mail',
   wait: 'Wait',
   webhook: 'Webhook',
+  apply_plan_template: 'Plan template',
   checkin: 'Check-in',
   survey: 'Survey',
 };
@@ -14,6 +15,7 @@ export const stepKindHelp: Record<StepKind, string> = {
   email: 'An e-mail to the account’s contact in a role, from a template',
   wait: 'Pause before the next step',
   webhook: 'Call an outbound webhook with a signed playbook.step event',
+  apply_plan_template: 'Apply a plan template to the account’s newest success plan (one is made if it has none)',
   checkin: 'A readiness check-in (until check-ins ship: a reminder task for the owner)',
   survey: 'A survey (until surveys ship: a reminder task for the owner)',
 };
@@ -36,8 +38,20 @@ export const stepStatusLabel: Record<StepStatus, string> = { pending: 'pending',
 
 
 
-/** A one-line summary of a step, for lists and version history. */
-export function describeStep(s: Step): string {
+/**
+ * What an apply-plan-template step does, naming the template: `name` undefined while it is not
+ * known (loading, or the templates could not be read), null when the template no longer exists.
+ */
+export function describeApplyTemplate(name: string | null | undefined, title?: string): string {
+  const what = name ? `Apply plan template '${name}'` : name === null ? 'Apply a plan template (deleted)' : 'Apply a plan template';
+  return title && title !== 'Apply a plan template' ? `${title} · ${what.replace(/^Apply/, 'apply')}` : what;
+}
+
+/**
+ * A one-line summary of a step, for lists and version history. `templateName`: the name of an
+ * apply-plan-template step's template, as `describeApplyTemplate` takes it.
+ */
+export function describeStep(s: Step, templateName?: string | null): string {
   switch (s.kind) {
     case 'task':
       return `${s.title} · ${s.taskKind && s.taskKind !== 'todo' ? `${s.taskKind} · ` : ''}due +${s.dueOffsetDays}d · ${assigneeRoleLabel[s.assignee]}${s.waitForTask ? ' · next step waits for it' : ''}`;
@@ -47,6 +61,8 @@ export function describeStep(s: Step): string {
       return `Wait ${s.days} day${s.days === 1 ? '' : 's'}`;
     case 'webhook':
       return s.title ? `Webhook: ${s.title}` : 'Call a webhook';
+    case 'apply_plan_template':
+      return describeApplyTemplate(templateName, s.title);
     case 'checkin':
     case 'survey':
       return `${stepKindLabel[s.kind]}: ${s.title}`;

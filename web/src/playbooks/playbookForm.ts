@@ -21,6 +21,7 @@ export interface StepDraft {
   body: string;
   days: NumText;
   webhookId: string | null;
+  templateId: string | null;
   note: string;
 }
 
@@ -50,6 +51,7 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     body: '',
     days: 3,
     webhookId: null,
+    templateId: null,
     note: '',
   };
   if (s?.kind === 'task') {
@@ -60,6 +62,8 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     d.days = s.days;
   } else if (s?.kind === 'webhook') {
     d.webhookId = s.webhookId;
+  } else if (s?.kind === 'apply_plan_template') {
+    d.templateId = s.templateId;
   } else if (s && (s.kind === 'checkin' || s.kind === 'survey')) {
     d.note = s.note ?? '';
   }
@@ -101,6 +105,8 @@ export function toStep(d: StepDraft): Step {
       return { kind: 'wait', ...optionalTitle(d.title), days: isNum(d.days) ? d.days : 0 };
     case 'webhook':
       return { kind: 'webhook', ...optionalTitle(d.title), webhookId: d.webhookId ?? '' };
+    case 'apply_plan_template':
+      return { kind: 'apply_plan_template', ...optionalTitle(d.title), templateId: d.templateId ?? '' };
     case 'checkin':
     case 'survey':
       return { kind: d.kind, title: d.title.trim(), ...(d.note.trim() ? { note: d.note.trim() } : {}) };
@@ -125,6 +131,7 @@ export function validate(f: PlaybookForm): Record<string, string> {
     if (s.kind === 'email' && !s.body.trim()) e[at('body')] = 'Write the message';
     if (s.kind === 'wait' && !(isNum(s.days) && s.days >= 0 && s.days <= 365)) e[at('days')] = 'Days, 0 to 365';
     if (s.kind === 'webhook' && !s.webhookId) e[at('webhookId')] = 'Choose a webhook';
+    if (s.kind === 'apply_plan_template' && !s.templateId) e[at('templateId')] = 'Choose a plan template';
   });
   return e;
 }
@@ -134,6 +141,7 @@ const KIND_FIELDS: Record<StepKind, string[]> = {
   email: ['title', 'to', 'subject', 'body', 'approval'],
   wait: ['title', 'days'],
   webhook: ['title', 'webhookId'],
+  apply_plan_template: ['title', 'templateId'],
   checkin: ['title', 'note'],
   survey: ['title', 'note'],
 };
