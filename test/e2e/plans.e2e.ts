@@ -15,7 +15,7 @@ interface Plan {
     why: string;
     hiddenFromCustomer: boolean;
     criteria: { name: string; kind: string; driverId: string | null; driverName: string | null }[];
-    milestones: { title: string; dueAt: string | null; owner: { side: string; contactId?: string; name: string } | null }[];
+    milestones: { title: string; dueAt: string | null; completedAt: string | null; owner: { side: string; contactId?: string; name: string } | null; tasks: { title: string; status: string; side: string; customerEffort: number | null }[] }[];
   }[];
 }
 interface ShareState { link: { revokedAt: string | null } | null; viewCount: number }
@@ -122,6 +122,25 @@ describe('a CSM builds a success plan with the customer and shares it', () => {
     await milestone.waitFor();
     expect(await milestone.innerText()).toContain(contactName);
     expect(await milestone.innerText()).toContain('Customer');
+  });
+
+  it('gives the milestone a customer task with its effort, ticks it, then marks the milestone done', async () => {
+    const milestone = goalCard(GOAL).getByTestId('milestone').filter({ hasText: MILESTONE });
+    await milestone.getByRole('button', { name: 'Add task' }).click();
+    const form = page.getByRole('form', { name: 'Add a task' });
+    await form.getByLabel('Task').fill('Send the SAML metadata');
+    expect(await form.getByLabel('Owner (customer side)', { exact: true }).inputValue()).toBe(contactName);
+    await form.getByRole('button', { name: 'Add task' }).click();
+    const task = milestone.getByTestId('plan-task').filter({ hasText: 'Send the SAML metadata' });
+    await task.waitFor();
+    expect(await task.innerText()).toMatch(/effort 3/);
+    await task.getByRole('checkbox').click();
+    await expect.poll(async () => (await plan()).goals[0]?.milestones[0]?.tasks[0]?.status).toBe('done');
+    await expect.poll(() => milestone.innerText()).toMatch(/all tasks done/i);
+    await milestone.getByRole('checkbox', { name: `Mark “${MILESTONE}” done` }).click();
+    await expect.poll(async () => (await plan()).goals[0]?.milestones[0]?.completedAt).toBeTruthy();
+    await milestone.getByRole('checkbox', { name: `Mark “${MILESTONE}” not done` }).click();
+    await expect.poll(async () => (await plan()).goals[0]?.milestones[0]?.completedAt ?? null).toBeNull();
   });
 
   it('adds a second goal hidden from the customer', async () => {
