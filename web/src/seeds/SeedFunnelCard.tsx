@@ -39,7 +39,8 @@ export function SeedFunnelCard({ months = 6 }: { months?: number }) {
     return [...m.entries()].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
   }, [rows]);
   const picked = csm === ALL || csms.some((c) => c.value === csm) ? csm : ALL;
-  const mine = picked === ALL ? rows : rows.filter((r) => csmKey(r) === picked);
+  // Per CSM compares everyone: its totals are the whole team's.
+  const mine = picked === ALL || view === 'csm' ? rows : rows.filter((r) => csmKey(r) === picked);
 
   const total = zero();
   for (const r of mine) add(total, r);

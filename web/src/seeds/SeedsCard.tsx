@@ -158,7 +158,7 @@ function SeedRow({ seed: s, canEdit, planId, onRecord, onHarvest }: RowProps) {
       </Text>
       <Group gap={6} wrap="wrap">
         <Text size="xs" c="dimmed">
-          {s.contactName ? `Asked to ${s.contactName}` : 'Asked'}{' '}
+          {s.contactName ? `Asked to ${s.contactName} on` : 'Asked on'}{' '}
           <Tooltip label={formatDateTime(s.askedAt)} openDelay={300}>
             <span>{formatDay(s.askedAt)}</span>
           </Tooltip>
