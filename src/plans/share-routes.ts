@@ -6,7 +6,7 @@ import { can } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
 import { actor, principalOf, type RouteDeps } from '../http/context.js';
 import { errorHandler } from '../http/error-handler.js';
-import { AppError, type ErrorCode } from '../http/errors.js';
+import { AppError, ERRORS, type ErrorCode } from '../http/errors.js';
 import { text } from '../http/zod.js';
 import { isNoticeKey, PAGE_CSP, renderMessagePage, renderPlanPage, type NoticeKey } from './share-page.js';
 import {
@@ -133,6 +133,17 @@ async function publicRoutes(scope: FastifyInstance, shares: ShareService, limits
   }, async (req, reply) => reply.status(201).send(await shares.comment(req.params.token, req.body)));
 
   await scope.register(async (pages) => pageRoutes(pages, shares));
+}
+
+/**
+ * Any other path under /shared/ (a trailing slash, an extra segment, a token longer than the
+ * router takes) answers like a dead link: the same 404 page with the same public headers, never
+ * the signed-in web app (which has no such page, no noindex and a cacheable answer).
+ */
+export function sendSharedNotFound(reply: FastifyReply) {
+  const { message } = ERRORS['shared_plan.not_found'];
+  return reply.status(404).headers({ ...PUBLIC_HEADERS, 'content-security-policy': PAGE_CSP }).type('text/html; charset=utf-8')
+    .send(renderMessagePage(PAGE_TITLES['shared_plan.not_found'] ?? 'Link not found', message));
 }
 
 /** What a refused form post says on the page it returns to; anything not listed gets its own page. */

@@ -21,6 +21,7 @@ import { documentIdempotency } from '../idempotency/openapi.js';
 import { createIdempotencyStore } from '../idempotency/store.js';
 import { clientErrorHandler, limitConcurrentUploads, serverTimeouts } from './limits.js';
 import { registerRoutes } from './routes.js';
+import { sendSharedNotFound } from '../plans/share-routes.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -130,6 +131,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
     app.get('/', { config: { auth: false }, schema: { hide: true } }, (_req, reply) => reply.type('text/html').sendFile('index.html'));
   }
   app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/shared/')) return sendSharedNotFound(reply);
     const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/v1/') && !path.extname(req.url.split('?')[0] ?? '');
     // The single-page app owns every other GET path: it gets index.html and routes itself.
     if (page && hasWeb) return reply.type('text/html').sendFile('index.html');
