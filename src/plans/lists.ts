@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Queryable } from '../db/connect.js';
 import { cursorTimestamp, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { GOAL_STATUSES, type GoalStatus } from './progress.js';
-import type { PlanListQuery } from './schema.js';
+import type { Milestone, PlanListItem, PlanListQuery, SuccessPlan } from './schema.js';
+import { loadPlans } from './store.js';
 
 /** The dashboard's lists: plans across the book (stored status) and the count and ARR per status. */
 
@@ -12,6 +13,21 @@ type Row = {
 };
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 const CURSOR = z.tuple([cursorTimestamp, z.guid()]);
+
+/** The earliest open milestone of a plan across its goals: by due date (undated last), then goal and milestone order. */
+export function nextMilestone(plan: Pick<SuccessPlan, 'goals'>): PlanListItem['nextMilestone'] {
+  let best: Milestone | null = null;
+  for (const g of plan.goals) {
+    for (const m of g.milestones) {
+      if (m.completedAt !== null) continue;
+      if (!best || (m.dueAt !== null && (best.dueAt === null || m.dueAt < best.dueAt))) best = m;
+    }
+  }
+  if (!best) return null;
+  return { title: best.title, dueAt: best.dueAt, overdueDays: best.overdueDays, owner: best.owner ? { side: best.owner.side, name: best.owner.name } : null };
+}
+
+const NO_PROGRESS = { percent: null, criteriaMet: 0, criteriaTotal: 0, milestonesDone: 0, milestonesTotal: 0 };
 
 export async function listPlans(db: Queryable, q: PlanListQuery) {
   const values: unknown[] = [];
@@ -34,12 +50,19 @@ export async function listPlans(db: Queryable, q: PlanListQuery) {
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  // Progress and the next milestone come from the plan page's own roll-up (store.ts), so the numbers agree.
+  const loaded = new Map((await loadPlans(db, page.map((r) => r.id))).map((l) => [l.plan.id, l.plan]));
   return {
-    items: page.map((r) => ({
-      id: r.id, accountId: r.account_id, accountName: r.account_name, title: r.title, status: r.status, statusReasons: r.status_reasons,
-      owner: r.owner_id ? { id: r.owner_id, name: r.owner_name ?? '' } : null, arr: r.arr, goals: r.goals,
-      statusChangedAt: iso(r.status_changed_at), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
-    })),
+    items: page.map((r): PlanListItem => {
+      const plan = loaded.get(r.id);
+      return {
+        id: r.id, accountId: r.account_id, accountName: r.account_name, title: r.title, status: r.status, statusReasons: r.status_reasons,
+        owner: r.owner_id ? { id: r.owner_id, name: r.owner_name ?? '' } : null, arr: r.arr, goals: r.goals,
+        statusChangedAt: iso(r.status_changed_at), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+        progress: plan?.progress ?? NO_PROGRESS,
+        nextMilestone: plan ? nextMilestone(plan) : null,
+      };
+    }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,
   };
 }

@@ -320,7 +320,18 @@ export const planListItem = z.object({
   statusChangedAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  progress: progressOut.describe("The plan's roll-up, the same as GET /api/success-plans/:id"),
+  nextMilestone: z
+    .object({
+      title: z.string(),
+      dueAt: z.string().nullable(),
+      overdueDays: z.number().int(),
+      owner: z.object({ side: z.enum(['vendor', 'customer']), name: z.string() }).nullable(),
+    })
+    .nullable()
+    .describe('The earliest open milestone across the goals (by due date, undated last); null when none is open'),
 });
+export type PlanListItem = z.infer<typeof planListItem>;
 export const planListPage = z.object({ items: z.array(planListItem), nextCursor: z.string().nullable() });
 export const planSummary = z.object({
   byStatus: z.array(z.object({ status, plans: z.number().int(), arr: z.number() })),

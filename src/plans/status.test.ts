@@ -98,6 +98,25 @@ describe('stored status', () => {
     expect(page.items).toHaveLength(1);
     const next = await api('GET', `/api/success-plans?limit=1&cursor=${page.nextCursor ?? ''}`);
     expect(next.statusCode).toBe(200);
+
+    // Each list item carries the plan's own roll-up and its earliest open milestone, the same numbers as the plan page.
+    const crit = (await api('POST', `/api/goals/${a.goal.id}/criteria`, { name: 'Reports a week', kind: 'manual', target: 10, baseline: 0 }, csm)).json() as { id: string };
+    expect((await api('POST', `/api/criteria/${crit.id}/values`, { value: 4 }, csm)).statusCode).toBe(201);
+    const done = (await api('POST', `/api/goals/${a.goal.id}/milestones`, { title: 'Kick-off', dueAt: dayOffset(-40) }, csm)).json() as Milestone;
+    await api('PATCH', `/api/milestones/${done.id}`, { completed: true }, csm);
+    await api('POST', `/api/goals/${a.goal.id}/milestones`, { title: 'Undated', dueAt: null }, csm);
+    await api('POST', `/api/goals/${a.goal.id}/milestones`, { title: 'Training', dueAt: dayOffset(7), ownerUserId: csm.userId }, csm);
+    const listed = (await api('GET', `/api/success-plans?ownerId=${csm.userId}&limit=100`)).json() as { items: { id: string; progress: SuccessPlan['progress']; nextMilestone: unknown }[] };
+    for (const p of [a.plan, b.plan]) {
+      const own = (await api('GET', `/api/success-plans/${p.id}`)).json() as SuccessPlan;
+      expect(listed.items.find((i) => i.id === p.id)?.progress).toEqual(own.progress);
+    }
+    expect(listed.items.find((i) => i.id === a.plan.id)).toMatchObject({
+      progress: { percent: 40, criteriaMet: 0, criteriaTotal: 1, milestonesDone: 1, milestonesTotal: 3 },
+      nextMilestone: { title: 'Training', dueAt: dayOffset(7), overdueDays: 0, owner: { side: 'vendor', name: expect.any(String) } },
+    });
+    expect(listed.items.find((i) => i.id === b.plan.id)?.nextMilestone).toEqual({ title: 'Late', dueAt: dayOffset(-30), overdueDays: 30, owner: null });
+
     const summary = (await api('GET', '/api/success-plans/summary')).json() as { byStatus: { status: string; plans: number; arr: number }[]; total: number };
     expect(summary.byStatus.map((s) => s.status)).toEqual(['achieved', 'on_track', 'at_risk', 'off_track']);
     expect(summary.total).toBe(summary.byStatus.reduce((n, s) => n + s.plans, 0));

@@ -115,8 +115,10 @@ export interface PlanListItem {
   statusChangedAt: string;
   createdAt: string;
   updatedAt: string;
-  progress?: Progress;
-  nextMilestone?: { title: string; dueAt: string | null; overdueDays: number; owner: { side: Side; name: string } | null } | null;
+  /** The plan's roll-up, the same numbers as the plan page. */
+  progress: Progress;
+  /** The earliest open milestone across the goals (undated last); null when none is open. */
+  nextMilestone: { title: string; dueAt: string | null; overdueDays: number; owner: { side: Side; name: string } | null } | null;
 }
 
 export interface PlanSummary {

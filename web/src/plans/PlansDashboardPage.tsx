@@ -60,7 +60,7 @@ const progressColumn = col.display({
   id: 'progress',
   header: 'Progress',
   meta: { sortKey: 'progress', th: { w: 160 } },
-  cell: ({ row: { original: p } }) => (p.progress ? <ProgressBar percent={p.progress.percent} status={p.status} /> : '—'),
+  cell: ({ row: { original: p } }) => <ProgressBar percent={p.progress.percent} status={p.status} />,
 });
 const nextColumn = col.display({
   id: 'next',
@@ -75,7 +75,7 @@ const nextColumn = col.display({
           {m.title}
         </Text>
         <Text size="xs" c={m.overdueDays > 0 ? 'red' : 'dimmed'}>
-          {m.overdueDays > 0 ? `${plural(m.overdueDays, 'day')} overdue` : formatDay(m.dueAt)}
+          {m.overdueDays > 0 ? `${plural(m.overdueDays, 'day')} overdue` : m.dueAt ? formatDay(m.dueAt) : 'No due date'}
           {m.owner ? ` · ${m.owner.name}${m.owner.side === 'customer' ? ' (customer)' : ''}` : ''}
         </Text>
       </div>
@@ -93,7 +93,7 @@ const RANK: Record<PlanStatus, number> = { off_track: 0, at_risk: 1, on_track: 2
 const sorters: Record<string, (p: PlanListItem) => string | number> = {
   account: (p) => p.accountName.toLowerCase(),
   status: (p) => RANK[p.status],
-  progress: (p) => p.progress?.percent ?? -1,
+  progress: (p) => p.progress.percent ?? -1,
   next: (p) => p.nextMilestone?.dueAt ?? '9999',
   goals: (p) => p.goals,
   owner: (p) => (p.owner?.name ?? '~').toLowerCase(),
@@ -129,9 +129,7 @@ export default function PlansDashboardPage() {
   const users = useUsers();
   const loaded = plans.data?.pages.flatMap((p) => p.items);
   const rows = loaded ? sortRows(loaded.filter((p) => !search || `${p.accountName} ${p.title}`.toLowerCase().includes(search.toLowerCase())), sort) : undefined;
-  const hasProgress = !!loaded?.some((p) => p.progress !== undefined);
-  const hasNext = !!loaded?.some((p) => p.nextMilestone !== undefined);
-  const columns = [...baseColumns, ...(hasProgress ? [progressColumn] : []), ...(hasNext ? [nextColumn] : []), ...tailColumns];
+  const columns = [...baseColumns, progressColumn, nextColumn, ...tailColumns];
 
   return (
     <Stack gap="md">
