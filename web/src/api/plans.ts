@@ -145,6 +145,11 @@ export const useUpdatePlanTask = () =>
   usePlanMutation(({ id, patch }: { id: string; patch: { status: 'open' | 'done' } }) =>
     api<unknown>(`/api/tasks/${enc(id)}`, { method: 'PATCH', body: patch }),
   );
+/** Show or hide a plan task on the customer's shared page (the one thing about a plan task the plan routes change). */
+export const useSetPlanTaskHidden = () =>
+  usePlanMutation(({ milestoneId, taskId, hiddenFromCustomer }: { milestoneId: string; taskId: string; hiddenFromCustomer: boolean }) =>
+    api<PlanTask>(`/api/milestones/${enc(milestoneId)}/tasks/${enc(taskId)}`, { method: 'PATCH', body: { hiddenFromCustomer } }),
+  );
 
 export function useShareState(planId: string, enabled = true) {
   return useQuery({

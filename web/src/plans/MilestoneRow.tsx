@@ -1,6 +1,6 @@
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { type Milestone, type PlanTask, useUpdateMilestone, useUpdatePlanTask } from '../api/plans';
+import { type Milestone, type PlanTask, useSetPlanTaskHidden, useUpdateMilestone, useUpdatePlanTask } from '../api/plans';
 import { notifyError, notifySuccess } from '../components/feedback';
 import { daysUntil, formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
@@ -96,7 +96,7 @@ export function MilestoneRow({ accountId, m, canEdit, onEdit, onDelete }: Props)
       {(m.tasks.length > 0 || canEdit) && (
         <Stack gap={4} mt="xs" pl={30}>
           {m.tasks.map((t) => (
-            <TaskLine key={t.id} t={t} canEdit={canEdit} />
+            <TaskLine key={t.id} milestoneId={m.id} t={t} canEdit={canEdit} />
           ))}
           {canEdit && (
             <Group>
@@ -112,8 +112,9 @@ export function MilestoneRow({ accountId, m, canEdit, onEdit, onDelete }: Props)
   );
 }
 
-function TaskLine({ t, canEdit }: { t: PlanTask; canEdit: boolean }) {
+function TaskLine({ milestoneId, t, canEdit }: { milestoneId: string; t: PlanTask; canEdit: boolean }) {
   const update = useUpdatePlanTask();
+  const hide = useSetPlanTaskHidden();
   const done = t.status === 'done';
   const late = !done && t.dueAt !== null && (daysUntil(t.dueAt) ?? 0) < 0;
   const patch = (p: { status: 'open' | 'done' }) =>
@@ -151,8 +152,28 @@ function TaskLine({ t, canEdit }: { t: PlanTask; canEdit: boolean }) {
             {formatDay(t.dueAt)}
           </Text>
         )}
-        {/* Set when the task is added: the task routes do not change it afterwards. */}
-        {t.hiddenFromCustomer && <HiddenBadge />}
+        {canEdit ? (
+          <Tooltip label="Hidden tasks are not on the page the customer sees">
+            <div>
+              <Switch
+                size="xs"
+                label="Hidden from customer"
+                aria-label={t.hiddenFromCustomer ? `Show task ${t.title} to the customer` : `Hide task ${t.title} from the customer`}
+                checked={t.hiddenFromCustomer}
+                disabled={hide.isPending}
+                onChange={(e) =>
+                  hide.mutate(
+                    { milestoneId, taskId: t.id, hiddenFromCustomer: e.currentTarget.checked },
+                    { onError: (err) => notifyError(err, 'Could not change the task') },
+                  )
+                }
+                styles={{ label: { fontSize: 'var(--mantine-font-size-xs)', color: 'var(--mantine-color-dimmed)', whiteSpace: 'nowrap' } }}
+              />
+            </div>
+          </Tooltip>
+        ) : (
+          t.hiddenFromCustomer && <HiddenBadge />
+        )}
       </Group>
     </Group>
   );
