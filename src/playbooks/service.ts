@@ -42,7 +42,7 @@ function templatedFields(s: Step): [string, string][] {
 
 /**
  * What zod cannot check: every template parses and uses known variables (titles and descriptions
- * too: they are rendered where they are shown), webhooks exist. Each problem names the step.
+ * too: they are rendered where they are shown), webhooks and plan templates exist. Each problem names the step.
  */
 async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
   const fields: FieldError[] = [];
@@ -54,6 +54,10 @@ async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
     if (s.kind === 'webhook') {
       const { rows } = await q.query('SELECT 1 FROM webhooks WHERE id = $1', [s.webhookId]);
       if (!rows.length) fields.push({ path: `steps.${i}.webhookId`, message: 'no such webhook' });
+    }
+    if (s.kind === 'apply_plan_template') {
+      const { rows } = await q.query('SELECT 1 FROM plan_templates WHERE id = $1', [s.templateId]);
+      if (!rows.length) fields.push({ path: `steps.${i}.templateId`, message: 'no such plan template' });
     }
   }
   if (fields.length) throw new AppError('playbook.invalid', undefined, fields);
