@@ -145,7 +145,7 @@ function templates(drivers: Drivers): TemplateCreate[] {
         {
           statement: 'Everyone who should use it does, before the renewal', why: 'A seat nobody uses is the first line finance cuts.', targetOffsetDays: 70,
           criteria: [metric('People logging in each month', 'Logged In', 'active_users', 30, 30)],
-          milestones: [ms('Unused seats reviewed with the admin', 30, 'customer:admin', [task('Send the list of inactive users', 25, 'csm'), task('Re-invite or reassign the inactive seats', 35, 'customer:admin')])],
+          milestones: [ms('Unused seats reviewed with the admin', 30, 'customer:admin', [task('Send the list of inactive users', 25, 'csm'), task('Re-invite or reassign the inactive seats', 30, 'customer:admin')])],
         },
       ],
     },
