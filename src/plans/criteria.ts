@@ -6,6 +6,20 @@ import type { Criterion, CriterionCreate, CriterionPatch, ValueCreate } from './
 import { criterionRef, goalRef, insertPlanEvent } from './store.js';
 import { actorId, invalid, type PlanWriter } from './writer.js';
 
+/** How far ahead of the server's clock a value's `at` may be (the sender's clock may run a little fast). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A target must lie beyond the baseline in the criterion's direction: a baseline already at or past
+ * its target would count a decline as success. No baseline or no target: nothing to compare.
+ */
+export function targetVsBaseline(direction: 'up' | 'down', baseline: number | null | undefined, target: number | null | undefined): FieldError | null {
+  if (baseline === null || baseline === undefined || target === null || target === undefined) return null;
+  if (direction === 'up' && !(target > baseline)) return { path: 'target', message: `for a rising target it must be above the baseline (${baseline})` };
+  if (direction === 'down' && !(target < baseline)) return { path: 'target', message: `for a falling target it must be below the baseline (${baseline})` };
+  return null;
+}
+
 /** Success criteria: add, change, delete, values entered by hand or rated, and their history. */
 export function criterionOperations(w: PlanWriter) {
   const { database, write, mustRef, mustLoad, criterionOf, driverDirection, audit, settle } = w;
@@ -15,6 +29,8 @@ export function criterionOperations(w: PlanWriter) {
       const id = await write(async (tx) => {
         const direction = input.direction ?? (input.kind === 'driver' && input.driverId ? await driverDirection(tx, input.driverId) : 'up');
         if (input.kind === 'driver' && input.driverId && input.direction) await driverDirection(tx, input.driverId);
+        const mismatch = targetVsBaseline(direction, input.baseline, input.target);
+        if (mismatch) throw invalid([mismatch]);
         const { rows } = await tx.query<{ id: string }>(
           `INSERT INTO plan_criteria (goal_id, name, kind, driver_id, metric, direction, baseline, target) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
           [goalId, input.name, input.kind, input.driverId ?? null, input.metric ? JSON.stringify(input.metric) : null, direction, input.baseline ?? null, input.target ?? null],
@@ -42,6 +58,11 @@ export function criterionOperations(w: PlanWriter) {
             const n = patch[k];
             if (n !== undefined && n !== null && (n < 1 || n > 5)) fields.push({ path: k, message: 'A rating is 1 to 5' });
           }
+        }
+        // The merged result, when the patch touches what it compares (a rename of an older row is not refused for it).
+        if (patch.direction !== undefined || patch.target !== undefined || patch.baseline !== undefined) {
+          const mismatch = targetVsBaseline(patch.direction ?? before.direction, patch.baseline !== undefined ? patch.baseline : before.baseline, patch.target !== undefined ? patch.target : before.target);
+          if (mismatch) fields.push(mismatch);
         }
         if (fields.length) throw invalid(fields);
         if (patch.driverId) await driverDirection(tx, patch.driverId);
@@ -94,7 +115,10 @@ export function criterionOperations(w: PlanWriter) {
         } else if (input.side) {
           throw invalid([{ path: 'side', message: 'Only a rating has a side' }]);
         }
-        const at = input.at ? new Date(input.at) : new Date();
+        const now = new Date();
+        const at = input.at ? new Date(input.at) : now;
+        // A value dated ahead would stay the criterion's latest (its current) until that day comes.
+        if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalid([{ path: 'at', message: 'cannot be in the future' }]);
         await tx.query(
           `INSERT INTO plan_criterion_values (criterion_id, at, day, value, side, source, actor_id) VALUES ($1, $2, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6)`,
           [criterionId, at.toISOString(), input.value, input.side ?? null, c.kind === 'rating' ? 'rating' : source, actorId(actor)],

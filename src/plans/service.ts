@@ -2,7 +2,7 @@ import type { Actor } from '../auth/principal.js';
 import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
 import type { WorkDeps } from '../deps.js';
-import { AppError } from '../http/errors.js';
+import { AppError, type FieldError } from '../http/errors.js';
 import { emitEvent } from '../webhooks/emit.js';
 import { criterionOperations } from './criteria.js';
 import { insertGoal, insertPlan, refreshPlanStatus } from './goals.js';
@@ -24,6 +24,19 @@ export type PlanHooks = {
 };
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * A goal's clock runs from its start to its target date: a start after the target would make the
+ * pace meaningless. `defaulted`: the start was not sent, so it is the goal's creation day.
+ */
+export function startAfterTarget(startDate: string, targetDate: string | null, defaulted = false): FieldError | null {
+  if (targetDate === null || startDate <= targetDate) return null;
+  return {
+    path: 'startDate',
+    message: defaulted ? `the start (${startDate}, the day the goal was created) is after the target date (${targetDate}): give an earlier startDate`
+      : `must be on or before the target date (${targetDate})`,
+  };
+}
 
 export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
   const { database } = deps;
@@ -81,6 +94,8 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
     async addGoal(planId: string, input: GoalCreate, actor: Actor): Promise<Goal> {
       const goalId = await write(async (tx) => {
         const ref = await mustRef(planRef, tx, planId, 'success_plan.not_found');
+        const order = startAfterTarget(input.startDate ?? today(), input.targetDate ?? null, !input.startDate);
+        if (order) throw invalid([order]);
         const id = await insertGoal(tx, {
           planId, statement: input.statement, why: input.why ?? '', targetDate: input.targetDate ?? null, startDate: input.startDate ?? null,
           hiddenFromCustomer: input.hiddenFromCustomer ?? false,
@@ -96,6 +111,13 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       const ref = await mustRef(goalRef, database, goalId, 'plan_goal.not_found');
       await write(async (tx) => {
         const before = goalOf(await mustLoad(tx, ref.planId), goalId);
+        // The merged result; a cleared start falls back to the creation day.
+        if (patch.startDate !== undefined || patch.targetDate !== undefined) {
+          const { rows } = await tx.query<{ created_day: string }>(`SELECT (created_at AT TIME ZONE 'UTC')::date::text AS created_day FROM plan_goals WHERE id = $1`, [goalId]);
+          const start = patch.startDate === undefined ? before.startDate : patch.startDate ?? rows[0]?.created_day ?? before.startDate;
+          const order = startAfterTarget(start, patch.targetDate !== undefined ? patch.targetDate : before.targetDate, patch.startDate === null);
+          if (order) throw invalid([order]);
+        }
         await tx.query(
           `UPDATE plan_goals SET statement = coalesce($2, statement), why = coalesce($3, why),
                   target_date = CASE WHEN $4 THEN $5::date ELSE target_date END, start_date = CASE WHEN $6 THEN $7::date ELSE start_date END,

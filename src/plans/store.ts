@@ -38,7 +38,10 @@ type TaskRow = {
 
 export type LoadedPlan = { plan: Omit<SuccessPlan, 'canEdit'>; account: Ownable };
 
-/** The current value of a criterion: a rating is the mean of each side's latest rating; others, the latest value. */
+/**
+ * The current value of a criterion: a rating is the mean of each side's latest rating; others, the latest value.
+ * "Latest" is at or before `now` (the query's): a value dated ahead (within the clock skew criteria.ts allows) waits its turn.
+ */
 function currentOf(c: CriterionRow): { current: number | null; measuredAt: Stamp | null } {
   if (c.kind !== 'rating') return { current: c.latest_value, measuredAt: c.latest_at };
   const sides = [c.vendor_rating, c.customer_rating].filter((v): v is number => v !== null);
@@ -66,14 +69,14 @@ export async function loadPlans(db: Queryable, planIds: string[], now = new Date
     `SELECT c.id, c.goal_id, c.name, c.kind, c.driver_id, d.name AS driver_name, c.metric, c.direction, c.baseline, c.target,
             l.value AS latest_value, l.at AS latest_at, vr.value AS vendor_rating, vr.at AS vendor_at, cr.value AS customer_rating, cr.at AS customer_at
        FROM plan_criteria c LEFT JOIN drivers d ON d.id = c.driver_id
-       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id
+       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id AND v.at <= $2::timestamptz
                            ORDER BY v.at DESC, v.created_at DESC LIMIT 1) l ON c.kind <> 'rating'
-       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id AND v.side = 'vendor'
+       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id AND v.at <= $2::timestamptz AND v.side = 'vendor'
                            ORDER BY v.at DESC, v.created_at DESC LIMIT 1) vr ON c.kind = 'rating'
-       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id AND v.side = 'customer'
+       LEFT JOIN LATERAL (SELECT v.value, v.at FROM plan_criterion_values v WHERE v.criterion_id = c.id AND v.at <= $2::timestamptz AND v.side = 'customer'
                            ORDER BY v.at DESC, v.created_at DESC LIMIT 1) cr ON c.kind = 'rating'
       WHERE c.goal_id = ANY ($1::uuid[]) ORDER BY c.created_at, c.id`,
-    [goalIds],
+    [goalIds, now.toISOString()],
   );
   const { rows: milestones } = await db.query<MilestoneRow>(
     `SELECT m.id, m.goal_id, m.title, m.due_at::text AS due_at, m.completed_at, m.hidden_from_customer,

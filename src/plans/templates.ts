@@ -7,6 +7,7 @@ import { ensureAccountPlan, insertGoal, refreshPlanStatus } from './goals.js';
 import { measureCriteria } from './measure.js';
 import type { PlanTemplate, TemplateCreate, TemplateGoal, TemplateOwner, TemplatePatch } from './schema.js';
 import { insertPlanTask } from './store.js';
+import { WORKER_ROLES } from './writer.js';
 
 /*
  * Plan templates (CS ops): goals with criteria, milestones with day offsets and tasks with owner
@@ -44,12 +45,18 @@ export function addDays(date: string, days: number): string {
 type Resolved = { userId: string | null; contactId: string | null; note: string | null };
 
 async function ownerResolver(tx: Queryable, accountId: string) {
-  const { rows } = await tx.query<{ owner_id: string | null }>('SELECT owner_id FROM accounts WHERE id = $1', [accountId]);
-  const ownerId = rows[0]?.owner_id ?? null;
+  const { rows } = await tx.query<{ owner_id: string | null; active: boolean | null; role: string | null }>(
+    'SELECT a.owner_id, u.active, u.role FROM accounts a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1', [accountId],
+  );
+  const acc = rows[0];
+  // The same rule as a milestone's owner by hand (writer.ts checkPeople): an active user who can do work.
+  const csmNote = !acc?.owner_id ? 'the account has no owner (csm)' : !acc.active ? 'the account owner (csm) is inactive'
+    : !(WORKER_ROLES as readonly string[]).includes(acc.role ?? '') ? `the account owner (csm) is a ${acc.role ?? 'user'} and cannot own work` : null;
+  const ownerId = csmNote ? null : acc?.owner_id ?? null;
   const cache = new Map<string, string | null>();
   return async (owner: TemplateOwner | null): Promise<Resolved> => {
     if (owner === null) return { userId: null, contactId: null, note: null };
-    if (owner === 'csm') return ownerId ? { userId: ownerId, contactId: null, note: null } : { userId: null, contactId: null, note: 'the account has no owner (csm)' };
+    if (owner === 'csm') return ownerId ? { userId: ownerId, contactId: null, note: null } : { userId: null, contactId: null, note: csmNote };
     const role = owner.slice('customer:'.length);
     if (!cache.has(role)) {
       const { rows: c } = await tx.query<{ id: string }>(
@@ -73,6 +80,9 @@ export async function applyTemplateTx(
   tasksCreated?: (tx: Queryable, ids: string[], actor: Actor) => Promise<void>,
 ): Promise<{ applied: boolean; taskIds: string[] }> {
   const actorId = a.actor.type === 'user' ? a.actor.id : null;
+  // A template stored before its offsets were checked is refused rather than planting dates out of order.
+  const offsets = templateOffsetProblems(a.template.goals);
+  if (offsets.length) throw new AppError('plan_template.invalid', `Fix the template first: ${offsets[0]?.path} ${offsets[0]?.message}`, offsets);
   const { rows: ev } = await tx.query<{ id: string }>(
     `INSERT INTO plan_events (plan_id, account_id, kind, actor_id, data, dedupe_key) VALUES ($1, $2, 'template_applied', $3, $4::jsonb, $5)
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
@@ -140,6 +150,8 @@ export async function applyTemplateToAccount(
 ): Promise<{ ok: true; planId: string; applied: boolean; taskIds: string[]; queued: number } | { ok: false; error: string }> {
   const template = await loadTemplateRow(tx, a.templateId);
   if (!template) return { ok: false, error: 'the plan template was deleted' };
+  const offsets = templateOffsetProblems(template.goals);
+  if (offsets.length) return { ok: false, error: `the plan template is not valid: ${offsets.map((f) => `${f.path} ${f.message}`).join('; ')}` };
   const planId = await ensureAccountPlan(tx, a.accountId, a.actor.type === 'user' ? a.actor.id : null, a.actor);
   const r = await applyTemplateTx(tx, { planId, accountId: a.accountId, template, startDate: a.startDate, actor: a.actor, dedupeKey: a.dedupeKey });
   if (!r.applied) return { ok: true, planId, applied: false, taskIds: [], queued: 0 };
@@ -148,15 +160,43 @@ export async function applyTemplateToAccount(
   return { ok: true, planId, applied: true, taskIds: r.taskIds, queued };
 }
 
-async function checkDrivers(tx: Queryable, goals: TemplateGoal[]) {
-  const ids = goals.flatMap((g) => g.criteria.flatMap((c) => (c.driverId ? [c.driverId] : [])));
-  if (ids.length === 0) return;
-  const { rows } = await tx.query<{ id: string }>('SELECT id FROM drivers WHERE id = ANY ($1::uuid[])', [ids]);
-  const known = new Set(rows.map((r) => r.id));
+/**
+ * The order of a template's days: every offset counts from the start (day 0) and none is negative;
+ * a milestone is due on or before its goal's target, a task on or before its milestone. Checked
+ * here rather than in the zod shape, which also serializes stored templates (an older stored one
+ * must still be readable so it can be fixed).
+ */
+export function templateOffsetProblems(goals: TemplateGoal[]): FieldError[] {
   const fields: FieldError[] = [];
-  goals.forEach((g, gi) => g.criteria.forEach((c, ci) => {
-    if (c.driverId && !known.has(c.driverId)) fields.push({ path: `goals.${gi}.criteria.${ci}.driverId`, message: 'no such driver' });
-  }));
+  const negative = (path: string, n: number | null) => {
+    if (n !== null && n < 0) fields.push({ path, message: 'cannot be negative: offsets are days after the start (day 0)' });
+  };
+  goals.forEach((g, gi) => {
+    negative(`goals.${gi}.targetOffsetDays`, g.targetOffsetDays);
+    g.milestones.forEach((m, mi) => {
+      const mp = `goals.${gi}.milestones.${mi}`;
+      negative(`${mp}.offsetDays`, m.offsetDays);
+      if (g.targetOffsetDays !== null && m.offsetDays > g.targetOffsetDays) fields.push({ path: `${mp}.offsetDays`, message: `after the goal's target (day ${g.targetOffsetDays})` });
+      m.tasks.forEach((t, ti) => {
+        negative(`${mp}.tasks.${ti}.offsetDays`, t.offsetDays);
+        if (t.offsetDays > m.offsetDays) fields.push({ path: `${mp}.tasks.${ti}.offsetDays`, message: `after its milestone (day ${m.offsetDays})` });
+      });
+    });
+  });
+  return fields;
+}
+
+/** A template's goals as a whole: the order of their days and their drivers; every problem at once. */
+async function checkTemplateGoals(tx: Queryable, goals: TemplateGoal[]) {
+  const fields = templateOffsetProblems(goals);
+  const ids = goals.flatMap((g) => g.criteria.flatMap((c) => (c.driverId ? [c.driverId] : [])));
+  if (ids.length) {
+    const { rows } = await tx.query<{ id: string }>('SELECT id FROM drivers WHERE id = ANY ($1::uuid[])', [ids]);
+    const known = new Set(rows.map((r) => r.id));
+    goals.forEach((g, gi) => g.criteria.forEach((c, ci) => {
+      if (c.driverId && !known.has(c.driverId)) fields.push({ path: `goals.${gi}.criteria.${ci}.driverId`, message: 'no such driver' });
+    }));
+  }
   if (fields.length) throw new AppError('plan_template.invalid', fields[0]?.message, fields);
 }
 
@@ -173,7 +213,7 @@ export function createPlanTemplateService({ database }: WorkDeps) {
     },
     async create(input: TemplateCreate, actor: Actor): Promise<TemplateRow> {
       return database.transaction(async (tx) => {
-        await checkDrivers(tx, input.goals);
+        await checkTemplateGoals(tx, input.goals);
         const { rows } = await tx.query<TemplateRow>(
           `INSERT INTO plan_templates (name, description, segment, stage, goals, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
            RETURNING id, name, description, segment, stage, goals, created_at, updated_at`,
@@ -188,7 +228,7 @@ export function createPlanTemplateService({ database }: WorkDeps) {
     async update(id: string, patch: TemplatePatch, actor: Actor): Promise<TemplateRow> {
       return database.transaction(async (tx) => {
         const before = await mustLoad(tx, id);
-        if (patch.goals) await checkDrivers(tx, patch.goals);
+        if (patch.goals) await checkTemplateGoals(tx, patch.goals);
         const { rows } = await tx.query<TemplateRow>(
           `UPDATE plan_templates SET name = coalesce($2, name), description = coalesce($3, description),
                   segment = CASE WHEN $4 THEN $5 ELSE segment END, stage = CASE WHEN $6 THEN $7 ELSE stage END,

@@ -13,6 +13,9 @@ import { loadPlan, type LoadedPlan, type PlanRef } from './store.js';
  * and `settle` (the plan's stored status recomputed, in the same transaction).
  */
 
+/** The roles that can own a milestone or a plan task (a viewer only reads). */
+export const WORKER_ROLES = ['csm', 'manager', 'admin'] as const;
+
 export const actorId = (a: Actor) => (a.type === 'user' ? a.id : null);
 export const invalid = (fields: FieldError[]) => new AppError('success_plan.invalid', fields[0]?.message, fields);
 export type Written<T> = { result: T; queued: number };
@@ -51,13 +54,19 @@ export function createPlanWriter(deps: WorkDeps) {
     throw new AppError('plan_milestone.not_found');
   };
 
-  /** Owners and assignees: an active user, or a contact of this account. */
+  /**
+   * Owners and assignees: on the vendor side an active user who can do work (csm, manager or
+   * admin; a viewer only reads), on the customer side a contact of this account.
+   */
   async function checkPeople(tx: Queryable, accountId: string, people: { path: string; userId?: string | null | undefined; contactId?: string | null | undefined }[]) {
     const fields: FieldError[] = [];
     for (const p of people) {
       if (p.userId) {
-        const { rows } = await tx.query('SELECT 1 FROM users WHERE id = $1 AND active', [p.userId]);
-        if (rows.length === 0) fields.push({ path: p.path, message: 'no such active user' });
+        const { rows } = await tx.query<{ role: string; active: boolean }>('SELECT role, active FROM users WHERE id = $1', [p.userId]);
+        const u = rows[0];
+        if (!u) fields.push({ path: p.path, message: 'no such user' });
+        else if (!u.active) fields.push({ path: p.path, message: 'this user is inactive' });
+        else if (!(WORKER_ROLES as readonly string[]).includes(u.role)) fields.push({ path: p.path, message: `a ${u.role} cannot own work: choose a csm, manager or admin` });
       }
       if (p.contactId) {
         const { rows } = await tx.query('SELECT 1 FROM contacts WHERE id = $1 AND account_id = $2', [p.contactId, accountId]);
