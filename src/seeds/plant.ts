@@ -90,6 +90,25 @@ const higher = (a: SeedStage, b: SeedStage): SeedStage => {
 };
 
 /**
+ * The goal a seed was harvested into names the seed back (`plan_goals.harvested_from_seed_id`),
+ * whichever path harvested it. A goal that already came from another seed keeps its first seed:
+ * several seeds may grow into one goal (each seed names the goal), but the goal keeps one origin,
+ * and the later harvest is not refused for it (see README). Audited as a goal update when it sets it.
+ */
+async function nameSeedOnGoal(tx: Queryable, seedId: string, goalId: string, actor: Actor): Promise<void> {
+  const { rows } = await tx.query<{ id: string; statement: string }>(
+    `UPDATE plan_goals SET harvested_from_seed_id = $2 WHERE id = $1 AND harvested_from_seed_id IS NULL RETURNING id, statement`,
+    [goalId, seedId],
+  );
+  const g = rows[0];
+  if (!g) return;
+  await recordAuditRaw(tx, actor, [{
+    action: 'plan_goal.update', objectType: 'plan_goal', objectId: g.id, objectLabel: g.statement.slice(0, 200),
+    changes: { harvestedFromSeedId: { from: null, to: seedId } },
+  }]);
+}
+
+/**
  * Persists an accepted event: the seed's new state (with its high-water stage), a seed_events row
  * with the machine's summary, the audit row and, when the stage moved, the `seed.moved` webhook.
  * Returns how many webhook deliveries it queued.
@@ -104,6 +123,7 @@ export async function persistEvent(tx: Queryable, seed: LoadedSeed, e: EventFact
     strongReaction: strong,
     harvestedAt: result.moved && next.stage === 'harvested' ? e.at : null,
   });
+  if (e.kind === 'harvested' && result.moved && e.goalId) await nameSeedOnGoal(tx, seed.id, e.goalId, actor);
   const data: Record<string, string> = {};
   for (const k of ['note', 'strength', 'text', 'variant'] as const) {
     const v = e[k];

@@ -63,10 +63,32 @@ describe('re-ask reminders', () => {
     await t.app.services.seeds.reask(new Date(Date.now() + 9 * DAY));
     const rest1 = (await tasksOf(seed.id)).filter((x) => x.dedupe_key.includes(':rest:'));
     expect(rest1).toMatchObject([{ title: 'Let the seed rest?', status: 'open' }]);
-    expect(rest1[0]?.reason).toContain('all 2 variants asked');
+    expect(rest1[0]?.reason).toMatch(/\(planted\): No movement since \d{4}-\d{2}-\d{2} \(\d+ days; re-ask every 7 days\) and all 2 variants asked\./);
     const dormant = await call(csm, 'POST', `/api/seeds/${seed.id}/events`, { kind: 'dormant' });
     expect(dormant.json()).toMatchObject({ stage: 'dormant', reaskDueAt: null, nextVariant: null });
     expect((await tasksOf(seed.id)).every((x) => x.status === 'done')).toBe(true);
+  });
+
+  it('is due when the re-ask became due, and says how long the seed has been quiet', async () => {
+    const { seed } = await plantedSeed(csm, 8);
+    const asked = new Date(seed.askedAt);
+    const dueAt = new Date(asked.getTime() + 7 * DAY);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    // The job ran late: 20 days after planting the reminder is overdue since day 7, not due "now".
+    const late = new Date(asked.getTime() + 20 * DAY);
+    await t.app.services.seeds.reask(late);
+    const rows = (await t.database.query<{ due_at: Date; reason: string }>(`SELECT due_at, reason FROM tasks WHERE dedupe_key = $1`, [`seed:${seed.id}:reask:0`])).rows;
+    expect(rows.map((r) => new Date(r.due_at).toISOString())).toEqual([dueAt.toISOString()]);
+    expect(rows[0]?.reason).toMatch(new RegExp(`^No movement since ${day(asked)} \\(20 days; re-ask every 7 days\\)\\. Next variant \\(1 of 2\\)`));
+    expect(seed.reaskDueAt).toBe(dueAt.toISOString());
+
+    // On time (the hourly run just after it became due): due at that moment, i.e. today.
+    const other = await plantedSeed(csm, 7.01);
+    const onTime = new Date(new Date(other.seed.askedAt).getTime() + 7 * DAY + 30 * 60_000);
+    await t.app.services.seeds.reask(onTime);
+    const [task] = (await t.database.query<{ due_at: Date; reason: string }>(`SELECT due_at, reason FROM tasks WHERE dedupe_key = $1`, [`seed:${other.seed.id}:reask:0`])).rows;
+    expect(new Date(task?.due_at ?? 0).toISOString()).toBe(other.seed.reaskDueAt);
+    expect(task?.reason).toContain('(7 days; re-ask every 7 days)');
   });
 
   it('goes to the account owner when the planter is no longer active', async () => {

@@ -20,26 +20,34 @@ const DAY = 86_400_000;
 const quote = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** The task a due seed gets, or null when it needs none now. */
+/**
+ * The task a due seed gets, or null when it needs none now. It is due when the re-ask became due
+ * (nextReask's dueAt), not when the job noticed: a reminder the job writes late is overdue since
+ * then. The reason says how long the seed has really been quiet, and the interval beside it.
+ */
 export function reminderFor(s: LoadedSeed, assigneeUserId: string | null, now: Date): NewTask | null {
   const r = nextReask(s.machine, s.question, now);
   if (r.action === 'none' || !r.due) return null;
-  const since = new Date(r.dueAt.getTime() - s.question.reaskIntervalDays * DAY);
-  const base = { accountId: s.accountId, kind: 'todo' as const, priority: 2, dueAt: now, assigneeUserId, source: 'seed' as const };
+  const since = new Date(Math.max(s.machine.lastMovedAt.getTime(), s.machine.lastAskedAt.getTime()));
+  const quiet = Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY));
+  const interval = s.question.reaskIntervalDays;
+  const noMovement = `No movement since ${day(since)} (${quiet} day${quiet === 1 ? '' : 's'}; re-ask every ${interval} day${interval === 1 ? '' : 's'})`;
+  const base = { accountId: s.accountId, kind: 'todo' as const, priority: 2, dueAt: r.dueAt, assigneeUserId, source: 'seed' as const };
+  const total = s.question.variants.length;
   if (r.action === 'reask') {
-    const total = s.question.variants.length;
     return {
       ...base,
       title: `Re-ask a variant of '${quote(s.text)}'`,
-      reason: `No movement since ${day(since)} (${s.question.reaskIntervalDays} days). Next variant (${r.variantIndex + 1} of ${total}): "${r.variant}". `
+      reason: `${noMovement}. Next variant (${r.variantIndex + 1} of ${total}): "${r.variant}". `
         + 'When you have asked it, record it on the seed (variant asked); this task closes then.',
       dedupeKey: `seed:${s.id}:reask:${s.machine.variantsAsked}`,
     };
   }
+  const used = total === 0 ? 'the question has no variants' : `all ${total} variant${total === 1 ? '' : 's'} asked`;
   return {
     ...base,
     title: 'Let the seed rest?',
-    reason: `'${quote(s.text)}' (${s.machine.stage}): ${r.reason}. Mark it dormant, or record the evidence that it is still growing.`,
+    reason: `'${quote(s.text)}' (${s.machine.stage}): ${noMovement} and ${used}. Mark it dormant, or record the evidence that it is still growing.`,
     dedupeKey: `seed:${s.id}:rest:${s.machine.stage}`,
   };
 }

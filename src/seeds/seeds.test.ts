@@ -97,6 +97,34 @@ describe('a seed walks planted → reacted → sprouted → rooted → harvested
     const goalId = (await t.database.query<{ id: string }>(`INSERT INTO plan_goals (plan_id, statement) VALUES ($1, 'From 3 to 1 renewal calls') RETURNING id`, [planId])).rows[0]?.id;
     const s = await move(seed.id, { kind: 'harvested', goalId });
     expect(s).toMatchObject({ stage: 'harvested', goalId, goalStatement: 'From 3 to 1 renewal calls' });
+    // The goal names the seed back, as the one-click harvest does.
+    const back = async () => (await t.database.query<{ seed: string | null }>('SELECT harvested_from_seed_id AS seed FROM plan_goals WHERE id = $1', [goalId])).rows[0]?.seed;
+    expect(await back()).toBe(seed.id);
+    const plan = (await call(csm, 'GET', `/api/success-plans/${planId}`)).json() as { goals: { id: string; harvestedFromSeedId: string | null }[] };
+    expect(plan.goals.find((g) => g.id === goalId)?.harvestedFromSeedId).toBe(seed.id);
+
+    // A second seed grows into the same goal: accepted, and the goal keeps its first origin.
+    const second = await plant(accountId, { text: 'What if renewals ran themselves?' });
+    expect(await move(second.id, { kind: 'harvested', goalId })).toMatchObject({ stage: 'harvested', goalId });
+    expect(await back()).toBe(seed.id);
+  });
+
+  it('the same harvest again is a no-op: 200, the seed unchanged, nothing recorded', async () => {
+    const { accountId } = await account();
+    const seed = await plant(accountId, { text: 'What if churn were announced a quarter ahead?' });
+    const planId = (await t.database.query<{ id: string }>(`INSERT INTO success_plans (account_id, title) VALUES ($1, 'Plan') RETURNING id`, [accountId])).rows[0]?.id;
+    const goalId = (await t.database.query<{ id: string }>(`INSERT INTO plan_goals (plan_id, statement) VALUES ($1, 'See churn 90 days ahead') RETURNING id`, [planId])).rows[0]?.id ?? '';
+    const first = await move(seed.id, { kind: 'harvested', goalId, note: 'Their COO made it a goal' });
+    const audits = await auditCount();
+    const hooks = async () => (await t.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE payload->'data'->>'seedId' = $1`, [seed.id])).rows[0]?.n;
+    const sent = await hooks();
+    const again = await move(seed.id, { kind: 'harvested', goalId });
+    const upper = await move(seed.id, { kind: 'harvested', goalId: goalId.toUpperCase(), note: 'logged twice' });
+    for (const r of [again, upper]) expect(r).toEqual(first);
+    expect(first.events.filter((e) => e.kind === 'harvested')).toHaveLength(1);
+    expect(first.events.some((e) => e.summary.includes('stays harvested'))).toBe(false);
+    expect(await auditCount()).toBe(audits);
+    expect(await hooks()).toBe(sent);
   });
 });
 
@@ -171,6 +199,52 @@ describe('a deleted goal does not leave a seed pointing at nothing', () => {
     await call(csm, 'POST', `/api/seeds/${seed.id}/harvest`, {});
     await t.app.services.accounts.remove(accountId, SYSTEM_ACTOR);
     expect((await t.database.query('SELECT 1 FROM seeds WHERE account_id = $1', [accountId])).rows).toHaveLength(0);
+  });
+});
+
+describe('a deleted goal puts a seed back where it was before the harvest', () => {
+  const events = (s: Seed) => s.events.filter((e) => e.kind === 'goal_deleted');
+  const dropGoal = async (goalId: string | null) => t.database.query('DELETE FROM plan_goals WHERE id = $1', [goalId]);
+
+  it('harvested straight from planted: back to planted, and the record counts no sprout nor harvest', async () => {
+    const { accountId } = await account();
+    const seed = await plant(accountId, { text: 'What if your admins went on holiday for a month?', theme: unique('skip') });
+    const harvested = (await call(csm, 'POST', `/api/seeds/${seed.id}/harvest`, { statement: 'Admins off the critical path' })).json() as Seed;
+    expect(harvested).toMatchObject({ stage: 'harvested', highStage: 'harvested' });
+    await dropGoal(harvested.goalId);
+    const after = (await call(csm, 'GET', `/api/seeds/${seed.id}`)).json() as Seed;
+    expect(after).toMatchObject({ stage: 'planted', highStage: 'planted', goalId: null, goalStatement: null });
+    expect(events(after)).toMatchObject([{ moved: true, fromStage: 'harvested', toStage: 'planted', goalId: harvested.goalId, summary: 'the goal it became was deleted: harvested → planted' }]);
+    const q = (await call(csm, 'GET', `/api/seed-questions/${after.questionId}`)).json() as SeedQuestion;
+    expect(q.record).toMatchObject({ planted: 1, sproutedShare: 0, harvestedShare: 0, medianDaysToHarvest: null });
+    // Planted again: the re-ask clock runs again.
+    expect(after.reaskDueAt).not.toBeNull();
+  });
+
+  it('harvested (through the events route) from sprouted: back to sprouted, high-water sprouted', async () => {
+    const { accountId } = await account();
+    const seed = await plant(accountId, { text: 'What if your CFO ran the onboarding?' });
+    await move(seed.id, { kind: 'follow_up', note: 'They asked how it would work' });
+    const planId = (await t.database.query<{ id: string }>(`INSERT INTO success_plans (account_id, title) VALUES ($1, 'Plan') RETURNING id`, [accountId])).rows[0]?.id;
+    const goalId = (await t.database.query<{ id: string }>(`INSERT INTO plan_goals (plan_id, statement) VALUES ($1, 'CFO signs off the rollout') RETURNING id`, [planId])).rows[0]?.id ?? null;
+    await move(seed.id, { kind: 'harvested', goalId });
+    await dropGoal(goalId);
+    const after = (await call(csm, 'GET', `/api/seeds/${seed.id}`)).json() as Seed;
+    expect(after).toMatchObject({ stage: 'sprouted', highStage: 'sprouted', goalId: null });
+    expect(events(after).map((e) => e.summary)).toEqual(['the goal it became was deleted: harvested → sprouted']);
+  });
+
+  it('woken from dormant by the harvest: back to dormant, keeping the stage it had reached', async () => {
+    const { accountId } = await account();
+    const seed = await plant(accountId, { text: 'What if you sold to your customers\' customers?' });
+    await move(seed.id, { kind: 'reaction', strength: 'strong_positive' });
+    await move(seed.id, { kind: 'dormant' });
+    const harvested = (await call(csm, 'POST', `/api/seeds/${seed.id}/harvest`, {})).json() as Seed;
+    expect(harvested.events.at(-1)).toMatchObject({ kind: 'harvested', fromStage: 'dormant', toStage: 'harvested' });
+    await dropGoal(harvested.goalId);
+    const after = (await call(csm, 'GET', `/api/seeds/${seed.id}`)).json() as Seed;
+    expect(after).toMatchObject({ stage: 'dormant', highStage: 'reacted', goalId: null });
+    expect(events(after).map((e) => e.summary)).toEqual(['the goal it became was deleted: harvested → dormant']);
   });
 });
 

@@ -41,10 +41,14 @@ function machineEvent(e: SeedEventCreate, at: Date): SeedEvent {
       return { ...common, kind: 'reaction', strength: e.strength };
     case 'objection': return { ...common, kind: 'objection', text: e.text ?? '' };
     case 'variant_asked': return { ...common, kind: 'variant_asked', variant: e.variant ?? '' };
-    case 'harvested': return { ...common, kind: 'harvested', goalId: e.goalId ?? null };
+    case 'harvested': return { ...common, kind: 'harvested', goalId: e.goalId?.toLowerCase() ?? null };
     default: return { ...common, kind: e.kind };
   }
 }
+
+/** A harvest into the goal the seed is already harvested into: nothing new to record. */
+const isRepeatHarvest = (s: LoadedSeed, e: SeedEventCreate) =>
+  e.kind === 'harvested' && s.machine.stage === 'harvested' && e.goalId !== undefined && s.machine.goalId === e.goalId.toLowerCase();
 
 const byQuestion = (groups: GroupRow[], id: string) => recordOf(groups.filter((g) => g.questionId === id));
 
@@ -151,10 +155,14 @@ export function createSeedService(deps: WorkDeps, hooks: SeedHooks) {
         const at = input.at ? new Date(input.at) : now;
         const result = applyEvent(s.machine, machineEvent(input, at), now);
         if (!result.ok) throw new AppError('seed.move_refused', undefined, result.errors.map((e) => ({ path: e.field, message: e.message })));
+        // The same harvest again (this seed, already harvested into this goal) is a no-op: nothing is
+        // recorded, no audit, no webhook; the answer is the seed as it is.
+        if (isRepeatHarvest(s, input)) return { result: null, queued: 0 };
         const facts: EventFacts = { ...input, kind: input.kind, at };
         const queued = await persistEvent(tx, s, facts, result, actor);
         return { result: result.to, queued };
       });
+      if (moved === null) return service.get(id, true);
       if (input.kind === 'variant_asked') await closeReminders(id, 'reask', 'done', `Variant asked: ${input.variant ?? ''}`, actor);
       if (input.kind === 'dormant') await closeReminders(id, 'all', 'done', 'The seed rests (dormant)', actor);
       else if (moved === 'rooted' || moved === 'harvested') await closeReminders(id, 'all', 'cancelled', `The seed is ${moved}: no re-ask needed`, actor);
@@ -176,7 +184,7 @@ export function createSeedService(deps: WorkDeps, hooks: SeedHooks) {
         const statement = input.statement ?? s.text;
         const goalId = await insertGoal(tx, { planId, statement, why: input.why ?? null, targetDate: input.targetDate ?? null, harvestedFromSeedId: s.id }, actor);
         await recordAuditRaw(tx, actor, [{
-          action: 'goal.create', objectType: 'goal', objectId: goalId, objectLabel: statement.slice(0, 200),
+          action: 'plan_goal.create', objectType: 'plan_goal', objectId: goalId, objectLabel: statement.slice(0, 200),
           changes: { planId, statement, why: input.why ?? null, targetDate: input.targetDate ?? null, harvestedFromSeedId: s.id },
         }]);
         const result = applyEvent(s.machine, { kind: 'harvested', goalId, at: now }, now);

@@ -77,23 +77,45 @@ CREATE INDEX seed_events_seed_idx ON seed_events (seed_id, at, created_at, id);
 CREATE INDEX seed_events_account_idx ON seed_events (account_id, at DESC, id DESC);
 
 -- A deleted goal never leaves a seed pointing at nothing: before the goal row goes (also when its
--- plan or account is deleted), the seeds harvested into it go back to rooted, with an event that
--- says why, in the same transaction. Seeds that named the goal without being harvested (none
--- today) just lose the link.
+-- plan or account is deleted), the seeds harvested into it go back to the stage they had before
+-- the harvest (the from_stage of their last moving `harvested` event, preferring the one into this
+-- goal; rooted only when no such event exists), with an event that says why, in the same
+-- transaction. A harvest may skip stages (a goal proves the change of perception), so "back" is
+-- not always rooted. The high-water mark is recomputed the same way: the furthest stage on the
+-- growth path the seed's events reached other than by a harvest, so the record and the funnel stop
+-- counting the deleted harvest (nor a "sprouted" it never earned). Seeds that named the goal
+-- without being harvested (none today) just lose the link.
 CREATE FUNCTION seeds_unharvest_deleted_goal() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  s record;
+  back text;
+  high text;
 BEGIN
-  INSERT INTO seed_events (seed_id, account_id, kind, at, goal_id, from_stage, to_stage, moved, summary, data)
-  SELECT s.id, s.account_id, 'goal_deleted', now(), OLD.id, s.stage,
-         CASE WHEN s.stage = 'harvested' THEN 'rooted' ELSE s.stage END, s.stage = 'harvested',
-         'the goal it became was deleted' || CASE WHEN s.stage = 'harvested' THEN ': harvested → rooted' ELSE '' END,
-         jsonb_build_object('goalStatement', OLD.statement)
-    FROM seeds s WHERE s.goal_id = OLD.id;
-  UPDATE seeds
-     SET stage = CASE WHEN stage = 'harvested' THEN 'rooted' ELSE stage END,
-         high_stage = CASE WHEN high_stage = 'harvested' THEN 'rooted' ELSE high_stage END,
-         last_moved_at = CASE WHEN stage = 'harvested' THEN greatest(last_moved_at, now()) ELSE last_moved_at END,
-         goal_id = NULL, harvested_at = NULL, updated_at = now()
-   WHERE goal_id = OLD.id;
+  FOR s IN SELECT id, account_id, stage FROM seeds WHERE goal_id = OLD.id ORDER BY id FOR UPDATE LOOP
+    IF s.stage = 'harvested' THEN
+      SELECT e.from_stage INTO back FROM seed_events e
+       WHERE e.seed_id = s.id AND e.kind = 'harvested' AND e.moved AND e.from_stage IS NOT NULL AND e.from_stage <> 'harvested'
+       ORDER BY (e.goal_id IS NOT DISTINCT FROM OLD.id) DESC, e.created_at DESC, e.at DESC, e.id DESC LIMIT 1;
+      back := coalesce(back, 'rooted');
+      SELECT x.st INTO high FROM (
+          SELECT e.to_stage AS st FROM seed_events e WHERE e.seed_id = s.id AND e.to_stage IN ('planted', 'reacted', 'sprouted', 'rooted')
+          UNION ALL SELECT back) x
+       WHERE x.st IN ('planted', 'reacted', 'sprouted', 'rooted')
+       ORDER BY array_position(ARRAY['planted', 'reacted', 'sprouted', 'rooted'], x.st) DESC LIMIT 1;
+      high := coalesce(high, 'planted');
+      INSERT INTO seed_events (seed_id, account_id, kind, at, goal_id, from_stage, to_stage, moved, summary, data)
+      VALUES (s.id, s.account_id, 'goal_deleted', now(), OLD.id, 'harvested', back, true,
+              'the goal it became was deleted: harvested → ' || back, jsonb_build_object('goalStatement', OLD.statement));
+      UPDATE seeds SET stage = back, high_stage = high, last_moved_at = greatest(last_moved_at, now()),
+                       goal_id = NULL, harvested_at = NULL, updated_at = now()
+       WHERE id = s.id;
+    ELSE
+      INSERT INTO seed_events (seed_id, account_id, kind, at, goal_id, from_stage, to_stage, moved, summary, data)
+      VALUES (s.id, s.account_id, 'goal_deleted', now(), OLD.id, s.stage, s.stage, false,
+              'the goal it became was deleted', jsonb_build_object('goalStatement', OLD.statement));
+      UPDATE seeds SET goal_id = NULL, updated_at = now() WHERE id = s.id;
+    END IF;
+  END LOOP;
   RETURN OLD;
 END $$;
 CREATE TRIGGER plan_goals_unharvest_seeds BEFORE DELETE ON plan_goals
