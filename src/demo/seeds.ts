@@ -111,11 +111,14 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
   }
   await database.query(`UPDATE seed_questions SET created_at = $2, updated_at = $2 WHERE id = ANY ($1::uuid[])`, [questionIds, iso(nowMs - 120 * DAY_MS)]);
 
-  const { rows: accounts } = await database.query<{ id: string; owner_id: string; has_plan: boolean; plan_id: string | null; plan_status: string | null; escalated: boolean; band: string | null }>(
+  const { rows: accounts } = await database.query<{
+    id: string; owner_id: string; has_plan: boolean; plan_id: string | null; plan_status: string | null; plan_created_at: Date | string | null; escalated: boolean; band: string | null;
+  }>(
     `SELECT a.id, a.owner_id,
             EXISTS (SELECT 1 FROM success_plans p WHERE p.account_id = a.id) AS has_plan,
             (SELECT p.id FROM success_plans p WHERE p.account_id = a.id ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS plan_id,
             (SELECT p.status FROM success_plans p WHERE p.account_id = a.id ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS plan_status,
+            (SELECT p.created_at FROM success_plans p WHERE p.account_id = a.id ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS plan_created_at,
             EXISTS (SELECT 1 FROM escalations e WHERE e.account_id = a.id) AS escalated, h.band
        FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
       WHERE a.stage <> 'churned' AND a.owner_id IS NOT NULL ORDER BY a.external_id`,
@@ -154,7 +157,8 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
       if (!question || !questionId) continue;
       const people = contactsOf.get(a.id) ?? [];
       const contact = people.length ? (rng.chance(0.7) ? people[0] : rng.pick(people)) : undefined;
-      built.push(planStory(rng, { id: rng.uuid(), accountId: a.id, question, questionId, contactId: contact?.id ?? null, plantedBy: a.owner_id, story, planId: a.plan_id }, nowMs));
+      const planCreatedAt = a.plan_created_at === null ? null : new Date(a.plan_created_at).getTime();
+      built.push(planStory(rng, { id: rng.uuid(), accountId: a.id, question, questionId, contactId: contact?.id ?? null, plantedBy: a.owner_id, story, planId: a.plan_id, planCreatedAt }, nowMs));
     }
   }
 
@@ -270,10 +274,15 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
     for (const h of harvests) {
       const words = h.words;
       const target = isoDate(h.at.getTime() + rng.int(90, 150) * DAY_MS);
-      // An account without a plan gets one, as the one-click harvest does (ensureAccountPlan).
+      // An account without a plan gets one, as the one-click harvest does (ensureAccountPlan). That
+      // code path stamps the plan with now() (plans' insertPlan takes no time), so the plan is dated
+      // back to its first harvest here: created no later than its first goal. A plan the plans demo
+      // made keeps its own history; the harvest into it was planned after it (planStory).
       const planId = h.planId || (await ensureAccountPlan(tx, h.accountId, h.by));
-      if (!h.planId) await tx.query(`UPDATE success_plans SET created_at = least(created_at, $2), updated_at = $2 WHERE id = $1`, [planId, iso(h.at)]);
-      await tx.query(`UPDATE plan_events SET at = $2 WHERE plan_id = $1 AND kind = 'plan_created' AND at > $2`, [planId, iso(h.at)]);
+      if (!h.planId) {
+        await tx.query(`UPDATE success_plans SET created_at = least(created_at, $2), updated_at = $2 WHERE id = $1`, [planId, iso(h.at)]);
+        await tx.query(`UPDATE plan_events SET at = $2 WHERE plan_id = $1 AND kind = 'plan_created' AND at > $2`, [planId, iso(h.at)]);
+      }
       const goalId = await insertGoal(tx, { planId, statement: words.statement, why: words.why, targetDate: target, startDate: isoDate(h.at.getTime()), harvestedFromSeedId: h.seedId }, h.by);
       await tx.query(`UPDATE plan_goals SET created_at = $2, updated_at = $2 WHERE id = $1`, [goalId, iso(h.at)]);
       await tx.query(`UPDATE plan_events SET at = $2 WHERE goal_id = $1 AND kind = 'goal_created'`, [goalId, iso(h.at)]);
@@ -299,7 +308,9 @@ export async function seedDemoSeeds(config: Config, database: Database, opts: { 
 
 /** A seed's history toward its story, with dates in the past 90 days and evidence where the machine asks for it. */
 function planStory(
-  rng: Rng, s: { id: string; accountId: string; question: Q; questionId: string; contactId: string | null; plantedBy: string; story: Story; planId: string | null }, now: number,
+  rng: Rng,
+  s: { id: string; accountId: string; question: Q; questionId: string; contactId: string | null; plantedBy: string; story: Story; planId: string | null; planCreatedAt: number | null },
+  now: number,
 ): Built {
   const hour = 3_600_000;
   const ago: Record<Story, [number, number]> = { planted: [1, 30], reacted: [4, 60], sprouted: [14, 80], rooted: [30, 85], harvested: [45, 88], dormant: [55, 89] };
@@ -344,7 +355,11 @@ function planStory(
       if (rng.chance(0.5)) events.push({ kind: 'raised_by_customer', note: rng.pick(RAISED), at: step([8, 20]) });
       else events.push({ kind: 'discussed_in_qbr', at: step([8, 20]), activity: { kind: 'qbr', subject: 'Quarterly business review' } });
       if (s.story === 'rooted') break;
-      events.push({ kind: 'harvested', goalId: null, at: step([3, 12]) });
+      // Into the account's existing plan: not before that plan existed (a day after it, at the
+      // earliest), so no plan has a goal older than itself. No extra draw: the stream stays the same.
+      let harvestAt = step([3, 12]).getTime();
+      if (s.planCreatedAt !== null) harvestAt = Math.min(now - hour, Math.max(harvestAt, s.planCreatedAt + DAY_MS));
+      events.push({ kind: 'harvested', goalId: null, at: new Date(harvestAt) });
       break;
     }
   }

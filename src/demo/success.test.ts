@@ -129,6 +129,14 @@ describe('demo seeds', () => {
     expect(harvested.length).toBeGreaterThan(0);
     // The goal is in the customer's words (not the question), and says why it matters to them.
     for (const h of harvested) expect(h).toMatchObject({ goal_account: h.account_id, back: h.id, words: true });
+    // No plan is younger than its first goal, nor its plan_created event (a harvest into an existing
+    // plan comes after it; a plan the harvest made is dated back to that harvest).
+    const younger = await rows<{ id: string }>(
+      `SELECT p.id FROM success_plans p
+        WHERE p.created_at > (SELECT min(g.created_at) FROM plan_goals g WHERE g.plan_id = p.id)
+           OR EXISTS (SELECT 1 FROM plan_events e WHERE e.plan_id = p.id AND e.kind = 'plan_created' AND e.at < p.created_at)`,
+    );
+    expect(younger).toEqual([]);
   });
 
   it('gives the CSMs different records, and puts re-ask reminders in their inboxes', async () => {
@@ -142,6 +150,22 @@ describe('demo seeds', () => {
     expect(seeds.reaskReminders).toBeGreaterThan(0);
     const [r] = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE source = 'seed' AND status = 'open' AND assignee_user_id IS NOT NULL`);
     expect(r?.n).toBe(seeds.reaskReminders);
+    // Each reminder is due when its re-ask became due (the seed's quiet moment + its interval, at or
+    // before the load), and says how long the seed has really been quiet, beside the interval.
+    const reminders = await rows<{ reason: string; due_at: Date; since: Date; interval: number }>(
+      `SELECT t.reason, t.due_at, greatest(s.last_moved_at, s.last_asked_at) AS since, q.reask_interval_days AS interval
+         FROM tasks t JOIN seeds s ON t.dedupe_key LIKE 'seed:' || s.id || ':%' JOIN seed_questions q ON q.id = s.question_id
+        WHERE t.source = 'seed'`,
+    );
+    expect(reminders).toHaveLength(seeds.reaskReminders);
+    for (const m of reminders) {
+      const since = new Date(m.since).getTime();
+      expect(new Date(m.due_at).getTime()).toBe(since + m.interval * 86_400_000);
+      expect(new Date(m.due_at).getTime()).toBeLessThanOrEqual(now.getTime());
+      const quiet = Math.floor((now.getTime() - since) / 86_400_000);
+      expect(m.reason).toContain(`No movement since ${new Date(since).toISOString().slice(0, 10)} (${quiet} day${quiet === 1 ? '' : 's'}; re-ask every ${m.interval} days)`);
+      expect(quiet).toBeGreaterThanOrEqual(m.interval);
+    }
   });
 });
 
