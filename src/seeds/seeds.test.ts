@@ -60,6 +60,11 @@ describe('a seed walks planted → reacted → sprouted → rooted → harvested
 
     // No plan yet: the harvest creates it, with the goal in the seed's words.
     expect((await t.database.query('SELECT 1 FROM success_plans WHERE account_id = $1', [accountId])).rows).toHaveLength(0);
+    // A goal that would end before it starts (today) is refused, and nothing is created.
+    const early = await call(csm, 'POST', `/api/seeds/${seed.id}/harvest`, { targetDate: '2020-01-01' });
+    expect(early.statusCode, early.body).toBe(400);
+    expect(early.json()).toMatchObject({ code: 'seed.invalid', fields: [{ path: 'targetDate' }] });
+    expect((await t.database.query('SELECT 1 FROM success_plans WHERE account_id = $1', [accountId])).rows).toHaveLength(0);
     const res = await call(csm, 'POST', `/api/seeds/${seed.id}/harvest`, { why: 'Onboarding eats half their admin time', targetDate: '2027-06-30' });
     expect(res.statusCode, res.body).toBe(200);
     const harvested = res.json() as Seed;

@@ -178,6 +178,9 @@ export function createSeedService(deps: WorkDeps, hooks: SeedHooks) {
         const s = await mustLoad(tx, id, true);
         if (s.machine.stage === 'harvested') throw new AppError('seed.move_refused', undefined, [{ path: 'goalId', message: 'Already harvested into a goal' }]);
         const fields = await checkRefs(tx, s.accountId, { planId: input.planId });
+        // The new goal starts today: a target date before that would be a goal that ends before it begins.
+        const startDay = now.toISOString().slice(0, 10);
+        if (input.targetDate && input.targetDate < startDay) fields.push({ path: 'targetDate', message: `is before today (${startDay}), the day the goal starts` });
         if (fields.length) throw new AppError('seed.invalid', undefined, fields);
         const actorId = actor.type === 'user' ? actor.id : null;
         const planId = input.planId ?? (await ensureAccountPlan(tx, s.accountId, actorId, actor));
