@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Menu, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
@@ -6,9 +6,9 @@ import { type Criterion, type CriterionValue, type Side, useAddCriterionValue, u
 import { AXIS, Chart, type ChartOption, shortDay } from '../components/Chart';
 import { notifyError, notifySuccess } from '../components/feedback';
 import { decimal, formatDay } from '../components/format';
-import { Icon } from '../components/icons';
 import { today } from './formBits';
 import { describeCriterionSource, valueVsTarget } from './planUi';
+import { ActionsMenu } from './ActionsMenu';
 
 const DAY = 86_400_000;
 const dayOf = (ms: number) => {
@@ -58,21 +58,13 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
             </Text>
           </div>
           {canEdit && (
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon variant="subtle" color="gray" aria-label={`Actions for criterion ${c.name}`}>
-                  <Icon name="dots" size={16} />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={onEdit}>
-                  Edit
-                </Menu.Item>
-                <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={onDelete}>
-                  Delete
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+            <ActionsMenu
+              label={`Actions for criterion ${c.name}`}
+              actions={[
+                { label: 'Edit', icon: 'edit', onClick: onEdit },
+                { label: 'Delete', icon: 'trash', danger: true, onClick: onDelete },
+              ]}
+            />
           )}
         </Group>
       </Group>

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Card, Group, Menu, Stack, Switch, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Switch, Text, Title, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { type Criterion, type Goal, type Milestone, useDeleteCriterion, useDeleteGoal, useDeleteMilestone, useUpdateGoal } from '../api/plans';
 import { ConfirmModal } from '../components/ConfirmModal';
@@ -11,6 +11,7 @@ import { GoalFormModal } from './GoalFormModal';
 import { MilestoneFormModal } from './MilestoneForms';
 import { MilestoneRow } from './MilestoneRow';
 import { PlanStatusBadge, ProgressBar, Reasons } from './planUi';
+import { ActionsMenu } from './ActionsMenu';
 
 type Deleting = { kind: 'goal' } | { kind: 'criterion'; c: Criterion } | { kind: 'milestone'; m: Milestone } | null;
 
@@ -71,21 +72,13 @@ export function GoalCard({ goal, accountId, canEdit }: { goal: Goal; accountId: 
         <Group gap={6} wrap="nowrap">
           <PlanStatusBadge status={goal.status} />
           {canEdit && (
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon variant="subtle" color="gray" aria-label="Goal actions">
-                  <Icon name="dots" size={16} />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={() => setEditingGoal(true)}>
-                  Edit goal
-                </Menu.Item>
-                <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={() => setDeleting({ kind: 'goal' })}>
-                  Delete goal
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+            <ActionsMenu
+              label="Goal actions"
+              actions={[
+                { label: 'Edit goal', icon: 'edit', onClick: () => setEditingGoal(true) },
+                { label: 'Delete goal', icon: 'trash', danger: true, onClick: () => setDeleting({ kind: 'goal' }) },
+              ]}
+            />
           )}
         </Group>
       </Group>

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { type Milestone, type PlanTask, useSetPlanTaskHidden, useUpdateMilestone, useUpdatePlanTask } from '../api/plans';
 import { notifyError, notifySuccess } from '../components/feedback';
@@ -6,6 +6,7 @@ import { daysUntil, formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { PlanTaskFormModal } from './MilestoneForms';
 import { HiddenBadge, OwnerLabel, SideBadge } from './planUi';
+import { ActionsMenu } from './ActionsMenu';
 
 interface Props {
   accountId: string;
@@ -70,26 +71,16 @@ export function MilestoneRow({ accountId, m, canEdit, onEdit, onDelete }: Props)
             )}
           </div>
           {canEdit && (
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <ActionIcon variant="subtle" color="gray" aria-label={`Actions for milestone ${m.title}`}>
-                  <Icon name="dots" size={16} />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={onEdit}>
-                  Edit
-                </Menu.Item>
-                <Menu.Item leftSection={<Icon name="plus" size={14} />} onClick={add.open}>
-                  Add a task
-                </Menu.Item>
-                <Menu.Item onClick={() => setHidden(!m.hiddenFromCustomer)}>{m.hiddenFromCustomer ? 'Show to the customer' : 'Hide from the customer'}</Menu.Item>
-                <Menu.Divider />
-                <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={onDelete}>
-                  Delete
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+            <ActionsMenu
+              label={`Actions for milestone ${m.title}`}
+              actions={[
+                { label: 'Edit', icon: 'edit', onClick: onEdit },
+                { label: 'Add a task', icon: 'plus', onClick: add.open },
+                { label: m.hiddenFromCustomer ? 'Show to the customer' : 'Hide from the customer', onClick: () => setHidden(!m.hiddenFromCustomer) },
+                'divider',
+                { label: 'Delete', icon: 'trash', danger: true, onClick: onDelete },
+              ]}
+            />
           )}
         </Group>
       </Group>

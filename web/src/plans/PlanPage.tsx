@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Breadcrumbs, Button, Card, Grid, Group, Menu, Modal, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Button, Card, Grid, Group, Modal, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
@@ -16,6 +16,7 @@ import { GoalCard } from './GoalCard';
 import { GoalFormModal } from './GoalFormModal';
 import { PlanStatusBadge, ProgressBar, progressLine, Reasons } from './planUi';
 import { SharePanel } from './SharePanel';
+import { ActionsMenu } from './ActionsMenu';
 
 /** One success plan: the customer's goals in their words, measured, with both sides' milestones, and its shared link. */
 export default function PlanPage() {
@@ -96,25 +97,16 @@ export default function PlanPage() {
               <Button size="sm" leftSection={<Icon name="plus" size={14} />} onClick={addGoal.open}>
                 Add goal
               </Button>
-              <Menu position="bottom-end" withinPortal>
-                <Menu.Target>
-                  <ActionIcon variant="default" size="lg" aria-label="Plan actions">
-                    <Icon name="dots" size={16} />
-                  </ActionIcon>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={rename.open}>
-                    Rename plan
-                  </Menu.Item>
-                  <Menu.Item leftSection={<Icon name="playbook" size={14} />} onClick={apply.open}>
-                    Apply a template
-                  </Menu.Item>
-                  <Menu.Divider />
-                  <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={del.open}>
-                    Delete plan
-                  </Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
+              <ActionsMenu
+                label="Plan actions"
+                size="lg"
+                actions={[
+                  { label: 'Rename plan', icon: 'edit', onClick: rename.open },
+                  { label: 'Apply a template', icon: 'playbook', onClick: apply.open },
+                  'divider',
+                  { label: 'Delete plan', icon: 'trash', danger: true, onClick: del.open },
+                ]}
+              />
             </Group>
           )}
         </Group>
