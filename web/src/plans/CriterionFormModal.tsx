@@ -4,6 +4,7 @@ import { useDriverCatalog, useDrivers } from '../api/drivers';
 import { CRITERION_KINDS, type Criterion, type CriterionInput, type CriterionKind, type Direction, METRIC_MEASURES, type MetricMeasure, useCreateCriterion, useUpdateCriterion } from '../api/plans';
 import { criterionCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
+import { toShown, valueUnit } from '../components/health';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { measureLabel } from './planUi';
 
@@ -39,8 +40,26 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
   const [measure, setMeasure] = useState<MetricMeasure>(criterion?.metric?.measure ?? 'count');
   const [windowDays, setWindowDays] = useState<string | number>(criterion?.metric?.windowDays ?? 30);
   const [direction, setDirection] = useState<Direction>(criterion?.direction ?? 'up');
+  // A driver criterion's baseline and target are typed in the driver's shown unit (30 for 30% of
+  // seats, stored as 0.3), the unit the health card and the criterion row show them in.
+  const driver = kind === 'driver' && driverId ? drivers.data?.find((d) => d.id === driverId) : undefined;
+  const unit = driver ? valueUnit(driver.source, driver.scoring) : null;
+  const scale = unit?.scale ?? 1;
+  const [shownScale, setShownScale] = useState(1); // the criterion's values come stored
   const [baseline, setBaseline] = useState<string | number>(criterion?.baseline ?? '');
   const [target, setTarget] = useState<string | number>(criterion?.target ?? '');
+  if (shownScale !== scale) {
+    // The unit changed (drivers loaded, or another driver picked): keep the stored values, re-shown.
+    const convert = (v: string | number) => (v === '' || !Number.isFinite(Number(v)) ? v : toShown(Number(v) / shownScale, { scale }));
+    setShownScale(scale);
+    setBaseline(convert(baseline));
+    setTarget(convert(target));
+  }
+  const unitSuffix = unit?.suffix.startsWith('%') ? ' %' : undefined;
+  const stored = (v: string | number): number | null => {
+    const n = num(v);
+    return n === null || scale === 1 ? n : Math.round((n / scale) * 1e9) / 1e9;
+  };
   const local: Record<string, string> = {};
   if (!name.trim()) local.name = 'Name what is measured, e.g. “weekly reports sent”.';
   if (kind === 'driver' && !driverId) local.driverId = 'Pick the driver it follows.';
@@ -49,8 +68,8 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
     name: name.trim(),
     kind,
     direction,
-    target: num(target),
-    baseline: num(baseline),
+    target: stored(target),
+    baseline: stored(baseline),
     ...(kind === 'driver' && driverId ? { driverId } : {}),
     ...(kind === 'metric' ? { metric: { event: event.trim(), measure, windowDays: Number(windowDays) || 30 } } : {}),
   };
@@ -143,8 +162,26 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
             allowDeselect={false}
             error={shown.direction}
           />
-          <NumberInput label="Baseline" description="Where they start" value={baseline} onChange={setBaseline} min={isRating ? 1 : undefined} max={isRating ? 5 : undefined} error={shown.baseline} />
-          <NumberInput label="Target" description="Where they want to be" value={target} onChange={setTarget} min={isRating ? 1 : undefined} max={isRating ? 5 : undefined} error={shown.target} />
+          <NumberInput
+            label="Baseline"
+            description={unit ? `Where they start, in ${unit.suffix}` : 'Where they start'}
+            value={baseline}
+            onChange={setBaseline}
+            suffix={unitSuffix}
+            min={isRating ? 1 : undefined}
+            max={isRating ? 5 : undefined}
+            error={shown.baseline}
+          />
+          <NumberInput
+            label="Target"
+            description={unit ? `Where they want to be, in ${unit.suffix}` : 'Where they want to be'}
+            value={target}
+            onChange={setTarget}
+            suffix={unitSuffix}
+            min={isRating ? 1 : undefined}
+            max={isRating ? 5 : undefined}
+            error={shown.target}
+          />
         </SimpleGrid>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={m.isPending}>

@@ -2,12 +2,13 @@ import { Badge, Button, Group, NumberInput, Paper, Select, Stack, Text } from '@
 import { DateInput } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
+import { useDrivers } from '../api/drivers';
 import { type Criterion, type CriterionValue, type Side, useAddCriterionValue, useCriterionValues } from '../api/plans';
 import { AXIS, Chart, type ChartOption, shortDay } from '../components/Chart';
 import { notifyError, notifySuccess } from '../components/feedback';
 import { decimal, formatDay } from '../components/format';
 import { today } from './formBits';
-import { describeCriterionSource, valueVsTarget } from './planUi';
+import { criterionFormatter, describeCriterionSource, valueVsTarget } from './planUi';
 import { ActionsMenu } from './ActionsMenu';
 
 const DAY = 86_400_000;
@@ -24,6 +25,9 @@ const stateNote: Record<Criterion['state'], string | null> = {
 };
 
 export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
+  const drivers = useDrivers();
+  // A driver criterion shows its values in the driver's unit, as the health card does ("3.1% of seats").
+  const fmt = criterionFormatter(c, c.driverId ? drivers.data?.find((d) => d.id === c.driverId) : undefined);
   return (
     <Paper withBorder p="sm" radius="md" data-testid="criterion" data-criterion-name={c.name}>
       <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -44,13 +48,13 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
           </Group>
           <Text size="xs" c="dimmed">
             {describeCriterionSource(c)}
-            {c.baseline != null ? ` · from ${decimal(c.baseline, 2)}` : ''} · {c.direction === 'down' ? 'lower is better' : 'higher is better'}
+            {c.baseline != null ? ` · from ${fmt(c.baseline)}` : ''} · {c.direction === 'down' ? 'lower is better' : 'higher is better'}
           </Text>
         </div>
         <Group gap={4} wrap="nowrap">
           <div style={{ textAlign: 'right' }}>
             <Text size="sm" fw={500} data-testid="criterion-value">
-              {valueVsTarget(c)}
+              {valueVsTarget(c, fmt)}
             </Text>
             <Text size="xs" c="dimmed">
               {c.progress == null ? 'progress: no data' : `${Math.round(c.progress)}% of the way`}
@@ -68,7 +72,7 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
           )}
         </Group>
       </Group>
-      <CriterionChart c={c} />
+      <CriterionChart c={c} fmt={fmt} />
       {canEdit && c.kind === 'manual' && <ManualEntry c={c} />}
       {canEdit && c.kind === 'rating' && <RatingEntry c={c} />}
     </Paper>
@@ -76,7 +80,7 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
 }
 
 /** The path toward the target: measured values over time, the target as a dashed line. */
-function CriterionChart({ c }: { c: Criterion }) {
+function CriterionChart({ c, fmt }: { c: Criterion; fmt: (v: number) => string }) {
   const values = useCriterionValues(c.id);
   const items = values.data ?? [];
   if (values.isPending || values.isError) return null;
@@ -106,15 +110,15 @@ function CriterionChart({ c }: { c: Criterion }) {
         silent: true,
         symbol: 'none',
         lineStyle: { type: 'dashed', color: '#12b886' },
-        label: { formatter: `target ${decimal(c.target, 2)}`, color: '#12b886', fontSize: 10, position: 'insideEndTop' },
+        label: { formatter: `target ${fmt(c.target)}`, color: '#12b886', fontSize: 10, position: 'insideEndTop' },
         data: [{ yAxis: c.target }],
       },
     });
   }
   const all = items.map((v) => v.value).concat(c.target != null ? [c.target] : []);
   const option: ChartOption = {
-    grid: { left: 36, right: 12, top: 14, bottom: 20 },
-    tooltip: { trigger: 'axis' },
+    grid: { left: 4, right: 12, top: 14, bottom: 4, containLabel: true },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v ?? '—')) },
     legend: c.kind === 'rating' ? { top: 0, right: 0, itemWidth: 10, textStyle: { fontSize: 10 } } : undefined,
     xAxis: {
       type: 'time',
@@ -130,7 +134,7 @@ function CriterionChart({ c }: { c: Criterion }) {
       type: 'value',
       min: c.kind === 'rating' ? 1 : Math.min(0, ...all),
       max: c.kind === 'rating' ? 5 : undefined,
-      axisLabel: AXIS.label,
+      axisLabel: c.kind === 'driver' ? { ...AXIS.label, formatter: (v: number) => fmt(v).replace(' of seats', '') } : AXIS.label,
       splitLine: AXIS.split,
     },
     series: lines,

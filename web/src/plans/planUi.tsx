@@ -1,6 +1,8 @@
 import { Badge, Group, List, Progress as Bar, Text, Tooltip } from '@mantine/core';
 import type { Criterion, MilestoneOwner, PlanStatus, Progress } from '../api/planTypes';
+import type { Driver } from '../api/healthTypes';
 import { decimal } from '../components/format';
+import { formatDriverValue } from '../components/health';
 
 export const statusLabel: Record<PlanStatus, string> = {
   achieved: 'Achieved',
@@ -104,18 +106,27 @@ export const kindLabel: Record<Criterion['kind'], string> = {
 
 export const measureLabel = { count: 'event count', active_users: 'active users', active_days: 'active days' } as const;
 
+/**
+ * How a criterion's values (current, target, baseline, chart) are shown: a driver criterion in its
+ * driver's unit, the way the health card shows it ("3.1% of seats"); everything else as a plain number.
+ */
+export function criterionFormatter(c: Pick<Criterion, 'kind'>, driver?: Pick<Driver, 'source' | 'scoring'>): (v: number) => string {
+  if (c.kind === 'driver' && driver) return (v) => formatDriverValue(v, driver);
+  return (v) => decimal(v, 2);
+}
+
 /** "4 of 10 (↑)" — a criterion's value against its target in words. */
-export function valueVsTarget(c: Criterion): string {
+export function valueVsTarget(c: Criterion, fmt: (v: number) => string = (v) => decimal(v, 2)): string {
   if (c.kind === 'rating') {
     const r = c.ratings;
     const v = r?.vendor == null ? '—' : decimal(r.vendor, 1);
     const cu = r?.customer == null ? '—' : decimal(r.customer, 1);
     return `us ${v} · customer ${cu}${c.target == null ? '' : ` (target ${decimal(c.target, 1)})`}`;
   }
-  const current = c.current == null ? 'no data yet' : decimal(c.current, 2);
+  const current = c.current == null ? 'no data yet' : fmt(c.current);
   if (c.target == null) return `${current} · no target yet`;
   const arrow = c.direction === 'down' ? 'at most' : 'at least';
-  return `${current} → ${arrow} ${decimal(c.target, 2)}`;
+  return `${current} → ${arrow} ${fmt(c.target)}`;
 }
 
 export function describeCriterionSource(c: Criterion): string {
