@@ -160,6 +160,25 @@ function nice(x: number, up: boolean): number {
   return Number(v.toPrecision(6));
 }
 
+/** The highest target the demo gives a share-of-seats criterion (1 = every seat). */
+export const RATIO_TARGET_MAX = 0.9;
+
+/**
+ * A target on the right side of the criterion's baseline for its direction (the API refuses one
+ * that is not beyond it): moved past the baseline when it is not, and for a share never above 1.
+ * Null when no such target exists (a rising share whose baseline is already at 100 %).
+ */
+function beyondBaseline(target: number, direction: 'up' | 'down', baseline: number | null, ratio: boolean): number | null {
+  if (baseline === null) return target;
+  if (direction === 'up') {
+    if (target > baseline) return target;
+    if (ratio) return baseline < 1 ? Number(Math.min(1, baseline + Math.max(0.05, (1 - baseline) / 2)).toPrecision(6)) : null;
+    return baseline > 0 ? nice(baseline * 1.2, true) : 1;
+  }
+  if (target < baseline) return target;
+  return baseline > 0 ? Number((baseline / 2).toPrecision(6)) : null;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function seedDemoPlans(config: Config, database: Database, opts: { seed?: number; now?: Date } = {}): Promise<DemoPlansSummary> {
@@ -357,8 +376,8 @@ export async function seedDemoPlans(config: Config, database: Database, opts: { 
 
   // Targets of measured criteria: what the CSM and the customer agreed, set so that each plan's
   // progress tells its story (the real code then says how it stands). Activation keeps its 3 of 3.
-  const { rows: current } = await database.query<{ id: string; goal_id: string; kind: string; driver_key: string | null; value: number | null }>(
-    `SELECT c.id, c.goal_id, c.kind, d.key AS driver_key,
+  const { rows: current } = await database.query<{ id: string; goal_id: string; kind: string; driver_key: string | null; per_seat: boolean; direction: 'up' | 'down'; baseline: number | null; value: number | null }>(
+    `SELECT c.id, c.goal_id, c.kind, d.key AS driver_key, coalesce((d.source->>'perSeat')::boolean, false) AS per_seat, c.direction, c.baseline,
             (SELECT v.value FROM plan_criterion_values v WHERE v.criterion_id = c.id ORDER BY v.at DESC LIMIT 1) AS value
        FROM plan_criteria c JOIN plan_goals g ON g.id = c.goal_id LEFT JOIN drivers d ON d.id = c.driver_id
       WHERE g.plan_id = ANY ($1::uuid[]) AND c.kind IN ('driver', 'metric') ORDER BY array_position($1::uuid[], g.plan_id), g.statement, c.name`,
@@ -374,11 +393,15 @@ export async function seedDemoPlans(config: Config, database: Database, opts: { 
       continue;
     }
     const pace = paceOf(intent, span(g).elapsed);
-    const ratio = c.driver_key === 'seat_utilization';
+    // A per-seat driver is a share of seats (0.11 = 11 %): its target stays a share, at most 90 %
+    // (a target of 230 % of seats cannot be reached, whatever the pace).
+    const ratio = c.driver_key === 'seat_utilization' || c.per_seat;
     const x = ratio ? c.value * 100 : c.value;
     let target = intent === 'achieved' ? nice(x, false) : nice(x / Math.max(0.05, pace), true);
     if (target <= 0) target = ratio ? 25 : 10;
-    targets.push({ id: c.id, target: ratio ? target / 100 : target });
+    if (ratio) target = Math.min(RATIO_TARGET_MAX * 100, target);
+    const steered = beyondBaseline(ratio ? target / 100 : target, c.direction, c.baseline, ratio);
+    if (steered !== null) targets.push({ id: c.id, target: steered });
   }
   await database.query(
     `UPDATE plan_criteria c SET target = x.target FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, target float8) WHERE c.id = x.id`,

@@ -81,6 +81,20 @@ describe('demo success plans', () => {
     expect(m?.customer_tasks_with_effort).toBeGreaterThan(0);
   });
 
+  it('gives targets that can be reached: a share of seats at most 1, every target beyond its baseline', async () => {
+    const seat = await rows<{ name: string; target: number }>(
+      `SELECT c.name, c.target FROM plan_criteria c JOIN drivers d ON d.id = c.driver_id
+        WHERE c.target IS NOT NULL AND (d.key = 'seat_utilization' OR coalesce((d.source->>'perSeat')::boolean, false))`,
+    );
+    expect(seat.length).toBeGreaterThan(0);
+    for (const c of seat) expect(c.target, c.name).toBeLessThanOrEqual(1);
+    const wrongSide = await rows<{ name: string }>(
+      `SELECT name FROM plan_criteria WHERE target IS NOT NULL AND baseline IS NOT NULL
+          AND ((direction = 'up' AND target <= baseline) OR (direction = 'down' AND target >= baseline))`,
+    );
+    expect(wrongSide).toEqual([]);
+  });
+
   it('shares some plans; the customer opened them over the past weeks and commented', async () => {
     expect(plans.shared).toBeGreaterThan(0);
     const [s] = await rows<{ links: number; views: number; days: number; comments: number }>(
