@@ -10,7 +10,7 @@ import { CriterionRow } from './CriterionRow';
 import { GoalFormModal } from './GoalFormModal';
 import { MilestoneFormModal } from './MilestoneForms';
 import { MilestoneRow } from './MilestoneRow';
-import { PlanStatusBadge, ProgressBar, Reasons } from './planUi';
+import { isUnmeasured, PlanStatusBadge, ProgressBar, Reasons } from './planUi';
 import { ActionsMenu } from './ActionsMenu';
 
 type Deleting = { kind: 'goal' } | { kind: 'criterion'; c: Criterion } | { kind: 'milestone'; m: Milestone } | null;
@@ -70,7 +70,7 @@ export function GoalCard({ goal, accountId, canEdit }: { goal: Goal; accountId: 
           </Text>
         </div>
         <Group gap={6} wrap="nowrap">
-          <PlanStatusBadge status={goal.status} />
+          <PlanStatusBadge status={goal.status} unmeasured={isUnmeasured(goal)} />
           {canEdit && (
             <ActionsMenu
               label="Goal actions"

@@ -6,7 +6,7 @@ import { QueryError, TableSkeleton } from '../components/feedback';
 import { daysLabel, daysUntil, formatDay, plural, relative } from '../components/format';
 import { Icon } from '../components/icons';
 import { CreatePlanModal } from './CreatePlanModal';
-import { OwnerLabel, PlanStatusBadge, ProgressBar, Reasons } from './planUi';
+import { isUnmeasured, OwnerLabel, PlanStatusBadge, ProgressBar, Reasons, statusLabel } from './planUi';
 
 /** The account's success plan at a glance: status and why, progress, what is next on both sides, whether the customer looks at it. */
 export function PlanCard({ accountId, accountName, canEdit }: { accountId: string; accountName?: string; canEdit: boolean }) {
@@ -25,7 +25,7 @@ export function PlanCard({ accountId, accountName, canEdit }: { accountId: strin
         </div>
         {plan && (
           <Group gap="xs" wrap="nowrap">
-            <PlanStatusBadge status={plan.status} />
+            <PlanStatusBadge status={plan.status} unmeasured={isUnmeasured(plan)} />
             <Button size="xs" variant="light" component={Link} to={`/plans/${plan.id}`} rightSection={<Icon name="chevronRight" size={14} />}>
               Open plan
             </Button>
@@ -71,6 +71,18 @@ export function PlanCard({ accountId, accountName, canEdit }: { accountId: strin
   );
 }
 
+/** "3 goals: 1 on track · 1 at risk · 1 not measured yet"; a goal with no criterion is not counted as on track. */
+function goalSummary(plan: SuccessPlan): string {
+  const order = ['achieved', 'on_track', 'at_risk', 'off_track', 'not_measured'] as const;
+  const counts = new Map<(typeof order)[number], number>();
+  for (const g of plan.goals) {
+    const k = isUnmeasured(g) ? 'not_measured' : g.status;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const parts = order.filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k === 'not_measured' ? 'not measured yet' : statusLabel[k].toLowerCase()}`);
+  return `${plural(plan.goals.length, 'goal')}: ${parts.join(' · ')}`;
+}
+
 type NextMilestone = Milestone & { goal: string };
 
 function nextMilestones(plan: SuccessPlan, n: number): NextMilestone[] {
@@ -103,6 +115,11 @@ function PlanSummary({ plan }: { plan: SuccessPlan }) {
           {p.criteriaTotal === 0 ? 'No success criteria yet' : `${p.criteriaMet}/${p.criteriaTotal} criteria met`} ·{' '}
           {p.milestonesDone}/{p.milestonesTotal} milestones done
         </Text>
+        {plan.goals.length > 0 && (
+          <Text size="xs" c="dimmed" mt={2} data-testid="goals-by-status">
+            {goalSummary(plan)}
+          </Text>
+        )}
       </div>
       <Divider />
       <div>

@@ -14,7 +14,7 @@ import { NotFound } from '../components/NotFound';
 import { today } from './formBits';
 import { GoalCard } from './GoalCard';
 import { GoalFormModal } from './GoalFormModal';
-import { PlanStatusBadge, ProgressBar, progressLine, Reasons } from './planUi';
+import { isUnmeasured, PlanStatusBadge, ProgressBar, progressLine, Reasons } from './planUi';
 import { SharePanel } from './SharePanel';
 import { ActionsMenu } from './ActionsMenu';
 
@@ -83,7 +83,7 @@ export default function PlanPage() {
           <div style={{ minWidth: 0 }}>
             <Group gap="sm">
               <Title order={2}>{p.title}</Title>
-              <PlanStatusBadge status={p.status} size="lg" />
+              <PlanStatusBadge status={p.status} size="lg" unmeasured={isUnmeasured(p)} />
             </Group>
             <Text size="sm" c="dimmed">
               <Anchor component={Link} to={`/accounts/${p.accountId}`} size="sm">

@@ -8,7 +8,7 @@ import { count, formatDay, money, plural, relative } from '../components/format'
 import { Icon } from '../components/icons';
 import { ListPage, listColumns } from '../components/ListPage';
 import { SeedFunnelCard } from '../seeds/SeedFunnelCard';
-import { PlanStatusBadge, ProgressBar, statusColor, statusLabel } from './planUi';
+import { isUnmeasured, PlanStatusBadge, ProgressBar, statusColor, statusLabel } from './planUi';
 
 const MANTINE_HEX: Record<string, string> = { teal: '#12b886', blue: '#228be6', orange: '#fd7e14', red: '#fa5252' };
 const hex = (s: PlanStatus) => MANTINE_HEX[statusColor[s]] ?? '#868e96';
@@ -44,7 +44,7 @@ const baseColumns = [
       return (
         <Tooltip label={p.statusReasons.join(' · ') || statusLabel[p.status]} multiline w={360} disabled={p.statusReasons.length === 0}>
           <div>
-            <PlanStatusBadge status={p.status} size="sm" />
+            <PlanStatusBadge status={p.status} size="sm" unmeasured={!!p.progress && isUnmeasured(p)} />
             {why && (
               <Text size="xs" c="dimmed" lineClamp={1} maw={300}>
                 {why}

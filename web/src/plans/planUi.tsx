@@ -17,7 +17,24 @@ export const statusColor: Record<PlanStatus, string> = {
   off_track: 'red',
 };
 
-export function PlanStatusBadge({ status, size = 'md' }: { status: PlanStatus; size?: 'sm' | 'md' | 'lg' }) {
+/**
+ * A goal (or plan) with no success criterion measures nothing: the API calls it on track, but
+ * it is not measured yet, and says so rather than "On track".
+ */
+export function isUnmeasured(x: { status: PlanStatus; progress: Pick<Progress, 'criteriaTotal'> }): boolean {
+  return x.status === 'on_track' && x.progress.criteriaTotal === 0;
+}
+
+export function PlanStatusBadge({ status, size = 'md', unmeasured = false }: { status: PlanStatus; size?: 'sm' | 'md' | 'lg'; unmeasured?: boolean }) {
+  if (unmeasured && status === 'on_track') {
+    return (
+      <Tooltip label="Add a success criterion to measure this goal">
+        <Badge variant="light" color="gray" radius="sm" size={size} data-status="not_measured">
+          Not measured yet
+        </Badge>
+      </Tooltip>
+    );
+  }
   return (
     <Badge variant="light" color={statusColor[status]} radius="sm" size={size} data-status={status}>
       {statusLabel[status]}
