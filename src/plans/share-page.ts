@@ -9,13 +9,14 @@ import type { PublicGoal, PublicPlan, PublicTask } from './share-schema.js';
  */
 
 const STYLE = `
+*,*::before,*::after{box-sizing:border-box}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f6f7f5;color:#1d2420}
-main{max-width:860px;margin:0 auto;padding:24px 16px 48px}
+main{max-width:860px;min-width:0;margin:0 auto;padding:24px 16px 48px;overflow-wrap:anywhere}
 header p{margin:0;color:#56605a}
 h1{margin:4px 0 8px;font-size:1.7em}
 h2{font-size:1.25em;margin:0 0 4px}
 h3{font-size:1em;margin:16px 0 6px}
-section.goal,section.comments,.notice{background:#fff;border:1px solid #dde2dc;border-radius:8px;padding:16px 20px;margin:16px 0}
+section.goal,section.comments,.notice{max-width:100%;min-width:0;background:#fff;border:1px solid #dde2dc;border-radius:8px;padding:16px 20px;margin:16px 0}
 .notice{border-color:#8fb89a;background:#eef7f0}
 .notice.warn{border-color:#d8b26a;background:#fcf6ea}
 .status{display:inline-block;font-size:.85em;font-weight:600;padding:2px 8px;border-radius:10px;background:#e8ece8}
@@ -23,14 +24,22 @@ section.goal,section.comments,.notice{background:#fff;border:1px solid #dde2dc;b
 .status.at_risk{background:#fbedd0;color:#7a4f00}
 .status.off_track{background:#f8dcdc;color:#8a1f1f}
 .muted{color:#66706a;font-size:.92em}
-progress{width:160px;vertical-align:middle}
+progress{width:160px;max-width:100%;vertical-align:middle}
 ul{padding-left:20px;margin:4px 0}
 li{margin:4px 0}
 table{border-collapse:collapse;width:100%;margin:4px 0}
 th,td{text-align:left;padding:4px 8px 4px 0;border-bottom:1px solid #eef0ee;vertical-align:top;font-size:.95em}
 form.inline{display:inline}
-select,textarea,button{font:inherit}
-textarea{width:100%;min-height:80px;box-sizing:border-box}
+select,textarea,button{font:inherit;max-width:100%;min-width:0}
+select{width:100%;text-overflow:ellipsis}
+textarea{width:100%;min-height:80px}
+@media (max-width:600px){
+table,tbody,tr,td{display:block;width:100%}
+thead{display:none}
+tr{border-bottom:1px solid #eef0ee;padding:6px 0}
+td{border:0;padding:2px 0}
+td:empty{display:none}
+}
 button{padding:3px 10px;border:1px solid #2f6b44;background:#2f6b44;color:#fff;border-radius:5px;cursor:pointer}
 footer{margin-top:32px;color:#7a837d;font-size:.85em}
 `.trim();
