@@ -23,7 +23,9 @@ export function HarvestModal({ seed, onClose }: Props) {
 function HarvestForm({ seed, onClose }: { seed: Seed; onClose: () => void }) {
   const harvest = useHarvest();
   const plans = useAccountPlanRefs(seed.accountId);
-  const [statement, setStatement] = useState(seed.text.replace(/\?\s*$/, ''));
+  // Empty to start: the question is what we asked, the goal is what the customer says they want.
+  const [statement, setStatement] = useState('');
+  const [tried, setTried] = useState(false);
   const [why, setWhy] = useState('');
   const [targetDate, setTargetDate] = useState<string | null>(null);
   const [planId, setPlanId] = useState<string | null>(null);
@@ -33,8 +35,9 @@ function HarvestForm({ seed, onClose }: { seed: Seed; onClose: () => void }) {
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (harvest.isPending) return;
-    const body: HarvestInput = {};
-    if (statement.trim()) body.statement = statement.trim();
+    setTried(true);
+    if (!statement.trim()) return;
+    const body: HarvestInput = { statement: statement.trim() };
     if (why.trim()) body.why = why.trim();
     if (targetDate) body.targetDate = dayjs(targetDate).format('YYYY-MM-DD');
     const plan = planId ?? (planList.length === 1 ? planList[0]?.id : undefined);
@@ -61,14 +64,17 @@ function HarvestForm({ seed, onClose }: { seed: Seed; onClose: () => void }) {
           {planList.length === 0 && plans.isSuccess ? ' a plan is created for the account with it.' : ' the seed links to it.'}
         </Text>
         <FormError error={harvest.error} shownFields={['statement', 'why', 'targetDate', 'planId', 'goalId']} />
+        <Text size="xs" c="dimmed" data-testid="harvest-grew-from">
+          Grew from: “{seed.text}”
+        </Text>
         <Textarea
-          label="Goal"
-          description="In the customer's words"
+          label="Goal, in the customer’s words"
+          placeholder="From 10 days to 4 by June"
           autosize
           minRows={2}
           value={statement}
           onChange={(e) => setStatement(e.currentTarget.value)}
-          error={fields.statement ?? fields.goalId}
+          error={(tried && !statement.trim() ? 'Write the goal as the customer put it, e.g. “from 10 days to 4 by June”.' : undefined) ?? fields.statement ?? fields.goalId}
           required
           data-autofocus
         />
@@ -90,7 +96,7 @@ function HarvestForm({ seed, onClose }: { seed: Seed; onClose: () => void }) {
           <Button variant="default" onClick={onClose} disabled={harvest.isPending}>
             Cancel
           </Button>
-          <Button type="submit" color="green" loading={harvest.isPending} disabled={!statement.trim()}>
+          <Button type="submit" color="green" loading={harvest.isPending}>
             Harvest into a goal
           </Button>
         </Group>
