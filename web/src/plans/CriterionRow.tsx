@@ -8,7 +8,7 @@ import { AXIS, Chart, type ChartOption, shortDay } from '../components/Chart';
 import { notifyError, notifySuccess } from '../components/feedback';
 import { decimal, formatDay } from '../components/format';
 import { today } from './formBits';
-import { criterionFormatter, describeCriterionSource, valueVsTarget } from './planUi';
+import { criterionFormatter, describeCriterionSource, progressNote, valueVsTarget } from './planUi';
 import { ActionsMenu } from './ActionsMenu';
 
 const DAY = 86_400_000;
@@ -20,7 +20,7 @@ const dayOf = (ms: number) => {
 const stateNote: Record<Criterion['state'], string | null> = {
   measured: null,
   no_data: 'No data yet',
-  no_target: 'No target yet',
+  no_target: null, // said in full under the value: "No target yet: set one to measure progress"
   no_baseline: 'Needs a baseline (lower is better)',
 };
 
@@ -57,7 +57,7 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
               {valueVsTarget(c, fmt)}
             </Text>
             <Text size="xs" c="dimmed">
-              {c.progress == null ? 'progress: no data' : `${Math.round(c.progress)}% of the way`}
+              {progressNote(c)}
               {c.measuredAt ? ` · ${formatDay(c.measuredAt)}` : ''}
             </Text>
           </div>

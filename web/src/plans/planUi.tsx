@@ -141,9 +141,18 @@ export function valueVsTarget(c: Criterion, fmt: (v: number) => string = (v) => 
     return `us ${v} · customer ${cu}${c.target == null ? '' : ` (target ${decimal(c.target, 1)})`}`;
   }
   const current = c.current == null ? 'no data yet' : fmt(c.current);
-  if (c.target == null) return `${current} · no target yet`;
+  // No target: the value alone; the line under it says to set a target (progressNote).
+  if (c.target == null) return current;
   const arrow = c.direction === 'down' ? 'at most' : 'at least';
   return `${current} → ${arrow} ${fmt(c.target)}`;
+}
+
+/** The line under a criterion's value: how far along it is, or what it needs before that can be said. */
+export function progressNote(c: Criterion): string {
+  if (c.target == null && c.kind !== 'rating') return 'No target yet: set one to measure progress';
+  if (c.progress != null) return `${Math.round(c.progress)}% of the way`;
+  if (c.state === 'no_baseline') return 'Progress needs a baseline';
+  return c.current == null && c.kind !== 'rating' ? 'Progress: no data yet' : 'Progress not computed yet';
 }
 
 export function describeCriterionSource(c: Criterion): string {
