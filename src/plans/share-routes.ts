@@ -189,8 +189,10 @@ async function pageRoutes(pages: FastifyInstance, shares: ShareService) {
   };
 
   r.get('/shared/plans/:token', { config, schema: { hide: true, params: tokenParams, querystring: pageQuery } }, async (req, reply) => {
-    const { view } = await shares.open(req.params.token, req.headers['user-agent'], req.method === 'GET');
+    // A known notice is the customer's own return after a form post (the 303 back here): the
+    // page they already had open, not another view. A HEAD shows nothing to anyone.
     const notice = isNoticeKey(req.query.notice) ? req.query.notice : null;
+    const { view } = await shares.open(req.params.token, req.headers['user-agent'], req.method === 'GET' && notice === null);
     return reply.type('text/html; charset=utf-8').send(renderPlanPage(view, req.params.token, notice));
   });
 

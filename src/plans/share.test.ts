@@ -319,7 +319,7 @@ describe('what the customer may write', () => {
     expect((await pub('GET', `/api/shared/plans/${link.token}`)).statusCode).toBe(200);
   });
 
-  it('the page\'s plain HTML forms do the same and come back with a 303', async () => {
+  it('the page\'s plain HTML forms do the same and come back with a 303, whose return to the page is not another view', async () => {
     const link = await newLink(other.planId, { allowCustomerUpdates: true });
     const page = await pub('GET', `/shared/plans/${link.token}`);
     const action = /action="(\/shared\/plans\/[^"]+\/complete)"/.exec(page.body)?.[1];
@@ -344,6 +344,16 @@ describe('what the customer may write', () => {
     expect(after.statusCode).toBe(200);
     expect(after.body).toContain('your comment was sent');
     expect(after.body).toContain('Looks good &lt;b&gt;to us&lt;/b&gt;');
+    // The tick's and the comment's 303s, followed back to the page, are the customer's own return,
+    // not more views: only the first opening counted. A plain opening again (or an unknown notice) does.
+    const views = async () => Number((await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM plan_share_views WHERE share_id = $1', [await shareIdOf(link.token)])).rows[0]?.n);
+    expect(await views()).toBe(1);
+    expect((await pub('GET', done.headers.location as string)).statusCode).toBe(200);
+    expect((await pub('GET', missing.headers.location as string)).statusCode).toBe(200);
+    expect(await views()).toBe(1);
+    await pub('GET', `/shared/plans/${link.token}?notice=hello`);
+    await pub('GET', `/shared/plans/${link.token}`);
+    expect(await views()).toBe(3);
     const revoked = await t.app.inject({ method: 'DELETE', url: `/api/success-plans/${other.planId}/share`, headers: admin.headers });
     expect(revoked.statusCode).toBe(204);
     const gone = await t.app.inject({ method: 'POST', url: `/shared/plans/${link.token}/comments`, headers: form, payload: `contactId=${contact ?? ''}&body=hi`, remoteAddress: freshIp() });
