@@ -24,7 +24,7 @@ const stateNote: Record<Criterion['state'], string | null> = {
   no_baseline: 'Needs a baseline (lower is better)',
 };
 
-export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
+export function CriterionRow({ c, start, canEdit, onEdit, onDelete }: { c: Criterion; start?: string; canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
   const drivers = useDrivers();
   // A driver criterion shows its values in the driver's unit, as the health card does ("3.1% of seats").
   const fmt = criterionFormatter(c, c.driverId ? drivers.data?.find((d) => d.id === c.driverId) : undefined);
@@ -72,7 +72,7 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
           )}
         </Group>
       </Group>
-      <CriterionChart c={c} fmt={fmt} />
+      <CriterionChart c={c} start={start} fmt={fmt} />
       {canEdit && c.kind === 'manual' && <ManualEntry c={c} />}
       {canEdit && c.kind === 'rating' && <RatingEntry c={c} />}
     </Paper>
@@ -80,7 +80,10 @@ export function CriterionRow({ c, canEdit, onEdit, onDelete }: { c: Criterion; c
 }
 
 /** The path toward the target: measured values over time, the target as a dashed line. */
-function CriterionChart({ c, fmt }: { c: Criterion; fmt: (v: number) => string }) {
+/** A day ("2026-03-04", the goal's start) at its local midnight, or a full timestamp as is. */
+const dayStart = (d: string | undefined): number => (d ? new Date(d.length === 10 ? `${d}T00:00:00` : d).getTime() : NaN);
+
+function CriterionChart({ c, start, fmt }: { c: Criterion; start?: string; fmt: (v: number) => string }) {
   const values = useCriterionValues(c.id);
   const items = values.data ?? [];
   if (values.isPending || values.isError) return null;
@@ -115,6 +118,10 @@ function CriterionChart({ c, fmt }: { c: Criterion; fmt: (v: number) => string }
       },
     });
   }
+  const times = items.map((v) => new Date(v.at).getTime());
+  const xMax = Math.max(Date.now(), ...times);
+  const goalStart = dayStart(start);
+  const xMin = Math.min(Number.isFinite(goalStart) ? goalStart : Infinity, ...times, xMax - 7 * DAY);
   const all = items.map((v) => v.value).concat(c.target != null ? [c.target] : []);
   const option: ChartOption = {
     grid: { left: 4, right: 12, top: 14, bottom: 4, containLabel: true },
@@ -122,9 +129,11 @@ function CriterionChart({ c, fmt }: { c: Criterion; fmt: (v: number) => string }
     legend: c.kind === 'rating' ? { top: 0, right: 0, itemWidth: 10, textStyle: { fontSize: 10 } } : undefined,
     xAxis: {
       type: 'time',
-      // At least a week wide and a day per tick, so a single measurement is not a row of identical dates.
-      min: (v: { min: number; max: number }) => Math.min(v.min, v.max - 7 * DAY) - DAY / 2,
-      max: (v: { max: number }) => v.max + DAY / 2,
+      // Fixed bounds: from the goal's start (or the first value) to now (or the last value, if later),
+      // so a value recorded now is inside the axis and the criteria of one goal share their range;
+      // at least a week wide and a day per tick, so a single measurement is not a row of identical dates.
+      min: xMin - DAY / 2,
+      max: xMax + DAY / 2,
       minInterval: DAY,
       splitNumber: 5,
       axisLine: AXIS.line,

@@ -119,7 +119,7 @@ export function GoalCard({ goal, accountId, canEdit }: { goal: Goal; accountId: 
           </Text>
         )}
         {goal.criteria.map((c) => (
-          <CriterionRow key={c.id} c={c} canEdit={canEdit} onEdit={() => setCriterion(c)} onDelete={() => setDeleting({ kind: 'criterion', c })} />
+          <CriterionRow key={c.id} c={c} start={goal.startDate} canEdit={canEdit} onEdit={() => setCriterion(c)} onDelete={() => setDeleting({ kind: 'criterion', c })} />
         ))}
 
         <Group justify="space-between" mt="xs">
