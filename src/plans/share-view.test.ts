@@ -4,7 +4,7 @@ import type { Goal, Milestone, PlanTask } from './schema.js';
 import { PAGE_CSP, renderMessagePage, renderPlanPage } from './share-page.js';
 import { shareUrl } from './share-service.js';
 import { hashToken, isTokenShaped, newToken, refOf, resolveRef } from './share-token.js';
-import { toPublicPlan, type SharedPlan, type ShareLink } from './share-view.js';
+import { publicReasons, toPublicPlan, type SharedPlan, type ShareLink } from './share-view.js';
 
 /** Pure parts of the shared link: tokens and refs, the public view of a plan, and its HTML page. */
 
@@ -115,6 +115,31 @@ describe('the public view of a plan', () => {
     const view = toPublicPlan(plan([goal(1), noData]), LINK, contacts, [], NOW);
     expect(view.goals[0]?.criteria[0]).toMatchObject({ current: 50, target: 100, progress: 50, state: 'measured', measuredAt: '2026-02-28' });
     expect(view.goals[1]?.criteria[0]).toMatchObject({ current: null, progress: null, state: 'no_data', measuredAt: null });
+  });
+
+  it('shows reasons about dates and milestones, never our bookkeeping (no target, no baseline, no data, no criteria yet)', () => {
+    const base = goal(4).criteria[0] as Goal['criteria'][number];
+    const unmeasured = (n: number, name: string, over: Partial<Goal['criteria'][number]>) => ({ ...base, id: id(n), name, progress: null, ...over });
+    // Past half its time (at risk for unmeasured criteria internally), with a milestone 9 days overdue.
+    const late = goal(4, {
+      statement: 'Most of the team uses it every week', startDate: '2026-01-01', targetDate: '2026-04-01',
+      criteria: [
+        unmeasured(41, 'Weekly active share of seats', { target: null, state: 'no_target' }),
+        unmeasured(42, 'Days to close', { direction: 'down', baseline: null, target: 4, current: 6, state: 'no_baseline' }),
+        unmeasured(43, 'Reports built', { current: null, measuredAt: null, state: 'no_data' }),
+      ],
+      milestones: [milestone(44, { title: 'Admin trained', dueAt: '2026-02-20' })],
+    });
+    const view = toPublicPlan(plan([late, goal(5, { criteria: [], targetDate: null })]), LINK, contacts, [], NOW);
+    const all = [...view.statusReasons, ...view.goals.flatMap((g) => g.statusReasons)];
+    expect(view.goals[0]?.status).toBe('at_risk');
+    expect(view.goals[0]?.statusReasons).toEqual(["milestone 'Admin trained' 9 days overdue, owner on the customer side (Pat Customer)"]);
+    expect(view.statusReasons).toContain("goal 'Most of the team uses it every week': milestone 'Admin trained' 9 days overdue, owner on the customer side (Pat Customer)");
+    expect(all.join(' | ')).not.toMatch(/no target yet|no baseline|no data|no success criteria|nothing measured|Weekly active share of seats/);
+    expect(view.goals[1]?.statusReasons).toEqual(['no target date, so no pace to keep; no milestones']);
+    // An on-track goal measured by nothing yet keeps only the milestone half of its reason.
+    expect(publicReasons(["goal 'G': nothing measured yet with 40% of time elapsed; no milestone overdue", 'criterion \'X\' has no data yet with 3 weeks left']))
+      .toEqual(["goal 'G': no milestone overdue"]);
   });
 
   it("a comment's goal is a ref when the goal is shown, else nothing", () => {

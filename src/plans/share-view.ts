@@ -50,6 +50,24 @@ function progressInput(g: Goal, milestones: Milestone[]): GoalInput {
   };
 }
 
+/**
+ * Status reasons the customer may read. progress.ts words its reasons for the CS team; the ones
+ * about our own bookkeeping (a criterion with no target, no baseline or no data yet, a goal with no
+ * criteria yet, nothing measured yet) are not the customer's business and are left out; reasons
+ * about dates, milestones and how far a measured criterion got stay, and the goal's status with them.
+ */
+const BOOKKEEPING = [/\bhas no target yet\b/, /\bhas no baseline\b/, /\bhas no data yet\b/, /^no success criteria yet$/, /^nothing measured yet\b/];
+const isBookkeeping = (part: string) => BOOKKEEPING.some((re) => re.test(part));
+
+export function publicReasons(reasons: string[]): string[] {
+  return reasons.flatMap((reason) => {
+    const goal = /^goal '.*?': /.exec(reason)?.[0] ?? '';
+    // An on-track reason joins its parts with '; ' ("nothing measured yet …; no milestone overdue").
+    const parts = reason.slice(goal.length).split('; ').filter((part) => !isBookkeeping(part));
+    return parts.length ? [goal + parts.join('; ')] : [];
+  });
+}
+
 export type SharedPlan = Omit<SuccessPlan, 'canEdit'>;
 
 export function toPublicPlan(plan: SharedPlan, link: ShareLink, contacts: ShareContact[], comments: ShareComment[], now: Date): PublicPlan {
@@ -78,7 +96,7 @@ export function toPublicPlan(plan: SharedPlan, link: ShareLink, contacts: ShareC
       targetDate: day(g.targetDate),
       status,
       statusLabel: STATUS_LABELS[status],
-      statusReasons: p?.reasons ?? [],
+      statusReasons: publicReasons(p?.reasons ?? []),
       progress: {
         percent: p?.percent ?? null, criteriaMet: p?.criteriaMet ?? 0, criteriaTotal: p?.criteriaTotal ?? 0,
         milestonesDone: p?.milestonesDone ?? 0, milestonesTotal: p?.milestonesTotal ?? 0,
@@ -111,7 +129,7 @@ export function toPublicPlan(plan: SharedPlan, link: ShareLink, contacts: ShareC
     accountName: plan.accountName,
     status: computed.status,
     statusLabel: STATUS_LABELS[computed.status],
-    statusReasons: computed.reasons,
+    statusReasons: publicReasons(computed.reasons),
     progress: computed.progress,
     goals: publicGoals,
     allowCustomerUpdates: link.allowCustomerUpdates,
