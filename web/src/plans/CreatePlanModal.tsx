@@ -3,7 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useCreatePlan, usePlanTemplates } from '../api/plans';
 import { planCreate } from '../api/schemas';
+import type { Stage } from '../api/types';
 import { FormError, notifySuccess } from '../components/feedback';
+import { stageLabel } from '../components/format';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 
 interface Props {
@@ -61,7 +63,7 @@ function CreatePlanForm({ accountId, accountName, onClose }: Props) {
           placeholder={templates.data?.length === 0 ? 'No templates yet' : 'Start from a blank plan'}
           data={(templates.data ?? []).map((t) => ({
             value: t.id,
-            label: [t.name, t.segment, t.stage].filter(Boolean).join(' · '),
+            label: [t.name, t.segment, t.stage ? (stageLabel[t.stage as Stage] ?? t.stage) : null].filter(Boolean).join(' · '),
           }))}
           value={templateId}
           onChange={setTemplateId}

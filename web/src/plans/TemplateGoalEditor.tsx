@@ -3,7 +3,10 @@ import type { Driver } from '../api/healthTypes';
 import { CRITERION_KINDS, type CriterionKind, type Direction, METRIC_MEASURES, type MetricMeasure } from '../api/planTypes';
 import { Icon } from '../components/icons';
 import { measureLabel } from './planUi';
-import { type CriterionForm, type GoalForm, type MilestoneForm, newCriterion, newMilestone, newTask, OWNER_CHOICES, type TaskForm } from './templateForm';
+import { type CriterionForm, type GoalForm, type MilestoneForm, newCriterion, newMilestone, newTask, OWNER_CHOICES, ownerLabel, type TaskForm } from './templateForm';
+
+/** The owner option list as wide as its longest label ("Customer: executive sponsor"), not cut at the field's width. */
+const FULL_WIDTH_OPTIONS = { width: 'max-content', position: 'bottom-start' } as const;
 
 interface Props {
   goal: GoalForm;
@@ -162,7 +165,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
               <Group gap="xs" align="flex-start" wrap="nowrap">
                 <TextInput aria-label={`Milestone ${mi + 1} title`} placeholder="SSO live" value={m.title} onChange={(e) => setMilestone(m.k, { title: e.currentTarget.value })} error={error(`${mp}.title`)} readOnly={!editable} style={{ flex: 1 }} />
                 <NumberInput aria-label={`Milestone ${mi + 1} due, days after start`} prefix="day " min={-3650} max={3650} allowDecimal={false} value={m.offsetDays} onChange={(v) => setMilestone(m.k, { offsetDays: int(v) })} error={error(`${mp}.offsetDays`)} readOnly={!editable} w={110} />
-                <Select aria-label={`Milestone ${mi + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={m.owner} onChange={(v) => setMilestone(m.k, { owner: v })} clearable readOnly={!editable} w={240} />
+                <Select aria-label={`Milestone ${mi + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={m.owner} onChange={(v) => setMilestone(m.k, { owner: v })} clearable readOnly={!editable} w={280} title={m.owner ? ownerLabel(m.owner) : undefined} comboboxProps={FULL_WIDTH_OPTIONS} />
                 {editable && (
                   <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove milestone ${mi + 1}`} onClick={() => set({ milestones: goal.milestones.filter((x) => x.k !== m.k) })}>
                     <Icon name="trash" size={16} />
@@ -174,7 +177,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                   <Group key={t.k} gap="xs" wrap="nowrap" align="flex-start">
                     <TextInput size="xs" aria-label={`Milestone ${mi + 1} task ${ti + 1}`} placeholder="Task" value={t.title} onChange={(e) => setTask(m, t.k, { title: e.currentTarget.value })} error={error(`${mp}.tasks.${ti}.title`)} readOnly={!editable} style={{ flex: 1 }} />
                     <NumberInput size="xs" aria-label={`Task ${ti + 1} due, days after start`} prefix="day " allowDecimal={false} min={-3650} max={3650} value={t.offsetDays} onChange={(v) => setTask(m, t.k, { offsetDays: int(v) })} readOnly={!editable} w={100} />
-                    <Select size="xs" aria-label={`Task ${ti + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={t.owner} onChange={(v) => setTask(m, t.k, { owner: v })} clearable readOnly={!editable} w={230} />
+                    <Select size="xs" aria-label={`Task ${ti + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={t.owner} onChange={(v) => setTask(m, t.k, { owner: v })} clearable readOnly={!editable} w={260} title={t.owner ? ownerLabel(t.owner) : undefined} comboboxProps={FULL_WIDTH_OPTIONS} />
                     {editable && (
                       <ActionIcon size="sm" variant="subtle" color="gray" mt={4} aria-label={`Remove task ${ti + 1}`} onClick={() => setMilestone(m.k, { tasks: m.tasks.filter((x) => x.k !== t.k) })}>
                         <Icon name="trash" size={14} />
