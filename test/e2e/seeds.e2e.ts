@@ -159,7 +159,11 @@ describe('a CSM plants a seed from the log-activity form and grows it into a goa
   it('harvests it into a goal of the success plan in one click', async () => {
     await row().getByRole('button', { name: 'Harvest into a goal' }).click();
     const form = page.getByRole('form', { name: 'Harvest into a goal' });
-    expect(await form.getByLabel(/^Goal/).inputValue()).toContain('Monday report');
+    // The goal is the customer's words, not the question: empty, with the question it grew from above it.
+    expect(await form.getByLabel(/^Goal/).inputValue()).toBe('');
+    expect(await form.innerText()).toMatch(/Grew from:[\s\S]*Monday report/);
+    await form.getByRole('button', { name: 'Harvest into a goal' }).click();
+    await expect.poll(() => form.innerText()).toMatch(/required|Write the goal|Enter/i);
     await form.getByLabel(/^Goal/).fill(GOAL);
     await form.getByLabel('Why it matters to them').fill('Their analysts spend Mondays on it instead of on the customers.');
     await form.getByRole('button', { name: 'Harvest into a goal' }).click();
