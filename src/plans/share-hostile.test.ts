@@ -103,4 +103,20 @@ describe('the public routes of a shared plan under hostile input', () => {
     // Titles, goals and every other task are as they were: only the one open customer-side task may have been ticked.
     expect(await planState()).toBe(before);
   }, 240_000);
+
+  it('any other path under /shared/ (trailing slash, extra segment) is the same 404 page, never the web app; an over-long token is a 414', async () => {
+    const get = (url: string) => t.app.inject({ method: 'GET', url, remoteAddress: ip() });
+    const dead = await get(`/shared/plans/${'A'.repeat(43)}`);
+    // A token longer than the router takes is refused before routing (414), never served as a page.
+    expect((await get(`/shared/plans/${'A'.repeat(5000)}`)).statusCode).toBe(414);
+    for (const url of [`/shared/plans/${token}/`, `/shared/plans/${token}/x`, '/shared/', '/shared/plans']) {
+      const page = await get(url);
+      expect(page.statusCode, url).toBe(404);
+      expect(page.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(page.headers['x-robots-tag'], url).toBe('noindex, nofollow');
+      expect(page.headers['cache-control'], url).toBe('no-store');
+      expect(page.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(page.body, url).toBe(dead.body);
+    }
+  });
 });
