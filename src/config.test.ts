@@ -20,6 +20,13 @@ describe('loadConfig', () => {
       expect(problems.find((p) => p.startsWith('CANOPY_ADMIN_PASSWORD:'))).toContain('12');
     }
   });
+  it('trusts only the reverse proxies it is given, and refuses anything else by name', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ CANOPY_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,loopback, ::1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', 'loopback', '::1']);
+    for (const bad of ['true', '*', '10.0.0.0/33', 'proxy.example.com', '10.0.0.0/8,yes']) {
+      expect(() => loadConfig({ CANOPY_TRUST_PROXY: bad }), bad).toThrow(/CANOPY_TRUST_PROXY: must be a comma-separated list/);
+    }
+  });
   it('treats empty variables as unset and secures cookies behind an https public URL', () => {
     expect(loadConfig({ DATABASE_URL: '', CANOPY_PUBLIC_URL: 'https://cs.example.com' })).toMatchObject({ databaseUrl: undefined, cookieSecure: true });
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { parseAllowEntry } from './outbound/address.js';
 
 /**
@@ -9,6 +10,20 @@ import { parseAllowEntry } from './outbound/address.js';
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyEntry(v: string): boolean {
+  if (PROXY_NAMES.has(v)) return true;
+  if (v.includes('/')) {
+    try {
+      ipaddr.parseCIDR(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(v);
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -47,6 +62,13 @@ const envSchema = z.object({
   CANOPY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   CANOPY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   CANOPY_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(65_000),
+  // The reverse proxies whose X-Forwarded-For names the client (sign-in throttle, public-page rate
+  // limits, audit). Addresses or CIDR ranges, or proxy-addr's names; never "trust everyone".
+  CANOPY_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every(isProxyEntry), 'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal')
+    .optional(),
   CANOPY_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(10_000).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -77,6 +99,8 @@ export type Config = {
   outbound: { timeoutMs: number; allow: string[] };
   /** Inbound HTTP: how long a client may take, and how many request bodies may be arriving at once. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; idleTimeoutMs: number; keepAliveTimeoutMs: number; maxConcurrentUploads: number };
+  /** Reverse proxies trusted for the client address (X-Forwarded-For); empty: the socket's address. */
+  trustProxy: string[];
   logLevel: string;
 };
 
@@ -125,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.CANOPY_KEEP_ALIVE_TIMEOUT_MS,
       maxConcurrentUploads: e.CANOPY_MAX_CONCURRENT_UPLOADS,
     },
+    trustProxy: e.CANOPY_TRUST_PROXY ?? [],
     logLevel: e.LOG_LEVEL,
   };
 }

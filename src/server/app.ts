@@ -42,7 +42,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? createLogger(config) }),
     // Fastify's two info lines per request (7,000 in 45 minutes) give way to one debug line below.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // Only the configured proxies may name the client (CANOPY_TRUST_PROXY); by default nobody can.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     // Plugins (the API reference's assets, say) load in well under a second; 10 s, Fastify's default,

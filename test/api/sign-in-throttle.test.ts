@@ -106,3 +106,36 @@ describe('sign-in throttle', () => {
     expect(rows).toHaveLength(0);
   });
 });
+
+describe('the client address behind a reverse proxy (CANOPY_TRUST_PROXY)', () => {
+  /** Failed sign-ins for two people behind one proxy, each with their own X-Forwarded-For. */
+  async function twoClientsBehindOneProxy(app: TestApp) {
+    const tryAs = (client: string) => app.app.inject({
+      method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9',
+      headers: { 'x-forwarded-for': client }, payload: { email: `${unique('nobody')}@example.test`, password: 'wrong password guess' },
+    });
+    const a = [await tryAs('203.0.113.7'), await tryAs('203.0.113.7')].map((r) => r.statusCode);
+    const b = (await tryAs('198.51.100.4')).statusCode;
+    return { a, b };
+  }
+  it('by default, a forwarded address is ignored: everyone behind the proxy shares its budget', async () => {
+    const app = await createTestApp({ CANOPY_LOGIN_MAX_FAILURES_PER_IP: '2' });
+    try {
+      const { a, b } = await twoClientsBehindOneProxy(app);
+      expect(a).toEqual([401, 401]);
+      expect(b).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+  it('behind a trusted proxy, each forwarded client has its own budget', async () => {
+    const app = await createTestApp({ CANOPY_LOGIN_MAX_FAILURES_PER_IP: '2', CANOPY_TRUST_PROXY: '10.9.0.0/16' });
+    try {
+      const { a, b } = await twoClientsBehindOneProxy(app);
+      expect(a).toEqual([401, 401]);
+      expect(b).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});
