@@ -50,6 +50,8 @@ export type Subject =
   | { type: 'role_assignments' }
   /** The outbox (e-mail and Slack messages, customer e-mails): admins retry and cancel, managers read. */
   | { type: 'outbox' }
+  /** App settings (readiness thresholds, the default capacity): everyone reads, admins and managers write. */
+  | { type: 'app_settings' }
   /** A task: its assignee acts on it, and whoever may edit its account. */
   | { type: 'task'; task: { assigneeUserId: string | null; account: Ownable } }
   /** An escalation: its members act on it, and whoever may edit its account. */
@@ -80,6 +82,7 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'playbooks':
     case 'rules':
     case 'plan_templates':
+    case 'app_settings':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
     case 'seed_questions':
       if (action === 'read') return true;

@@ -27,4 +27,5 @@ export const errorBody = z.object({
   code: z.string(),
   message: z.string(),
   fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  details: z.record(z.string(), z.unknown()).optional().describe('Machine-readable facts about the error (e.g. capacity.exceeded: left, capacity, used, cost, suggestion)'),
 });

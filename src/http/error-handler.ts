@@ -42,9 +42,10 @@ function isClientDataError(err: unknown): boolean {
   return code !== null && (code.startsWith('22') || code === '23502' || code === '23514');
 }
 
-function send(reply: FastifyReply, code: ErrorCode, message?: string, fields?: FieldError[]) {
-  const body: { code: ErrorCode; message: string; fields?: FieldError[] } = { code, message: message ?? ERRORS[code].message };
+function send(reply: FastifyReply, code: ErrorCode, message?: string, fields?: FieldError[], details?: Record<string, unknown>) {
+  const body: { code: ErrorCode; message: string; fields?: FieldError[]; details?: Record<string, unknown> } = { code, message: message ?? ERRORS[code].message };
   if (fields?.length) body.fields = fields;
+  if (details) body.details = details;
   return reply.status(ERRORS[code].status).type('application/json').send(body);
 }
 
@@ -53,7 +54,7 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
   const ingest = req.url.startsWith('/v1/');
   if (err instanceof AppError) {
     if (err.headers) void reply.headers(err.headers);
-    return send(reply, err.code, err.message, err.fields);
+    return send(reply, err.code, err.message, err.fields, err.details);
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as { validationContext?: string }).validationContext;

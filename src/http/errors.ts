@@ -89,6 +89,7 @@ export const ERRORS = {
   'notification.prefs_invalid': { status: 400, message: 'The notification settings are not valid.' },
   'notification.user_only': { status: 403, message: 'Notifications belong to a signed-in user, not to an API key.' },
   'settings.invalid': { status: 400, message: 'The settings are not valid.' },
+  'capacity.exceeded': { status: 409, message: "This ask would exceed the customer's capacity (spoons) left for the period: confirm it as an overload, or give a spoon instead." },
   'ingest.invalid_write_key': { status: 401, message: 'The write key is missing, unknown or revoked.' },
   'ingest.invalid_json': { status: 400, message: 'The body is not valid JSON.' },
   'ingest.invalid_event': { status: 400, message: 'An event is missing a required field or has a wrong one.' },
@@ -114,6 +115,8 @@ export class AppError extends Error {
     message?: string,
     readonly fields?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** Machine-readable facts about the error for the client (e.g. what is left of a capacity); sent as `details`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;
