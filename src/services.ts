@@ -28,6 +28,7 @@ import { createPlanTemplateService } from './plans/templates.js';
 import { createShareService } from './plans/share-service.js';
 import { createSeedService } from './seeds/service.js';
 import { createAutopilotService } from './activities/autopilot-service.js';
+import { createReadinessService } from './readiness/service.js';
 
 /**
  * The composition root: builds every capability's services from config, database and queue.
@@ -64,6 +65,7 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
     planShares: createShareService(deps, { tasks }),
     seeds: createSeedService(deps, { tasks }),
     autopilot: createAutopilotService({ database, n: config.autopilotTouchpoints }),
+    readiness: createReadinessService(deps, { tasks }),
   };
 }
 export type WorkServices = ReturnType<typeof createWorkServices>;

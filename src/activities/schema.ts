@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateTime, queryInt, text } from '../http/zod.js';
 import { activitySeed } from '../seeds/schema.js';
+import { activityCheckIn } from '../readiness/schema.js';
 
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -37,6 +38,7 @@ export const activityCreate = z.object({
   escalationId: fields.escalationId.optional(),
   proactive: z.boolean().optional().describe('Set it to override the inference (recorded as manual)'),
   seed: activitySeed.optional(),
+  checkIn: activityCheckIn.optional().describe('A readiness check-in asked in this activity (recorded in the same transaction, at its time)'),
 });
 export type ActivityCreate = z.infer<typeof activityCreate>;
 

@@ -9,6 +9,7 @@ import { proactiveRatio } from './ratio.js';
 import type { Activity, ActivityCreate, ActivityListQuery, ActivityPatch, RatioQuery } from './schema.js';
 import { logActivity } from './log.js';
 import { plantSeedInTx } from '../seeds/plant.js';
+import { recordActivityCheckIn } from '../readiness/initiatives.js';
 import { ACTIVITY_SELECT, checkReferences, loadActivity, toActivity, writeParticipants, type ActivityRow } from './store.js';
 
 
@@ -59,7 +60,9 @@ export function createActivityService(deps: WorkDeps) {
         const { id: created, queued } = await logActivity(tx, input, actor);
         // A seed planted from the activity form: asked in this activity, at its time, in the same transaction.
         if (input.seed) await plantSeedInTx(tx, { ...input.seed, accountId: input.accountId, activityId: created }, actor, { prefix: 'seed.' });
-        return { result: created, queued };
+        // A check-in asked in this activity: recorded at its time, in the same transaction.
+        const checkInQueued = input.checkIn ? await recordActivityCheckIn(tx, input.checkIn, input.accountId, created, actor) : 0;
+        return { result: created, queued: queued + checkInQueued };
       });
       return service.mustGet(id);
     },

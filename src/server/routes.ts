@@ -25,6 +25,8 @@ import { notificationRoutes } from '../notifications/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { shareRoutes } from '../plans/share-routes.js';
 import { autopilotRoutes } from '../activities/autopilot-routes.js';
+import { readinessRoutes } from '../readiness/routes.js';
+import { readinessPublicRoutes } from '../readiness/public-routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -79,5 +81,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   webhookRoutes(app, deps);
   await shareRoutes(app, deps);
   autopilotRoutes(app, deps);
+  readinessRoutes(app, deps);
+  await readinessPublicRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

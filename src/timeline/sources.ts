@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan', 'check_in'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -198,5 +198,23 @@ export const SOURCES: TimelineSource[] = [
         jsonb_build_object('event', e.kind, 'planTitle', p.title, 'from', e.data ->> 'from', 'to', e.data ->> 'to') AS data
       FROM plan_events e LEFT JOIN success_plans p ON p.id = e.plan_id LEFT JOIN users u ON u.id = e.actor_id
      WHERE e.account_id = ${f.account} AND e.kind NOT IN ('goal_changed', 'criterion_changed') ${f.page('e.at', "'plan:' || e.id")}`,
+  },
+  {
+    kind: 'check_in', name: 'readiness check-ins',
+    // A check-in (logged by us or answered by the customer on its page) with its quadrant under the
+    // thresholds as they are now (app_settings 'readiness.thresholds', default 7 and 7) and the two follow-ups.
+    sql: (f) => `SELECT 'check_in:' || c.id AS id, 'check_in' AS kind, c.at,
+        'Check-in: ' || left(i.title, 200) || ' — ' || q.quadrant || ' (importance ' || c.importance || ', confidence ' || c.confidence || ')' AS title,
+        left(concat_ws(' · ', c.why_not_lower, c.what_would_move_higher), 280) AS summary,
+        ${user('c.recorded_by', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('checkInId', c.id, 'initiativeId', c.initiative_id, 'activityId', c.activity_id, 'contactId', c.contact_id)) AS refs,
+        jsonb_build_object('initiative', i.title, 'importance', c.importance, 'confidence', c.confidence, 'quadrant', q.quadrant, 'source', c.source,
+                           'contactName', ct.name, 'whyNotLower', c.why_not_lower, 'whatWouldMoveHigher', c.what_would_move_higher) AS data
+      FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id LEFT JOIN users u ON u.id = c.recorded_by LEFT JOIN contacts ct ON ct.id = c.contact_id
+      CROSS JOIN (SELECT coalesce((SELECT (value ->> 'importanceThreshold')::int FROM app_settings WHERE key = 'readiness.thresholds'), 7) AS imp,
+                         coalesce((SELECT (value ->> 'confidenceThreshold')::int FROM app_settings WHERE key = 'readiness.thresholds'), 7) AS conf) th
+      CROSS JOIN LATERAL (SELECT CASE WHEN c.importance >= th.imp THEN CASE WHEN c.confidence >= th.conf THEN 'ready' ELSE 'enable' END
+                                      ELSE CASE WHEN c.confidence >= th.conf THEN 'align' ELSE 'nurture' END END AS quadrant) q
+     WHERE c.account_id = ${f.account} ${f.page('c.at', "'check_in:' || c.id")}`,
   },
 ];

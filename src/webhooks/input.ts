@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'seed.moved',
   'plan.status_changed',
   'plan.milestone_completed',
+  'check_in.recorded',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -1,0 +1,187 @@
+import type { Actor } from '../auth/principal.js';
+import type { Ownable } from '../auth/policy.js';
+import { diff, recordAuditRaw } from '../audit/record.js';
+import type { Queryable } from '../db/connect.js';
+import type { WorkDeps } from '../deps.js';
+import { AppError } from '../http/errors.js';
+import type { CanAct, TaskService } from '../tasks/service.js';
+import { insertTasks } from '../tasks/store.js';
+import { recordCheckInTx, userIdOf } from './checkins.js';
+import { insertInitiative, invalid } from './initiatives.js';
+import { QUADRANTS, quadrant, type Quadrant } from './quadrant.js';
+import { spoonTaskTitle } from './recommend.js';
+import { configureCheckInMail, requestCheckInTx } from './requests.js';
+import type { CheckInCreate, Initiative, InitiativeCreate, InitiativePatch, ReadinessSettings } from './schema.js';
+import { readThresholds, toSettings, writeThresholds } from './settings.js';
+import { checkInRow, checkPlanLinks, initiativeRef, initiativeRow, initiativesOfAccount } from './store.js';
+import { accountQuadrant, buildInitiatives, recommendContext, recommendationFor, talkOf, toCheckIn } from './view.js';
+
+/**
+ * Readiness: the named operations. Every write runs in one transaction with its audit row (and,
+ * for a check-in, its webhook), and wakes the outbox after commit when something was queued.
+ */
+
+const DAY_MS = 86_400_000;
+const SPOON_TASK_DUE_DAYS = 3;
+
+export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskService }) {
+  const { database, outbox, config } = deps;
+  configureCheckInMail({ publicUrl: config.publicUrl, emailConfigured: Boolean(config.smtp.url) });
+
+  async function write<T>(fn: (tx: Queryable) => Promise<{ result: T; queued: number }>): Promise<T> {
+    const { result, queued } = await database.transaction(fn);
+    if (queued > 0) await outbox.wake();
+    return result;
+  }
+  const mustRef = async (q: Queryable, id: string, lock = false) => {
+    const ref = await initiativeRef(q, id, lock);
+    if (!ref) throw new AppError('initiative.not_found');
+    return ref;
+  };
+
+  const service = {
+    ref: (id: string) => initiativeRef(database, id),
+    thresholds: () => readThresholds(database),
+
+    async readiness(accountId: string, canEdit: boolean, now = new Date()) {
+      const thresholds = await readThresholds(database);
+      const initiatives = await buildInitiatives(database, await initiativesOfAccount(database, accountId), { thresholds, canEdit, now });
+      return { initiatives, thresholds, accountQuadrant: accountQuadrant(initiatives) };
+    },
+
+    async initiative(id: string, canEdit: boolean, now = new Date()): Promise<Initiative> {
+      const row = await initiativeRow(database, id);
+      if (!row) throw new AppError('initiative.not_found');
+      const [out] = await buildInitiatives(database, [row], { thresholds: await readThresholds(database), canEdit, now });
+      if (!out) throw new AppError('initiative.not_found');
+      return out;
+    },
+
+    async createInitiative(accountId: string, input: InitiativeCreate, actor: Actor): Promise<string> {
+      return write(async (tx) => ({ result: await insertInitiative(tx, accountId, input, actor), queued: 0 }));
+    },
+
+    async updateInitiative(id: string, patch: InitiativePatch, actor: Actor): Promise<void> {
+      await write(async (tx) => {
+        const ref = await mustRef(tx, id, true);
+        const before = await initiativeRow(tx, id);
+        const fields = await checkPlanLinks(tx, ref.accountId, patch);
+        if (fields.length) throw invalid(fields);
+        const set = (col: string, v: unknown, has: boolean) => (has ? [[col, v] as const] : []);
+        const cols = [
+          ...set('title', patch.title, patch.title !== undefined), ...set('description', patch.description || null, patch.description !== undefined),
+          ...set('goal_id', patch.goalId, patch.goalId !== undefined), ...set('milestone_id', patch.milestoneId, patch.milestoneId !== undefined),
+          ...set('status', patch.status, patch.status !== undefined),
+        ];
+        await tx.query(`UPDATE initiatives SET ${cols.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map(([, v]) => v)]);
+        const was = { title: before?.title, description: before?.description, goalId: before?.goal_id, milestoneId: before?.milestone_id, status: before?.status };
+        await recordAuditRaw(tx, actor, [{ action: 'initiative.update', objectType: 'initiative', objectId: id, objectLabel: (patch.title ?? ref.title).slice(0, 200), changes: diff(was, patch) }]);
+        return { result: undefined, queued: 0 };
+      });
+    },
+
+    async deleteInitiative(id: string, actor: Actor): Promise<void> {
+      await write(async (tx) => {
+        const ref = await mustRef(tx, id, true);
+        await tx.query('DELETE FROM initiatives WHERE id = $1', [id]);
+        await recordAuditRaw(tx, actor, [{ action: 'initiative.delete', objectType: 'initiative', objectId: id, objectLabel: ref.title.slice(0, 200), changes: { accountId: ref.accountId, title: ref.title } }]);
+        return { result: undefined, queued: 0 };
+      });
+    },
+
+    async recordCheckIn(input: CheckInCreate, actor: Actor, now = new Date()) {
+      const id = await write(async (tx) => {
+        const { id: created, queued } = await recordCheckInTx(tx, { ...input, at: input.at ? new Date(input.at) : undefined, source: 'csm' }, actor, { now });
+        return { result: created, queued };
+      });
+      return service.checkInResult(id);
+    },
+
+    /** A check-in with its quadrant, the recommendation after it (against the check-in before it) and its change talk. */
+    async checkInResult(id: string) {
+      const row = await checkInRow(database, id);
+      if (!row) throw new AppError('check_in.not_found');
+      const thresholds = await readThresholds(database);
+      const { rows: [prev] } = await database.query<{ id: string }>(
+        `SELECT p.id FROM check_ins c JOIN check_ins p ON p.initiative_id = c.initiative_id AND (p.at, p.created_at, p.id) < (c.at, c.created_at, c.id)
+          WHERE c.id = $1 ORDER BY p.at DESC, p.created_at DESC, p.id DESC LIMIT 1`, [id],
+      );
+      const prevRow = prev ? await checkInRow(database, prev.id) : undefined;
+      const talk = await talkOf(database, [row]);
+      const checkIn = toCheckIn(row, talk.get(row.id), thresholds);
+      const initiative = await initiativeRow(database, row.initiative_id);
+      if (!initiative) throw new AppError('initiative.not_found');
+      const previous = prevRow ? toCheckIn(prevRow, undefined, thresholds) : null;
+      const recommendation = recommendationFor(initiative, checkIn, previous, await recommendContext(database, row.account_id, thresholds));
+      return { id, quadrant: checkIn.quadrant, recommendation, changeTalk: checkIn.talk, checkIn };
+    },
+
+    /** Accounts and ARR per quadrant (an account's quadrant: its newest check-in on an active initiative), of the accounts `mayRead`. */
+    async summary(mayRead: (a: Ownable) => boolean) {
+      const thresholds = await readThresholds(database);
+      const { rows } = await database.query<{ owner_id: string | null; team_id: string | null; arr: number; importance: number | null; confidence: number | null }>(
+        `SELECT a.owner_id, a.team_id, coalesce(a.arr, 0)::float8 AS arr, lc.importance, lc.confidence
+           FROM accounts a LEFT JOIN LATERAL (
+             SELECT c.importance, c.confidence FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id
+              WHERE c.account_id = a.id AND i.status = 'active' ORDER BY c.at DESC, c.created_at DESC, c.id DESC LIMIT 1) lc ON true`,
+      );
+      const per = new Map<Quadrant, { accounts: number; arr: number }>(QUADRANTS.map((q) => [q, { accounts: 0, arr: 0 }]));
+      const none = { accounts: 0, arr: 0 };
+      for (const r of rows) {
+        if (!mayRead({ ownerId: r.owner_id, teamId: r.team_id })) continue;
+        const bucket = r.importance === null || r.confidence === null ? none : per.get(quadrant(r.importance, r.confidence, thresholds));
+        if (!bucket) continue;
+        bucket.accounts += 1;
+        bucket.arr += r.arr;
+      }
+      return { quadrants: QUADRANTS.map((q) => ({ quadrant: q, ...(per.get(q) ?? { accounts: 0, arr: 0 }) })), noCheckIn: none, thresholds };
+    },
+
+    settings: async () => toSettings(await readThresholds(database)),
+    putSettings: (value: ReadinessSettings, actor: Actor) => database.transaction((tx) => writeThresholds(tx, value, actor)),
+
+    /** Asks the contact by e-mail (409 capacity.exceeded unless confirmed); field errors for a contact that cannot be asked. */
+    async requestCheckIn(initiativeId: string, input: { contactId: string; confirmOverload?: boolean | undefined }, actor: Actor, now = new Date()) {
+      const result = await write(async (tx) => {
+        await mustRef(tx, initiativeId);
+        const r = await requestCheckInTx(tx, { initiativeId, contactId: input.contactId, by: userIdOf(actor), now, confirmOverload: input.confirmOverload ?? false },
+          { publicUrl: config.publicUrl, emailConfigured: Boolean(config.smtp.url) }, true, actor);
+        if ('skipped' in r) throw new AppError('check_in_request.invalid', r.detail, [{ path: 'contactId', message: r.detail }]);
+        return { result: r, queued: 1 };
+      });
+      const { rows: [c] } = await database.query<{ id: string; name: string | null; email: string }>('SELECT id, name, email FROM contacts WHERE id = $1', [input.contactId]);
+      return { requestId: result.requestId, sentTo: { contactId: input.contactId, name: c?.name ?? null, email: c?.email ?? '' } };
+    },
+
+    /** Our "give a spoon" task (gives_spoon): what the customer would have had to do, done for them; its reason cites the latest check-in. */
+    async spoonTask(initiativeId: string, input: { title?: string | undefined; dueAt?: string | undefined }, actor: Actor, canAct?: CanAct, now = new Date()) {
+      const taskId = await write(async (tx) => {
+        const ref = await mustRef(tx, initiativeId);
+        const { rows: [last] } = await tx.query<{ importance: number; confidence: number; at: Date | string; what_would_move_higher: string | null; why_not_lower: string | null; name: string | null }>(
+          `SELECT c.importance, c.confidence, c.at, c.what_would_move_higher, c.why_not_lower, ct.name FROM check_ins c LEFT JOIN contacts ct ON ct.id = c.contact_id
+            WHERE c.initiative_id = $1 ORDER BY c.at DESC, c.created_at DESC, c.id DESC LIMIT 1`, [initiativeId],
+        );
+        const cited = last
+          ? `Check-in of ${new Date(last.at).toISOString().slice(0, 10)}${last.name ? ` with ${last.name}` : ''}: importance ${last.importance}, confidence ${last.confidence}` +
+            `${last.what_would_move_higher ? `; what would move it higher: “${last.what_would_move_higher.slice(0, 300)}”` : ''}${last.why_not_lower ? `; why not lower: “${last.why_not_lower.slice(0, 300)}”` : ''}.`
+          : 'No check-in recorded yet.';
+        const { rows: [owner] } = await tx.query<{ owner_id: string | null }>('SELECT owner_id FROM accounts WHERE id = $1', [ref.accountId]);
+        const [t] = await insertTasks(tx, [{
+          accountId: ref.accountId, title: input.title ?? spoonTaskTitle(ref.title, last?.what_would_move_higher ?? null),
+          reason: `Give a spoon on “${ref.title}”: do it for them so acting costs them nothing. ${cited}`,
+          kind: 'todo', priority: 2, dueAt: input.dueAt ?? new Date(now.getTime() + SPOON_TASK_DUE_DAYS * DAY_MS),
+          assigneeUserId: userIdOf(actor) ?? owner?.owner_id ?? null, source: 'manual', createdBy: userIdOf(actor),
+        }]);
+        if (!t) throw new Error('spoon task insert returned nothing');
+        await tx.query('UPDATE tasks SET gives_spoon = true WHERE id = $1', [t.id]);
+        await opts.tasks.afterCreate(tx, [t.id], actor);
+        return { result: t.id, queued: 1 };
+      });
+      const task = await opts.tasks.get(taskId, canAct);
+      if (!task) throw new Error('spoon task vanished');
+      return task;
+    },
+  };
+  return service;
+}
+export type ReadinessService = ReturnType<typeof createReadinessService>;
