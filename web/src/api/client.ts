@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldError[] = [],
+    /** Machine-readable details some errors carry (e.g. `capacity.exceeded`: what is left). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -68,7 +70,7 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     // not JSON (proxy error page, empty body)
   }
-  if (isErrorBody(body)) return new ApiError(res.status, body.code, body.message, body.fields ?? []);
+  if (isErrorBody(body)) return new ApiError(res.status, body.code, body.message, body.fields ?? [], body.details);
   const fallback = res.status >= 500 ? 'The server had a problem. Try again in a moment.' : `Request failed (${res.status}).`;
   return new ApiError(res.status, 'http.' + res.status, fallback);
 }

@@ -167,6 +167,10 @@ export interface PlanTaskInput {
   assigneeContactId?: string;
   customerEffort?: number | null;
   hiddenFromCustomer?: boolean;
+  /** Over the customer's capacity (409 capacity.exceeded): ask anyway, recorded as an overload. */
+  confirmOverload?: boolean;
+  /** Over capacity: do it for them instead (our task, the customer's effort 0). */
+  giveSpoon?: boolean;
 }
 
 /** 'csm' | 'customer:<contact role>' | null. */

@@ -92,6 +92,8 @@ function useInvalidatePlans() {
     void qc.invalidateQueries({ queryKey: planKeys.all });
     void qc.invalidateQueries({ queryKey: ['timeline'] });
     void qc.invalidateQueries({ queryKey: ['tasks'] });
+    // A customer's plan task is an ask of their capacity (spoons).
+    void qc.invalidateQueries({ queryKey: ['capacity'] });
   };
 }
 

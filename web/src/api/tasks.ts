@@ -82,6 +82,10 @@ export interface TaskInput {
   assigneeUserId?: string | null;
   assigneeContactId?: string | null;
   customerEffort?: number | null;
+  /** Over the customer's capacity (409 capacity.exceeded): ask anyway, recorded as an overload. */
+  confirmOverload?: boolean;
+  /** Over capacity: do it for them instead (our task, the customer's effort 0). */
+  giveSpoon?: boolean;
 }
 
 export interface TaskPatch {
@@ -163,6 +167,8 @@ function useInvalidateTasks() {
     void qc.invalidateQueries({ queryKey: ['activities'] });
     void qc.invalidateQueries({ queryKey: ['playbooks'] });
     void qc.invalidateQueries({ queryKey: ['accounts'] });
+    // A customer's task is an ask of their capacity (spoons).
+    void qc.invalidateQueries({ queryKey: ['capacity'] });
   };
 }
 

@@ -180,4 +180,5 @@ export interface ErrorBody {
   code: string;
   message: string;
   fields?: FieldError[];
+  details?: unknown;
 }

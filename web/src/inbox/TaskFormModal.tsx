@@ -9,6 +9,7 @@ import { type TaskInput, type TaskKind, useContactChoices, useCreateTask } from 
 import { taskCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
 import { schemaErrors } from '../components/schemaErrors';
+import { CapacityExceededDialog } from '../capacity/CapacityExceededDialog';
 import { AccountPicker } from './AccountPicker';
 import { kindOptions, priorityOptions } from './taskFormat';
 
@@ -78,9 +79,16 @@ function TaskForm({ accountId: fixedAccount, onClose }: Props) {
     const problems = schemaErrors(taskCreate, input);
     setChecked(problems);
     if (Object.keys(problems).length > 0) return;
+    send(input);
+  };
+  const [sent, setSent] = useState<TaskInput | null>(null);
+  const send = (input: TaskInput) => {
+    setSent(input);
     create.mutate(input, {
       onSuccess: (t) => {
-        notifySuccess(`Task added${t.assignee ? ` for ${t.assignee.name}` : ''}: ${t.title}`);
+        notifySuccess(
+          input.giveSpoon ? `A spoon given: our task ${t.title}` : `Task added${t.assignee ? ` for ${t.assignee.name}` : ''}: ${t.title}`,
+        );
         onClose();
       },
     });
@@ -88,6 +96,12 @@ function TaskForm({ accountId: fixedAccount, onClose }: Props) {
 
   return (
     <form onSubmit={submit} noValidate>
+      <CapacityExceededDialog
+        error={create.error}
+        pending={create.isPending}
+        onChoose={(choice) => sent && send({ ...sent, ...choice })}
+        onCancel={() => create.reset()}
+      />
       <Stack gap="md">
         <FormError error={create.error} shownFields={SHOWN} />
         {!fixedAccount && (

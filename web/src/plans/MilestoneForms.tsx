@@ -3,6 +3,8 @@ import { DateInput } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
 import { useMe } from '../api/auth';
 import { type Milestone, useCreateMilestone, useCreatePlanTask, useUpdateMilestone } from '../api/plans';
+import type { PlanTaskInput } from '../api/planTypes';
+import { CapacityExceededDialog } from '../capacity/CapacityExceededDialog';
 import { milestoneCreate, milestoneTaskCreate } from '../api/schemas';
 import { FormError, notifySuccess } from '../components/feedback';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
@@ -122,16 +124,19 @@ function PlanTaskForm({ accountId, milestone, onClose }: TaskProps) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!validate()) return;
-    create.mutate(body, {
+    send(body);
+  };
+  const send = (input: PlanTaskInput) =>
+    create.mutate(input, {
         onSuccess: () => {
-          notifySuccess('Task added');
+          notifySuccess(input.giveSpoon ? 'A spoon given: the task is ours' : 'Task added');
           onClose();
         },
     });
-  };
 
   return (
     <form onSubmit={submit} noValidate aria-label="Add a task">
+      <CapacityExceededDialog error={create.error} pending={create.isPending} onChoose={(choice) => send({ ...body, ...choice })} onCancel={() => create.reset()} />
       <Stack gap="md">
         <FormError error={create.error} shownFields={['title', 'dueAt', 'assigneeUserId', 'assigneeContactId', 'customerEffort', 'hiddenFromCustomer']} />
         <TextInput label="Task" value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={titleError} required data-autofocus />

@@ -1,0 +1,34 @@
+/** Pure helpers of the capacity screens (unit-tested in logic.test.ts). */
+
+export type Pip = 'left' | 'used' | 'ask' | 'over';
+
+/** At most this many pips are drawn; beyond it the words carry the figure. */
+export const MAX_PIPS = 30;
+
+/**
+ * One pip per spoon of the capacity: used ones hollow, left ones filled; a pending ask (`cost`)
+ * takes from what is left and runs into 'over' pips past the capacity, as do uses past it.
+ */
+export function spoonPips(capacity: number, used: number, cost = 0): Pip[] {
+  const cap = Math.max(0, Math.floor(capacity));
+  const u = Math.max(0, Math.floor(used));
+  const c = Math.max(0, Math.floor(cost));
+  const out: Pip[] = [];
+  for (let i = 0; i < Math.max(cap, u + c) && out.length < MAX_PIPS; i++) {
+    if (i < u) out.push(i < cap ? 'used' : 'over');
+    else if (i < u + c) out.push(i < cap ? 'ask' : 'over');
+    else out.push('left');
+  }
+  return out;
+}
+
+/** "Mar 3 – Mar 9" style words for a period whose `to` is exclusive (YYYY-MM-DD). */
+export function periodWords(from: string, to: string, format: (day: string) => string): string {
+  const end = new Date(`${to}T00:00:00Z`);
+  end.setUTCDate(end.getUTCDate() - 1);
+  const last = end.toISOString().slice(0, 10);
+  return last === from ? format(from) : `${format(from)} – ${format(last)}`;
+}
+
+/** A spoon count in words: "1 spoon", "3 spoons". */
+export const spoons = (n: number) => `${n} spoon${Math.abs(n) === 1 ? '' : 's'}`;
