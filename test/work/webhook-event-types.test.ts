@@ -94,6 +94,10 @@ describe('webhook event types', () => {
     const milestone = await api('POST', `/api/goals/${goal.id}/milestones`, { title: 'Kick-off held', dueAt: daysAgo(20).slice(0, 10) });
     await api('PATCH', `/api/milestones/${milestone.id}`, { completed: true });
 
+    // Readiness: a check-in on an initiative (importance 8, confidence 3: enable).
+    const initiative = await api('POST', `/api/accounts/${accountId}/initiatives`, { title: 'Roll out SSO' });
+    const checkIn = await api('POST', '/api/check-ins', { accountId, initiativeId: initiative.id, importance: 8, confidence: 3, whatWouldMoveHigher: "We're too busy right now" });
+
     await t.app.services.outbox.pump();
     const got = rx.received.filter((r) => r.path === '/all');
     for (const r of got) expect(verifySignature(secret, String(r.headers['canopy-signature']), r.body)).toBe(true);
@@ -107,6 +111,9 @@ describe('webhook event types', () => {
     // The plan's events name the plan, the account and what moved.
     expect(sent.get('plan.status_changed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, account: { id: accountId }, reasons: expect.any(Array) } });
     expect(sent.get('plan.milestone_completed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, milestone: { id: milestone.id, completedAt: expect.any(String) } } });
+
+    // The check-in names the initiative, the scores and the quadrant.
+    expect(sent.get('check_in.recorded' satisfies WebhookEventType)).toMatchObject({ accountId, data: { checkInId: checkIn.id, initiative: { id: initiative.id, title: 'Roll out SSO' }, importance: 8, confidence: 3, quadrant: 'enable', source: 'csm' } });
 
     // The band move names the account, both bands and both scores.
     expect(sent.get('health.band_changed' satisfies WebhookEventType)).toMatchObject({
