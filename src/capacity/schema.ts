@@ -4,16 +4,16 @@ import { text } from '../http/zod.js';
 const ASK_KINDS = ['task', 'survey', 'check_in', 'email'] as const;
 const spoons = z.number().int().min(0).max(100);
 
-export const capacitySettings = z.object({
+export const capacitySettings = z.strictObject({
   defaultSpoons: spoons.describe("An account's capacity per period when none is set for it (default 10)"),
   period: z.enum(['week', 'month']).describe('week: Monday 00:00 UTC to the next Monday; month: the calendar month (UTC)'),
 });
 export type CapacitySettings = z.infer<typeof capacitySettings>;
 
-export const capacityPut = z.object({
+export const capacityPut = z.strictObject({
   spoons: spoons.nullable().describe("The account's capacity per period; null: the default"),
   note: text().trim().max(2000).nullish().describe('Why (shown with the capacity)'),
-  contacts: z.array(z.object({
+  contacts: z.array(z.strictObject({
     contactId: z.uuid(),
     spoons: spoons.nullable().describe("The contact's own capacity per period; null: none (only the account's counts)"),
   })).max(200).optional(),

@@ -136,6 +136,8 @@ export const milestoneTaskCreate = z
     assigneeContactId: z.uuid().nullish().describe('A contact of the account: customer-side work'),
     customerEffort: z.number().int().min(0).max(10).nullish(),
     hiddenFromCustomer: z.boolean().optional(),
+    confirmOverload: z.boolean().optional().describe("A contact's task that exceeds the customer's capacity left is refused (409 capacity.exceeded) unless true; then the overload is recorded"),
+    giveSpoon: z.boolean().optional().describe('true: do it for them instead: our task (assigned to you, else the account owner), effort 0, marked as a spoon given'),
   })
   .refine((v) => !(v.assigneeUserId && v.assigneeContactId), { path: ['assigneeContactId'], message: 'Give one assignee: a user or a contact' });
 export type MilestoneTaskCreate = z.infer<typeof milestoneTaskCreate>;

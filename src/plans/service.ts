@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/principal.js';
+import { afterTaskInsert, planTaskAsk } from '../capacity/ask-task.js';
 import { diff, recordAuditRaw } from '../audit/record.js';
 import type { Queryable } from '../db/connect.js';
 import type { WorkDeps } from '../deps.js';
@@ -224,10 +225,17 @@ export function createPlanService(deps: WorkDeps, hooks: PlanHooks = {}) {
       const id = await write(async (tx) => {
         await checkPeople(tx, ref.accountId, [{ path: 'assigneeUserId', userId: input.assigneeUserId }, { path: 'assigneeContactId', contactId: input.assigneeContactId }]);
         const dueAt = input.dueAt ? (input.dueAt.length === 10 ? `${input.dueAt}T23:59:59Z` : input.dueAt) : null;
-        const tid = await insertPlanTask(tx, {
-          accountId: ref.accountId, milestoneId, title: input.title, dueAt, assigneeUserId: input.assigneeUserId ?? null, assigneeContactId: input.assigneeContactId ?? null,
-          customerEffort: input.customerEffort ?? null, hiddenFromCustomer: input.hiddenFromCustomer ?? false, createdBy: actorId(actor),
+        // A contact's task with an effort asks the customer: within capacity, confirmed as an overload, or given as a spoon (src/capacity/ask-task.ts).
+        const ask = await planTaskAsk(tx, {
+          accountId: ref.accountId, title: input.title, reason: '', dueAt: dueAt ? new Date(dueAt) : null, assigneeUserId: input.assigneeUserId ?? null,
+          assigneeContactId: input.assigneeContactId ?? null, customerEffort: input.customerEffort ?? null, confirmOverload: input.confirmOverload,
+          giveSpoon: input.giveSpoon, ourAssignee: actorId(actor), by: actorId(actor),
         });
+        const tid = await insertPlanTask(tx, {
+          accountId: ref.accountId, milestoneId, title: input.title, reason: ask.reason, dueAt, assigneeUserId: ask.assigneeUserId, assigneeContactId: ask.assigneeContactId,
+          customerEffort: ask.customerEffort, hiddenFromCustomer: input.hiddenFromCustomer ?? false, createdBy: actorId(actor),
+        });
+        await afterTaskInsert(tx, tid, ask);
         if (hooks.tasksCreated) await hooks.tasksCreated(tx, [tid], actor);
         else await recordAuditRaw(tx, actor, [{ action: 'create', objectType: 'task', objectId: tid, changes: { title: input.title, source: 'plan', milestoneId } }]);
         const { queued } = await settle(tx, ref.planId);

@@ -27,6 +27,7 @@ import { shareRoutes } from '../plans/share-routes.js';
 import { autopilotRoutes } from '../activities/autopilot-routes.js';
 import { readinessRoutes } from '../readiness/routes.js';
 import { readinessPublicRoutes } from '../readiness/public-routes.js';
+import { capacityRoutes } from '../capacity/routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -73,6 +74,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   timelineRoutes(app, deps);
   escalationRoutes(app, deps);
   taskRoutes(app, deps);
+  capacityRoutes(app, deps);
   playbookRoutes(app, deps);
   ruleRoutes(app, deps);
   planRoutes(app, deps);

@@ -61,6 +61,20 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
     return reply.status(201).send(await services.tasks.create(req.body, actor(req), p.kind === 'user' ? p.userId : null, canActFor(req)));
   });
 
+  r.post('/api/tasks/:id/give-spoon', {
+    schema: {
+      tags: ['tasks'], summary: "Give a spoon: do an open customer task for them (theirs is cancelled with a note, ours is created)",
+      description: 'Ours keeps the title, kind, priority and due date, is assigned to you (an API key: the account owner), costs the customer nothing and is marked as a spoon given.',
+      params: idParams, response: { 201: z.object({ task: task, cancelled: task }), 400: errorBody, 403: errorBody, 404: errorBody },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const t = await services.tasks.get(req.params.id);
+    if (!t) throw new AppError('task.not_found');
+    if (!can(p, 'update', { type: 'account', account: await account(t.accountId) })) throw new AppError('auth.forbidden');
+    return reply.status(201).send(await services.tasks.giveSpoon(req.params.id, actor(req), p.kind === 'user' ? p.userId : null, canActFor(req)));
+  });
+
   r.get('/api/tasks/:id', { schema: { tags: ['tasks'], summary: 'One task', params: idParams, response: { 200: task, 404: errorBody } } }, async (req) => {
     const t = await services.tasks.get(req.params.id, canActFor(req));
     if (!t) throw new AppError('task.not_found');

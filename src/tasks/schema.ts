@@ -21,6 +21,8 @@ export const taskCreate = z.object({
   assigneeUserId: z.uuid().nullish().describe('Defaults to you; omit both assignees on an API key to leave it unassigned'),
   assigneeContactId: z.uuid().nullish().describe('A customer contact of the account: customer-side work'),
   customerEffort: z.number().int().min(0).max(10).nullish().describe('What the task costs the customer (0–10 spoons)'),
+  confirmOverload: z.boolean().optional().describe("A contact's task that exceeds the customer's capacity left is refused (409 capacity.exceeded) unless true; then the overload is recorded"),
+  giveSpoon: z.boolean().optional().describe('true: do it for them instead: our task (assigned to you, else the account owner), effort 0, marked as a spoon given'),
 });
 export type TaskCreate = z.infer<typeof taskCreate>;
 
@@ -80,6 +82,7 @@ export const task = z.object({
   snoozedUntil: z.string().nullable(),
   assignee: person,
   customerEffort: z.number().int().nullable(),
+  givesSpoon: z.boolean().describe('Our task doing for the customer what we would otherwise ask of them'),
   source: z.enum(TASK_SOURCES),
   ruleFiringId: z.uuid().nullable(),
   playbookRunId: z.uuid().nullable(),

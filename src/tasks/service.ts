@@ -12,6 +12,8 @@ import { logActivity } from '../activities/log.js';
 import { decodeCursor, encodeCursor, cursorTimestamp } from '../http/cursor.js';
 import { urgencySql } from './rank.js';
 import { insertTasks } from './store.js';
+import { afterTaskInsert, planTaskAsk } from '../capacity/ask-task.js';
+import { giveSpoonFor } from '../capacity/give-spoon.js';
 import type { Task, TaskCreate, TaskListQuery, TaskPatch } from './schema.js';
 
 type Row = {
@@ -20,7 +22,7 @@ type Row = {
   assignee_contact_id: string | null; assignee_name: string | null; customer_effort: number | null; source: Task['source'];
   rule_firing_id: string | null; playbook_run_id: string | null; escalation_id: string | null; outcome_note: string | null;
   completed_at: Date | null; created_at: Date; arr: string | number; renewal_date: string | null; health_score: number | null;
-  band: 'good' | 'watch' | 'poor' | null; account_owner_id: string | null; account_team_id: string | null;
+  band: 'good' | 'watch' | 'poor' | null; account_owner_id: string | null; account_team_id: string | null; gives_spoon: boolean;
 };
 
 const SELECT = `
@@ -44,7 +46,7 @@ function toDto(r: Row, now: Date, ranked?: { overdue: boolean; score: number }, 
   return {
     id: r.id, accountId: r.account_id, accountName: r.account_name, title: r.title, reason: r.reason, kind: r.kind,
     priority: r.priority, status: r.status, dueAt: iso(dueAt), snoozedUntil: iso(r.snoozed_until), assignee,
-    customerEffort: r.customer_effort, source: r.source, ruleFiringId: r.rule_firing_id, playbookRunId: r.playbook_run_id,
+    customerEffort: r.customer_effort, givesSpoon: r.gives_spoon, source: r.source, ruleFiringId: r.rule_firing_id, playbookRunId: r.playbook_run_id,
     escalationId: r.escalation_id, outcomeNote: r.outcome_note, completedAt: iso(r.completed_at), createdAt: iso(r.created_at) ?? '',
     account: { arr: Number(r.arr), healthScore: r.health_score, healthBand: r.band, renewalDate: r.renewal_date },
     overdue: ranked?.overdue ?? (r.status === 'open' && dueAt !== null && dueAt < now),
@@ -177,17 +179,47 @@ export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHoo
         const { rows } = await tx.query('SELECT 1 FROM accounts WHERE id = $1', [input.accountId]);
         if (!rows.length) throw new AppError('account.not_found', undefined, [{ path: 'accountId', message: 'no such account' }]);
         await checkAssignee(tx, input.accountId, assigneeUserId, input.assigneeContactId);
+        // A contact's task with an effort is an ask of the customer: within capacity, confirmed as an overload, or given as a spoon.
+        const plan = await planTaskAsk(tx, {
+          accountId: input.accountId, title: input.title, reason: input.reason ?? '', dueAt: input.dueAt ? new Date(input.dueAt) : null,
+          assigneeUserId, assigneeContactId: input.assigneeContactId ?? null, customerEffort: input.customerEffort ?? null,
+          confirmOverload: input.confirmOverload, giveSpoon: input.giveSpoon, ourAssignee: defaultAssignee, by: actor.type === 'user' ? actor.id : null,
+        });
         const [t] = await insertTasks(tx, [{
-          accountId: input.accountId, title: input.title, reason: input.reason ?? '', kind: input.kind ?? 'todo', priority: input.priority ?? 2,
-          dueAt: input.dueAt ?? null, assigneeUserId, assigneeContactId: input.assigneeContactId ?? null,
-          customerEffort: input.customerEffort ?? null, source: 'manual', createdBy: actor.type === 'user' ? actor.id : null,
+          accountId: input.accountId, title: input.title, reason: plan.reason, kind: input.kind ?? 'todo', priority: input.priority ?? 2,
+          dueAt: input.dueAt ?? null, assigneeUserId: plan.assigneeUserId, assigneeContactId: plan.assigneeContactId,
+          customerEffort: plan.customerEffort, source: 'manual', createdBy: actor.type === 'user' ? actor.id : null,
         }]);
         if (!t) throw new Error('task insert returned nothing');
+        await afterTaskInsert(tx, t.id, plan);
         await service.afterCreate(tx, [t.id], actor);
         return t.id;
       });
       await outbox.wake();
       return (await service.get(id, canAct)) as Task;
+    },
+
+    /**
+     * Gives a spoon for an open customer task: theirs is cancelled with a note, ours (assigned to
+     * `ourAssignee`, else the account's owner) does it for them. A playbook task's step follows the
+     * cancellation as for any cancelled task.
+     */
+    async giveSpoon(id: string, actor: Actor, ourAssignee: string | null, canAct?: CanAct): Promise<{ task: Task; cancelled: Task }> {
+      const result = await database.transaction(async (tx) => {
+        const before = (await tx.query<Row>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id])).rows[0];
+        if (!before) throw new AppError('task.not_found');
+        const ours = await giveSpoonFor(tx, {
+          id, accountId: before.account_id, title: before.title, reason: before.reason, kind: before.kind, priority: before.priority, dueAt: before.due_at,
+          status: before.status, assigneeContactId: before.assignee_contact_id, customerEffort: before.customer_effort,
+        }, ourAssignee, actor.type === 'user' ? actor.id : null);
+        await recordAuditRaw(tx, actor, [{ action: 'update', objectType: 'task', objectId: id, changes: { status: { from: before.status, to: 'cancelled' }, givenSpoon: ours } }]);
+        await service.afterCreate(tx, [ours], actor);
+        const follow = before.playbook_run_id && hooks.statusChanged ? await hooks.statusChanged(tx, { id, playbookRunId: before.playbook_run_id, status: 'cancelled' }) : undefined;
+        return { ours, follow };
+      });
+      if (result.follow) await result.follow();
+      await outbox.wake();
+      return { task: (await service.get(result.ours, canAct)) as Task, cancelled: (await service.get(id, canAct)) as Task };
     },
 
     /**
