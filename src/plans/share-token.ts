@@ -1,9 +1,11 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+
+export { TOKEN_BYTES, TOKEN_PATTERN, newToken, hashToken, isTokenShaped } from '../public/token.js';
 
 /**
  * The secret of a shared plan link and the names the page uses for what it shows.
  *
- * - A token is 256 random bits in base64url (43 characters). Only its SHA-256 (hex) is stored:
+ * - The token itself lives in src/public/token.ts (shared by every public link). A token is 256 random bits in base64url (43 characters). Only its SHA-256 (hex) is stored:
  *   the database never holds a working link, and the unique index on the hash is the lookup.
  * - The page never shows an internal id: goals, tasks and contacts are named by a short ref, an
  *   HMAC of the id keyed by the link's own id. A ref means something only within its link (a
@@ -12,21 +14,11 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
  *   named at all.
  */
 
-export const TOKEN_BYTES = 32;
-/** 32 bytes in base64url without padding. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** 72 bits: unique within one plan by a wide margin, short enough for a form field. */
 export const REF_LENGTH = 12;
 export const REF_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 
 export type RefKind = 'goal' | 'task' | 'contact';
-
-export const newToken = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
-
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
-
-/** Whether a string can be a token at all: anything else is simply not found (never a lookup). */
-export const isTokenShaped = (s: string): boolean => TOKEN_PATTERN.test(s);
 
 export function refOf(shareId: string, kind: RefKind, id: string): string {
   return createHmac('sha256', shareId).update(`${kind}:${id}`).digest('base64url').slice(0, REF_LENGTH);
