@@ -1,48 +1,53 @@
-import { BUILTIN_LEXICON } from './lexicon.js';
-import type { Classifier, LexiconEntry, TalkAnalysis, TalkLabel, TalkPolarity, TalkSpan } from './types.js';
+import { BUILTIN_LEXICON, BUILTIN_PATTERNS, IGNORED_PHRASES } from './lexicon.js';
+import { sentencesOf, type Sentence } from './sentences.js';
+import type { Classifier, LexiconEntry, TalkAnalysis, TalkLabel, TalkSpan } from './types.js';
 
 /**
  * The transparent change-talk classifier: a lexicon of phrases plus a few rules, all pure.
  *
  * 1. Phrases are found with one precompiled regular expression (longest phrase first at a place,
- *    case-insensitive, on word boundaries); matches never overlap.
- * 2. Negation: a negator ("not", "never", "no", any "n't" word) among the few words just before a
- *    phrase (same clause, after the previous phrase) or right after it ("we will not") flips change
- *    talk to sustain talk of the same category ("I don't really need to") and cancels sustain talk
- *    ("we're not too busy").
- * 3. Questions (a sentence ending in "?" or opening with "should we", "can we", "do you"…): change
- *    talk in them is not counted ("should we roll it out?" is not a commitment); sustain talk counts half.
+ *    case-insensitive, on word boundaries); matches never overlap. A few phrases are read and
+ *    ignored ("I'll be honest") so their words do not count.
+ * 2. Negation: a negator ("not", "never", "no", "nobody", any "n't" word) among the four words
+ *    before a phrase (same clause, after the previous phrase) or right after it ("we will not")
+ *    flips the phrase's polarity and keeps its category: "I don't really need to" is sustain talk
+ *    of need, "there's no way we're going back to spreadsheets" change talk. Doubt does the same
+ *    for the rest of its clause ("I don't think", "not sure", "I doubt", "I can't see us").
+ * 3. Questions (a sentence ending in "?" or opening with "should we", "can we", "do you"…): only
+ *    rhetorical phrases ("why would we", "do we even") and deferrals ("push it to January") count;
+ *    "should we roll it out?" is not a commitment.
  * 4. Contrast: what comes before "but"/"however" in its sentence (or in the previous sentence when
  *    the next one opens with "But") counts 0.3, so the clause after it dominates ("I would like to
  *    but I'm swamped" is sustain talk); so does the clause opened by "although"/"even though".
- * 5. Hedges ("maybe", "might", "probably", "hopefully", "sort of"…) before change talk halve it.
- * 6. Label: C = sum of the weights of the change spans, S = of the sustain spans. No spans: neutral.
+ * 5. Hedges ("maybe", "might", "probably", "hopefully", "sort of"…) just before or after change
+ *    talk halve it.
+ * 6. Change talk that governs sustain talk follows it: "we'll stick with email", "going to hold
+ *    off", "want to keep using" are sustain talk (a change phrase followed within three words, no
+ *    comma between, by a sustain phrase takes the sustain polarity).
+ * 7. Label: C = sum of the weights of the change spans, S = of the sustain spans. No spans: neutral.
  *    C > S: change; S > C: sustain; a tie goes to the polarity of the last span (the later clause).
  * Past versus future lives in the lexicon: past steps ("we already started") are taking steps;
  * past plans and failures ("we were going to", "we tried it and gave up") are sustain talk.
  */
 
-export const LEXICON_VERSION = 'lexicon-1';
+export const LEXICON_VERSION = 'lexicon-2';
 
 const NEGATORS = new Set(['not', 'no', 'never', 'nobody', 'nothing', 'neither', 'nor', 'hardly', 'barely', 'cannot',
   'dont', 'cant', 'wont', 'isnt', 'arent', 'doesnt', 'didnt', 'wasnt', 'werent', 'shouldnt', 'wouldnt', 'couldnt', 'havent',
   'hasnt', 'hadnt', 'aint']);
 const HEDGES = new Set(['maybe', 'might', 'perhaps', 'possibly', 'probably', 'hopefully', 'eventually', 'someday', 'guess',
   'may', 'unsure']);
-const HEDGE_PAIRS = ['sort of', 'kind of', 'not sure', 'in theory', 'at some point'];
-const CONTRAST = /(?<![\p{L}\p{N}_])(?:but|however|except that|that said)(?![\p{L}\p{N}_])/giu;
-const CONTRAST_OPEN = /^\W*(?:but|however)(?![\p{L}\p{N}_])/iu;
-const CONCESSIVE_OPEN = /^\W*(?:although|though|even though|even if|while|despite)(?![\p{L}\p{N}_])/iu;
-const QUESTION_OPEN = new RegExp(String.raw`^\W*(?:should|shall|can|could|would|will|do|does|did|is|are|was|were|have|has|am)\s+` +
-  String.raw`(?:we|i|you|they|it|this|that|there|he|she|your|our|the)(?![\p{L}\p{N}_])`, 'iu');
-const TERMINATORS = /[.!?;\n\u2026\u3002]+/gu;
-const WORD = /[\p{L}\p{N}_'’]+/gu;
+const HEDGE_PAIRS = ['sort of', 'kind of', 'in theory', 'at some point'];
+const DOUBT = /(?:^| )(?:(?<!(?:dont|no) )doubt|dont think|not sure|not convinced|dont believe|cant see|dont see (?:us|how|why))(?: |$)/u;
 
 const CONTRAST_WEIGHT = 0.3;
 const HEDGE_WEIGHT = 0.5;
-const QUESTION_SUSTAIN_WEIGHT = 0.5;
-const NEGATION_LOOKBACK_WORDS = 3;
+const NEGATION_LOOKBACK_WORDS = 4;
 const HEDGE_LOOKBACK_WORDS = 5;
+const GOVERNS_WORDS = 3;
+const WORD = /[\p{L}\p{N}_'’]+/gu;
+const BOUNDARY_BEFORE = String.raw`(?<![\p{L}\p{N}_])`;
+const BOUNDARY_AFTER = String.raw`(?![\p{L}\p{N}_]|['\u2019\u02bc]\p{L})`;
 
 /** Normalises a phrase or a matched piece of text for lookup: lowercase, ’ → ', whitespace collapsed. */
 export function phraseKey(s: string): string {
@@ -55,29 +60,7 @@ function phrasePattern(phrase: string): string {
     .join(String.raw`\s+`);
 }
 
-type Sentence = { start: number; end: number; question: boolean; concessiveEnd: number; opensWithContrast: boolean };
 type Weighted = TalkSpan & { weight: number };
-
-function sentencesOf(text: string): Sentence[] {
-  const out: Sentence[] = [];
-  let start = 0;
-  const push = (end: number, terminator: string) => {
-    const body = text.slice(start, end);
-    let concessiveEnd = -1;
-    if (CONCESSIVE_OPEN.test(body)) {
-      const comma = body.indexOf(',');
-      if (comma >= 0) concessiveEnd = start + comma;
-    }
-    out.push({ start, end, question: terminator.includes('?') || QUESTION_OPEN.test(body), concessiveEnd,
-      opensWithContrast: CONTRAST_OPEN.test(body) });
-  };
-  for (const m of text.matchAll(TERMINATORS)) {
-    push(m.index, m[0]);
-    start = m.index + m[0].length;
-  }
-  if (start < text.length || out.length === 0) push(text.length, '');
-  return out;
-}
 
 /** The words (lowercase, apostrophes removed) of a stretch of text after its last comma, colon or dash. */
 function clauseWords(s: string): string[] {
@@ -86,73 +69,88 @@ function clauseWords(s: string): string[] {
   return Array.from(tail.matchAll(WORD), (m) => m[0].toLowerCase().replace(/['’]/gu, ''));
 }
 
-function isNegator(w: string): boolean {
-  return NEGATORS.has(w);
-}
-
-export type LexiconOptions = { version?: string; extra?: LexiconEntry[] };
-
-/** Builds a classifier over the built-in lexicon plus `extra` phrases (admins'; they override a built-in phrase with the same text). */
-export function lexiconClassifier(opts: LexiconOptions = {}): Classifier {
-  const byKey = new Map<string, LexiconEntry>();
-  for (const e of [...BUILTIN_LEXICON, ...(opts.extra ?? [])]) {
-    const key = phraseKey(e.phrase);
-    if (key.length > 0) byKey.set(key, e);
-  }
-  const keys = [...byKey.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const pattern = String.raw`(?<![\p{L}\p{N}_])(?:${keys.map(phrasePattern).join('|')})(?![\p{L}\p{N}_]|['\u2019\u02bc]\p{L})`;
-  const matcher = new RegExp(pattern, 'giu');
-  const version = opts.version ?? LEXICON_VERSION;
-
-  function classify(text: string): TalkAnalysis {
-    if (typeof text !== 'string' || text.trim() === '') return { label: 'neutral', spans: [], version };
-    const sentences = sentencesOf(text);
-    const contrasts = Array.from(text.matchAll(CONTRAST), (m) => m.index);
-    const spans: Weighted[] = [];
-    let si = 0;
-    let prevEnd = 0;
-    for (const m of text.matchAll(matcher)) {
-      const entry = byKey.get(phraseKey(m[0]));
-      if (!entry) continue;
-      const start = m.index;
-      const end = start + m[0].length;
-      while (si < sentences.length - 1 && (sentences[si]?.end ?? 0) <= start) si++;
-      const sentence = sentences[si] ?? { start: 0, end: text.length, question: false, concessiveEnd: -1, opensWithContrast: false };
-      const before = clauseWords(text.slice(Math.max(sentence.start, prevEnd, start - 80), start));
-      const after = clauseWords(text.slice(end, Math.min(sentence.end, end + 12)).split(/[,:;]/u)[0] ?? '');
-      prevEnd = end;
-      let polarity: TalkPolarity = entry.polarity;
-      let weight = entry.weight ?? 1;
-      const negated = before.slice(-NEGATION_LOOKBACK_WORDS).some(isNegator) || (after[0] === 'not' || after[0] === 'never');
-      if (negated) {
-        if (polarity === 'sustain') continue;
-        polarity = 'sustain';
-        weight = 1;
-      }
-      if (sentence.question) {
-        if (polarity === 'change') continue;
-        weight *= QUESTION_SUSTAIN_WEIGHT;
-      }
-      if (polarity === 'change' && isHedged(before.slice(-HEDGE_LOOKBACK_WORDS))) weight *= HEDGE_WEIGHT;
-      if (beforeContrast(start, sentence, sentences[si + 1], contrasts) || start < sentence.concessiveEnd) weight *= CONTRAST_WEIGHT;
-      spans.push({ start, end, phrase: m[0], category: entry.category, polarity, weight });
-    }
-    return { label: decide(spans), spans: spans.map(({ weight: _w, ...s }) => s), version };
-  }
-
-  return { version, classify };
-}
-
 function isHedged(words: string[]): boolean {
   if (words.some((w) => HEDGES.has(w))) return true;
   const joined = words.join(' ');
   return HEDGE_PAIRS.some((p) => joined.includes(p));
 }
 
+export type LexiconOptions = { version?: string; extra?: LexiconEntry[] };
+
+/** Builds a classifier over the built-in lexicon plus `extra` phrases (admins'; they override a built-in phrase with the same text). */
+export function lexiconClassifier(opts: LexiconOptions = {}): Classifier {
+  const byKey = new Map<string, LexiconEntry | null>();
+  for (const p of IGNORED_PHRASES) byKey.set(phraseKey(p), null);
+  for (const e of [...BUILTIN_LEXICON, ...(opts.extra ?? [])]) {
+    const key = phraseKey(e.phrase);
+    if (key.length > 0) byKey.set(key, e);
+  }
+  const keys = [...byKey.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const patterns = BUILTIN_PATTERNS.map((p) => ({ ...p, whole: new RegExp(`^(?:${p.source})$`, 'iu') }));
+  const alternatives = [...patterns.map((p) => p.source), ...keys.map(phrasePattern)];
+  const matcher = new RegExp(`${BOUNDARY_BEFORE}(?:${alternatives.join('|')})${BOUNDARY_AFTER}`, 'giu');
+  const version = opts.version ?? LEXICON_VERSION;
+  const lookup = (matched: string): LexiconEntry | null | undefined => {
+    const key = phraseKey(matched);
+    if (byKey.has(key)) return byKey.get(key);
+    return patterns.find((p) => p.whole.test(matched))?.entry;
+  };
+
+  function classify(text: string): TalkAnalysis {
+    if (typeof text !== 'string' || text.trim() === '') return { label: 'neutral', spans: [], version };
+    const sentences = sentencesOf(text);
+    const spans: Weighted[] = [];
+    let si = 0;
+    let prevEnd = 0;
+    for (const m of text.matchAll(matcher)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const entry = lookup(m[0]);
+      while (si < sentences.length - 1 && (sentences[si]?.end ?? 0) <= start) si++;
+      const sentence = sentences[si];
+      if (!entry || !sentence) {
+        if (entry === null) prevEnd = end;
+        continue;
+      }
+      const clause = clauseWords(text.slice(Math.max(sentence.start, start - 160), start));
+      const before = clauseWords(text.slice(Math.max(sentence.start, prevEnd, start - 80), start));
+      const after = clauseWords(text.slice(end, Math.min(sentence.end, end + 16)).split(/[,:;]/u)[0] ?? '');
+      prevEnd = end;
+      let polarity = entry.polarity;
+      let weight = entry.weight ?? 1;
+      const negated = before.slice(-NEGATION_LOOKBACK_WORDS).some((w) => NEGATORS.has(w)) || after[0] === 'not' || after[0] === 'never';
+      const doubted = DOUBT.test(` ${clause.join(' ')} `);
+      if (negated || doubted) {
+        polarity = polarity === 'change' ? 'sustain' : 'change';
+        weight = 1;
+      }
+      if (sentence.question && !entry.inQuestion && !(polarity === 'sustain' && entry.category === 'commitment')) continue;
+      if (polarity === 'change' && (isHedged(before.slice(-HEDGE_LOOKBACK_WORDS)) || isHedged(after.slice(0, 1)))) weight *= HEDGE_WEIGHT;
+      if (beforeContrast(start, sentence, sentences[si + 1]) || start < sentence.concessiveEnd) weight *= CONTRAST_WEIGHT;
+      spans.push({ start, end, phrase: m[0], category: entry.category, polarity, weight });
+    }
+    governedBySustain(text, spans);
+    return { label: decide(spans), spans: spans.map(({ weight: _w, ...s }) => s), version };
+  }
+
+  return { version, classify };
+}
+
 /** Whether a contrast marker follows the span in its sentence, or opens the next sentence. */
-function beforeContrast(start: number, sentence: Sentence, next: Sentence | undefined, contrasts: number[]): boolean {
-  if (next?.opensWithContrast) return true;
-  return contrasts.some((c) => c > start && c < sentence.end);
+function beforeContrast(start: number, sentence: Sentence, next: Sentence | undefined): boolean {
+  return Boolean(next?.opensWithContrast) || sentence.contrasts.some((c) => c > start);
+}
+
+/** Rule 6: a change phrase right before a sustain phrase ("we'll stick with") takes the sustain polarity. */
+function governedBySustain(text: string, spans: Weighted[]): void {
+  for (let i = spans.length - 2; i >= 0; i--) {
+    const a = spans[i];
+    const b = spans[i + 1];
+    if (!a || !b || a.polarity !== 'change' || b.polarity !== 'sustain') continue;
+    const gap = text.slice(a.end, b.start);
+    if (/[,;:.!?\n]/u.test(gap) || Array.from(gap.matchAll(WORD)).length > GOVERNS_WORDS) continue;
+    a.polarity = 'sustain';
+  }
 }
 
 function decide(spans: Weighted[]): TalkLabel {

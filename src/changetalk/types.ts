@@ -23,4 +23,5 @@ export const TALK_CATEGORIES = [
 export const TALK_POLARITIES = ['change', 'sustain'] as const satisfies readonly TalkPolarity[];
 
 /** A lexicon entry: matched case-insensitively on word boundaries; weight defaults to 1. */
-export type LexiconEntry = { phrase: string; polarity: TalkPolarity; category: TalkCategory; weight?: number };
+/** inQuestion: the phrase counts inside a question too (rhetorical questions; deferrals count there anyway). */
+export type LexiconEntry = { phrase: string; polarity: TalkPolarity; category: TalkCategory; weight?: number; inQuestion?: boolean };
