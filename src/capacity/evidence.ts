@@ -1,12 +1,12 @@
 import type { Queryable } from '../db/connect.js';
 import { analyzeTexts } from '../changetalk/index.js';
-import { DEFAULT_THRESHOLDS } from '../readiness/quadrant.js';
+import { readThresholds } from '../readiness/settings.js';
 import { loweringReasons, type Reason, type SustainEvidence } from './ledger.js';
 import { readRecentCheckIns, readRecentTexts } from './queries.js';
 
 /** The readiness confidence threshold ("high" is at or above it): below it a check-in is low confidence. */
-async function confidenceThreshold(_q: Queryable): Promise<number> {
-  return DEFAULT_THRESHOLDS.confidence;
+async function confidenceThreshold(q: Queryable): Promise<number> {
+  return (await readThresholds(q)).confidence;
 }
 
 /**

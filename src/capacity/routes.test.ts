@@ -152,12 +152,15 @@ describe('capacity of an account', () => {
   it('lowers the capacity for a low-confidence check-in and recent sustain talk, with the reasons quoted', async () => {
     const a = await account();
     const dana = await contact(a.id, 'Dana Ruiz');
-    const { rows: [init] } = await t.database.query<{ id: string }>("INSERT INTO initiatives (account_id, title) VALUES ($1, 'Roll out SSO') RETURNING id", [a.id]);
-    await t.database.query(
-      `INSERT INTO check_ins (account_id, initiative_id, contact_id, importance, confidence, why_not_lower, what_would_move_higher, source, at)
-       VALUES ($1, $2, $3, 8, 3, 'It matters to our security team', 'We are just too busy right now', 'csm', $4)`,
-      [a.id, init?.id, dana.id, daysAgo(2)],
-    );
+    const init = await api(csm, 'POST', `/api/accounts/${a.id}/initiatives`, { title: 'Roll out SSO' });
+    expect(init.statusCode, init.body).toBe(201);
+    const before = (await api(csm, 'GET', `/api/accounts/${a.id}/capacity`)).json();
+    expect(before).toMatchObject({ capacity: 10, reasons: [] });
+    const checkIn = await api(csm, 'POST', '/api/check-ins', {
+      accountId: a.id, initiativeId: init.json().id, contactId: dana.id, importance: 8, confidence: 3,
+      whyNotLower: 'It matters to our security team', whatWouldMoveHigher: 'We are just too busy right now', at: daysAgo(2),
+    });
+    expect(checkIn.statusCode, checkIn.body).toBe(201);
     const cap = (await api(csm, 'GET', `/api/accounts/${a.id}/capacity`)).json();
     expect(cap.base).toBe(10);
     expect(cap.reasons[0]).toEqual({ delta: -3, text: expect.stringContaining('Low confidence: 3/10 on “Roll out SSO”') });

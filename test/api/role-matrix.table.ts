@@ -155,6 +155,12 @@ export const ROUTES: Record<string, Spec> = {
   'POST /api/tasks': { expect: EDITORS, url: () => '/api/tasks', body: async (f) => ({ accountId: await f.account(), title: 'x', assigneeUserId: f.users.admin.userId }), scoped: true },
   'GET /api/tasks/:id': { expect: EVERYONE, url: async (f) => `/api/tasks/${await f.task()}`, scoped: true },
   'PATCH /api/tasks/:id': { expect: EDITORS, url: async (f) => `/api/tasks/${await f.task()}`, body: () => ({ priority: 2 }), scoped: true },
+  // Capacity (spoons): everyone reads an account's, its editors set it and give spoons; the default is an app setting (admins and managers)
+  'POST /api/tasks/:id/give-spoon': { expect: EDITORS, url: async (f) => `/api/tasks/${await f.task()}/give-spoon`, scoped: true },
+  'GET /api/accounts/:id/capacity': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/capacity`, scoped: true },
+  'PUT /api/accounts/:id/capacity': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/capacity`, body: () => ({ spoons: 8 }), scoped: true },
+  'GET /api/capacity/settings': { expect: EVERYONE, url: () => '/api/capacity/settings' },
+  'PUT /api/capacity/settings': { expect: MANAGERS, url: () => '/api/capacity/settings', body: () => ({ defaultSpoons: 10, period: 'week' }) },
   'GET /api/escalations': { expect: EVERYONE, url: () => '/api/escalations' },
   'POST /api/escalations': {
     expect: EDITORS, url: () => '/api/escalations', scoped: true,
