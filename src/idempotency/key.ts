@@ -27,12 +27,13 @@ export const NO_REPLAY_ROUTES: ReadonlySet<string> = new Set([
  * POST of the REST API except /api/auth/* (signing in and out, password changes: an answer that
  * carries a session is never replayed), the public /api/shared/* routes of a shared plan link
  * (no principal to key a stored answer by; ticking a task done twice is a no-op, and writes there
- * are rate-limited per link) and NO_REPLAY_ROUTES. The /v1 ingestion API has its own
+ * are rate-limited per link), the public /api/public/* answers of a check-in or survey link (no principal
+ * either; a second answer replaces the first by design) and NO_REPLAY_ROUTES. The /v1 ingestion API has its own
  * de-duplication (messageId).
  */
 export function appliesTo(method: string, route: string): boolean {
   return method === 'POST' && route.startsWith('/api/') && !route.startsWith('/api/auth/') && !route.startsWith('/api/docs')
-    && !route.startsWith('/api/shared/') && !NO_REPLAY_ROUTES.has(route);
+    && !route.startsWith('/api/shared/') && !route.startsWith('/api/public/') && !NO_REPLAY_ROUTES.has(route);
 }
 
 /** Why a header value is not a usable key, or null when it is. */

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/principal.js';
 import type { Database, Queryable } from '../db/connect.js';
 import { AppError } from '../http/errors.js';
-import { hashToken, isTokenShaped } from '../plans/share-token.js';
+import { hashToken, isTokenShaped } from '../public/token.js';
 import { announce, answerOrNull, recordCheckInTx } from './checkins.js';
 
 /**
@@ -13,7 +13,7 @@ import { announce, answerOrNull, recordCheckInTx } from './checkins.js';
 
 export type LiveRequest = {
   id: string; accountId: string; initiativeId: string; title: string; contactId: string; contactName: string | null;
-  firstViewedAt: Date | null; answeredAt: Date | null; checkInId: string | null;
+  firstViewedAt: Date | null; answeredAt: Date | null; expiresAt: Date; checkInId: string | null;
   answer: { importance: number; confidence: number; whyNotLower: string | null; whatWouldMoveHigher: string | null } | null;
 };
 export type Answer = { importance: number; confidence: number; whyNotLower?: string | undefined; whatWouldMoveHigher?: string | undefined };
@@ -24,10 +24,10 @@ export const firstNameOf = (name: string | null) => (name ?? '').trim().split(/\
 export async function liveRequest(q: Queryable, token: string, now: Date, lock = false): Promise<LiveRequest> {
   if (!isTokenShaped(token)) throw new AppError('check_in_link.not_found');
   const { rows: [r] } = await q.query<{
-    id: string; account_id: string; initiative_id: string; title: string; contact_id: string; contact_name: string | null; first_viewed_at: Date | string | null;
+    id: string; account_id: string; initiative_id: string; title: string; contact_id: string; contact_name: string | null; first_viewed_at: Date | string | null; expires_at: Date | string;
     answered_at: Date | string | null; check_in_id: string | null; importance: number | null; confidence: number | null; why_not_lower: string | null; what_would_move_higher: string | null;
   }>(
-    `SELECT r.id, r.account_id, r.initiative_id, i.title, r.contact_id, ct.name AS contact_name, r.first_viewed_at, r.answered_at,
+    `SELECT r.id, r.account_id, r.initiative_id, i.title, r.contact_id, ct.name AS contact_name, r.first_viewed_at, r.expires_at, r.answered_at,
             c.id AS check_in_id, c.importance, c.confidence, c.why_not_lower, c.what_would_move_higher
        FROM check_in_requests r JOIN initiatives i ON i.id = r.initiative_id JOIN contacts ct ON ct.id = r.contact_id
        LEFT JOIN check_ins c ON c.request_id = r.id
@@ -37,7 +37,7 @@ export async function liveRequest(q: Queryable, token: string, now: Date, lock =
   if (!r) throw new AppError('check_in_link.not_found');
   return {
     id: r.id, accountId: r.account_id, initiativeId: r.initiative_id, title: r.title, contactId: r.contact_id, contactName: r.contact_name,
-    firstViewedAt: r.first_viewed_at ? new Date(r.first_viewed_at) : null, answeredAt: r.answered_at ? new Date(r.answered_at) : null, checkInId: r.check_in_id,
+    firstViewedAt: r.first_viewed_at ? new Date(r.first_viewed_at) : null, answeredAt: r.answered_at ? new Date(r.answered_at) : null, expiresAt: new Date(r.expires_at), checkInId: r.check_in_id,
     answer: r.check_in_id && r.importance !== null && r.confidence !== null
       ? { importance: r.importance, confidence: r.confidence, whyNotLower: r.why_not_lower, whatWouldMoveHigher: r.what_would_move_higher } : null,
   };

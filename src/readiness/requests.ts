@@ -3,7 +3,7 @@ import { guardAsk } from '../capacity/index.js';
 import type { Queryable } from '../db/connect.js';
 import { AppError } from '../http/errors.js';
 import { NO_SMTP_ERROR } from '../notifications/messages.js';
-import { hashToken, newToken } from '../plans/share-token.js';
+import { hashToken, newToken } from '../public/token.js';
 import { recordAuditRaw } from '../audit/record.js';
 import type { Actor } from '../auth/principal.js';
 import { contactOf, initiativeRef } from './store.js';

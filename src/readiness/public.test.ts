@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, unique, type SignedIn, type TestApp } from '../../test/support/app.js';
+import { SYSTEM_ACTOR } from '../auth/principal.js';
+import { formKey, issueStamp } from '../public/guard.js';
+import { hashToken } from '../public/token.js';
+import { requestCheckIn } from './requests.js';
+import type { Initiative } from './schema.js';
+
+/** A check-in asked by e-mail: the outbox row, the public page (GET writes no answer), one answer per link, bad links, bots. */
+let t: TestApp;
+let csm: SignedIn;
+let teamId: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ CANOPY_PUBLIC_URL: 'https://cs.example.test/canopy' });
+  teamId = (await t.app.services.teams.create(unique('team'), SYSTEM_ACTOR)).id;
+  csm = await t.signIn('csm', { teamId });
+});
+afterAll(() => t.close());
+
+type Json = Record<string, unknown> & { code?: string; fields?: { path: string; message: string }[] };
+const call = async (method: 'GET' | 'POST', url: string, payload?: object, expected?: number) => {
+  const res = await t.app.inject({ method, url, headers: csm.headers, ...(payload ? { payload } : {}) });
+  if (expected !== undefined) expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(expected);
+  return { status: res.statusCode, body: (res.body ? res.json() : null) as Json };
+};
+const anon = (method: 'GET' | 'POST', url: string, payload?: object | string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+
+async function setup(email: string | null = 'ada@example.test') {
+  const a = await t.app.services.accounts.create({ name: unique('acct'), ownerId: csm.userId, teamId }, SYSTEM_ACTOR);
+  const c = await t.app.services.contacts.create({ accountId: a.id, name: 'Ada Lovelace-Customer', ...(email ? { email } : {}) }, SYSTEM_ACTOR);
+  const i = (await call('POST', `/api/accounts/${a.id}/initiatives`, { title: 'Adopt scheduled reports' }, 201)).body as unknown as Initiative;
+  return { accountId: a.id, contactId: c.id, initiativeId: i.id };
+}
+async function ask(initiativeId: string, contactId: string) {
+  const res = await call('POST', `/api/initiatives/${initiativeId}/check-in-requests`, { contactId }, 201);
+  const requestId = String(res.body.requestId);
+  const { rows: [m] } = await t.database.query<{ body: string; audience: string; contact_id: string; spoon_cost: number; status: string; recipient: string }>(
+    'SELECT m.body, m.audience, m.contact_id, m.spoon_cost, m.status, m.recipient FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [requestId],
+  );
+  const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(m?.body ?? '')?.[1] ?? '';
+  return { requestId, message: m, token, sentTo: res.body.sentTo };
+}
+/** A genuine stamp, as the page would have put it in the form `secondsAgo` seconds ago. */
+const stampFrom = async (token: string, secondsAgo: number) => issueStamp(await formKey(t.database), hashToken(token), new Date(Date.now() - secondsAgo * 1000));
+const checkInsOf = async (requestId: string) => (await t.database.query<{ importance: number; confidence: number; why_not_lower: string | null; source: string; contact_id: string }>(
+  'SELECT importance, confidence, why_not_lower, source, contact_id FROM check_ins WHERE request_id = $1', [requestId])).rows;
+
+describe('a check-in asked by e-mail', () => {
+  it('queues the e-mail in the outbox with the link, shows the page without writing an answer, records one answer and updates it', async () => {
+    const { accountId, contactId, initiativeId } = await setup();
+    const { requestId, message, token, sentTo } = await ask(initiativeId, contactId);
+    expect(sentTo).toEqual({ contactId, name: 'Ada Lovelace-Customer', email: 'ada@example.test' });
+    expect(message).toMatchObject({ audience: 'customer', contact_id: contactId, spoon_cost: 1, status: 'pending', recipient: 'ada@example.test' });
+    expect(message?.body).toContain(`https://cs.example.test/canopy/c/${token}`);
+    expect((await call('GET', `/api/accounts/${accountId}/readiness`, undefined, 200)).body.initiatives).toMatchObject([{ openRequest: { id: requestId, contactId } }]);
+
+    const audit = async () => (await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]?.n;
+    const auditBefore = await audit();
+    const page = await anon('GET', `/c/${token}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['x-robots-tag']).toBe('noindex, nofollow');
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
+    expect(page.body).toContain('Hi Ada,');
+    expect(page.body).toContain('Adopt scheduled reports');
+    expect(page.body).not.toContain('Lovelace');
+    expect(page.body).not.toContain('ada@example.test');
+    expect(page.body.match(/type="radio"/g)).toHaveLength(22);
+    expect(await checkInsOf(requestId)).toEqual([]);
+    expect(await audit()).toBe(auditBefore);
+    const { rows: [r0] } = await t.database.query<{ answered_at: Date | null; first_viewed_at: Date | null }>('SELECT answered_at, first_viewed_at FROM check_in_requests WHERE id = $1', [requestId]);
+    expect(r0?.answered_at).toBeNull();
+    expect(r0?.first_viewed_at).not.toBeNull();
+
+    const answer = { importance: 9, confidence: 3, whyNotLower: 'The board wants the numbers weekly', whatWouldMoveHigher: "We're too busy right now, someone would have to set it up" };
+    const first = await anon('POST', `/api/public/check-ins/${token}`, { ...answer, stamp: await stampFrom(token, 10) });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toEqual({ recorded: true, updated: false });
+    expect(await checkInsOf(requestId)).toEqual([{ importance: 9, confidence: 3, why_not_lower: 'The board wants the numbers weekly', source: 'customer', contact_id: contactId }]);
+
+    const second = await anon('POST', `/api/public/check-ins/${token}`, { ...answer, confidence: 8, stamp: await stampFrom(token, 10) });
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json()).toEqual({ recorded: true, updated: true });
+    expect((await checkInsOf(requestId)).map((c) => c.confidence)).toEqual([8]);
+
+    const form = await anon('POST', `/c/${token}`, new URLSearchParams({ importance: '7', confidence: '7', stamp: await stampFrom(token, 10), website: '' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.statusCode).toBe(303);
+    expect(form.headers.location).toBe(`/c/${token}?notice=updated`);
+    expect((await checkInsOf(requestId)).map((c) => [c.importance, c.confidence])).toEqual([[7, 7]]);
+    const bad = await anon('POST', `/c/${token}`, new URLSearchParams({ importance: '11', confidence: 'x', stamp: await stampFrom(token, 10) }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(bad.headers.location).toBe(`/c/${token}?notice=invalid`);
+
+    const back = await anon('GET', `/c/${token}?notice=updated`);
+    expect(back.body).toContain('your new answer replaces the one you sent before');
+    const r = (await call('GET', `/api/accounts/${accountId}/readiness`, undefined, 200)).body.initiatives as Initiative[];
+    expect(r[0]?.openRequest).toBeNull();
+    expect(r[0]?.checkIns.map((c) => [c.source, c.quadrant])).toEqual([['customer', 'ready']]);
+  });
+
+  it('refuses answers that look automated and records nothing', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    const body = { importance: 5, confidence: 5 };
+    // Never viewed: a scanner posting straight from the e-mail.
+    const unseen = await anon('POST', `/api/public/check-ins/${token}`, { ...body, stamp: await stampFrom(token, 10) });
+    expect(unseen.statusCode).toBe(422);
+    expect(unseen.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'not_viewed' } });
+    await anon('GET', `/c/${token}`);
+    const fast = await anon('POST', `/api/public/check-ins/${token}`, { ...body, stamp: await stampFrom(token, 0) });
+    expect(fast.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'too_fast' } });
+    const honeypot = await anon('POST', `/api/public/check-ins/${token}`, { ...body, stamp: await stampFrom(token, 10), website: 'http://spam.example' });
+    expect(honeypot.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'honeypot_field' } });
+    const forged = await anon('POST', `/api/public/check-ins/${token}`, { ...body, stamp: `${Date.now() - 10_000}.${'A'.repeat(43)}` });
+    expect(forged.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'stamp_forged' } });
+    const formFast = await anon('POST', `/c/${token}`, new URLSearchParams({ importance: '5', confidence: '5', stamp: await stampFrom(token, 0) }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(formFast.headers.location).toBe(`/c/${token}?notice=suspect`);
+    const invalid = await anon('POST', `/api/public/check-ins/${token}`, { importance: 12, confidence: 5, stamp: await stampFrom(token, 10) });
+    expect(invalid.statusCode).toBe(400);
+    expect((invalid.json() as Json).fields?.map((f) => f.path)).toContain('importance');
+    expect(await checkInsOf(requestId)).toEqual([]);
+  });
+
+  it('answers 404 for bad, unknown and expired links, and stray /c/ paths', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    for (const url of ['/c/short', `/c/${'A'.repeat(43)}`, `/c/${token}/extra`, '/c/']) {
+      const res = await anon('GET', url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('text/html');
+      expect(res.headers['x-robots-tag'], url).toBe('noindex, nofollow');
+    }
+    const api = await anon('POST', `/api/public/check-ins/${'A'.repeat(43)}`, { importance: 5, confidence: 5, stamp: 'x' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json()).toMatchObject({ code: 'check_in_link.not_found' });
+    await t.database.query(`UPDATE check_in_requests SET expires_at = now() - interval '1 minute' WHERE id = $1`, [requestId]);
+    expect((await anon('GET', `/c/${token}`)).statusCode).toBe(404);
+  });
+
+  it('refuses a contact without an e-mail or of another account, and skips them for the playbook step', async () => {
+    const { contactId, initiativeId, accountId } = await setup(null);
+    const res = await call('POST', `/api/initiatives/${initiativeId}/check-in-requests`, { contactId }, 400);
+    expect(res.body.fields).toEqual([{ path: 'contactId', message: 'Ada Lovelace-Customer has no e-mail address' }]);
+    const other = await setup();
+    const foreign = await call('POST', `/api/initiatives/${initiativeId}/check-in-requests`, { contactId: other.contactId }, 400);
+    expect(foreign.body.fields?.[0]?.path).toBe('contactId');
+    await call('POST', `/api/initiatives/00000000-0000-4000-8000-000000000000/check-in-requests`, { contactId }, 404);
+    const skipped = await t.database.transaction((tx) => requestCheckIn(tx, { initiativeId, contactId, by: null, now: new Date() }));
+    expect(skipped).toEqual({ skipped: 'no_email', detail: 'Ada Lovelace-Customer has no e-mail address' });
+    const { rows: [n] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE account_id = $1', [accountId]);
+    expect(n?.n).toBe(0);
+  });
+});
