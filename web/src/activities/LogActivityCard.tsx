@@ -9,6 +9,9 @@ import { FormError, notifySuccess } from '../components/feedback';
 import { useEscalations } from '../escalations/api';
 import { EMPTY_PLANT, nestedFieldErrors, plantInput, type PlantDraft } from '../seeds/PlantSeedFields';
 import { PlantSeedSection } from '../seeds/PlantSeedSection';
+import { CheckInOutcome, CheckInSection } from '../readiness/CheckInSection';
+import { useInvalidateReadiness } from '../api/readiness';
+import { activityCheckInInput, checkInProblems, EMPTY_CHECK_IN, type CheckInDraft } from '../readiness/logic';
 import { ACTIVITY_KINDS, activityKindLabel, type ActivityKind, inferProactive, RESPONDS_TO, respondsToLabel, type RespondsTo, useLogActivity } from './api';
 
 const NOW = () => dayjs().format('YYYY-MM-DD HH:mm:ss');
@@ -31,13 +34,19 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
   const [planting, setPlanting] = useState(false);
   const [plant, setPlant] = useState<PlantDraft>(EMPTY_PLANT);
   const [plantMissing, setPlantMissing] = useState(false);
+  const [checkingIn, setCheckingIn] = useState(false);
+  const [checkIn, setCheckIn] = useState<CheckInDraft>(EMPTY_CHECK_IN);
+  const [checkInTried, setCheckInTried] = useState(false);
+  const [checkedInActivity, setCheckedInActivity] = useState<string | null>(null);
   const log = useLogActivity();
+  const invalidateReadiness = useInvalidateReadiness();
   const contacts = useAccountContacts(accountId);
   const users = useUsers();
   const escalations = useEscalations({ accountId, status: 'active' });
   const fields = log.error instanceof ApiError ? log.error.fieldMap() : {};
   const seedFields = { ...nestedFieldErrors(log.error, 'seed'), ...(plantMissing ? { '(seed)': 'Pick a question from the library or write one, or switch "Plant a seed" off' } : {}) };
 
+  const checkInFields = { ...(checkInTried ? checkInProblems(checkIn) : {}), ...nestedFieldErrors(log.error, 'checkIn') };
   const respondsTo = answers === NOTHING ? null : answers;
   const inferred = inferProactive(kind, respondsTo, escalationId);
   const proactive = manual ?? inferred;
@@ -65,6 +74,9 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
     setPlanting(false);
     setPlant(EMPTY_PLANT);
     setPlantMissing(false);
+    setCheckingIn(false);
+    setCheckIn(EMPTY_CHECK_IN);
+    setCheckInTried(false);
     log.reset();
   };
 
@@ -74,6 +86,9 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
     const seed = planting ? plantInput(plant) : null;
     setPlantMissing(planting && !seed);
     if (planting && !seed) return;
+    const checkInInput = checkingIn ? activityCheckInInput(checkIn) : null;
+    setCheckInTried(checkingIn);
+    if (checkingIn && !checkInInput) return;
     const pick = (prefix: string) => people.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
     log.mutate(
       {
@@ -87,11 +102,14 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
         escalationId,
         proactive: manual ?? undefined,
         ...(seed ? { seed } : {}),
+        ...(checkInInput ? { checkIn: checkInInput } : {}),
       },
       {
         onSuccess: (a) => {
-          notifySuccess(`${activityKindLabel[a.kind]} logged (${a.proactive ? 'proactive' : 'reactive'})${seed ? '; seed planted' : ''}`);
+          notifySuccess(`${activityKindLabel[a.kind]} logged (${a.proactive ? 'proactive' : 'reactive'})${seed ? '; seed planted' : ''}${checkInInput ? '; check-in recorded' : ''}`);
           reset();
+          setCheckedInActivity(checkInInput ? a.id : null);
+          if (checkInInput) invalidateReadiness();
         },
       },
     );
@@ -112,7 +130,8 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
       </Group>
       <form onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-label="Log activity">
         <Stack gap="sm">
-          <FormError error={log.error} shownFields={['kind', 'subject', 'body', 'occurredAt', 'participants', 'respondsTo', 'escalationId', 'seed']} />
+          <FormError error={log.error} shownFields={['kind', 'subject', 'body', 'occurredAt', 'participants', 'respondsTo', 'escalationId', 'seed', 'checkIn']} />
+          {checkedInActivity && <CheckInOutcome accountId={accountId} activityId={checkedInActivity} onClose={() => setCheckedInActivity(null)} />}
           <SegmentedControl
             aria-label="Kind"
             size="xs"
@@ -180,6 +199,7 @@ export function LogActivityCard({ accountId }: { accountId: string }) {
             }}
             errors={seedFields}
           />
+          <CheckInSection accountId={accountId} open={checkingIn} onOpenChange={setCheckingIn} value={checkIn} onChange={setCheckIn} errors={checkInFields} />
           <Group justify="space-between" align="center" wrap="wrap">
             <Group gap="xs" align="center">
               <Switch

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { ActivityCheckInInput } from '../api/readiness';
 
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -58,6 +59,8 @@ export interface ActivityInput {
   proactive?: boolean;
   /** Plant a seed asked in this activity, in the same step (issue 10). */
   seed?: { questionId?: string; text?: string; theme?: string; contactId?: string };
+  /** A readiness check-in asked in this activity, recorded with it (issue 11). */
+  checkIn?: ActivityCheckInInput;
 }
 
 export interface RatioCounts {
