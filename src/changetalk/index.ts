@@ -6,3 +6,5 @@ export { TALK_CATEGORIES, TALK_LABELS, TALK_POLARITIES } from './types.js';
 export { LEXICON_VERSION, defaultClassifier, lexiconClassifier } from './classifier.js';
 export { normaliseText, textHash } from './normalize.js';
 export { analyzeTexts, currentClassifier, invalidatePhraseCache } from './analyze.js';
+/** Zod shapes for responses that carry `changeTalk: ShownTalk` next to a customer's free text. */
+export { shownTalk, talkAnalysis, talkSpan } from './schema.js';
