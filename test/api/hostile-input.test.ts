@@ -71,6 +71,13 @@ beforeAll(async () => {
   await create(`/api/success-plans/${ids.planId}/share`, { allowCustomerUpdates: true }, 'shareToken', (j) => j.token);
   await create('/api/seed-questions', { text: 'What if you had no budget at all?', theme: 'Money', variants: ['What would you cut first?'], reaskIntervalDays: 14 }, 'questionId');
   await create(`/api/accounts/${ids.accountId}/seeds`, { questionId: ids.questionId, askedAt: new Date().toISOString() }, 'seedId');
+  // Readiness (issue 11): an initiative with a check-in, and a check-in asked by e-mail (its token read from the queued e-mail).
+  await create(`/api/accounts/${ids.accountId}/initiatives`, { title: 'Roll out SSO' }, 'initiativeId');
+  await create('/api/check-ins', { accountId: ids.accountId, initiativeId: ids.initiativeId, importance: 8, confidence: 3 }, 'checkInId');
+  await create('/api/contacts', { accountId: ids.accountId, name: 'Ada', email: 'ada@example.test' }, 'mailContactId');
+  await create(`/api/initiatives/${ids.initiativeId}/check-in-requests`, { contactId: ids.mailContactId }, 'checkInRequestId', (j) => j.requestId);
+  const mail = await t.database.query<{ body: string }>('SELECT m.body FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [ids.checkInRequestId]);
+  ids.checkInToken = /\/c\/([A-Za-z0-9_-]{43})/.exec(mail.rows[0]?.body ?? '')?.[1] ?? '';
 }, 120_000);
 
 /** Path parameters point at the fixture of their collection, so handlers get past their 404s. */
@@ -81,9 +88,11 @@ const PATH_IDS: [RegExp, string][] = [
   [/^\/api\/success-plans\/\{id\}/, 'planId'], [/^\/api\/goals\//, 'goalId'], [/^\/api\/criteria\//, 'criterionId'],
   [/^\/api\/milestones\//, 'milestoneId'], [/^\/api\/plan-templates\//, 'templateId'],
   [/^\/api\/seed-questions\//, 'questionId'], [/^\/api\/seeds\/\{id\}/, 'seedId'],
+  [/^\/api\/initiatives\//, 'initiativeId'],
 ];
 const pathValue = (route: Route, name: string) => {
   if (name === 'entry') return 'nothing.example.test';
+  if (name === 'token' && route.path.startsWith('/api/public/check-ins/')) return ids.checkInToken ?? randomUUID();
   if (name === 'token') return ids.shareToken ?? randomUUID();
   const key = PATH_IDS.find(([re]) => re.test(route.path))?.[1];
   return (key && ids[key]) ?? randomUUID();

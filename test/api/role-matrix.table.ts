@@ -38,6 +38,8 @@ export type Fixtures = {
   milestone(): Promise<string>;
   /** A plan template (no goals). */
   planTemplate(): Promise<string>;
+  /** An initiative on a new account (as for account()). */
+  initiative(): Promise<{ id: string; accountId: string }>;
   /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
   id(): string;
 };
@@ -247,6 +249,26 @@ export const ROUTES: Record<string, Spec> = {
   'GET /api/seeds/:id': { expect: EVERYONE, url: async (f) => `/api/seeds/${await f.seed()}`, scoped: true },
   'POST /api/seeds/:id/events': { expect: EDITORS, url: async (f) => `/api/seeds/${await f.seed()}/events`, body: () => ({ kind: 'reaction', strength: 'strong_positive' }), scoped: true },
   'POST /api/seeds/:id/harvest': { expect: EDITORS, url: async (f) => `/api/seeds/${await f.seed()}/harvest`, body: () => ({}), scoped: true },
+  // Readiness: initiatives, check-ins and requests follow their account (everyone reads, its editors write); thresholds: admins and managers set them;
+  // the check-in page and its answers need no session (a made-up token: 404 for all)
+  'POST /api/accounts/:id/initiatives': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/initiatives`, body: () => ({ title: 'Roll out SSO' }), scoped: true },
+  'GET /api/accounts/:id/readiness': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/readiness`, scoped: true },
+  'GET /api/initiatives/:id': { expect: EVERYONE, url: async (f) => `/api/initiatives/${(await f.initiative()).id}`, scoped: true },
+  'PATCH /api/initiatives/:id': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}`, body: () => ({ title: 'Renamed' }), scoped: true },
+  'DELETE /api/initiatives/:id': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}`, scoped: true },
+  'POST /api/check-ins': {
+    expect: EDITORS, url: () => '/api/check-ins', scoped: true,
+    body: async (f) => { const i = await f.initiative(); return { accountId: i.accountId, initiativeId: i.id, importance: 8, confidence: 3 }; },
+  },
+  // Past the policy an unknown contact is a 400 (the policy answers first).
+  'POST /api/initiatives/:id/check-in-requests': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}/check-in-requests`, body: (f) => ({ contactId: f.id() }), scoped: true },
+  'POST /api/initiatives/:id/spoon-task': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}/spoon-task`, body: () => ({}), scoped: true },
+  'GET /api/readiness/summary': { expect: EVERYONE, url: () => '/api/readiness/summary' },
+  'GET /api/readiness/settings': { expect: EVERYONE, url: () => '/api/readiness/settings' },
+  'PUT /api/readiness/settings': { expect: MANAGERS, url: () => '/api/readiness/settings', body: () => ({ importanceThreshold: 7, confidenceThreshold: 7 }) },
+  'GET /c/:token': { expect: PUBLIC, url: () => `/c/${'A'.repeat(43)}` },
+  'POST /c/:token': { expect: PUBLIC, url: () => `/c/${'A'.repeat(43)}`, body: () => ({ importance: '5', confidence: '5' }) },
+  'POST /api/public/check-ins/:token': { expect: PUBLIC, url: () => `/api/public/check-ins/${'A'.repeat(43)}`, body: () => ({ importance: 5, confidence: 5, stamp: 'x' }) },
   // Notifications belong to a person
   'GET /api/notifications': { expect: USERS, url: () => '/api/notifications' },
   'POST /api/notifications/read-all': { expect: USERS, url: () => '/api/notifications/read-all' },

@@ -114,6 +114,11 @@ function fixtures(who: Who, scope: Scope): Fixtures {
       const res = await t.app.inject({ method: 'POST', url: '/api/plan-templates', headers: users.admin.headers, payload: { name: unique('tpl') } });
       return (res.json() as { id: string }).id;
     },
+    async initiative() {
+      const accountId = await account();
+      const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${accountId}/initiatives`, headers: users.admin.headers, payload: { title: 'Roll out SSO' } });
+      return { id: (res.json() as { id: string }).id, accountId };
+    },
     id: () => randomUUID(),
   };
 }
