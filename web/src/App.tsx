@@ -43,6 +43,8 @@ const DriverImpactPage = page(/^\/drivers\/impact/, () => import('./drivers/Driv
 const EscalationsPage = page(/^\/escalations/, () => import('./escalations/EscalationsPage'));
 const TeamProactivePage = page(/^\/team\/proactive/, () => import('./activities/TeamProactivePage'));
 const SeedLibraryPage = page(/^\/seeds/, () => import('./seeds/SeedLibraryPage'));
+const SurveysPage = page(/^\/surveys\/?$/, () => import('./surveys/SurveysPage'));
+const SurveyPage = page(/^\/surveys\/[^/]+/, () => import('./surveys/SurveyPage'));
 const PlansDashboardPage = page(/^\/plans\/?$/, () => import('./plans/PlansDashboardPage'));
 const PlanPage = page(/^\/plans\/[^/]+/, () => import('./plans/PlanPage'));
 const TemplatesPage = page(/^\/plan-templates\/?$/, () => import('./plans/TemplatesPage'));
@@ -86,6 +88,8 @@ export function App() {
                   <Route path="escalations" element={<EscalationsPage />} />
                   <Route path="team/proactive" element={<TeamProactivePage />} />
                   <Route path="seeds" element={<SeedLibraryPage />} />
+                  <Route path="surveys" element={<SurveysPage />} />
+                  <Route path="surveys/:id" element={<SurveyPage />} />
                   <Route path="plans" element={<PlansDashboardPage />} />
                   <Route path="plans/:planId" element={<PlanPage />} />
                   <Route path="plan-templates" element={<TemplatesPage />} />

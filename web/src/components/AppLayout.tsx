@@ -37,6 +37,7 @@ export function AppLayout() {
     { to: '/plans', label: 'Success plans', icon: 'health', active: (p) => p.startsWith('/plans') },
     { to: '/plan-templates', label: 'Plan templates', icon: 'playbook', active: (p) => p.startsWith('/plan-templates') },
     { to: '/seeds', label: 'Seed library', icon: 'impact', active: (p) => p.startsWith('/seeds') },
+    { to: '/surveys', label: 'Surveys', icon: 'docs', active: (p) => p.startsWith('/surveys') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)
