@@ -39,6 +39,10 @@ describe('GET /api/openapi.json', () => {
       ['get', '/api/seed-questions'], ['post', '/api/seed-questions'], ['get', '/api/seed-questions/{id}'],
       ['post', '/api/accounts/{id}/seeds'], ['get', '/api/accounts/{id}/seeds'], ['post', '/api/seeds/{id}/events'],
       ['get', '/api/accounts/{id}/autopilot'],
+      // Readiness (issue 11).
+      ['post', '/api/accounts/{id}/initiatives'], ['get', '/api/accounts/{id}/readiness'], ['patch', '/api/initiatives/{id}'], ['delete', '/api/initiatives/{id}'],
+      ['post', '/api/check-ins'], ['post', '/api/initiatives/{id}/check-in-requests'], ['post', '/api/initiatives/{id}/spoon-task'],
+      ['get', '/api/readiness/summary'], ['get', '/api/readiness/settings'], ['put', '/api/readiness/settings'], ['post', '/api/public/check-ins/{token}'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];
@@ -65,6 +69,7 @@ describe('GET /api/openapi.json', () => {
     // Every POST of the REST API has it, but for signing in, answers that carry a credential, and a shared link's public writes.
     const without = Object.keys(doc.paths).filter((p) => p.startsWith('/api/') && op(p) && !keyParam(p)).sort();
     expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password',
+      '/api/public/check-ins/{token}',
       '/api/shared/plans/{token}/comments', '/api/shared/plans/{token}/tasks/{taskId}/complete', '/api/success-plans/{id}/share', '/api/users', '/api/users/{id}/reset-password', '/api/webhooks/{id}/rotate-secret']);
     expect(doc.paths['/api/accounts']?.get).not.toHaveProperty('parameters.0.name', 'idempotency-key');
     expect(JSON.stringify(doc.paths['/v1/track'])).not.toContain('idempotency-key');
