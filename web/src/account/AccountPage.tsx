@@ -24,6 +24,7 @@ import { TasksCard } from '../inbox/TasksCard';
 import { PlaybooksCard } from '../playbooks/PlaybooksCard';
 import { AutopilotAlert } from '../seeds/AutopilotAlert';
 import { SeedsCard } from '../seeds/SeedsCard';
+import { SurveysCard } from '../surveys/SurveysCard';
 import { PlanCard } from '../plans/PlanCard';
 
 const PLACEHOLDERS: [string, string][] = [
@@ -118,6 +119,7 @@ export default function AccountPage() {
             <ProactiveRatioCard accountId={id} />
             <AccountEscalationsCard accountId={id} canEdit={canEdit} />
             <SeedsCard accountId={id} canEdit={canEdit} />
+            <SurveysCard accountId={id} canEdit={canEdit} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
