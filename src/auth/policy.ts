@@ -52,6 +52,8 @@ export type Subject =
   | { type: 'outbox' }
   /** App settings (readiness thresholds, the default capacity): everyone reads, admins and managers write. */
   | { type: 'app_settings' }
+  /** Change talk: everyone reads and classifies; csm and above correct a label; admins add and remove phrases (`part: 'phrases'`). */
+  | { type: 'change_talk'; part?: 'phrases' }
   /** A task: its assignee acts on it, and whoever may edit its account. */
   | { type: 'task'; task: { assigneeUserId: string | null; account: Ownable } }
   /** An escalation: its members act on it, and whoever may edit its account. */
@@ -84,6 +86,10 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'plan_templates':
     case 'app_settings':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
+    case 'change_talk':
+      if (action === 'read') return true;
+      if (subject.part === 'phrases') return role === 'admin';
+      return role !== 'viewer';
     case 'seed_questions':
       if (action === 'read') return true;
       if (action === 'create') return role !== 'viewer';

@@ -97,6 +97,8 @@ export const ERRORS = {
   'check_in_link.not_found': { status: 404, message: 'This link is not valid: it may have expired.' },
   'check_in_link.rate_limited': { status: 429, message: 'Too many requests through this link; wait a minute and try again.' },
   'check_in_link.suspect': { status: 422, message: 'The answer was not recorded: it looked automated. Stay a few seconds on the page, then send it again.' },
+  'change_talk.phrase_not_found': { status: 404, message: 'Change-talk phrase not found.' },
+  'change_talk.phrase_taken': { status: 409, message: 'This phrase is already in the lexicon with this polarity.' },
   'capacity.exceeded': { status: 409, message: "This ask would exceed the customer's capacity (spoons) left for the period: confirm it as an overload, or give a spoon instead." },
   'ingest.invalid_write_key': { status: 401, message: 'The write key is missing, unknown or revoked.' },
   'ingest.invalid_json': { status: 400, message: 'The body is not valid JSON.' },
