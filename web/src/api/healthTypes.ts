@@ -14,7 +14,8 @@ export type DriverSource =
   | { type: 'days_since_contact_seen'; role: ContactRole; maxDays: number }
   | { type: 'formula'; expression: string }
   | { type: 'days_since_activity'; kinds?: ActivitySourceKind[]; contactRole?: ContactRole; maxDays: number }
-  | { type: 'autopilot' };
+  | { type: 'autopilot' }
+  | { type: 'survey_metric'; metric: SurveyMetric; windowDays: number; surveyKind?: 'nps' | 'csat' | 'ces' };
 export type SourceType = DriverSource['type'];
 export const SOURCE_TYPES: readonly SourceType[] = [
   'event_metric',
@@ -24,7 +25,11 @@ export const SOURCE_TYPES: readonly SourceType[] = [
   'formula',
   'days_since_activity',
   'autopilot',
+  'survey_metric',
 ];
+/** Survey driver source: the account's NPS or CSAT, response rate or share of detractors over a window (non-bot answers). */
+export type SurveyMetric = 'nps' | 'csat' | 'response_rate' | 'detractor_share';
+export const SURVEY_METRICS: readonly SurveyMetric[] = ['nps', 'csat', 'response_rate', 'detractor_share'];
 export type ActivitySourceKind = 'call' | 'meeting' | 'email' | 'qbr' | 'note';
 export const ACTIVITY_SOURCE_KINDS: readonly ActivitySourceKind[] = ['call', 'meeting', 'email', 'qbr', 'note'];
 

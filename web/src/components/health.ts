@@ -1,4 +1,4 @@
-import type { Band, Driver, DriverSource, Measure, OutcomeKind, Scoring, SourceType } from '../api/healthTypes';
+import type { Band, Driver, DriverSource, Measure, OutcomeKind, Scoring, SourceType, SurveyMetric } from '../api/healthTypes';
 import { count, decimal, money, percent } from './format';
 
 export const bandLabel: Record<Band | 'none', string> = { good: 'Good', watch: 'Watch', poor: 'Poor', none: 'No data' };
@@ -26,6 +26,14 @@ export const sourceLabel: Record<SourceType, string> = {
   formula: 'Formula over other drivers',
   days_since_activity: 'Days since an activity',
   autopilot: 'On autopilot',
+  survey_metric: 'Survey metric',
+};
+
+export const surveyMetricLabel: Record<SurveyMetric, string> = {
+  nps: 'NPS',
+  csat: 'CSAT (% of 4–5)',
+  response_rate: 'Survey response rate',
+  detractor_share: 'Share of detractors',
 };
 
 export const measureLabel: Record<Measure, string> = {
@@ -81,6 +89,8 @@ export function describeSource(s: DriverSource): string {
     }
     case 'autopilot':
       return 'On autopilot (1) or not (0)';
+    case 'survey_metric':
+      return `${surveyMetricLabel[s.metric]}${s.surveyKind ? ` of ${s.surveyKind.toUpperCase()} surveys` : ''}, last ${s.windowDays} day${s.windowDays === 1 ? '' : 's'}`;
   }
 }
 
@@ -140,6 +150,8 @@ export function formatDriverValue(value: number | null, driver?: Pick<Driver, 's
       return String(round(value, 2));
     case 'formula':
       return String(round(value, 2));
+    case 'survey_metric':
+      return s.metric === 'nps' ? `NPS ${value > 0 ? '+' : ''}${Math.round(value)}` : `${decimal(round(value), 1)}%`;
   }
 }
 

@@ -1,9 +1,9 @@
 import { Checkbox, Code, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, TagsInput, Text, Textarea, UnstyledButton } from '@mantine/core';
-import type { ActivitySourceKind, DriverCatalog, Measure, SourceType } from '../api/healthTypes';
-import { ACTIVITY_SOURCE_KINDS, MEASURES, SOURCE_TYPES } from '../api/healthTypes';
+import type { ActivitySourceKind, DriverCatalog, Measure, SourceType, SurveyMetric } from '../api/healthTypes';
+import { ACTIVITY_SOURCE_KINDS, MEASURES, SOURCE_TYPES, SURVEY_METRICS } from '../api/healthTypes';
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
-import { fieldLabel, measureLabel, sourceLabel } from '../components/health';
+import { fieldLabel, measureLabel, sourceLabel, surveyMetricLabel } from '../components/health';
 import type { DriverForm } from './driverForm';
 
 interface Props {
@@ -161,6 +161,47 @@ export function SourceFields({ f, set, error, catalog, otherKeys, readOnly }: Pr
             {maxDaysInput}
           </SimpleGrid>
         </>
+      )}
+      {f.sourceType === 'survey_metric' && (
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+          <Select
+            label="Metric"
+            description="From people’s answers; automated clicks never count"
+            data={SURVEY_METRICS.map((m) => ({ value: m, label: surveyMetricLabel[m] }))}
+            value={f.surveyMetric}
+            onChange={(v) => v && set('surveyMetric', v as SurveyMetric)}
+            allowDeselect={false}
+            error={error('source.metric')}
+            readOnly={readOnly}
+          />
+          <NumberInput
+            label="Window (days)"
+            description="Answers of the last N days"
+            clampBehavior="none"
+            min={1}
+            max={730}
+            allowDecimal={false}
+            value={f.surveyWindowDays}
+            onChange={(v) => set('surveyWindowDays', v)}
+            error={error('source.windowDays')}
+            readOnly={readOnly}
+          />
+          <Select
+            label="Surveys"
+            description="Only surveys of this kind"
+            placeholder="Any kind"
+            data={[
+              { value: 'nps', label: 'NPS' },
+              { value: 'csat', label: 'CSAT' },
+              { value: 'ces', label: 'CES' },
+            ]}
+            value={f.surveyKind}
+            onChange={(v) => set('surveyKind', v as 'nps' | 'csat' | 'ces' | null)}
+            clearable
+            error={error('source.surveyKind')}
+            readOnly={readOnly}
+          />
+        </SimpleGrid>
       )}
       {f.sourceType === 'formula' && (
         <Stack gap={6}>

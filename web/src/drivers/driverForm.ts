@@ -1,6 +1,6 @@
 import { ApiError } from '../api/client';
 import { driverInput } from '../api/schemas';
-import type { ActivitySourceKind, Direction, Driver, DriverInput, DriverSource, Measure, PreviewBody, Scoring, SourceType, StageWeights } from '../api/healthTypes';
+import type { ActivitySourceKind, Direction, Driver, DriverInput, DriverSource, Measure, PreviewBody, Scoring, SourceType, StageWeights, SurveyMetric } from '../api/healthTypes';
 import { type ContactRole, STAGES, type Stage } from '../api/types';
 
 export type NumText = number | string;
@@ -28,6 +28,10 @@ export interface DriverForm {
   activityRole: ContactRole | null;
   maxDays: NumText;
   expression: string;
+  /** survey_metric: what is measured, over how many days, optionally of one survey kind only. */
+  surveyMetric: SurveyMetric;
+  surveyWindowDays: NumText;
+  surveyKind: 'nps' | 'csat' | 'ces' | null;
   scoringType: Scoring['type'];
   direction: Direction;
   thresholds: ThresholdRow[];
@@ -59,6 +63,9 @@ export function initialForm(d?: Driver): DriverForm {
     activityRole: s?.type === 'days_since_activity' ? s.contactRole ?? null : null,
     maxDays: s?.type === 'days_since_event' || s?.type === 'days_since_contact_seen' || s?.type === 'days_since_activity' ? s.maxDays : 90,
     expression: s?.type === 'formula' ? s.expression : '',
+    surveyMetric: s?.type === 'survey_metric' ? s.metric : 'nps',
+    surveyWindowDays: s?.type === 'survey_metric' ? s.windowDays : 180,
+    surveyKind: s?.type === 'survey_metric' ? (s.surveyKind ?? null) : null,
     scoringType: d?.scoring.type ?? 'bands',
     direction: d?.scoring.direction ?? 'higher_is_better',
     thresholds: d ? d.scoring.thresholds.map((t) => newRow(t.value, t.score)) : [newRow('', 100), newRow('', 70), newRow('', 40)],
@@ -80,6 +87,7 @@ export function validate(f: DriverForm, isNew: boolean): Record<string, string> 
   if ((f.sourceType === 'days_since_event' || f.sourceType === 'days_since_contact_seen' || f.sourceType === 'days_since_activity') && !isInt(f.maxDays, 1))
     e['source.maxDays'] = 'Whole days, at least 1';
   if (f.sourceType === 'formula' && !f.expression.trim()) e['source.expression'] = 'Write an expression over other drivers’ keys';
+  if (f.sourceType === 'survey_metric' && !isInt(f.surveyWindowDays, 1, 730)) e['source.windowDays'] = 'Whole days, 1 to 730';
   if (f.thresholds.length === 0) e['scoring.thresholds'] = 'Add at least one threshold';
   else if (f.thresholds.some((t) => !isNum(t.value) || !isNum(t.score) || t.score < 0 || t.score > 100))
     e['scoring.thresholds'] = 'Each threshold needs a value and a score from 0 to 100';
@@ -116,6 +124,8 @@ export function toSource(f: DriverForm): DriverSource {
       return { type: 'days_since_activity', kinds: f.activityKinds, ...(f.activityRole ? { contactRole: f.activityRole } : {}), maxDays: n(f.maxDays) };
     case 'autopilot':
       return { type: 'autopilot' };
+    case 'survey_metric':
+      return { type: 'survey_metric', metric: f.surveyMetric, windowDays: n(f.surveyWindowDays), ...(f.surveyKind ? { surveyKind: f.surveyKind } : {}) };
   }
 }
 
