@@ -14,3 +14,4 @@ export { driverInput, overrideInput } from '../../../src/health/schema';
 export { taskCreate } from '../../../src/tasks/schema';
 export { seedQuestionCreate, seedQuestionPatch } from '../../../src/seeds/schema';
 export { criterionCreate, goalCreate, milestoneCreate, milestoneTaskCreate, planCreate, templateCreate, valueCreate } from '../../../src/plans/schema';
+export { surveyCreate, surveyPatch } from '../../../src/surveys/schema';

@@ -17,7 +17,7 @@ const id = z.string();
 /** A contact's name may be unknown (only an e-mail address). */
 const person = z.object({ id, name: z.string().nullable() });
 const named = z.object({ id, name: z.string() });
-/** A share 0–1, or null when nothing was sent. */
+/** A percentage 0–100 (answered of sent), or null when nothing was sent. */
 const ratio = z.number().nullable();
 
 export const surveyStats = z.object({ sent: z.number(), answered: z.number(), responseRate: ratio });
@@ -55,6 +55,8 @@ export const surveyComment = z.object({
 
 export const surveyResults = z.object({
   responses: z.number(),
+  /** Recipients asked in the period (absent from older servers). */
+  sent: z.number().optional(),
   responseRate: ratio,
   nps: npsFigures.nullish(),
   csat: csatFigures.nullish(),
@@ -86,9 +88,7 @@ export const sendResult = z.object({
 export const accountAnswer = z
   .object({
     id,
-    surveyId: id,
-    surveyName: z.string(),
-    kind: z.enum(SURVEY_KINDS),
+    survey: z.object({ id, name: z.string(), kind: z.enum(SURVEY_KINDS) }),
     score: z.number(),
     comment: z.string().nullable(),
     at: z.string(),
@@ -104,19 +104,18 @@ export type SkippedRecipient = z.infer<typeof skippedRecipient>;
 export type SendResult = z.infer<typeof sendResult>;
 export type AccountAnswer = z.infer<typeof accountAnswer>;
 
-/** What the form sends (create and edit): the limits are those of the table (migration 0018). */
-export const surveyInput = z.object({
-  name: z.string().trim().min(1, 'Give the survey a name').max(200),
-  kind: z.enum(SURVEY_KINDS),
-  question: z.string().trim().min(1, 'Write the question').max(500),
-  commentPrompt: z.string().trim().max(500).nullable(),
-  emailSubject: z.string().trim().min(1, 'Write the e-mail subject').max(300),
-  emailIntro: z.string().trim().max(5000),
-  throttleDays: z.number({ error: 'Whole days, 0 to 3650' }).int('Whole days, 0 to 3650').min(0, 'Whole days, 0 to 3650').max(3650, 'Whole days, 0 to 3650'),
-  reminderAfterDays: z.number({ error: 'Whole days, 1 to 60' }).int('Whole days, 1 to 60').min(1, 'Whole days, 1 to 60').max(60, 'Whole days, 1 to 60').nullable(),
-  spoonCost: z.number({ error: 'Spoons, 0 to 10' }).int('Whole spoons, 0 to 10').min(0, 'Spoons, 0 to 10').max(10, 'Spoons, 0 to 10'),
-});
-export type SurveyInput = z.infer<typeof surveyInput>;
+/** What the form sends: validated with the API's own schemas (surveyCreate, surveyPatch in ./schemas). */
+export interface SurveyInput {
+  name: string;
+  kind: SurveyKind;
+  question: string;
+  commentPrompt: string | null;
+  emailSubject: string;
+  emailIntro: string;
+  throttleDays: number;
+  reminderAfterDays: number | null;
+  spoonCost: number;
+}
 
 export interface AudienceFilter {
   accountIds?: string[];
@@ -147,7 +146,7 @@ export function useSurveys(opts: { archived?: boolean } = {}) {
   return useQuery({
     queryKey: surveyKeys.list(archived),
     queryFn: ({ signal }) =>
-      api<unknown>('/api/surveys', { query: { archived: archived ? 'all' : undefined }, signal }).then((r) => z.object({ items: z.array(survey) }).parse(r).items),
+      api<unknown>('/api/surveys', { query: { archived: archived ? 'true' : undefined }, signal }).then((r) => z.object({ items: z.array(survey) }).parse(r).items),
   });
 }
 
@@ -205,7 +204,7 @@ export function useCreateSurvey() {
 export function useUpdateSurvey() {
   const invalidate = useInvalidateSurveys();
   return useMutation({
-    mutationFn: ({ id: surveyId, ...patch }: Partial<SurveyInput> & { id: string; archived?: boolean }) =>
+    mutationFn: ({ id: surveyId, ...patch }: Partial<Omit<SurveyInput, 'kind'>> & { id: string; archived?: boolean }) =>
       api<unknown>(`/api/surveys/${enc(surveyId)}`, { method: 'PATCH', body: patch }).then(parse(survey)),
     onSuccess: invalidate,
   });

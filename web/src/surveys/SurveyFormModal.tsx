@@ -1,6 +1,7 @@
 import { Button, Checkbox, Group, Modal, NumberInput, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { type Survey, type SurveyInput, type SurveyKind, surveyInput, SURVEY_KINDS, useCreateSurvey, useUpdateSurvey } from '../api/surveys';
+import { surveyCreate, surveyPatch } from '../api/schemas';
+import { type Survey, type SurveyInput, type SurveyKind, SURVEY_KINDS, useCreateSurvey, useUpdateSurvey } from '../api/surveys';
 import { FormError, notifySuccess } from '../components/feedback';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { DEFAULT_COMMENT_PROMPT, DEFAULT_QUESTION, DEFAULT_SUBJECT, followKind, KIND_DESCRIPTION, KIND_LABEL } from './logic';
@@ -38,8 +39,8 @@ function SurveyForm({ onClose, survey, onCreated }: Props) {
   const [remind, setRemind] = useState(survey ? survey.reminderAfterDays !== null : true);
   const [reminderAfterDays, setReminderAfterDays] = useState<number | string>(survey?.reminderAfterDays ?? 5);
   const [spoonCost, setSpoonCost] = useState<number | string>(survey?.spoonCost ?? 1);
-  // Once sent, answers are on the kind's scale: the kind stays.
-  const kindLocked = !!survey && survey.stats.sent > 0;
+  // Answers are on the kind's scale: the kind is chosen once, when the survey is created.
+  const kindLocked = !!survey;
 
   const body: SurveyInput = {
     name: name.trim(),
@@ -52,7 +53,8 @@ function SurveyForm({ onClose, survey, onCreated }: Props) {
     reminderAfterDays: remind ? num(reminderAfterDays) : null,
     spoonCost: num(spoonCost),
   };
-  const { fields, validate } = useSchemaCheck(() => schemaErrors(surveyInput, body), mutation.error);
+  const { kind: _kind, ...patch } = body;
+  const { fields, validate } = useSchemaCheck(() => (survey ? schemaErrors(surveyPatch, patch) : schemaErrors(surveyCreate, body)), mutation.error);
 
   const changeKind = (to: SurveyKind) => {
     setQuestion((q) => followKind(q, kind, to, DEFAULT_QUESTION));
@@ -65,8 +67,6 @@ function SurveyForm({ onClose, survey, onCreated }: Props) {
     e?.preventDefault();
     if (mutation.isPending || !validate()) return;
     if (survey) {
-      const patch: Partial<SurveyInput> = { ...body };
-      if (kindLocked) delete patch.kind;
       update.mutate({ id: survey.id, ...patch }, { onSuccess: () => (notifySuccess('Survey saved'), onClose()) });
     } else {
       create.mutate(body, {
@@ -97,7 +97,7 @@ function SurveyForm({ onClose, survey, onCreated }: Props) {
           />
           <Text size="xs" c="dimmed">
             {KIND_DESCRIPTION[kind]}
-            {kindLocked && ' · the kind stays once the survey was sent'}
+            {kindLocked && ' · chosen when the survey was created'}
           </Text>
         </Stack>
         <Textarea label="Question" autosize minRows={2} value={question} onChange={(e) => setQuestion(e.currentTarget.value)} error={fields.question} required />

@@ -11,7 +11,7 @@ import { count, percentOf, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { NotFound } from '../components/NotFound';
 import { CommentsCard } from './CommentsCard';
-import { headline, KIND_DESCRIPTION, KIND_LABEL } from './logic';
+import { formatRate, headline, KIND_DESCRIPTION, KIND_LABEL } from './logic';
 import { DistributionCard, ScoreOverTimeCard } from './ResultsCharts';
 import { SendSurveyModal } from './SendSurveyModal';
 import { SurveyFormModal } from './SurveyFormModal';
@@ -170,8 +170,8 @@ function Results({ survey: s, results: r }: { survey: Survey; results: SurveyRes
       )}
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
         <Figure label={h.label} value={h.value} sub={h.n > 0 ? `n = ${h.n} · ${h.hint}` : 'no answers yet'} testId="survey-headline" />
-        <Figure label="Responses" value={count(r.responses)} sub={`of ${plural(s.stats.sent, 'contact')} asked`} testId="survey-responses" />
-        <Figure label="Response rate" value={percentOf(r.responseRate)} sub={r.responseRate === null ? 'not sent yet' : 'answered / sent'} />
+        <Figure label="Responses" value={count(r.responses)} sub={`of ${plural(r.sent ?? s.stats.sent, 'contact')} asked`} testId="survey-responses" />
+        <Figure label="Response rate" value={formatRate(r.responseRate)} sub={r.responseRate === null ? 'not sent yet' : 'answered / sent'} />
         {nps && s.kind === 'nps' ? (
           <Figure
             label="Promoters · passives · detractors"

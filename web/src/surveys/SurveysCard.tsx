@@ -49,14 +49,14 @@ export function SurveysCard({ accountId, canEdit }: { accountId: string; canEdit
         {shown.map((x) => (
           <Stack key={x.id} gap={4} data-response-id={x.id}>
             <Group gap="xs" wrap="nowrap">
-              <ScoreBadge kind={x.kind} score={x.score} />
+              <ScoreBadge kind={x.survey.kind} score={x.score} />
               <Text size="sm" fw={500} lineClamp={1}>
                 {x.contact?.name ?? 'A contact'}
               </Text>
               <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                {KIND_LABEL[x.kind]} ·{' '}
-                <Anchor component={Link} to={`/surveys/${x.surveyId}`} inherit>
-                  {x.surveyName}
+                {KIND_LABEL[x.survey.kind]} ·{' '}
+                <Anchor component={Link} to={`/surveys/${x.survey.id}`} inherit>
+                  {x.survey.name}
                 </Anchor>{' '}
                 · {formatDay(x.at)}
               </Text>

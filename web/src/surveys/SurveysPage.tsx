@@ -3,10 +3,10 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { type Survey, type SurveyKind, SURVEY_KINDS, useSurveys, useSurveysResults } from '../api/surveys';
-import { count, formatDay, percentOf, plural } from '../components/format';
+import { count, formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { listColumns, ListPage } from '../components/ListPage';
-import { headline, KIND_DESCRIPTION, KIND_LABEL, sortSurveys } from './logic';
+import { formatRate, headline, KIND_DESCRIPTION, KIND_LABEL, sortSurveys } from './logic';
 import { SurveyFormModal } from './SurveyFormModal';
 
 const col = listColumns<Survey>();
@@ -82,9 +82,9 @@ export default function SurveysPage() {
         ) : (
           <Stack gap={3} w={70} ml="auto">
             <Text size="sm" className="canopy-num">
-              {percentOf(s.stats.responseRate)}
+              {formatRate(s.stats.responseRate)}
             </Text>
-            <Progress value={s.stats.responseRate * 100} size={4} color="blue" aria-hidden />
+            <Progress value={s.stats.responseRate} size={4} color="blue" aria-hidden />
           </Stack>
         ),
     }),

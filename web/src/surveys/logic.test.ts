@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { surveyInput, surveyResults, type Survey, type SurveyResults } from '../api/surveys';
+import { surveyCreate } from '../api/schemas';
+import { surveyResults, type Survey, type SurveyResults } from '../api/surveys';
 import { emptyAudience, sendBody, toggleContact } from './audience';
-import { DEFAULT_QUESTION, followKind, formatNps, fullDistribution, headline, monthLabel, scoreGroup, skipCounts, skipLabel, sortSurveys } from './logic';
+import { DEFAULT_QUESTION, followKind, formatNps, formatRate, fullDistribution, headline, monthLabel, scoreGroup, skipCounts, skipLabel, sortSurveys } from './logic';
 
 const results = (over: Partial<SurveyResults> = {}): SurveyResults => ({
   responses: 0,
@@ -80,7 +81,7 @@ describe('followKind', () => {
 });
 
 describe('sortSurveys', () => {
-  const rows = [survey('b', {}, { sent: 10, responseRate: 0.5 }), survey('a', {}, { sent: 3, responseRate: null }), survey('c', {}, { sent: 7, responseRate: 0.2 })];
+  const rows = [survey('b', {}, { sent: 10, responseRate: 50 }), survey('a', {}, { sent: 3, responseRate: null }), survey('c', {}, { sent: 7, responseRate: 20 })];
   it('sorts by a number either way, surveys without a value last in both', () => {
     expect(sortSurveys(rows, 'rate', new Map()).map((s) => s.id)).toEqual(['c', 'b', 'a']);
     expect(sortSurveys(rows, '-rate', new Map()).map((s) => s.id)).toEqual(['b', 'c', 'a']);
@@ -133,17 +134,23 @@ describe('sendBody', () => {
 
 describe('the API schemas', () => {
   it('parses the contract’s results shape and refuses a drifted one with the field’s path', () => {
-    const ok = results({ responses: 1, responseRate: 0.5, nps: { score: 100, promoters: 1, passives: 0, detractors: 0, n: 1 }, overTime: [{ month: '2026-11', score: 100, n: 1 }] });
+    const ok = results({ responses: 1, responseRate: 50, nps: { score: 100, promoters: 1, passives: 0, detractors: 0, n: 1 }, overTime: [{ month: '2026-11', score: 100, n: 1 }] });
     expect(surveyResults.parse(ok)).toMatchObject({ responses: 1 });
     const bad = surveyResults.safeParse({ ...ok, distribution: [{ score: '9', count: 1 }] });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['distribution', 0, 'score']);
   });
-  it('validates the form with field messages (throttle in whole days, spoons 0–10)', () => {
+  it('validates the form with the API’s own schema, a message per field (throttle in whole days, spoons 0–10)', () => {
     const input = { name: 'Q3', kind: 'nps', question: 'q', commentPrompt: null, emailSubject: 's', emailIntro: '', throttleDays: 90, reminderAfterDays: null, spoonCost: 1 };
-    expect(surveyInput.safeParse(input).success).toBe(true);
-    const bad = surveyInput.safeParse({ ...input, name: ' ', throttleDays: 1.5, spoonCost: 11 });
+    expect(surveyCreate.safeParse(input).success).toBe(true);
+    const bad = surveyCreate.safeParse({ ...input, name: ' ', throttleDays: 1.5, spoonCost: 11 });
     expect(bad.error?.issues.map((i) => i.path[0]).sort()).toEqual(['name', 'spoonCost', 'throttleDays']);
+  });
+});
+
+describe('formatRate', () => {
+  it('writes the API’s 0–100 percentages, one decimal under 10', () => {
+    expect([formatRate(42.4), formatRate(7.46), formatRate(100), formatRate(null)]).toEqual(['42%', '7.5%', '100%', '—']);
   });
 });
 

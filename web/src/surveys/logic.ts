@@ -152,6 +152,12 @@ export function sortSurveys(rows: Survey[], sort: string, scores: ReadonlyMap<st
   });
 }
 
+/** A percentage the API gives as 0–100 (response rate, CSAT): `42%`, `7.5%`, `—` without one. */
+export function formatRate(pct: number | null | undefined): string {
+  if (pct === null || pct === undefined || !Number.isFinite(pct)) return '—';
+  return `${Math.abs(pct) >= 10 ? Math.round(pct) : Math.round(pct * 10) / 10}%`;
+}
+
 /** "2026-03" → "Mar 2026". */
 export function monthLabel(month: string): string {
   const m = /^(\d{4})-(\d{2})/.exec(month);
