@@ -26,10 +26,11 @@ import { AutopilotAlert } from '../seeds/AutopilotAlert';
 import { SeedsCard } from '../seeds/SeedsCard';
 import { SurveysCard } from '../surveys/SurveysCard';
 import { PlanCard } from '../plans/PlanCard';
+import { ReadinessCard } from '../readiness/ReadinessCard';
+import { CapacityCard } from '../capacity/CapacityCard';
 
 const PLACEHOLDERS: [string, string][] = [
   ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
-  ['Check-ins', 'Readiness check-ins (importance and confidence) and capacity arrive with readiness.'],
 ];
 
 export default function AccountPage() {
@@ -98,6 +99,12 @@ export default function AccountPage() {
         </Grid.Col>
         <Grid.Col span={12}>
           <PlanCard accountId={id} accountName={a?.name} canEdit={canEdit} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <ReadinessCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <CapacityCard accountId={id} canEdit={canEdit} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <TasksCard accountId={id} canEdit={canEdit} />

@@ -13,6 +13,8 @@ interface Props {
   onChoose: (choice: CapacityChoice) => void;
   /** Back to the form (the form clears its error). */
   onCancel: () => void;
+  /** false where doing it for them is not a resend (e.g. a check-in asked by e-mail). */
+  canGiveSpoon?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ interface Props {
  * the suggestion, and the two ways on: "Give a spoon instead" (our task, the customer's cost 0) or
  * "Ask anyway" (the overload is recorded). Used by the task form and the plan's milestone-task form.
  */
-export function CapacityExceededDialog({ error, pending, onChoose, onCancel }: Props) {
+export function CapacityExceededDialog({ error, pending, onChoose, onCancel, canGiveSpoon = true }: Props) {
   const details = capacityExceededOf(error);
   return (
     <Modal opened={details !== null} onClose={onCancel} title="The customer is out of spoons" centered size="md" zIndex={400}>
@@ -42,9 +44,11 @@ export function CapacityExceededDialog({ error, pending, onChoose, onCancel }: P
               <Button variant="light" color="orange" onClick={() => onChoose({ confirmOverload: true })} loading={pending}>
                 Ask anyway (record an overload)
               </Button>
-              <Button color="teal" onClick={() => onChoose({ giveSpoon: true })} loading={pending} data-autofocus>
-                Give a spoon instead
-              </Button>
+              {canGiveSpoon && (
+                <Button color="teal" onClick={() => onChoose({ giveSpoon: true })} loading={pending} data-autofocus>
+                  Give a spoon instead
+                </Button>
+              )}
             </Group>
           </Group>
         </Stack>
