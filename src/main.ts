@@ -15,6 +15,7 @@ import { seedDemo, DemoAlreadyLoadedError } from './demo/seed.js';
 import { seedDemoWork } from './demo/work.js';
 import { seedDemoPlans } from './demo/plans.js';
 import { seedDemoSeeds } from './demo/seeds.js';
+import { seedDemoReadiness } from './demo/readiness.js';
 import { demoSignInLines, giveDemoPasswords } from './demo/sign-in.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
@@ -80,6 +81,9 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     console.log(`Demo success plans loaded: ${sp.plans} plans from ${sp.templates} templates (${sp.ms} ms).`);
     const sd = await seedDemoSeeds(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(`Demo seeds loaded: ${sd.questions} questions, ${sd.seeds} seeds on ${sd.accounts} accounts, ${sd.harvestedGoals} harvested into goals, ${sd.reaskReminders} re-ask reminders; ${sd.autopilot} accounts on autopilot (${sd.ms} ms).`);
+    const rd = await seedDemoReadiness(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const q = rd.byQuadrant;
+    console.log(`Demo readiness loaded: ${rd.initiatives} initiatives on ${rd.accounts} accounts, ${rd.checkIns} check-ins (latest: ${q.ready} ready, ${q.enable} enable, ${q.align} align, ${q.nurture} nurture; ${rd.moved} moved), ${rd.spoonTasks} spoons given, ${rd.openRequests} check-ins asked by e-mail and waiting (${rd.ms} ms).`);
     // Counted once everything is loaded: the seed harvests add goals and make plans of their own.
     console.log(await successPlansLine(database));
     const { password } = await giveDemoPasswords(database, s.people.map((p) => p.email));
