@@ -177,3 +177,27 @@ describe('settings', () => {
     await call(manager, 'PUT', '/api/readiness/settings', { importanceThreshold: 7, confidenceThreshold: 7 }, 200);
   });
 });
+
+describe('capacity', () => {
+  it('a low-confidence check-in lowers the capacity; an over-capacity e-mail request is refused, then sent when confirmed', async () => {
+    const { accountId, contactId } = await account();
+    const i = await initiative(accountId);
+    const capacity = async () => (await call(csm, 'GET', `/api/accounts/${accountId}/capacity`, undefined, 200)).body as unknown as { capacity: number; left: number; reasons: { text: string; delta: number }[] };
+    const before = await capacity();
+    await call(csm, 'POST', '/api/check-ins', { accountId, initiativeId: i.id, contactId, importance: 9, confidence: 2, whatWouldMoveHigher: "We're too busy right now" }, 201);
+    const after = await capacity();
+    expect(after.capacity, JSON.stringify(after.reasons)).toBeLessThan(before.capacity);
+    expect(after.reasons.length).toBeGreaterThan(0);
+
+    await call(csm, 'PUT', `/api/accounts/${accountId}/capacity`, { spoons: 0 }, 200);
+    const refused = await call(csm, 'POST', `/api/initiatives/${i.id}/check-in-requests`, { contactId }, 409);
+    expect(refused.body).toMatchObject({ code: 'capacity.exceeded', details: { left: 0 } });
+    const { rows: [none] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE initiative_id = $1', [i.id]);
+    expect(none?.n).toBe(0);
+    const sent = await call(csm, 'POST', `/api/initiatives/${i.id}/check-in-requests`, { contactId, confirmOverload: true }, 201);
+    const { rows: [req] } = await t.database.query<{ overload: boolean }>('SELECT overload FROM check_in_requests WHERE id = $1', [sent.body.requestId]);
+    expect(req?.overload).toBe(true);
+    const { rows: [o] } = await t.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM capacity_overloads WHERE account_id = $1 AND kind = 'check_in' AND ref_id = $2`, [accountId, sent.body.requestId]);
+    expect(o?.n).toBe(1);
+  });
+});
