@@ -23,7 +23,7 @@ import type { Classifier, LexiconEntry, TalkAnalysis, TalkLabel, TalkSpan } from
  *    talk halve it.
  * 6. Change talk that governs sustain talk follows it: "we'll stick with email", "going to hold
  *    off", "want to keep using" are sustain talk (a change phrase followed within three words, no
- *    comma between, by a sustain phrase takes the sustain polarity).
+ *    comma or "but" between, by a sustain phrase takes the sustain polarity).
  * 7. Label: C = sum of the weights of the change spans, S = of the sustain spans. No spans: neutral.
  *    C > S: change; S > C: sustain; a tie goes to the polarity of the last span (the later clause).
  * Past versus future lives in the lexicon: past steps ("we already started") are taking steps;
@@ -31,6 +31,18 @@ import type { Classifier, LexiconEntry, TalkAnalysis, TalkLabel, TalkSpan } from
  */
 
 export const LEXICON_VERSION = 'lexicon-2';
+
+/** The rules above in plain words, served with the lexicon (GET /api/change-talk/lexicon). */
+export const RULES: string[] = [
+  'Phrases match case-insensitively on word boundaries; the longest phrase at a place wins; matches never overlap.',
+  'A negator (not, never, no, nobody, any n\'t word) among the four words before a phrase, or right after it, flips its polarity.',
+  "Doubt (I don't think, not sure, I doubt, I can't see us) flips the phrases after it in its clause.",
+  'In a question only rhetorical phrases ("why would we", "do we even") and deferrals count.',
+  'Before "but"/"however" (or a sentence opening with "But") and in an "although" clause, phrases count 0.3.',
+  'A hedge (maybe, might, probably, hopefully, sort of) just before or after change talk halves it.',
+  'Change talk followed within three words by sustain talk ("we\'ll stick with") becomes sustain talk.',
+  'Label: no phrases, neutral; otherwise the heavier side (change weights against sustain weights); a tie goes to the last phrase.',
+];
 
 const NEGATORS = new Set(['not', 'no', 'never', 'nobody', 'nothing', 'neither', 'nor', 'hardly', 'barely', 'cannot',
   'dont', 'cant', 'wont', 'isnt', 'arent', 'doesnt', 'didnt', 'wasnt', 'werent', 'shouldnt', 'wouldnt', 'couldnt', 'havent',
@@ -148,7 +160,7 @@ function governedBySustain(text: string, spans: Weighted[]): void {
     const b = spans[i + 1];
     if (!a || !b || a.polarity !== 'change' || b.polarity !== 'sustain') continue;
     const gap = text.slice(a.end, b.start);
-    if (/[,;:.!?\n]/u.test(gap) || Array.from(gap.matchAll(WORD)).length > GOVERNS_WORDS) continue;
+    if (/[,;:.!?\n]|\b(?:but|however|although|though|yet)\b/iu.test(gap) || Array.from(gap.matchAll(WORD)).length > GOVERNS_WORDS) continue;
     a.polarity = 'sustain';
   }
 }

@@ -8,3 +8,4 @@ export { normaliseText, textHash } from './normalize.js';
 export { analyzeTexts, currentClassifier, invalidatePhraseCache } from './analyze.js';
 /** Zod shapes for responses that carry `changeTalk: ShownTalk` next to a customer's free text. */
 export { shownTalk, talkAnalysis, talkSpan } from './schema.js';
+export type { Correction, Phrase } from './schema.js';

@@ -28,6 +28,9 @@ import { autopilotRoutes } from '../activities/autopilot-routes.js';
 import { readinessRoutes } from '../readiness/routes.js';
 import { readinessPublicRoutes } from '../readiness/public-routes.js';
 import { capacityRoutes } from '../capacity/routes.js';
+import { changeTalkRoutes } from '../changetalk/routes.js';
+import { surveyRoutes } from '../surveys/routes.js';
+import { surveyPublicRoutes } from '../surveys/public-routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -84,6 +87,9 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   await shareRoutes(app, deps);
   autopilotRoutes(app, deps);
   readinessRoutes(app, deps);
+  changeTalkRoutes(app, deps);
   await readinessPublicRoutes(app, deps);
+  surveyRoutes(app, deps);
+  await surveyPublicRoutes(app, deps);
   await ingestRoutes(app, deps);
 }

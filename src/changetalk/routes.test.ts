@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, unique, type SignedIn, type TestApp } from '../../test/support/app.js';
+import { analyzeTexts } from './analyze.js';
+import { textHash } from './normalize.js';
+import type { Correction, Phrase, ShownTalk } from './index.js';
+
+/** Change talk over HTTP on a real database: admins' phrases, corrections, validation and authorization. */
+
+let t: TestApp;
+let admin: SignedIn;
+let csm: SignedIn;
+let viewer: SignedIn;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  [admin, csm, viewer] = [await t.signIn('admin'), await t.signIn('csm'), await t.signIn('viewer')];
+});
+afterAll(() => t.close());
+
+const api = (method: 'GET' | 'POST' | 'DELETE', url: string, who: SignedIn, payload?: object) =>
+  t.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
+const classify = async (text: string, who: SignedIn = viewer) => {
+  const res = await api('POST', '/api/change-talk/classify', who, { text });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as ShownTalk;
+};
+
+describe('change talk: classify', () => {
+  it('labels a text, names the phrases with their indexes, and says which classifier did it', async () => {
+    const text = "I would like to but I'm swamped with the audit.";
+    const shown = await classify(text);
+    expect(shown).toMatchObject({ label: 'sustain', predicted: 'sustain', corrected: false, version: 'lexicon-2' });
+    expect(shown.spans.map((s) => [s.phrase, s.polarity])).toEqual([['would like to', 'change'], ['swamped', 'sustain']]);
+    for (const s of shown.spans) expect(text.slice(s.start, s.end)).toBe(s.phrase);
+  });
+
+  it('answers an empty text as neutral, and any string (NUL, lone surrogates) without a 5xx', async () => {
+    expect(await classify('')).toMatchObject({ label: 'neutral', spans: [] });
+    const odd = await classify('\u0000we need to\ud800 roll it out');
+    expect(odd.label).toBe('change');
+    const tooLong = await api('POST', '/api/change-talk/classify', viewer, { text: 'x'.repeat(20_001) });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({ code: 'request.invalid', fields: [{ path: 'text' }] });
+  });
+});
+
+describe('change talk: admin phrases', () => {
+  it('an added phrase changes a classification; removing it changes it back', async () => {
+    const text = 'Our board wants the quarterly sync moved to the bluebird cadence.';
+    expect((await classify(text)).label).toBe('neutral');
+    const phrase = unique('bluebird cadence').replace(/-/g, ' ');
+    const text2 = `Our board wants the quarterly sync moved to the ${phrase}.`;
+    const added = await api('POST', '/api/change-talk/phrases', admin, { phrase, polarity: 'change', category: 'commitment' });
+    expect(added.statusCode, added.body).toBe(201);
+    const p = added.json() as Phrase;
+    expect(p).toMatchObject({ phrase, polarity: 'change', category: 'commitment', createdBy: { id: admin.userId } });
+
+    const shown = await classify(text2);
+    expect(shown.label).toBe('change');
+    expect(shown.version).toMatch(/^lexicon-2\+phrases\.[0-9a-f]{8}$/);
+    expect(shown.spans).toContainEqual(expect.objectContaining({ phrase, category: 'commitment', polarity: 'change' }));
+    // analyzeTexts (what other parts call) sees it too.
+    const [viaAnalyze] = await analyzeTexts(t.database, [text2]);
+    expect(viaAnalyze?.label).toBe('change');
+
+    const list = (await api('GET', '/api/change-talk/phrases', viewer)).json() as { items: Phrase[]; version: string };
+    expect(list.items.map((i) => i.id)).toContain(p.id);
+    expect(list.version).toBe(shown.version);
+
+    const again = await api('POST', '/api/change-talk/phrases', admin, { phrase: phrase.toUpperCase(), polarity: 'change', category: 'need' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'change_talk.phrase_taken', fields: [{ path: 'phrase' }] });
+
+    expect((await api('DELETE', `/api/change-talk/phrases/${p.id}`, admin)).statusCode).toBe(204);
+    expect((await classify(text2)).label).toBe('neutral');
+    const gone = await api('DELETE', `/api/change-talk/phrases/${p.id}`, admin);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json()).toMatchObject({ code: 'change_talk.phrase_not_found' });
+    const audit = await t.database.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE object_type = 'change_talk_phrase' AND object_id = $1 ORDER BY id", [p.id]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['create', 'delete']);
+  });
+
+  it('a sustain phrase overrides a built-in change phrase with the same words', async () => {
+    const text = 'We are thinking about it.';
+    expect((await classify(text)).label).toBe('change');
+    const added = await api('POST', '/api/change-talk/phrases', admin, { phrase: 'Thinking about', polarity: 'sustain', category: 'commitment' });
+    expect(added.statusCode, added.body).toBe(201);
+    expect((await classify(text)).label).toBe('sustain');
+    await api('DELETE', `/api/change-talk/phrases/${(added.json() as Phrase).id}`, admin);
+    expect((await classify(text)).label).toBe('change');
+  });
+
+  it('refuses phrases that are too short, without a letter, or of an unknown category, naming the field', async () => {
+    for (const [body, path] of [
+      [{ phrase: 'x', polarity: 'change', category: 'need' }, 'phrase'],
+      [{ phrase: '!!!', polarity: 'change', category: 'need' }, 'phrase'],
+      [{ phrase: 'we will', polarity: 'maybe', category: 'need' }, 'polarity'],
+      [{ phrase: 'we will', polarity: 'change', category: 'hope' }, 'category'],
+      [{ phrase: 'a\u0000b', polarity: 'change', category: 'need' }, 'phrase'],
+    ] as const) {
+      const res = await api('POST', '/api/change-talk/phrases', admin, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect((res.json() as { fields: { path: string }[] }).fields.map((f) => f.path)).toContain(path);
+    }
+  });
+});
+
+describe('change talk: corrections', () => {
+  it('a correction changes what analyzeTexts shows for that text (any spacing or case), is listed and exported', async () => {
+    const text = `We will circle back on the ${unique('sso')} rollout next week.`;
+    const before = await classify(text);
+    const label = before.label === 'change' ? 'sustain' : 'change';
+    const res = await api('POST', '/api/change-talk/corrections', csm, { text, label, sourceKind: 'manual', note: 'They meant it' });
+    expect(res.statusCode, res.body).toBe(201);
+    const c = res.json() as Correction;
+    expect(c).toMatchObject({ text, label, predicted: before.label, classifierVersion: before.version, createdBy: { id: csm.userId }, note: 'They meant it' });
+    const stored = await t.database.query<{ text_hash: string }>('SELECT text_hash FROM change_talk_corrections WHERE id = $1', [c.id]);
+    expect(stored.rows[0]?.text_hash).toBe(textHash(text));
+
+    const [shown, respaced] = await analyzeTexts(t.database, [text, `  ${text.toUpperCase().replace(/ /g, '   ')} `]);
+    expect(shown).toMatchObject({ label, predicted: before.label, corrected: true, spans: before.spans });
+    expect(respaced).toMatchObject({ label, corrected: true });
+    expect(await classify(text)).toMatchObject({ label, corrected: true });
+
+    // The newest correction wins.
+    const newer = await api('POST', '/api/change-talk/corrections', admin, { text, label: 'neutral' });
+    expect(newer.statusCode).toBe(201);
+    expect((await classify(text)).label).toBe('neutral');
+
+    const list = (await api('GET', '/api/change-talk/corrections?limit=1', viewer)).json() as { items: Correction[]; nextCursor: string | null };
+    expect(list.items.map((i) => i.id)).toEqual([(newer.json() as Correction).id]);
+    expect(list.nextCursor).not.toBeNull();
+    const page2 = (await api('GET', `/api/change-talk/corrections?limit=1&cursor=${list.nextCursor}`, viewer)).json() as { items: Correction[] };
+    expect(page2.items.map((i) => i.id)).toEqual([c.id]);
+
+    const exported = await api('GET', '/api/change-talk/corrections?format=jsonl', viewer);
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: string; split: string });
+    expect(lines.filter((l) => l.text === text)).toEqual([expect.objectContaining({ text, label: 'neutral', split: 'tune' })]);
+  });
+
+  it('validates the correction: empty text, unknown label, unknown account, sourceId without its kind', async () => {
+    const cases: [object, string][] = [
+      [{ text: '   ', label: 'change' }, 'text'],
+      [{ text: 'We will', label: 'maybe' }, 'label'],
+      [{ text: 'We will', label: 'change', accountId: '00000000-0000-4000-8000-000000000000' }, 'accountId'],
+      [{ text: 'We will', label: 'change', sourceId: '00000000-0000-4000-8000-000000000000' }, 'sourceKind'],
+      [{ text: 'x'.repeat(20_001), label: 'change' }, 'text'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await api('POST', '/api/change-talk/corrections', csm, body);
+      expect(res.statusCode, JSON.stringify(body).slice(0, 100)).toBe(400);
+      expect((res.json() as { fields: { path: string }[] }).fields.map((f) => f.path)).toContain(path);
+    }
+    const bad = await api('GET', '/api/change-talk/corrections?cursor=nonsense', viewer);
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('keeps corrections of an account, filterable by account', async () => {
+    const acct = await api('POST', '/api/accounts', admin, { name: unique('acct'), arr: 1000 });
+    const accountId = (acct.json() as { id: string }).id;
+    const res = await api('POST', '/api/change-talk/corrections', csm, { text: 'Maybe, we will see.', label: 'sustain', accountId, sourceKind: 'activity', sourceId: accountId });
+    expect(res.statusCode, res.body).toBe(201);
+    const list = (await api('GET', `/api/change-talk/corrections?accountId=${accountId}`, viewer)).json() as { items: Correction[] };
+    expect(list.items.map((i) => i.accountId)).toEqual([accountId]);
+  });
+});
+
+describe('change talk: authorization and evaluation', () => {
+  it('everyone classifies and reads; csm and above correct; only admins manage phrases', async () => {
+    expect((await api('POST', '/api/change-talk/corrections', viewer, { text: 'We will', label: 'change' })).statusCode).toBe(403);
+    const manager = await t.signIn('manager');
+    for (const who of [csm, manager]) {
+      expect((await api('POST', '/api/change-talk/phrases', who, { phrase: 'zebra plan', polarity: 'change', category: 'need' })).statusCode).toBe(403);
+      expect((await api('DELETE', '/api/change-talk/phrases/00000000-0000-4000-8000-000000000000', who)).statusCode).toBe(403);
+    }
+    expect((await t.app.inject({ method: 'POST', url: '/api/change-talk/classify', payload: { text: 'hi' } })).statusCode).toBe(401);
+    for (const url of ['/api/change-talk/phrases', '/api/change-talk/lexicon', '/api/change-talk/corrections', '/api/change-talk/evaluation']) {
+      expect((await api('GET', url, viewer)).statusCode, url).toBe(200);
+    }
+  });
+
+  it('serves the figures of the labelled set and the agreement with corrections', async () => {
+    const res = await api('GET', '/api/change-talk/evaluation', viewer);
+    const e = res.json() as { version: string; test: { n: number; macroF1: number; classes: { label: string; n: number }[] }; corrections: { n: number; agreement: number | null } };
+    expect(e.test.n).toBeGreaterThanOrEqual(75);
+    expect(e.test.classes.map((c) => c.label)).toEqual(['change', 'sustain', 'neutral']);
+    expect(e.test.macroF1).toBeGreaterThan(0);
+    expect(e.corrections.n).toBeGreaterThan(0);
+    expect(e.corrections.agreement).not.toBeNull();
+  });
+});
