@@ -2,6 +2,7 @@ import { Badge, Card, Center, Chip, Group, Loader, Paper, ScrollArea, Spoiler, S
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { formatDateTime, relative } from '../components/format';
+import { hasTalk, TimelineTalk } from '../changetalk/TimelineTalk';
 import { groupThreads, TIMELINE_KINDS, timelineKindLabel, type TimelineItem, type TimelineKind, useTimeline } from './api';
 
 const KIND_COLOR: Record<TimelineKind, string> = {
@@ -90,7 +91,8 @@ function Entry({ item }: { item: TimelineItem }) {
         {item.title}
       </Text>
       <Meta item={item} />
-      {item.summary && (
+      <TimelineTalk item={item} />
+      {item.summary && !hasTalk(item) && (
         <Text size="sm" c="dimmed" mt={2} lineClamp={3} style={{ whiteSpace: 'pre-wrap' }}>
           {item.summary}
         </Text>
