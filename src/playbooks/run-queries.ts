@@ -43,7 +43,7 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
                      'email', CASE WHEN m.id IS NOT NULL THEN jsonb_build_object('id', m.id, 'status', m.status, 'to', m.recipient, 'subject', m.subject,
                                 'lastError', coalesce(m.last_error, m.cancel_reason), 'messageId', m.message_id, 'sentAt', m.sent_at) END) ORDER BY s.step_index)
                FROM playbook_run_steps s LEFT JOIN tasks t ON s.kind IN ('task', 'checkin', 'survey', 'email') AND t.id::text = s.result->>'taskId'
-               LEFT JOIN outbound_messages m ON s.kind = 'email' AND m.id::text = s.result->>'outboundId'
+               LEFT JOIN outbound_messages m ON s.kind IN ('email', 'survey', 'checkin') AND m.id::text = s.result->>'outboundId'
               WHERE s.run_id = r.id) AS steps
        FROM playbook_runs r JOIN playbooks p ON p.id = r.playbook_id JOIN accounts a ON a.id = r.account_id
       ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.id LIMIT ${Number(limit)}`,

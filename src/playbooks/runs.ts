@@ -5,15 +5,14 @@ import { recordAuditRaw } from '../audit/record.js';
 import { emitEvents } from '../webhooks/emit-many.js';
 import { notify } from '../notifications/notify.js';
 import { NO_SMTP_ERROR } from '../notifications/messages.js';
-import { cancelDraft, cancelRunEmails, draftForTask, insertCustomerEmail, linkApprovalTask, queueApproved, reopenDraft } from '../notifications/customer-mail.js';
+import { cancelDraft, cancelRunEmails, draftForTask, queueApproved, reopenDraft } from '../notifications/customer-mail.js';
 import { AppError } from '../http/errors.js';
-import { loadAccountTemplateVars, loadTemplateVars, renderRows, renderTemplate, renderText } from '../notifications/template.js';
-import { insertTasks, resolveAssignees } from '../tasks/store.js';
-import { proposeCalls } from '../tasks/signals.js';
-import type { EmailStep, Step } from './schema.js';
+import { renderRows } from '../notifications/template.js';
+import type { Step } from './schema.js';
 import { stableUuid } from './steps.js';
-import { ruleActor } from '../rules/fire.js';
-import { applyTemplateToAccount } from '../plans/templates.js';
+import { perform, runActor, type RunRow, type StepContext } from './perform.js';
+
+export { emailContact, renderEmail, runActor, type StepContext } from './perform.js';
 
 /** A step's display title: its own, or one made from what it does (so it follows edits of the subject). */
 const STEP_TITLE_SQL = `coalesce(s.step->>'title', CASE s.step->>'kind'
@@ -77,134 +76,12 @@ async function renderStepTitles(tx: Queryable, runIds: string[]): Promise<void> 
   );
 }
 
-type RunRow = { id: string; account_id: string; playbook_id: string; version: number; status: string; name: string; steps: Step[]; owner_id: string | null; rule_id: string | null; rule_name: string | null };
-
-/**
- * Who the audit log names for what a run's steps make (tasks): the rule that started the run, as for
- * what a rule makes itself, else the playbook, never an anonymous "system".
- */
-export function runActor(run: { name: string; rule_id: string | null; rule_name: string | null }): Actor {
-  return run.rule_id && run.rule_name !== null ? ruleActor({ id: run.rule_id, name: run.rule_name }) : { type: 'system', id: null, label: `playbook "${run.name}"` };
-}
-
-const DAY = 86_400_000;
-
 /** Statuses after which a step has nothing left to do; a run finishes when all its steps have one. */
 export const FINISHED_STEP_STATUSES = ['completed', 'skipped', 'failed', 'cancelled'] as const;
 const FINISHED_SQL = `('completed', 'skipped', 'failed', 'cancelled')`;
 
 /** Steps whose effect is a task: they complete when the task is done (or are cancelled with it). */
 const TASK_KINDS = new Set(['task', 'checkin', 'survey']);
-
-type Performed = {
-  /** issued: the effect started and completes later (a task, a wait); the others are final. */
-  status: 'issued' | 'completed' | 'skipped' | 'failed';
-  result: Record<string, unknown>;
-  error?: string;
-  taskIds: string[];
-  /** A wait: when it completes. */
-  until?: Date;
-  /** The next step waits for this one to complete (a wait, or a task step with waitForTask). */
-  holdNext: boolean;
-};
-
-/** What a step needs to know of the setup: whether e-mail can be sent (else an e-mail says why it waits). */
-export type StepContext = { emailConfigured: boolean };
-
-/** The contact an e-mail step writes to: the account's contact with that role and an address, seen most recently. */
-export async function emailContact(q: Queryable, accountId: string, role: EmailStep['to']): Promise<{ id: string; name: string | null; email: string } | undefined> {
-  return (await q.query<{ id: string; name: string | null; email: string }>(
-    `SELECT id, name, email FROM contacts WHERE account_id = $1 AND role = $2 AND email IS NOT NULL
-      ORDER BY last_seen_at DESC NULLS LAST, created_at LIMIT 1`, [accountId, role],
-  )).rows[0];
-}
-
-/** An e-mail step's subject and body for an account and its contact: what is sent, and what a preview shows. */
-export async function renderEmail(q: Queryable, accountId: string, contactId: string | null, s: Pick<EmailStep, 'subject' | 'body'>): Promise<{ subject: string; body: string }> {
-  const vars = await loadTemplateVars(q, { accountId, contactId });
-  return { subject: renderTemplate(s.subject, vars), body: renderTemplate(s.body, vars) };
-}
-
-/** Performs one step's effect inside the transaction; returns the step's result and its status. */
-async function perform(tx: Queryable, run: RunRow, index: number, s: Step, now: Date, ctx: StepContext): Promise<Performed> {
-  const key = `playbook:${run.id}:${index}`;
-  const reason = `Playbook "${run.name}", step ${index + 1}`;
-  switch (s.kind) {
-    case 'task':
-    case 'checkin':
-    case 'survey': {
-      const role = s.kind === 'task' ? s.assignee : 'owner';
-      const who = (await resolveAssignees(tx, [run.account_id], role)).get(run.account_id);
-      // Titles and descriptions are templates: rendered for this account (and its assignee contact).
-      const vars = { ...(await loadAccountTemplateVars(tx, [run.account_id])).get(run.account_id) };
-      if (who?.contactId) Object.assign(vars, await loadTemplateVars(tx, { accountId: run.account_id, contactId: who.contactId }));
-      const render = (text: string | undefined) => (text ? renderText(text, vars) : text);
-      const [t] = await insertTasks(tx, [{
-        accountId: run.account_id,
-        title: s.kind === 'task' ? renderText(s.title, vars) : `${s.kind === 'checkin' ? 'Check-in' : 'Survey'}: ${renderText(s.title, vars)}`,
-        reason: [reason, render(s.kind === 'task' ? s.description : s.note), who?.note].filter(Boolean).join('. '),
-        kind: s.kind === 'task' ? s.taskKind ?? 'todo' : 'todo',
-        priority: s.kind === 'task' ? s.priority ?? 2 : 2,
-        dueAt: new Date(now.getTime() + (s.kind === 'task' ? s.dueOffsetDays : 3) * DAY),
-        assigneeUserId: who?.userId ?? null, assigneeContactId: who?.contactId ?? null,
-        customerEffort: s.kind === 'task' ? s.customerEffort ?? null : null,
-        source: 'playbook', playbookRunId: run.id, dedupeKey: key,
-      }]);
-      return { status: 'issued', result: { taskId: t?.id }, taskIds: t?.created ? [t.id] : [], holdNext: s.kind === 'task' && s.waitForTask === true };
-    }
-    case 'email': {
-      const contact = await emailContact(tx, run.account_id, s.to);
-      if (!contact) return { status: 'skipped', result: { reason: `no contact with the ${s.to.replace('_', ' ')} role and an e-mail address` }, taskIds: [], holdNext: false };
-      // Common sense over automation: if the account needs a person, a call replaces the e-mail.
-      const calls = await proposeCalls(tx, [run.account_id], now);
-      const call = calls.get(run.account_id);
-      if (call) return { status: 'skipped', result: { replacedBy: 'call', taskId: call.taskId, reasons: call.reasons }, taskIds: call.created ? [call.taskId] : [], holdNext: false };
-      const mail = await renderEmail(tx, run.account_id, contact.id, s);
-      // The step is issued with its e-mail in the outbox (or held for approval) and completes when it is sent.
-      const m = await insertCustomerEmail(tx, {
-        to: contact.email, ...mail, accountId: run.account_id, contactId: contact.id, playbookRunId: run.id, stepIndex: index,
-        dedupeKey: key, draft: s.approval === true, lastError: ctx.emailConfigured ? null : NO_SMTP_ERROR,
-      });
-      const result = { to: contact.email, contactId: contact.id, outboundId: m.id };
-      if (!s.approval) return { status: 'issued', result, taskIds: [], holdNext: false };
-      // Held for a person: an approval task in the owner's inbox holds the rendered e-mail.
-      const who = (await resolveAssignees(tx, [run.account_id], 'owner')).get(run.account_id);
-      const recipient = contact.name ? `${contact.name} <${contact.email}>` : contact.email;
-      const [t] = await insertTasks(tx, [{
-        accountId: run.account_id,
-        title: `Approve e-mail to ${contact.name ?? contact.email}: ${mail.subject}`.slice(0, 300),
-        reason: `${reason}: this e-mail to ${recipient} is sent only after you approve it. Read it, edit it if needed, then approve or reject it.`,
-        kind: 'email', priority: 3, dueAt: new Date(now.getTime() + DAY),
-        assigneeUserId: who?.userId ?? null, source: 'playbook', playbookRunId: run.id, dedupeKey: key,
-      }]);
-      if (!t) throw new Error('approval task insert returned nothing');
-      await linkApprovalTask(tx, m.id, t.id);
-      return { status: 'issued', result: { ...result, taskId: t.id, approval: true }, taskIds: t.created ? [t.id] : [], holdNext: false };
-    }
-    case 'wait':
-      // A wait of no time is over as it starts; any other completes when its job comes back.
-      if (s.days <= 0) return { status: 'completed', result: { days: s.days }, taskIds: [], holdNext: false };
-      return { status: 'issued', result: { days: s.days }, taskIds: [], until: new Date(now.getTime() + s.days * DAY), holdNext: true };
-    case 'webhook': {
-      const eventId = stableUuid(createHash('sha256').update(key).digest('hex'));
-      const payload = { id: eventId, type: 'playbook.step', occurredAt: now.toISOString(), accountId: run.account_id, data: { runId: run.id, playbookId: run.playbook_id, playbook: run.name, step: index } };
-      const { rowCount } = await tx.query(
-        `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, payload)
-         SELECT id, $2::uuid, 'playbook.step', $3::jsonb FROM webhooks WHERE id = $1 AND enabled
-         ON CONFLICT (webhook_id, event_id) DO NOTHING`, [s.webhookId, eventId, JSON.stringify(payload)],
-      );
-      const { rows } = await tx.query('SELECT 1 FROM webhook_deliveries WHERE webhook_id = $1 AND event_id = $2', [s.webhookId, eventId]);
-      if (rowCount === 0 && rows.length === 0) return { status: 'failed', result: {}, error: 'the webhook was deleted or disabled', taskIds: [], holdNext: false };
-      return { status: 'completed', result: { webhookId: s.webhookId, eventId }, taskIds: [], holdNext: false };
-    }
-    case 'apply_plan_template': {
-      // The step's key makes a redelivered step find the template already applied (no second copy).
-      const r = await applyTemplateToAccount(tx, { accountId: run.account_id, templateId: s.templateId, actor: runActor(run), dedupeKey: key, startDate: now.toISOString().slice(0, 10) });
-      if (!r.ok) return { status: 'failed', result: { templateId: s.templateId }, error: r.error, taskIds: [], holdNext: false };
-      return { status: 'completed', result: { templateId: s.templateId, planId: r.planId, applied: r.applied }, taskIds: r.taskIds, holdNext: false };
-    }
-  }
-}
 
 type Next = { runId: string; index: number; runAt: Date };
 
@@ -295,6 +172,12 @@ export async function executeStep(
     const r = await perform(tx, run, index, definition, now, opts.context ?? { emailConfigured: true });
     if (opts.afterCreate && r.taskIds.length) await opts.afterCreate(tx, r.taskIds, runActor(run));
     opts.faults?.afterEffect?.();
+    if (r.status === 'waiting' && r.until) {
+      // Over the customer's capacity: nothing was asked; the step stays pending, says why, and runs again when the next period starts.
+      await tx.query('UPDATE playbook_run_steps SET result = $3::jsonb, attempts = attempts + 1, run_at = $4 WHERE run_id = $1 AND step_index = $2',
+        [runId, index, JSON.stringify(r.result), r.until.toISOString()]);
+      return { status: 'ran', next: { runId, index, runAt: r.until }, createdTaskIds: [], queued: false };
+    }
     const final = r.status !== 'issued';
     await tx.query(
       `UPDATE playbook_run_steps
@@ -303,7 +186,7 @@ export async function executeStep(
         WHERE run_id = $1 AND step_index = $2`,
       [runId, index, r.status, now.toISOString(), JSON.stringify(r.result), r.error ?? null, r.until?.toISOString() ?? null, final],
     );
-    let queued = r.taskIds.length > 0 || definition.kind === 'email' || definition.kind === 'webhook' || definition.kind === 'apply_plan_template';
+    let queued = r.taskIds.length > 0 || ['email', 'webhook', 'apply_plan_template', 'survey', 'checkin'].includes(definition.kind);
     // A wait comes back as this same step's job when it is over; a held task step releases the next on completion.
     let next: Next | null = r.until ? { runId, index, runAt: r.until } : null;
     if (!r.holdNext || final) next = (await releaseNext(tx, runId, index, now)) ?? next;
@@ -326,14 +209,16 @@ export async function taskStatusChanged(tx: Queryable, task: { id: string; playb
       WHERE r.id = $1 FOR UPDATE OF r`, [task.playbookRunId],
   )).rows[0];
   if (!run || run.status === 'cancelled' || run.status === 'failed') return null;
-  const step = (await tx.query<{ step_index: number; kind: string; status: string }>(
-    `SELECT step_index, kind, status FROM playbook_run_steps WHERE run_id = $1 AND result->>'taskId' = $2 FOR UPDATE`, [task.playbookRunId, task.id],
+  const step = (await tx.query<{ step_index: number; kind: string; status: string; outcome: string | null }>(
+    `SELECT step_index, kind, status, result->>'outcome' AS outcome FROM playbook_run_steps WHERE run_id = $1 AND result->>'taskId' = $2 FOR UPDATE`, [task.playbookRunId, task.id],
   )).rows[0];
-  if (step?.kind === 'email') {
+  // A step that gave a spoon (ask-steps.ts) follows its task of ours, whatever its kind.
+  const spoon = step?.outcome === 'gave_spoon';
+  if (step?.kind === 'email' && !spoon) {
     await approvalTaskChanged(tx, task, step, now, ctx);
     return null;
   }
-  if (!step || !TASK_KINDS.has(step.kind)) return null;
+  if (!step || !(TASK_KINDS.has(step.kind) || spoon)) return null;
   if (task.status === 'open') {
     if (step.status !== 'completed' && step.status !== 'cancelled') return null;
     await tx.query(`UPDATE playbook_run_steps SET status = 'issued', finished_at = NULL WHERE run_id = $1 AND step_index = $2`, [task.playbookRunId, step.step_index]);

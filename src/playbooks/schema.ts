@@ -4,10 +4,13 @@ import { text } from '../http/zod.js';
 import { OUTBOUND_STATUSES } from '../notifications/outbox-schema.js';
 
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
-/** Step kinds that later capabilities implement; until then they become a reminder task for the owner. */
-export const PLACEHOLDER_KINDS = ['checkin', 'survey'] as const;
+/** Steps that ask the customer (src/playbooks/ask-steps.ts): over the customer's capacity they wait, or give a spoon instead. */
+export const OVERLOAD_ACTIONS = ['wait', 'give_spoon'] as const;
+export type OverloadAction = (typeof OVERLOAD_ACTIONS)[number];
 
 const title = text().trim().min(1).max(200);
+const onOverload = z.enum(OVERLOAD_ACTIONS).optional()
+  .describe("When the ask would exceed the customer's capacity (spoons) left: wait (the default; re-checked at the start of the next period) or give_spoon (a task of ours does it for them instead)");
 
 export const taskStep = z.object({
   kind: z.literal('task'),
@@ -18,7 +21,8 @@ export const taskStep = z.object({
   dueOffsetDays: z.number().int().min(0).max(365).describe('Due this many days after the step runs'),
   assignee: z.enum(ASSIGNEE_ROLES).describe('owner (CSM), manager, support, exec_sponsor, product, or a customer contact role'),
   priority: z.number().int().min(1).max(4).optional(),
-  customerEffort: z.number().int().min(0).max(10).optional(),
+  customerEffort: z.number().int().min(0).max(10).optional().describe("What the task costs a customer contact (spoons): checked against the customer's capacity"),
+  onOverload,
 });
 export const emailStep = z.object({
   kind: z.literal('email'),
@@ -27,6 +31,8 @@ export const emailStep = z.object({
   subject: text().trim().min(1).max(300).describe('Template: {{account.name}}, {{contact.firstName}}, …'),
   body: text().trim().min(1).max(20_000),
   approval: z.boolean().optional().describe("Send after a CSM approves: the rendered e-mail waits in an approval task in the owner's inbox, who may edit it, approve (it is sent) or reject it (the step is cancelled). Default false: sent as soon as the step runs"),
+  spoonCost: z.number().int().min(0).max(10).optional().describe("An e-mail that asks the customer to act costs spoons (0, the default: it asks nothing); checked against the customer's capacity"),
+  onOverload,
 });
 export type EmailStep = z.infer<typeof emailStep>;
 export const waitStep = z.object({
@@ -44,13 +50,26 @@ export const applyPlanTemplateStep = z.object({
   title: title.optional(),
   templateId: z.uuid().describe("A plan template: applied to the account's newest success plan (one is created when it has none), dates counted from the day the step runs"),
 });
-export const placeholderStep = z.object({
-  kind: z.enum(PLACEHOLDER_KINDS),
+export const surveyStep = z.object({
+  kind: z.literal('survey'),
   title,
+  surveyId: z.uuid().optional().describe('The survey sent (GET /api/surveys). Without one (steps saved before surveys existed) the owner gets a task and the result says "no survey chosen"'),
+  to: z.enum(CONTACT_ROLES).optional().describe("The account's contact with this role and an e-mail address (the one seen most recently); none: a task for the owner to ask on a call"),
   note: text().trim().max(2000).optional(),
+  onOverload,
 });
+export const checkinStep = z.object({
+  kind: z.literal('checkin'),
+  title: title.describe("The initiative asked about: found on the account by title (case-insensitive), created when it has none"),
+  to: z.enum(CONTACT_ROLES).optional().describe("The contact asked by e-mail (importance and confidence, on a one-time page); none with an e-mail: a task for the owner to run the check-in on a call"),
+  note: text().trim().max(2000).optional(),
+  onOverload,
+});
+export type SurveyStep = z.infer<typeof surveyStep>;
+export type CheckinStep = z.infer<typeof checkinStep>;
+export type TaskStep = z.infer<typeof taskStep>;
 
-export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, applyPlanTemplateStep, placeholderStep]);
+export const step = z.discriminatedUnion('kind', [taskStep, emailStep, waitStep, webhookStep, applyPlanTemplateStep, surveyStep, checkinStep]);
 export type Step = z.infer<typeof step>;
 
 export const playbookInput = z.object({

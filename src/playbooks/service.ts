@@ -12,6 +12,7 @@ import {
   type StartItem, type Started, type StepContext, type StepOutcome,
 } from './runs.js';
 import { dueSteps, loadRuns, unfollowedEmails } from './run-queries.js';
+import { getSurvey } from '../surveys/store.js';
 import { emailStepFollows } from './email-follow.js';
 
 export const STEP_JOB = 'playbook.step';
@@ -54,6 +55,11 @@ async function validateSteps(q: Queryable, steps: Step[]): Promise<void> {
     if (s.kind === 'webhook') {
       const { rows } = await q.query('SELECT 1 FROM webhooks WHERE id = $1', [s.webhookId]);
       if (!rows.length) fields.push({ path: `steps.${i}.webhookId`, message: 'no such webhook' });
+    }
+    if (s.kind === 'survey' && s.surveyId) {
+      const survey = await getSurvey(q, s.surveyId);
+      if (!survey) fields.push({ path: `steps.${i}.surveyId`, message: 'no such survey' });
+      else if (survey.archived) fields.push({ path: `steps.${i}.surveyId`, message: `the survey “${survey.name}” is archived` });
     }
     if (s.kind === 'apply_plan_template') {
       const { rows } = await q.query('SELECT 1 FROM plan_templates WHERE id = $1', [s.templateId]);
