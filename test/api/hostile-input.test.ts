@@ -71,6 +71,7 @@ beforeAll(async () => {
   await create(`/api/success-plans/${ids.planId}/share`, { allowCustomerUpdates: true }, 'shareToken', (j) => j.token);
   await create('/api/seed-questions', { text: 'What if you had no budget at all?', theme: 'Money', variants: ['What would you cut first?'], reaskIntervalDays: 14 }, 'questionId');
   await create(`/api/accounts/${ids.accountId}/seeds`, { questionId: ids.questionId, askedAt: new Date().toISOString() }, 'seedId');
+  await create('/api/change-talk/phrases', { phrase: unique('phrase').replace(/-/g, ' '), polarity: 'sustain', category: 'ability' }, 'phraseId');
   // Readiness (issue 11): an initiative with a check-in, and a check-in asked by e-mail (its token read from the queued e-mail).
   await create(`/api/accounts/${ids.accountId}/initiatives`, { title: 'Roll out SSO' }, 'initiativeId');
   await create('/api/check-ins', { accountId: ids.accountId, initiativeId: ids.initiativeId, importance: 8, confidence: 3 }, 'checkInId');
@@ -88,6 +89,7 @@ const PATH_IDS: [RegExp, string][] = [
   [/^\/api\/success-plans\/\{id\}/, 'planId'], [/^\/api\/goals\//, 'goalId'], [/^\/api\/criteria\//, 'criterionId'],
   [/^\/api\/milestones\//, 'milestoneId'], [/^\/api\/plan-templates\//, 'templateId'],
   [/^\/api\/seed-questions\//, 'questionId'], [/^\/api\/seeds\/\{id\}/, 'seedId'],
+  [/^\/api\/change-talk\/phrases\//, 'phraseId'],
   [/^\/api\/initiatives\//, 'initiativeId'],
 ];
 const pathValue = (route: Route, name: string) => {

@@ -163,6 +163,15 @@ export const ROUTES: Record<string, Spec> = {
   'PUT /api/accounts/:id/capacity': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/capacity`, body: () => ({ spoons: 8 }), scoped: true },
   'GET /api/capacity/settings': { expect: EVERYONE, url: () => '/api/capacity/settings' },
   'PUT /api/capacity/settings': { expect: MANAGERS, url: () => '/api/capacity/settings', body: () => ({ defaultSpoons: 10, period: 'week' }) },
+  // Change talk: everyone classifies and reads; csm and above correct a label; admins manage the phrases.
+  'POST /api/change-talk/classify': { expect: EVERYONE, url: () => '/api/change-talk/classify', body: () => ({ text: 'We need SSO before the audit.' }) },
+  'GET /api/change-talk/lexicon': { expect: EVERYONE, url: () => '/api/change-talk/lexicon' },
+  'GET /api/change-talk/phrases': { expect: EVERYONE, url: () => '/api/change-talk/phrases' },
+  'POST /api/change-talk/phrases': { expect: ADMINS, url: () => '/api/change-talk/phrases', body: () => ({ phrase: `zz ${Math.random().toString(36).slice(2)}`, polarity: 'change', category: 'need' }) },
+  'DELETE /api/change-talk/phrases/:id': { expect: ADMINS, url: (f) => `/api/change-talk/phrases/${f.id()}` },
+  'GET /api/change-talk/corrections': { expect: EVERYONE, url: () => '/api/change-talk/corrections' },
+  'POST /api/change-talk/corrections': { expect: allow('admin', 'manager', 'csm', 'managerKey'), url: () => '/api/change-talk/corrections', body: () => ({ text: 'We are too busy right now.', label: 'sustain' }) },
+  'GET /api/change-talk/evaluation': { expect: EVERYONE, url: () => '/api/change-talk/evaluation' },
   'GET /api/escalations': { expect: EVERYONE, url: () => '/api/escalations' },
   'POST /api/escalations': {
     expect: EDITORS, url: () => '/api/escalations', scoped: true,
