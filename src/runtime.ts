@@ -8,6 +8,7 @@ import { playbookJobs } from './playbooks/jobs.js';
 import { ruleJobs } from './rules/jobs.js';
 import { planJobs } from './plans/jobs.js';
 import { seedJobs } from './seeds/jobs.js';
+import { surveyJobs } from './surveys/jobs.js';
 import { createIngestService } from './ingest/service.js';
 import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
@@ -48,6 +49,7 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
     ...ruleJobs(work),
     ...planJobs(work),
     ...seedJobs(work),
+    ...surveyJobs(work),
     ...ingestJobs(ingest, config.dedupeDays),
     // A health refresh writes health_changes, which mark accounts for the rules: evaluate them soon.
     ...healthJobs(health).map((d) => (d.name === REFRESH_JOB && sender

@@ -29,6 +29,7 @@ import { createShareService } from './plans/share-service.js';
 import { createSeedService } from './seeds/service.js';
 import { createAutopilotService } from './activities/autopilot-service.js';
 import { createReadinessService } from './readiness/service.js';
+import { createSurveyService } from './surveys/service.js';
 
 /**
  * The composition root: builds every capability's services from config, database and queue.
@@ -66,6 +67,7 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
     seeds: createSeedService(deps, { tasks }),
     autopilot: createAutopilotService({ database, n: config.autopilotTouchpoints }),
     readiness: createReadinessService(deps, { tasks }),
+    surveys: createSurveyService(deps),
   };
 }
 export type WorkServices = ReturnType<typeof createWorkServices>;

@@ -52,6 +52,8 @@ export type Subject =
   | { type: 'outbox' }
   /** App settings (readiness thresholds, the default capacity): everyone reads, admins and managers write. */
   | { type: 'app_settings' }
+  /** Surveys: everyone reads them and their results; admins and managers create, edit and archive; sending is checked per account. */
+  | { type: 'surveys' }
   /** Change talk: everyone reads and classifies; csm and above correct a label; admins add and remove phrases (`part: 'phrases'`). */
   | { type: 'change_talk'; part?: 'phrases' }
   /** A task: its assignee acts on it, and whoever may edit its account. */
@@ -85,6 +87,7 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'rules':
     case 'plan_templates':
     case 'app_settings':
+    case 'surveys':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
     case 'change_talk':
       if (action === 'read') return true;

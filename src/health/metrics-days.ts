@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
-import { activityCond, type AccountFacts, type MeasuredDriver, type Measurements } from './metrics.js';
+import { activityCond, surveyMetricSql, type AccountFacts, type MeasuredDriver, type Measurements } from './metrics.js';
 
 /** Accounts by id, or a keyset chunk (ordered by id). */
 export type DaysScope = { ids: string[] } | { afterId: string | null; limit: number };
@@ -46,6 +46,8 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
   const joins: string[] = [];
   const running: string[] = [`sum(coalesce(ud.n, 0)) OVER w AS k_rows`];
   const out: string[] = [];
+  // Survey metrics: the same expression as measure(), per account and day of the result.
+  const surveyCols: string[] = [];
   const present = `(k_rows - lag(k_rows, ${usageDays}) OVER v) > 0`;
   drivers.forEach((d, i) => {
     const s = d.source;
@@ -99,6 +101,8 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
       joins.push(`LEFT JOIN x${i} ON x${i}.account_id = cal.account_id AND x${i}.day = cal.day`);
       running.push(`max(x${i}.day) OVER w AS k${i}`);
       out.push(`CASE WHEN k${i} > day - ${s.maxDays} THEN (day - k${i})::float8 END AS m${i}_c`);
+    } else if (s.type === 'survey_metric') {
+      surveyCols.push(`${surveyMetricSql(s, 's2.account_id', 's2.day', p)} AS m${i}_c`);
     } else if (s.type === 'autopilot') {
       // A past day has no stored verdict: no data (health/README.md).
       out.push(`NULL::float8 AS m${i}_c`);
@@ -115,7 +119,7 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
              FROM cal LEFT JOIN ud ON ud.account_id = cal.account_id AND ud.day = cal.day ${joins.join(' ')}
            WINDOW w AS (PARTITION BY cal.account_id ORDER BY cal.day ROWS UNBOUNDED PRECEDING)),
     s2 AS (SELECT account_id, day ${out.map((c) => `, ${c}`).join('')} FROM s1 WINDOW v AS (PARTITION BY account_id ORDER BY day))
-    SELECT s2.*, s2.day::text AS as_of FROM s2 JOIN acc ON acc.id = s2.account_id
+    SELECT s2.*, s2.day::text AS as_of ${surveyCols.map((c) => `, ${c}`).join('')} FROM s2 JOIN acc ON acc.id = s2.account_id
      WHERE s2.day >= $1::date AND acc.first_activity_at < s2.day + 1
      ORDER BY s2.day, s2.account_id`;
   const { rows } = await q.query<Record<string, unknown>>(sql, values);

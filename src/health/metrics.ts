@@ -15,6 +15,29 @@ export function activityCond(s: Extract<DriverSource, { type: 'days_since_activi
   return conds.length ? conds.join(' AND ') : 'true';
 }
 
+/**
+ * A survey_metric driver's value for the account `acct` as of the day `day` (SQL expressions): over
+ * people's answers (never bots') given within the window ending with that day, or for the response
+ * rate over the recipients sent within it (answered by the end of the day). Null without data.
+ * Rounded to one decimal as the survey results are (src/surveys/scores.ts). Shared with measureDays().
+ */
+export function surveyMetricSql(s: Extract<DriverSource, { type: 'survey_metric' }>, acct: string, day: string, p: (v: unknown) => string): string {
+  const from = `((${day} - ${s.windowDays - 1})::timestamp AT TIME ZONE 'UTC')`;
+  const to = `((${day} + 1)::timestamp AT TIME ZONE 'UTC')`;
+  const pct = (part: string) => `round((100.0 * (${part}) / nullif(count(*), 0))::numeric, 1)::float8`;
+  if (s.metric === 'response_rate') {
+    const kind = s.surveyKind ? ` AND sv.kind = ${p(s.surveyKind)}` : '';
+    return `(SELECT ${pct(`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM survey_responses y WHERE y.recipient_id = r.id AND NOT y.bot AND y.answered_at < ${to}))`)}
+      FROM survey_recipients r JOIN surveys sv ON sv.id = r.survey_id WHERE r.account_id = ${acct} AND r.sent_at >= ${from} AND r.sent_at < ${to}${kind})`;
+  }
+  const kind = s.metric === 'nps' ? 'nps' : s.metric === 'csat' ? 'csat' : s.surveyKind ?? 'nps';
+  const value = s.metric === 'nps' ? pct('count(*) FILTER (WHERE y.score >= 9) - count(*) FILTER (WHERE y.score <= 6)')
+    : s.metric === 'csat' ? pct('count(*) FILTER (WHERE y.score >= 4)')
+      : pct(`count(*) FILTER (WHERE y.score <= ${kind === 'nps' ? 6 : kind === 'csat' ? 2 : 3})`);
+  return `(SELECT ${value} FROM survey_responses y JOIN surveys sv ON sv.id = y.survey_id
+    WHERE y.account_id = ${acct} AND NOT y.bot AND sv.kind = ${p(kind)} AND y.answered_at >= ${from} AND y.answered_at < ${to})`;
+}
+
 /** What a source needs measured; formula drivers need nothing from the database. */
 export type MeasuredDriver = { key: string; source: DriverSource; trend: boolean };
 
@@ -38,6 +61,7 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
   const contactCols: string[] = [];
   const activityCols: string[] = [];
   const autopilotCols: string[] = [];
+  const surveyCols: string[] = [];
   let activityDays = 0;
   let scanDays = 1;
   const past = asOf < new Date().toISOString().slice(0, 10);
@@ -76,6 +100,8 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
       activityDays = Math.max(activityDays, s.maxDays);
       activityCols.push(`($1::date - max((x.occurred_at AT TIME ZONE 'UTC')::date) FILTER (WHERE ${activityCond(s, p)}
         AND x.occurred_at >= (($1::date - ${s.maxDays - 1})::timestamp AT TIME ZONE 'UTC')))::float8 AS m${i}_c`);
+    } else if (s.type === 'survey_metric') {
+      surveyCols.push(`${surveyMetricSql(s, 'acc.id', '$1::date', p)} AS m${i}_c`);
     } else if (s.type === 'autopilot') {
       autopilotCols.push(past ? `NULL::float8 AS m${i}_c` : `coalesce(ap.on_autopilot, false)::int::float8 AS m${i}_c`);
     }
@@ -108,7 +134,7 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
              (a.first_activity_at IS NOT NULL AND a.first_activity_at < $1::date + 1) AS has_usage
         FROM accounts a ${accountWhere} ${limit}
     )${usageScan}${contactScan}${activityScan}
-    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')}
+    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')} ${surveyCols.map((c) => `, ${c}`).join('')}
       FROM acc ${usageCols.length ? 'LEFT JOIN u ON u.account_id = acc.id' : ''} ${contactCols.length ? 'LEFT JOIN cs ON cs.account_id = acc.id' : ''}
       ${activityCols.length ? 'LEFT JOIN act ON act.account_id = acc.id' : ''} ${autopilotCols.length ? 'LEFT JOIN account_autopilot ap ON ap.account_id = acc.id' : ''}
      ORDER BY acc.id`;

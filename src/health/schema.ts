@@ -3,10 +3,12 @@ import { STAGES } from '../accounts/schema.js';
 import { CONTACT_ROLES } from '../contacts/schema.js';
 import { BANDS } from './score.js';
 import { dateTime, isoDate, money, text } from '../http/zod.js';
+import { SURVEY_KINDS } from '../surveys/scores.js';
 
 const eventNames = z.array(text().min(1).max(200)).max(50);
 /** Activity kinds a days_since_activity driver may count (escalation thread entries are not a choice). */
 export const ACTIVITY_SOURCE_KINDS = ['call', 'meeting', 'email', 'qbr', 'note'] as const;
+export const SURVEY_METRICS = ['nps', 'csat', 'response_rate', 'detractor_share'] as const;
 
 export const driverSource = z.discriminatedUnion('type', [
   z.object({
@@ -30,6 +32,12 @@ export const driverSource = z.discriminatedUnion('type', [
     maxDays: z.number().int().min(1).max(365).default(90),
   }),
   z.object({ type: z.literal('autopilot') }).describe('1 when the account is on autopilot (its last N touchpoints routine), 0 otherwise'),
+  z.object({
+    type: z.literal('survey_metric'),
+    metric: z.enum(SURVEY_METRICS).describe('nps: NPS (−100–100) of NPS answers; csat: % of CSAT answers 4–5; response_rate: % of recipients sent in the window who answered; detractor_share: % of unhappy answers (NPS 0–6, CSAT 1–2, CES 1–3)'),
+    windowDays: z.number().int().min(1).max(730).default(180).describe('Answers (or, for the response rate, sends) within this many days up to the day measured'),
+    surveyKind: z.enum(SURVEY_KINDS).optional().describe('For response_rate and detractor_share: only surveys of this kind (detractor_share: default nps)'),
+  }).describe("From people's survey answers (bots never count); no answer in the window is no data"),
 ]);
 export type DriverSource = z.infer<typeof driverSource>;
 

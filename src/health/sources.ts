@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const daysBetween = (from: number, to: number) => Math.floor((to - from) / DAY);
 
 export type SourceType = {
-  type: DriverSource['type'] | 'survey_metric';
+  type: DriverSource['type'];
   label: string;
   description: string;
   available: boolean;
@@ -25,7 +25,7 @@ export const SOURCE_CATALOG: SourceType[] = [
   { type: 'formula', label: 'Formula', description: 'Arithmetic over other drivers, e.g. active_users / seats.', available: true },
   { type: 'days_since_activity', label: 'Days since an activity', description: 'Days since the latest logged activity of the chosen kinds (call, meeting, e-mail, QBR, note), optionally only those with a contact of a role.', available: true },
   { type: 'autopilot', label: 'On autopilot', description: '1 when the last touchpoints are routine (same kind, steady rhythm, no seed or new topic), 0 otherwise.', available: true },
-  { type: 'survey_metric', label: 'Survey metric', description: 'Last NPS or CSAT — arrives with surveys.', available: false },
+  { type: 'survey_metric', label: 'Survey metric', description: 'NPS, CSAT (% satisfied), response rate or detractor share of the account’s survey answers over a window (bots never count).', available: true },
 ];
 
 /** The value of a non-formula source for one account at `asOf` (YYYY-MM-DD). Null means no data. */
@@ -52,6 +52,10 @@ export function sourceValue(source: Exclude<DriverSource, { type: 'formula' }>, 
       const days = raw?.current;
       return { value: days === null || days === undefined ? source.maxDays : Math.min(source.maxDays, Math.floor(days)), previous: null };
     }
+    case 'survey_metric':
+      // Survey answers are ours to ask, not the product's: usage is not needed. No answer (or, for
+      // the response rate, no send) in the window is no data. Past days are exact (by answer time).
+      return { value: raw?.current ?? null, previous: null };
     case 'autopilot':
       // Today: the stored verdict (1/0). A past day has no verdict: no data (see health/README.md).
       return { value: raw?.current ?? null, previous: null };

@@ -28,6 +28,9 @@ export function validateDriver(def: Def, others: { key: string; source: DriverSo
   if (s.type === 'event_metric' && s.measure === 'avg_daily_users' && s.events.length > 1) {
     errors.push({ path: 'source.events', message: 'daily users are counted for one event or for all events together' });
   }
+  if (s.type === 'survey_metric' && s.surveyKind && (s.metric === 'nps' || s.metric === 'csat') && s.surveyKind !== s.metric) {
+    errors.push({ path: 'source.surveyKind', message: `${s.metric === 'nps' ? 'NPS' : 'CSAT'} comes from ${s.metric} surveys only: leave the survey kind out or choose ${s.metric}` });
+  }
   if (s.type === 'formula') {
     const f = parseFormula(s.expression);
     if (isFormulaError(f)) errors.push({ path: 'source.expression', message: f.message });

@@ -22,6 +22,7 @@ import { createIdempotencyStore } from '../idempotency/store.js';
 import { clientErrorHandler, limitConcurrentUploads, serverTimeouts } from './limits.js';
 import { registerRoutes } from './routes.js';
 import { sendSharedNotFound } from '../plans/share-routes.js';
+import { sendSurveyNotFound } from '../surveys/public-routes.js';
 import { sendCheckInNotFound } from '../readiness/public-routes.js';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -134,6 +135,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<CanopyApp> {
   }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/shared/')) return sendSharedNotFound(reply);
+    if (req.url.startsWith('/s/')) return sendSurveyNotFound(reply);
     if (req.url.startsWith('/c/')) return sendCheckInNotFound(reply);
     const page = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/v1/') && !path.extname(req.url.split('?')[0] ?? '');
     // The single-page app owns every other GET path: it gets index.html and routes itself.

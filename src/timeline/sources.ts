@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan', 'check_in'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan', 'check_in', 'survey_response'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -216,5 +216,17 @@ export const SOURCES: TimelineSource[] = [
       CROSS JOIN LATERAL (SELECT CASE WHEN c.importance >= th.imp THEN CASE WHEN c.confidence >= th.conf THEN 'ready' ELSE 'enable' END
                                       ELSE CASE WHEN c.confidence >= th.conf THEN 'align' ELSE 'nurture' END END AS quadrant) q
      WHERE c.account_id = ${f.account} ${f.page('c.at', "'check_in:' || c.id")}`,
+  },
+  {
+    kind: 'survey_response', name: 'survey answers',
+    // A person's answer (bots are kept apart and never shown), at the time it was first given; the comment is the summary.
+    sql: (f) => `SELECT 'survey_response:' || x.id AS id, 'survey_response' AS kind, x.answered_at AS at,
+        upper(s.kind) || ' ' || x.score || ' from ' || coalesce(ct.name, 'a contact') || ' (' || left(s.name, 200) || ')' AS title,
+        left(x.comment, 280) AS summary, ${noActor},
+        jsonb_strip_nulls(jsonb_build_object('surveyResponseId', x.id, 'surveyId', x.survey_id, 'contactId', x.contact_id)) AS refs,
+        jsonb_build_object('survey', s.name, 'surveyKind', s.kind, 'score', x.score, 'comment', x.comment, 'contactName', ct.name,
+                           'npsCategory', CASE WHEN s.kind <> 'nps' THEN NULL WHEN x.score >= 9 THEN 'promoter' WHEN x.score >= 7 THEN 'passive' ELSE 'detractor' END) AS data
+      FROM survey_responses x JOIN surveys s ON s.id = x.survey_id LEFT JOIN contacts ct ON ct.id = x.contact_id
+     WHERE x.account_id = ${f.account} AND NOT x.bot ${f.page('x.answered_at', "'survey_response:' || x.id")}`,
   },
 ];

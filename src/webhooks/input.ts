@@ -21,6 +21,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'plan.status_changed',
   'plan.milestone_completed',
   'check_in.recorded',
+  'survey.answered',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

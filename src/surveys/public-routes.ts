@@ -1,0 +1,143 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBody } from '../auth/schema.js';
+import type { RouteDeps } from '../http/context.js';
+import { errorHandler } from '../http/error-handler.js';
+import { AppError, ERRORS } from '../http/errors.js';
+import { text } from '../http/zod.js';
+import { formKey, issueStamp } from '../public/guard.js';
+import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
+import { hashToken } from '../public/token.js';
+import { isNoticeKey, renderSurveyPage, type NoticeKey } from './public-page.js';
+import { publicSurveyAnswer, publicSurveyRecorded } from './schema.js';
+import { scoreProblem } from './scores.js';
+import type { SurveyService } from './service.js';
+
+/**
+ * The public side of a survey (no session; the token is the authorization): the page
+ * `GET /s/:token?score=N`, its form post `POST /s/:token` (303 back with a notice), the JSON answer
+ * `POST /api/public/surveys/:token`, and the honeypot link `GET /s/:token/confirm`. Every answer is
+ * noindex, no-referrer and no-store, with the strict CSP on pages, and is rate-limited per client
+ * address and, for writes, per link (in memory, per process). A malformed token is never looked up.
+ */
+
+export type SurveyRateLimits = { perIpPerMinute: number; writesPerLinkPerMinute: number };
+export const SURVEY_RATE_LIMITS: SurveyRateLimits = { perIpPerMinute: 60, writesPerLinkPerMinute: 10 };
+
+const tokenParams = z.strictObject({ token: text().max(200) });
+
+export async function surveyPublicRoutes(app: FastifyInstance, deps: RouteDeps, limits: SurveyRateLimits = SURVEY_RATE_LIMITS) {
+  await app.register(async (scope) => publicScope(scope, deps, limits));
+}
+
+/** The same 404 page for an unknown, malformed or stray survey link. */
+export function sendSurveyNotFound(reply: FastifyReply) {
+  return reply.status(404).headers({ ...PUBLIC_HEADERS, 'content-security-policy': PUBLIC_PAGE_CSP }).type('text/html; charset=utf-8')
+    .send(renderPublicMessage('Link not found', ERRORS['survey_link.not_found'].message));
+}
+
+async function publicScope(scope: FastifyInstance, deps: RouteDeps, limits: SurveyRateLimits) {
+  const surveys: SurveyService = deps.services.surveys;
+  await scope.register(rateLimit, { global: false });
+  const perIp = scope.createRateLimit({ max: limits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (req) => `survey-ip:${normalizeIP(req.ip)}` });
+  const perLink = scope.createRateLimit({
+    max: limits.writesPerLinkPerMinute, timeWindow: 60_000,
+    keyGenerator: (req) => `survey-link:${hashToken(String((req.params as { token?: unknown }).token ?? ''))}`,
+  });
+  scope.addHook('onRequest', async (req) => {
+    const ip = await perIp(req);
+    const refuse = (ttl: number): never => {
+      throw new AppError('survey_link.rate_limited', undefined, undefined, { 'retry-after': String(Math.max(1, ttl)) });
+    };
+    if (!ip.isAllowed && ip.isExceeded) refuse(ip.ttlInSeconds);
+    if (req.method === 'POST') {
+      const link = await perLink(req);
+      if (!link.isAllowed && link.isExceeded) refuse(link.ttlInSeconds);
+    }
+  });
+  scope.addHook('onSend', async (_req, reply, payload) => {
+    void reply.headers(PUBLIC_HEADERS);
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) void reply.header('content-security-policy', PUBLIC_PAGE_CSP);
+    return payload;
+  });
+
+  const r = scope.withTypeProvider<ZodTypeProvider>();
+  r.post('/api/public/surveys/:token', {
+    config: { auth: false },
+    schema: {
+      tags: ['survey (public)'], security: [],
+      summary: "Answer a survey through its link: the score on the survey's scale and a comment; a second answer replaces the first. Without the page's stamp, too fast, or with the honeypot filled, it is kept apart as automated",
+      params: tokenParams, body: publicSurveyAnswer, response: { 200: publicSurveyRecorded, 400: errorBody, 404: errorBody, 429: errorBody },
+    },
+  }, async (req) => {
+    const res = await surveys.answer(req.params.token, req.body);
+    return { recorded: true as const, updated: res.updated, counted: !res.bot, reason: res.reason };
+  });
+
+  await scope.register(async (pages) => pageRoutes(pages, surveys, deps));
+}
+
+async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: RouteDeps) {
+  pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  pages.setErrorHandler((err: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
+    const html = (status: number, title: string, message: string) => reply.status(status).type('text/html; charset=utf-8').send(renderPublicMessage(title, message));
+    if (err instanceof AppError) {
+      if (err.headers) void reply.headers(err.headers);
+      if (err.code === 'survey_link.not_found') return sendSurveyNotFound(reply);
+      return html(err.status, err.code === 'survey_link.rate_limited' ? 'Please wait a moment' : 'Not possible', err.message);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) return sendSurveyNotFound(reply);
+    return errorHandler(err, req, reply);
+  });
+
+  const r = pages.withTypeProvider<ZodTypeProvider>();
+  const config = { auth: false };
+  // Links are opened from mail clients that add their own parameters: unknown ones are ignored.
+  const pageQuery = z.object({ score: text().max(10).optional(), notice: text().max(40).optional() });
+  const formBody = z.object({ score: text().max(10).optional(), comment: text().max(20_000).optional(), stamp: text().max(500).optional(), website: text().max(500).optional() });
+  const back = (token: string, notice: NoticeKey) => `/s/${encodeURIComponent(token)}?notice=${notice}`;
+
+  r.get('/s/:token', { config, schema: { hide: true, params: tokenParams, querystring: pageQuery } }, async (req, reply) => {
+    // A known notice is the customer's own return after the form's 303: not a first view. A HEAD shows nothing.
+    const notice = isNoticeKey(req.query.notice) ? req.query.notice : null;
+    const now = new Date();
+    const rec = await surveys.open(req.params.token, req.method === 'GET' && notice === null, now);
+    const asked = req.query.score !== undefined && /^\d{1,2}$/.test(req.query.score) ? Number(req.query.score) : null;
+    // A score that is not on this survey's scale is simply not pre-selected.
+    const chosen = asked !== null && scoreProblem(rec.kind, asked) === null ? asked : rec.answer?.score ?? null;
+    const stamp = issueStamp(await formKey(deps.database), rec.tokenHash, now);
+    return reply.type('text/html; charset=utf-8').send(renderSurveyPage({
+      token: req.params.token, kind: rec.kind, question: rec.question, commentPrompt: rec.commentPrompt, firstName: rec.firstName, stamp,
+      chosen, answered: rec.answer !== null, comment: rec.answer?.comment ?? null,
+    }, notice));
+  });
+
+  // The honeypot link of the e-mail: people are asked not to follow it; scanners do.
+  r.get('/s/:token/confirm', { config, schema: { hide: true, params: tokenParams } }, async (req, reply) => {
+    if (req.method === 'GET') await surveys.trap(req.params.token);
+    return reply.type('text/html; charset=utf-8').send(renderPublicMessage('Nothing to confirm', 'This link is for automated mail scanners. To answer, use one of the numbers in the e-mail.'));
+  });
+
+  r.post('/s/:token', { config, schema: { hide: true, params: tokenParams, body: formBody } }, async (req, reply) => {
+    const token = req.params.token;
+    const score = req.body.score !== undefined && /^\d{1,2}$/.test(req.body.score) ? Number(req.body.score) : null;
+    const input = publicSurveyAnswer.safeParse({ score, comment: req.body.comment || undefined, stamp: req.body.stamp || undefined, website: req.body.website || undefined });
+    if (!input.success) {
+      await surveys.open(token, false); // an unknown link gets its 404 page, not a notice
+      return reply.redirect(back(token, 'invalid'), 303);
+    }
+    try {
+      await surveys.answer(token, input.data);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'survey.invalid') return reply.redirect(back(token, 'invalid'), 303);
+      throw err;
+    }
+    // The same thanks for a person and a bot: an automated sender learns nothing.
+    return reply.redirect(back(token, 'thanks'), 303);
+  });
+}
