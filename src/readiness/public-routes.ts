@@ -68,7 +68,7 @@ async function publicScope(scope: FastifyInstance, { database, services }: Route
       if (!link.isAllowed && link.isExceeded) refuse(link.ttlInSeconds);
     }
   });
-  scope.addHook('onSend', async (req, reply, payload) => {
+  scope.addHook('onSend', async (_req, reply, payload) => {
     void reply.headers(PUBLIC_HEADERS);
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html')) void reply.header('content-security-policy', PUBLIC_PAGE_CSP);

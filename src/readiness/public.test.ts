@@ -98,6 +98,19 @@ describe('a check-in asked by e-mail', () => {
     expect(r[0]?.checkIns.map((c) => [c.source, c.quadrant])).toEqual([['customer', 'ready']]);
   });
 
+  it('two answers arriving at once make one check-in: the later one updates it', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    await anon('GET', `/c/${token}`);
+    const stamp = await stampFrom(token, 10);
+    const [a, b] = await Promise.all([
+      anon('POST', `/api/public/check-ins/${token}`, { importance: 6, confidence: 6, stamp }),
+      anon('POST', `/api/public/check-ins/${token}`, { importance: 9, confidence: 9, stamp }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(await checkInsOf(requestId)).toHaveLength(1);
+  });
+
   it('refuses answers that look automated and records nothing', async () => {
     const { contactId, initiativeId } = await setup();
     const { requestId, token } = await ask(initiativeId, contactId);

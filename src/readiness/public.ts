@@ -60,23 +60,26 @@ const customerActor = (name: string | null): Actor => ({ type: 'system', id: nul
 export async function answerRequest(tx: Queryable, token: string, a: Answer, now: Date): Promise<{ updated: boolean; checkInId: string; queued: number }> {
   const req = await liveRequest(tx, token, now, true);
   const actor = customerActor(req.contactName);
-  if (req.checkInId) {
+  // Read after the lock in its own statement: an answer that committed while this one waited is seen (and updated).
+  const { rows: [existing] } = await tx.query<{ id: string }>('SELECT id FROM check_ins WHERE request_id = $1', [req.id]);
+  const checkInId = existing?.id ?? null;
+  if (checkInId) {
     const whyNotLower = answerOrNull(a.whyNotLower);
     const whatWouldMoveHigher = answerOrNull(a.whatWouldMoveHigher);
     await tx.query(
       `UPDATE check_ins SET importance = $2, confidence = $3, why_not_lower = $4, what_would_move_higher = $5, at = $6, updated_at = now() WHERE id = $1`,
-      [req.checkInId, a.importance, a.confidence, whyNotLower, whatWouldMoveHigher, now.toISOString()],
+      [checkInId, a.importance, a.confidence, whyNotLower, whatWouldMoveHigher, now.toISOString()],
     );
     await tx.query('UPDATE check_in_requests SET answered_at = $2 WHERE id = $1', [req.id, now.toISOString()]);
     const { rows: [prev] } = await tx.query<{ importance: number; confidence: number; at: Date | string }>(
       'SELECT importance, confidence, at FROM check_ins WHERE initiative_id = $1 AND id <> $2 AND at <= $3 ORDER BY at DESC, created_at DESC, id DESC LIMIT 1',
-      [req.initiativeId, req.checkInId, now.toISOString()],
+      [req.initiativeId, checkInId, now.toISOString()],
     );
-    const queued = await announce(tx, req.checkInId, {
+    const queued = await announce(tx, checkInId, {
       accountId: req.accountId, initiativeId: req.initiativeId, contactId: req.contactId, importance: a.importance, confidence: a.confidence,
       whyNotLower, whatWouldMoveHigher, at: now, source: 'customer', requestId: req.id,
     }, req.title, prev ?? null, actor, 'check_in.update');
-    return { updated: true, checkInId: req.checkInId, queued };
+    return { updated: true, checkInId, queued };
   }
   const { id, queued } = await recordCheckInTx(tx, {
     accountId: req.accountId, initiativeId: req.initiativeId, contactId: req.contactId, importance: a.importance, confidence: a.confidence,
