@@ -7,6 +7,9 @@ export const ASSIGNEE_ROLES = ['owner', 'manager', 'support', 'exec_sponsor', 'p
 export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 export const STEP_KINDS = ['task', 'email', 'wait', 'webhook', 'apply_plan_template', 'checkin', 'survey'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
+/** Over the customer's capacity (spoons), a step that asks waits for the next period, or gives a spoon (a task of ours) instead. */
+export const OVERLOAD_ACTIONS = ['wait', 'give_spoon'] as const;
+export type OverloadAction = (typeof OVERLOAD_ACTIONS)[number];
 
 export interface TaskStep {
   kind: 'task';
@@ -20,6 +23,8 @@ export interface TaskStep {
   taskKind?: 'todo' | 'call' | 'meeting' | 'email';
   /** The next step waits until this task is done or cancelled (default: it follows at once). */
   waitForTask?: boolean;
+  /** A contact's task with an effort over the customer's capacity: wait (default) or give a spoon. */
+  onOverload?: OverloadAction;
 }
 export interface EmailStep {
   kind: 'email';
@@ -29,6 +34,9 @@ export interface EmailStep {
   body: string;
   /** Send after a CSM approves it in an approval task. */
   approval?: boolean;
+  /** An e-mail that asks the customer to act costs spoons (0–10; none: it asks nothing). */
+  spoonCost?: number;
+  onOverload?: OverloadAction;
 }
 export interface WaitStep {
   kind: 'wait';
@@ -46,12 +54,24 @@ export interface ApplyPlanTemplateStep {
   title?: string;
   templateId: string;
 }
-export interface PlaceholderStep {
-  kind: 'checkin' | 'survey';
+/** Sends a survey to the account's contact in a role; without a survey (saved before surveys existed) the owner gets a task. */
+export interface SurveyStep {
+  kind: 'survey';
   title: string;
+  surveyId?: string;
+  to?: ContactRole;
   note?: string;
+  onOverload?: OverloadAction;
 }
-export type Step = TaskStep | EmailStep | WaitStep | WebhookStep | ApplyPlanTemplateStep | PlaceholderStep;
+/** Asks the contact in a role for a check-in on the initiative named by the title (found or created on the account). */
+export interface CheckinStep {
+  kind: 'checkin';
+  title: string;
+  to?: ContactRole;
+  note?: string;
+  onOverload?: OverloadAction;
+}
+export type Step = TaskStep | EmailStep | WaitStep | WebhookStep | ApplyPlanTemplateStep | SurveyStep | CheckinStep;
 
 export interface Playbook {
   id: string;

@@ -72,6 +72,11 @@ export function RunSteps({ run }: { run: PlaybookRun }) {
                 {stepWhen(s)}
               </Text>
             </Tooltip>
+            {typeof s.result?.summary === 'string' && (
+              <Text size="xs" c={s.result.outcome === 'waited' ? 'orange.8' : 'dimmed'} data-testid="step-summary">
+                {s.result.summary}
+              </Text>
+            )}
             {s.error && (
               <Text size="xs" c="red.7">
                 {s.error}

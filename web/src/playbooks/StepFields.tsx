@@ -2,12 +2,13 @@ import { Anchor, Checkbox, Code, Group, NumberInput, Popover, Select, SimpleGrid
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { usePlanTemplates } from '../api/plans';
-import { ASSIGNEE_ROLES, type AssigneeRole, type WebhookChoice } from '../api/playbooks';
+import { ASSIGNEE_ROLES, OVERLOAD_ACTIONS, type AssigneeRole, type OverloadAction, type WebhookChoice } from '../api/playbooks';
+import { useSurveys } from '../api/surveys';
 import { CONTACT_ROLES, type ContactRole } from '../api/types';
 import { contactRoleLabel } from '../components/format';
 import { priorityOptions } from '../inbox/taskFormat';
 import { useTemplateVariables } from '../api/playbooks';
-import { assigneeRoleLabel } from './labels';
+import { assigneeRoleLabel, overloadLabel } from './labels';
 import { EmailPreviewPanel } from './EmailPreview';
 import type { StepDraft } from './playbookForm';
 
@@ -89,6 +90,76 @@ function PlanTemplateSelect({ step: s, set, error, readOnly }: Pick<Props, 'step
   );
 }
 
+/** The survey a survey step sends, chosen by name from GET /api/surveys (archived ones are not offered). */
+function SurveySelect({ step: s, set, error, readOnly }: Pick<Props, 'step' | 'set' | 'error' | 'readOnly'>) {
+  const surveys = useSurveys();
+  const items = surveys.data ?? [];
+  const missing = !!s.surveyId && !!surveys.data && !items.some((x) => x.id === s.surveyId);
+  const empty = surveys.data?.length === 0;
+  return (
+    <Select
+      label="Survey"
+      required
+      description={
+        empty ? (
+          <span>
+            No surveys yet — make one in{' '}
+            <Anchor component={Link} to="/surveys" fz="inherit">
+              Surveys
+            </Anchor>
+          </span>
+        ) : (
+          'Sent by e-mail with a one-time answer link; a contact surveyed recently is skipped (the survey’s throttle)'
+        )
+      }
+      inputWrapperOrder={BELOW}
+      placeholder={surveys.isPending ? 'Loading surveys…' : empty ? 'No surveys yet' : 'Choose a survey'}
+      data={items.map((x) => ({ value: x.id, label: `${x.name} (${x.kind.toUpperCase()}, ${x.spoonCost} spoon${x.spoonCost === 1 ? '' : 's'})` }))}
+      value={missing ? null : s.surveyId}
+      onChange={(v) => set({ surveyId: v })}
+      searchable
+      nothingFoundMessage="No survey by that name"
+      error={error('surveyId') ?? (surveys.isError ? 'Could not load the surveys' : missing ? 'Its survey is archived or deleted: choose another' : undefined)}
+      readOnly={readOnly}
+    />
+  );
+}
+
+/** Who a survey or check-in asks by e-mail; cleared, the owner gets a task to ask on a call. */
+function AskToSelect({ step: s, set, error, readOnly }: Pick<Props, 'step' | 'set' | 'error' | 'readOnly'>) {
+  return (
+    <Select
+      label="Ask"
+      description="The account’s contact in this role with an e-mail address (seen most recently); none: the owner asks on a call"
+      inputWrapperOrder={BELOW}
+      placeholder="Nobody: the owner asks on a call"
+      data={CONTACT_ROLES.map((r) => ({ value: r, label: contactRoleLabel[r] }))}
+      value={s.askTo}
+      onChange={(v) => set({ askTo: (v as ContactRole | null) ?? null })}
+      clearable
+      error={error('to')}
+      readOnly={readOnly}
+    />
+  );
+}
+
+/** What a step that asks the customer does over their capacity (spoons). */
+function OverloadSelect({ set, value, error, readOnly }: { set: Props['set']; value: OverloadAction; error: Props['error']; readOnly: boolean }) {
+  return (
+    <Select
+      label="Over the customer’s capacity"
+      description="Wait: tried again when the next period starts. Give a spoon: a task of ours does it for them instead"
+      inputWrapperOrder={BELOW}
+      data={OVERLOAD_ACTIONS.map((a) => ({ value: a, label: overloadLabel[a] }))}
+      value={value}
+      onChange={(v) => v && set({ onOverload: v as OverloadAction })}
+      allowDeselect={false}
+      error={error('onOverload')}
+      readOnly={readOnly}
+    />
+  );
+}
+
 export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
   const titleInput = (required: boolean, placeholder: string) => (
     <TextInput
@@ -132,6 +203,7 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
               error={error('taskKind')}
               readOnly={readOnly}
             />
+            {s.assignee.startsWith('customer_') && <OverloadSelect set={set} value={s.onOverload} error={error} readOnly={readOnly} />}
           </SimpleGrid>
           <Checkbox
             label="The next step waits until this task is done"
@@ -176,6 +248,22 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
               </Group>
             }
           />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <NumberInput
+              label="Spoon cost"
+              description="If it asks them to act: what it costs the customer (0–10). Empty: it asks nothing"
+              inputWrapperOrder={BELOW}
+              placeholder="Asks nothing"
+              min={0}
+              max={10}
+              allowDecimal={false}
+              value={s.spoonCost}
+              onChange={(v) => set({ spoonCost: v })}
+              error={error('spoonCost')}
+              readOnly={readOnly}
+            />
+            {s.spoonCost !== '' && s.spoonCost !== 0 && <OverloadSelect set={set} value={s.onOverload} error={error} readOnly={readOnly} />}
+          </SimpleGrid>
           <Checkbox
             label="Send after a CSM approves"
             description="The rendered e-mail waits in an approval task in the owner’s inbox; they may edit it, then approve (it is sent) or reject it."
@@ -222,11 +310,29 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
     case 'survey':
       return (
         <Stack gap="sm">
-          {titleInput(true, s.kind === 'checkin' ? 'Readiness check-in' : 'Onboarding survey')}
-          <Textarea label="Note" autosize minRows={1} value={s.note} onChange={(e) => set({ note: e.currentTarget.value })} error={error('note')} readOnly={readOnly} />
-          <Text size="xs" c="dimmed">
-            Until {s.kind === 'checkin' ? 'check-ins' : 'surveys'} ship, this step becomes a reminder task for the account owner.
-          </Text>
+          {s.kind === 'checkin' ? (
+            <TextInput
+              label="Initiative"
+              required
+              description="Found on the account by this title, or created: the contact scores its importance and their confidence (0–10)"
+              inputWrapperOrder={BELOW}
+              placeholder="Roll out SSO"
+              value={s.title}
+              onChange={(e) => set({ title: e.currentTarget.value })}
+              error={error('title')}
+              readOnly={readOnly}
+            />
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <SurveySelect step={s} set={set} error={error} readOnly={readOnly} />
+              {titleInput(true, 'Quarterly NPS')}
+            </SimpleGrid>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <AskToSelect step={s} set={set} error={error} readOnly={readOnly} />
+            <OverloadSelect set={set} value={s.onOverload} error={error} readOnly={readOnly} />
+          </SimpleGrid>
+          <Textarea label="Note" description="Added to the owner’s task when they ask on a call" inputWrapperOrder={BELOW} autosize minRows={1} value={s.note} onChange={(e) => set({ note: e.currentTarget.value })} error={error('note')} readOnly={readOnly} />
         </Stack>
       );
   }

@@ -1,4 +1,4 @@
-import type { AssigneeRole, RunStatus, Step, StepKind, StepStatus } from '../api/playbooks';
+import type { AssigneeRole, OverloadAction, RunStatus, Step, StepKind, StepStatus } from '../api/playbooks';
 
 export const stepKindLabel: Record<StepKind, string> = {
   task: 'Task',
@@ -16,8 +16,13 @@ export const stepKindHelp: Record<StepKind, string> = {
   wait: 'Pause before the next step',
   webhook: 'Call an outbound webhook with a signed playbook.step event',
   apply_plan_template: 'Apply a plan template to the account’s newest success plan (one is made if it has none)',
-  checkin: 'A readiness check-in (until check-ins ship: a reminder task for the owner)',
-  survey: 'A survey (until surveys ship: a reminder task for the owner)',
+  checkin: 'Ask a contact by e-mail how important and how doable an initiative is (0–10 each)',
+  survey: 'Send an NPS, CSAT or CES survey to a contact by e-mail',
+};
+
+export const overloadLabel: Record<OverloadAction, string> = {
+  wait: 'Wait for the next period',
+  give_spoon: 'Give a spoon: our task instead',
 };
 
 export const assigneeRoleLabel: Record<AssigneeRole, string> = {
@@ -56,7 +61,7 @@ export function describeStep(s: Step, templateName?: string | null): string {
     case 'task':
       return `${s.title} · ${s.taskKind && s.taskKind !== 'todo' ? `${s.taskKind} · ` : ''}due +${s.dueOffsetDays}d · ${assigneeRoleLabel[s.assignee]}${s.waitForTask ? ' · next step waits for it' : ''}`;
     case 'email':
-      return `E-mail the ${s.to.replace('_', ' ')}: “${s.subject}”`;
+      return `E-mail the ${s.to.replace('_', ' ')}: “${s.subject}”${s.spoonCost ? ` · costs ${s.spoonCost} spoon${s.spoonCost === 1 ? '' : 's'}` : ''}`;
     case 'wait':
       return `Wait ${s.days} day${s.days === 1 ? '' : 's'}`;
     case 'webhook':
@@ -64,7 +69,10 @@ export function describeStep(s: Step, templateName?: string | null): string {
     case 'apply_plan_template':
       return describeApplyTemplate(templateName, s.title);
     case 'checkin':
-    case 'survey':
-      return `${stepKindLabel[s.kind]}: ${s.title}`;
+    case 'survey': {
+      const to = s.to ? ` · ${s.to.replace('_', ' ')}` : ' · no contact role (the owner asks on a call)';
+      const spoon = s.onOverload === 'give_spoon' ? ' · gives a spoon when over capacity' : '';
+      return `${stepKindLabel[s.kind]}: ${s.title}${to}${spoon}`;
+    }
   }
 }

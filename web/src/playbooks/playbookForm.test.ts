@@ -55,3 +55,47 @@ describe('playbook form: apply a plan template (issue 10)', () => {
     expect(describeApplyTemplate('Onboarding', 'Apply a plan template')).toBe("Apply plan template 'Onboarding'");
   });
 });
+
+const SURVEY = '3c9a8b7d-6e5f-4a1b-9c2d-8e7f6a5b4c3d';
+
+describe('playbook form: steps that ask the customer (issue 11)', () => {
+  it.each<Step>([
+    { kind: 'survey', title: 'Quarterly NPS', surveyId: SURVEY, to: 'champion' },
+    { kind: 'survey', title: 'Quarterly NPS', surveyId: SURVEY, to: 'admin', note: 'Ask about reports', onOverload: 'give_spoon' },
+    { kind: 'checkin', title: 'Roll out SSO', to: 'executive_sponsor' },
+    { kind: 'checkin', title: 'Roll out SSO', onOverload: 'give_spoon' },
+    { kind: 'email', to: 'champion', subject: 'Export your users', body: 'Hi', spoonCost: 2, onOverload: 'give_spoon' },
+    { kind: 'email', to: 'champion', subject: 'News', body: 'Hi', spoonCost: 0 },
+    { kind: 'task', title: 'Connect', dueOffsetDays: 3, assignee: 'customer_admin', priority: 2, customerEffort: 3, onOverload: 'give_spoon' },
+  ])('loads and sends %o unchanged, and the API accepts it', (s) => {
+    const sent = toStep(newStep(s.kind, s));
+    expect(sent).toEqual(s);
+    expect(apiStep.safeParse(sent).success).toBe(true);
+  });
+
+  it('keeps a step saved before surveys existed without a role, and asks for its survey', () => {
+    const old: Step = { kind: 'survey', title: 'Renewal readiness survey' };
+    const d = newStep('survey', old);
+    expect(d.askTo).toBeNull();
+    expect(toStep(d)).toEqual(old);
+    const f = { ...initialForm(), name: 'Renewal', steps: [d] };
+    expect(validate(f)).toEqual({ 'steps.0.surveyId': 'Choose a survey' });
+    expect(shownPaths(f).has('steps.0.surveyId') && shownPaths(f).has('steps.0.to') && shownPaths(f).has('steps.0.onOverload')).toBe(true);
+  });
+
+  it('a new survey or check-in asks the champion and waits when over capacity', () => {
+    expect(toStep({ ...newStep('survey'), title: 'NPS', surveyId: SURVEY })).toEqual({ kind: 'survey', title: 'NPS', surveyId: SURVEY, to: 'champion' });
+    expect(toStep({ ...newStep('checkin'), title: 'SSO' })).toEqual({ kind: 'checkin', title: 'SSO', to: 'champion' });
+  });
+
+  it('refuses a spoon cost outside 0–10 on the field', () => {
+    const f = { ...initialForm(), name: 'x', steps: [{ ...newStep('email'), spoonCost: 11 }] };
+    expect(validate(f)).toEqual({ 'steps.0.spoonCost': 'Whole spoons, 0 to 10' });
+  });
+
+  it('reads what it asks', () => {
+    expect(describeStep({ kind: 'survey', title: 'NPS', surveyId: SURVEY, to: 'champion' })).toBe('Survey: NPS · champion');
+    expect(describeStep({ kind: 'checkin', title: 'SSO', onOverload: 'give_spoon' })).toBe('Check-in: SSO · no contact role (the owner asks on a call) · gives a spoon when over capacity');
+    expect(describeStep({ kind: 'email', to: 'champion', subject: 'Export', body: 'x', spoonCost: 1 })).toBe('E-mail the champion: “Export” · costs 1 spoon');
+  });
+});

@@ -1,4 +1,4 @@
-import type { AssigneeRole, Playbook, PlaybookInput, Step, StepKind } from '../api/playbooks';
+import type { AssigneeRole, OverloadAction, Playbook, PlaybookInput, Step, StepKind } from '../api/playbooks';
 import type { ContactRole } from '../api/types';
 
 type NumText = number | string;
@@ -23,6 +23,13 @@ export interface StepDraft {
   webhookId: string | null;
   templateId: string | null;
   note: string;
+  /** A survey step's survey. */
+  surveyId: string | null;
+  /** Who a survey or check-in step asks by e-mail; null: nobody (the owner asks on a call). */
+  askTo: ContactRole | null;
+  /** An e-mail's cost in spoons ('' : it asks nothing). */
+  spoonCost: NumText;
+  onOverload: OverloadAction;
 }
 
 export interface PlaybookForm {
@@ -53,11 +60,16 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
     webhookId: null,
     templateId: null,
     note: '',
+    surveyId: null,
+    askTo: 'champion',
+    spoonCost: '',
+    onOverload: 'wait',
   };
+  if (s && 'onOverload' in s && s.onOverload) d.onOverload = s.onOverload;
   if (s?.kind === 'task') {
     Object.assign(d, { description: s.description ?? '', dueOffsetDays: s.dueOffsetDays, assignee: s.assignee, priority: String(s.priority ?? 2), customerEffort: s.customerEffort ?? '', taskKind: s.taskKind ?? 'todo', waitForTask: s.waitForTask ?? false });
   } else if (s?.kind === 'email') {
-    Object.assign(d, { to: s.to, subject: s.subject, body: s.body, approval: s.approval ?? false });
+    Object.assign(d, { to: s.to, subject: s.subject, body: s.body, approval: s.approval ?? false, spoonCost: s.spoonCost ?? '' });
   } else if (s?.kind === 'wait') {
     d.days = s.days;
   } else if (s?.kind === 'webhook') {
@@ -65,7 +77,8 @@ export function newStep(kind: StepKind, s?: Step): StepDraft {
   } else if (s?.kind === 'apply_plan_template') {
     d.templateId = s.templateId;
   } else if (s && (s.kind === 'checkin' || s.kind === 'survey')) {
-    d.note = s.note ?? '';
+    // A step saved before surveys and check-ins existed has no role: it stays without one until a person picks it.
+    Object.assign(d, { note: s.note ?? '', askTo: s.to ?? null, surveyId: s.kind === 'survey' ? s.surveyId ?? null : null });
   }
   if (!s && kind === 'email') {
     d.subject = 'Checking in on {{account.name}}';
@@ -84,6 +97,8 @@ export function initialForm(p?: Playbook): PlaybookForm {
 
 const isNum = (v: NumText): v is number => typeof v === 'number' && Number.isFinite(v);
 const optionalTitle = (t: string) => (t.trim() ? { title: t.trim() } : {});
+/** The default ('wait') is left out, as the API stores it. */
+const overload = (d: StepDraft) => (d.onOverload !== 'wait' ? { onOverload: d.onOverload } : {});
 
 export function toStep(d: StepDraft): Step {
   switch (d.kind) {
@@ -98,9 +113,13 @@ export function toStep(d: StepDraft): Step {
         ...(isNum(d.customerEffort) ? { customerEffort: d.customerEffort } : {}),
         ...(d.taskKind !== 'todo' ? { taskKind: d.taskKind } : {}),
         ...(d.waitForTask ? { waitForTask: true } : {}),
+        ...overload(d),
       };
     case 'email':
-      return { kind: 'email', ...optionalTitle(d.title), to: d.to, subject: d.subject.trim(), body: d.body.trim(), ...(d.approval ? { approval: true } : {}) };
+      return {
+        kind: 'email', ...optionalTitle(d.title), to: d.to, subject: d.subject.trim(), body: d.body.trim(), ...(d.approval ? { approval: true } : {}),
+        ...(isNum(d.spoonCost) ? { spoonCost: d.spoonCost } : {}), ...overload(d),
+      };
     case 'wait':
       return { kind: 'wait', ...optionalTitle(d.title), days: isNum(d.days) ? d.days : 0 };
     case 'webhook':
@@ -108,8 +127,12 @@ export function toStep(d: StepDraft): Step {
     case 'apply_plan_template':
       return { kind: 'apply_plan_template', ...optionalTitle(d.title), templateId: d.templateId ?? '' };
     case 'checkin':
+      return { kind: 'checkin', title: d.title.trim(), ...(d.askTo ? { to: d.askTo } : {}), ...(d.note.trim() ? { note: d.note.trim() } : {}), ...overload(d) };
     case 'survey':
-      return { kind: d.kind, title: d.title.trim(), ...(d.note.trim() ? { note: d.note.trim() } : {}) };
+      return {
+        kind: 'survey', title: d.title.trim(), ...(d.surveyId ? { surveyId: d.surveyId } : {}), ...(d.askTo ? { to: d.askTo } : {}),
+        ...(d.note.trim() ? { note: d.note.trim() } : {}), ...overload(d),
+      };
   }
 }
 
@@ -132,18 +155,21 @@ export function validate(f: PlaybookForm): Record<string, string> {
     if (s.kind === 'wait' && !(isNum(s.days) && s.days >= 0 && s.days <= 365)) e[at('days')] = 'Days, 0 to 365';
     if (s.kind === 'webhook' && !s.webhookId) e[at('webhookId')] = 'Choose a webhook';
     if (s.kind === 'apply_plan_template' && !s.templateId) e[at('templateId')] = 'Choose a plan template';
+    if (s.kind === 'survey' && !s.surveyId) e[at('surveyId')] = 'Choose a survey';
+    if (s.kind === 'email' && s.spoonCost !== '' && !(isNum(s.spoonCost) && Number.isInteger(s.spoonCost) && s.spoonCost >= 0 && s.spoonCost <= 10))
+      e[at('spoonCost')] = 'Whole spoons, 0 to 10';
   });
   return e;
 }
 
 const KIND_FIELDS: Record<StepKind, string[]> = {
-  task: ['title', 'description', 'dueOffsetDays', 'assignee', 'priority', 'customerEffort', 'taskKind', 'waitForTask'],
-  email: ['title', 'to', 'subject', 'body', 'approval'],
+  task: ['title', 'description', 'dueOffsetDays', 'assignee', 'priority', 'customerEffort', 'taskKind', 'waitForTask', 'onOverload'],
+  email: ['title', 'to', 'subject', 'body', 'approval', 'spoonCost', 'onOverload'],
   wait: ['title', 'days'],
   webhook: ['title', 'webhookId'],
   apply_plan_template: ['title', 'templateId'],
-  checkin: ['title', 'note'],
-  survey: ['title', 'note'],
+  checkin: ['title', 'to', 'note', 'onOverload'],
+  survey: ['title', 'surveyId', 'to', 'note', 'onOverload'],
 };
 
 /** The API paths that an input of the form shows beside it. */
