@@ -52,6 +52,8 @@ const TemplateEditorPage = page(/^\/plan-templates\/[^/]+/, () => import('./plan
 const InboxPage = page(/^\/inbox/, () => import('./inbox/InboxPage'));
 const PlaybooksPage = page(/^\/playbooks\/?$/, () => import('./playbooks/PlaybooksPage'));
 const PlaybookEditorPage = page(/^\/playbooks\/[^/]+/, () => import('./playbooks/PlaybookEditorPage'));
+const ReadinessPage = page(/^\/readiness/, () => import('./readiness/ReadinessPage'));
+const ChangeTalkPage = page(/^\/change-talk/, () => import('./changetalk/ChangeTalkPage'));
 const RulesPage = page(/^\/rules\/?$/, () => import('./rules/RulesPage'));
 const RuleEditorPage = page(/^\/rules\/[^/]+/, () => import('./rules/RuleEditorPage'));
 
@@ -90,6 +92,8 @@ export function App() {
                   <Route path="seeds" element={<SeedLibraryPage />} />
                   <Route path="surveys" element={<SurveysPage />} />
                   <Route path="surveys/:id" element={<SurveyPage />} />
+                  <Route path="readiness" element={<ReadinessPage />} />
+                  <Route path="change-talk" element={<ChangeTalkPage />} />
                   <Route path="plans" element={<PlansDashboardPage />} />
                   <Route path="plans/:planId" element={<PlanPage />} />
                   <Route path="plan-templates" element={<TemplatesPage />} />

@@ -63,22 +63,28 @@ export const talkCorrection = z.object({
 export const correctionPage = z.object({ items: z.array(talkCorrection), nextCursor: z.string().nullable().optional() });
 
 const classFigures = z.object({
-  precision: z.number().nullable(),
-  recall: z.number().nullable(),
-  f1: z.number().nullable(),
+  label: talkLabel,
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
   n: z.number(),
+  predicted: z.number().optional(),
+});
+const splitFigures = z.object({
+  n: z.number(),
+  accuracy: z.number(),
+  macroF1: z.number(),
+  classes: z.array(classFigures),
+  misses: z.array(z.object({ text: z.string(), gold: talkLabel, predicted: talkLabel, note: z.string().optional(), phrases: z.array(z.string()) })).optional(),
 });
 
-/** The labelled set's figures; per class keyed by label (the server may also send extra totals). */
-export const evaluation = z
-  .object({
-    version: z.string(),
-    n: z.number().optional(),
-    accuracy: z.number().nullable().optional(),
-    perClass: z.record(z.string(), classFigures).optional(),
-    classes: z.array(classFigures.extend({ label: z.string() })).optional(),
-  })
-  .loose();
+/** The labelled set's figures: the tuning split, the held-out split (with an interval), people's corrections. */
+export const evaluation = z.object({
+  version: z.string(),
+  tune: splitFigures,
+  test: splitFigures.extend({ macroF1Interval: z.object({ low: z.number(), high: z.number(), level: z.number(), rounds: z.number() }).optional() }),
+  corrections: z.object({ n: z.number(), agreement: z.number().nullable() }),
+});
 
 export type TalkLabel = z.infer<typeof talkLabel>;
 export type TalkCategory = z.infer<typeof talkCategory>;
@@ -89,6 +95,7 @@ export type ClassifyResult = z.infer<typeof classifyResult>;
 export type TalkPhrase = z.infer<typeof talkPhrase>;
 export type TalkCorrection = z.infer<typeof talkCorrection>;
 export type Evaluation = z.infer<typeof evaluation>;
+export type SplitFigures = z.infer<typeof splitFigures>;
 export type CorrectionSource = (typeof CORRECTION_SOURCES)[number];
 
 export interface CorrectionInput {
@@ -145,7 +152,7 @@ export function usePhrases() {
   return useQuery({
     queryKey: changeTalkKeys.phrases,
     queryFn: ({ signal }) =>
-      api<unknown>('/api/change-talk/phrases', { signal }).then((r) => z.object({ items: z.array(talkPhrase) }).parse(r).items),
+      api<unknown>('/api/change-talk/phrases', { signal }).then((r) => z.object({ items: z.array(talkPhrase), version: z.string().optional() }).parse(r)),
   });
 }
 

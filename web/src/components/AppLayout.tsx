@@ -38,6 +38,8 @@ export function AppLayout() {
     { to: '/plan-templates', label: 'Plan templates', icon: 'playbook', active: (p) => p.startsWith('/plan-templates') },
     { to: '/seeds', label: 'Seed library', icon: 'impact', active: (p) => p.startsWith('/seeds') },
     { to: '/surveys', label: 'Surveys', icon: 'docs', active: (p) => p.startsWith('/surveys') },
+    { to: '/readiness', label: 'Readiness', icon: 'impact', active: (p) => p.startsWith('/readiness') },
+    { to: '/change-talk', label: 'Change talk', icon: 'docs', active: (p) => p.startsWith('/change-talk') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)

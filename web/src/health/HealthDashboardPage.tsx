@@ -7,6 +7,7 @@ import { bookLine, money, plural } from '../components/format';
 import { BandDistribution } from './BandDistribution';
 import { HealthTrendStack } from './HealthTrendStack';
 import { BackfillButton, RecomputeButton, RunProgress, RunsTable } from './RecomputePanel';
+import { QuadrantSummaryCard } from '../readiness/QuadrantSummary';
 
 export default function HealthDashboardPage() {
   const me = useMe();
@@ -70,6 +71,9 @@ export default function HealthDashboardPage() {
             )}
             {summary.data && hasTrend && <HealthTrendStack trend={summary.data.trend} />}
           </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <QuadrantSummaryCard />
         </Grid.Col>
       </Grid>
       <Card padding="lg">
