@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type SignedIn, type TestApp } from '../../test/support/app.js';
+import { header, startSmtp } from '../../test/work/outbound-support.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { formKey, issueStamp } from '../public/guard.js';
 import { hashToken } from '../public/token.js';
@@ -10,13 +11,18 @@ import type { Initiative } from './schema.js';
 let t: TestApp;
 let csm: SignedIn;
 let teamId: string;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
 beforeAll(async () => {
-  t = await createTestApp({ CANOPY_PUBLIC_URL: 'https://cs.example.test/canopy' });
+  smtp = await startSmtp();
+  t = await createTestApp({ CANOPY_PUBLIC_URL: 'https://cs.example.test/canopy', CANOPY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, CANOPY_MAIL_FROM: 'Canopy <canopy@cs.example.test>' });
   teamId = (await t.app.services.teams.create(unique('team'), SYSTEM_ACTOR)).id;
   csm = await t.signIn('csm', { teamId });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t?.close();
+  await smtp?.close();
+});
 
 type Json = Record<string, unknown> & { code?: string; fields?: { path: string; message: string }[] };
 const call = async (method: 'GET' | 'POST', url: string, payload?: object, expected?: number) => {
@@ -52,8 +58,15 @@ describe('a check-in asked by e-mail', () => {
     const { accountId, contactId, initiativeId } = await setup();
     const { requestId, message, token, sentTo } = await ask(initiativeId, contactId);
     expect(sentTo).toEqual({ contactId, name: 'Ada Lovelace-Customer', email: 'ada@example.test' });
-    expect(message).toMatchObject({ audience: 'customer', contact_id: contactId, spoon_cost: 1, status: 'pending', recipient: 'ada@example.test' });
+    expect(message).toMatchObject({ audience: 'customer', contact_id: contactId, spoon_cost: 1, recipient: 'ada@example.test' });
     expect(message?.body).toContain(`https://cs.example.test/canopy/c/${token}`);
+    await t.app.services.outbox.pump();
+    const { rows: [status] } = await t.database.query<{ status: string }>('SELECT m.status FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [requestId]);
+    expect(status?.status).toBe('sent');
+    const mail = smtp.messages.find((m) => m.raw.replace(/=\r?\n/g, '').includes(token));
+    expect(mail, 'the check-in e-mail reached the SMTP server').toBeDefined();
+    expect(mail?.to).toEqual(['ada@example.test']);
+    expect(header(mail?.raw ?? '', 'subject')).toBe('Two quick questions about Adopt scheduled reports');
     expect((await call('GET', `/api/accounts/${accountId}/readiness`, undefined, 200)).body.initiatives).toMatchObject([{ openRequest: { id: requestId, contactId } }]);
 
     const audit = async () => (await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]?.n;
@@ -148,6 +161,21 @@ describe('a check-in asked by e-mail', () => {
     expect(api.json()).toMatchObject({ code: 'check_in_link.not_found' });
     await t.database.query(`UPDATE check_in_requests SET expires_at = now() - interval '1 minute' WHERE id = $1`, [requestId]);
     expect((await anon('GET', `/c/${token}`)).statusCode).toBe(404);
+  });
+
+  it('the playbook step asks once per run and step, however often it runs', async () => {
+    const { accountId, contactId, initiativeId } = await setup();
+    const manager = await t.signIn('manager');
+    const playbook = await t.app.inject({ method: 'POST', url: '/api/playbooks', headers: manager.headers, payload: { name: unique('pb'), steps: [{ kind: 'wait', days: 30 }] } });
+    expect(playbook.statusCode, playbook.body).toBe(201);
+    const run = await call('POST', `/api/accounts/${accountId}/playbooks`, { playbookId: (playbook.json() as { id: string }).id }, 201);
+    const input = { initiativeId, contactId, by: csm.userId, now: new Date(), playbookRunId: String(run.body.id), stepIndex: 1 };
+    const first = await t.database.transaction((tx) => requestCheckIn(tx, input));
+    const again = await t.database.transaction((tx) => requestCheckIn(tx, input));
+    expect('requestId' in first && first.requestId).toBeTruthy();
+    expect(again).toEqual(first);
+    const { rows: [n] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE initiative_id = $1', [initiativeId]);
+    expect(n?.n).toBe(1);
   });
 
   it('refuses a contact without an e-mail or of another account, and skips them for the playbook step', async () => {

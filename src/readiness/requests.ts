@@ -63,6 +63,13 @@ export async function requestCheckIn(tx: Queryable, input: RequestInput, env: Ch
 
 /** `strict`: an over-capacity ask throws the capacity's own 409 (with its details) instead of being skipped. */
 export async function requestCheckInTx(tx: Queryable, input: RequestInput, env: CheckInMailEnv, strict: boolean, by?: Actor): Promise<RequestResult> {
+  if (input.playbookRunId !== undefined && input.stepIndex !== undefined) {
+    // A playbook step run again (a retried job) gets the request it made the first time, not a second e-mail.
+    const { rows: [made] } = await tx.query<{ id: string; outbound_id: string | null }>(
+      'SELECT id, outbound_id FROM check_in_requests WHERE playbook_run_id = $1 AND step_index = $2', [input.playbookRunId, input.stepIndex],
+    );
+    if (made?.outbound_id) return { requestId: made.id, outboundId: made.outbound_id };
+  }
   const initiative = await initiativeRef(tx, input.initiativeId);
   if (!initiative) return { skipped: 'not_found', detail: 'no such initiative' };
   const contact = await contactOf(tx, initiative.accountId, input.contactId);
