@@ -3,6 +3,8 @@ import { verifySignature } from '../../src/webhooks/signature.js';
 import type { WebhookEventType } from '../../src/webhooks/emit.js';
 import { basic, createTestApp, unique, type SignedIn, type TestApp } from '../support/app.js';
 import { startReceiver, type Receiver } from './outbound-support.js';
+import { formKey, issueStamp } from '../../src/public/guard.js';
+import { hashToken } from '../../src/public/token.js';
 
 /**
  * The webhook contract: every event type the API offers an admin is sent by some real action.
@@ -98,6 +100,18 @@ describe('webhook event types', () => {
     const initiative = await api('POST', `/api/accounts/${accountId}/initiatives`, { title: 'Roll out SSO' });
     const checkIn = await api('POST', '/api/check-ins', { accountId, initiativeId: initiative.id, importance: 8, confidence: 3, whatWouldMoveHigher: "We're too busy right now" });
 
+    // Surveys: an NPS survey sent to a contact, opened from the e-mail and answered on its page.
+    const surveyContact = await api('POST', '/api/contacts', { accountId, email: `${unique('nps')}@example.test`, name: 'Nina Promoter' });
+    const survey = await api('POST', '/api/surveys', { name: unique('NPS'), kind: 'nps', question: 'How likely are you to recommend us?', emailSubject: 'One question' });
+    await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: [surveyContact.id] }, 200);
+    const { rows: [surveyMail] } = await t.database.query<{ body: string }>('SELECT m.body FROM survey_recipients r JOIN outbound_messages m ON m.id = r.outbound_id WHERE r.survey_id = $1', [survey.id]);
+    const surveyToken = /\/s\/([A-Za-z0-9_-]{43})\?score=/.exec(surveyMail?.body ?? '')?.[1] ?? '';
+    expect((await t.app.inject({ method: 'GET', url: `/s/${surveyToken}?score=10` })).statusCode).toBe(200);
+    // The page's stamp as a person who spent ten seconds on it would send it back.
+    const surveyStamp = issueStamp(await formKey(t.database), hashToken(surveyToken), new Date(Date.now() - 10_000));
+    const answered = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${surveyToken}`, payload: { score: 10, comment: 'Great team', stamp: surveyStamp } });
+    expect(answered.json()).toMatchObject({ counted: true });
+
     await t.app.services.outbox.pump();
     const got = rx.received.filter((r) => r.path === '/all');
     for (const r of got) expect(verifySignature(secret, String(r.headers['canopy-signature']), r.body)).toBe(true);
@@ -113,6 +127,7 @@ describe('webhook event types', () => {
     expect(sent.get('plan.milestone_completed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, milestone: { id: milestone.id, completedAt: expect.any(String) } } });
 
     // The check-in names the initiative, the scores and the quadrant.
+    expect(sent.get('survey.answered' satisfies WebhookEventType)).toMatchObject({ accountId, data: { survey: { id: survey.id, kind: 'nps' }, contactId: surveyContact.id, score: 10, npsCategory: 'promoter', comment: 'Great team', updated: false } });
     expect(sent.get('check_in.recorded' satisfies WebhookEventType)).toMatchObject({ accountId, data: { checkInId: checkIn.id, initiative: { id: initiative.id, title: 'Roll out SSO' }, importance: 8, confidence: 3, quadrant: 'enable', source: 'csm' } });
 
     // The band move names the account, both bands and both scores.
