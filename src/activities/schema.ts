@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dateTime, queryInt, text } from '../http/zod.js';
 import { activitySeed } from '../seeds/schema.js';
 import { activityCheckIn } from '../readiness/schema.js';
+import { shownTalk } from '../changetalk/schema.js';
 
 export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -82,8 +83,11 @@ export const activity = z.object({
   taskId: z.uuid().nullable().describe('The call, meeting or e-mail task whose completion logged it'),
   createdAt: z.string(),
   updatedAt: z.string(),
+  changeTalk: shownTalk.describe('Change and sustain talk in the body, with the phrases (spans index into body)'),
 });
 export type Activity = z.infer<typeof activity>;
+/** An activity as stored, before its body's change talk is added. */
+export type ActivityRecord = Omit<Activity, 'changeTalk'>;
 
 export const activityListQuery = z.object({
   accountId: z.uuid().optional(),

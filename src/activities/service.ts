@@ -6,7 +6,8 @@ import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
 import { resolveProactive } from './proactive.js';
 import { proactiveRatio } from './ratio.js';
-import type { Activity, ActivityCreate, ActivityListQuery, ActivityPatch, RatioQuery } from './schema.js';
+import type { Activity, ActivityCreate, ActivityListQuery, ActivityPatch, ActivityRecord, RatioQuery } from './schema.js';
+import { analyzeTexts } from '../changetalk/index.js';
 import { logActivity } from './log.js';
 import { plantSeedInTx } from '../seeds/plant.js';
 import { recordActivityCheckIn } from '../readiness/initiatives.js';
@@ -15,6 +16,16 @@ import { ACTIVITY_SELECT, checkReferences, loadActivity, toActivity, writePartic
 
 export function createActivityService(deps: WorkDeps) {
   const { database, outbox } = deps;
+
+  /** The body's change talk on each activity: one analyzeTexts call for the whole page. */
+  async function withTalk(items: ActivityRecord[]): Promise<Activity[]> {
+    const talk = await analyzeTexts(database, items.map((a) => a.body));
+    return items.map((a, i) => {
+      const changeTalk = talk[i];
+      if (!changeTalk) throw new Error('analyzeTexts answered fewer texts than asked');
+      return { ...a, changeTalk };
+    });
+  }
 
   async function list(q: ActivityListQuery & { order?: 'asc' | 'desc' }) {
     const values: unknown[] = [];
@@ -39,7 +50,7 @@ export function createActivityService(deps: WorkDeps) {
     );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { items: page.map(toActivity), nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_at, last.id]) : null };
+    return { items: await withTalk(page.map(toActivity)), nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_at, last.id]) : null };
   }
 
   /** Runs a write and wakes the webhook deliverer after commit when it queued anything. */
@@ -50,7 +61,10 @@ export function createActivityService(deps: WorkDeps) {
   }
 
   const service = {
-    get: (id: string) => loadActivity(database, id),
+    async get(id: string): Promise<Activity | null> {
+      const a = await loadActivity(database, id);
+      return a ? (await withTalk([a]))[0] ?? null : null;
+    },
     list,
     ratio: (q: RatioQuery) => proactiveRatio(database, q),
 
@@ -111,7 +125,7 @@ export function createActivityService(deps: WorkDeps) {
     },
 
     async mustGet(id: string): Promise<Activity> {
-      const a = await loadActivity(database, id);
+      const a = await service.get(id);
       if (!a) throw new AppError('activity.not_found');
       return a;
     },

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/connect.js';
 import { AppError, type FieldError } from '../http/errors.js';
-import type { Activity, ActivityKind, RespondsTo } from './schema.js';
+import type { ActivityKind, ActivityRecord, RespondsTo } from './schema.js';
 
 export type ActivityRow = {
   id: string; account_id: string; account_name: string; kind: ActivityKind; occurred_at: Date | string; subject: string; body: string;
@@ -21,7 +21,7 @@ export const ACTIVITY_SELECT = `
 
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();
 
-export function toActivity(r: ActivityRow): Activity {
+export function toActivity(r: ActivityRow): ActivityRecord {
   return {
     id: r.id, accountId: r.account_id, accountName: r.account_name, kind: r.kind, occurredAt: iso(r.occurred_at), subject: r.subject,
     body: r.body, respondsTo: r.responds_to, escalationId: r.escalation_id, proactive: r.proactive, proactiveSource: r.proactive_source,
@@ -32,7 +32,7 @@ export function toActivity(r: ActivityRow): Activity {
   };
 }
 
-export async function loadActivity(db: Queryable, id: string): Promise<Activity | null> {
+export async function loadActivity(db: Queryable, id: string): Promise<ActivityRecord | null> {
   const { rows } = await db.query<ActivityRow>(`${ACTIVITY_SELECT} WHERE a.id = $1`, [id]);
   return rows[0] ? toActivity(rows[0]) : null;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { queryInt, text } from '../http/zod.js';
 import { TIMELINE_KINDS, type TimelineKind } from './sources.js';
+import { shownTalk } from '../changetalk/schema.js';
 
 export const timelineQuery = z.object({
   kinds: text()
@@ -47,6 +48,7 @@ export const timelineItem = z.object({
     .catchall(z.string())
     .describe('Ids of the objects the item is about; escalationId threads an escalation'),
   data: z.record(z.string(), z.unknown()).describe('Kind-specific details'),
+  changeTalk: shownTalk.optional().describe("Items with a customer's free text (activity: its whole body, of which summary is the start): change and sustain talk with the phrases"),
 });
 export type TimelineItem = z.infer<typeof timelineItem>;
 export const timelinePage = z.object({ items: z.array(timelineItem), nextCursor: z.string().nullable() });

@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.js';
 import type { WorkDeps } from '../deps.js';
 import type { TimelineItem, TimelineQuery } from './schema.js';
 import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
+import { withActivityTalk } from './talk.js';
 
 /** The last item's (at, id): `at` is the timestamp's text, `id` a kind-prefixed text id. */
 const beforeCursor = z.tuple([cursorTimestamp, cursorText]);
@@ -67,7 +68,9 @@ export function createTimelineService(deps: WorkDeps) {
     /** null when there is no such account. */
     async page(accountId: string, q: TimelineQuery) {
       const { rows } = await deps.database.query('SELECT 1 FROM accounts WHERE id = $1', [accountId]);
-      return rows.length ? timelinePage(deps.database, accountId, q) : null;
+      if (!rows.length) return null;
+      const page = await timelinePage(deps.database, accountId, q);
+      return { ...page, items: await withActivityTalk(deps.database, page.items) };
     },
   };
 }
