@@ -40,6 +40,8 @@ export type Fixtures = {
   planTemplate(): Promise<string>;
   /** An initiative on a new account (as for account()). */
   initiative(): Promise<{ id: string; accountId: string }>;
+  /** An NPS survey. */
+  survey(): Promise<string>;
   /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
   id(): string;
 };
@@ -278,6 +280,20 @@ export const ROUTES: Record<string, Spec> = {
   'GET /c/:token': { expect: PUBLIC, url: () => `/c/${'A'.repeat(43)}` },
   'POST /c/:token': { expect: PUBLIC, url: () => `/c/${'A'.repeat(43)}`, body: () => ({ importance: '5', confidence: '5' }) },
   'POST /api/public/check-ins/:token': { expect: PUBLIC, url: () => `/api/public/check-ins/${'A'.repeat(43)}`, body: () => ({ importance: 5, confidence: 5, stamp: 'x' }) },
+  // Surveys: everyone reads them and their results; admins and managers create and edit; sending follows the contacts' accounts
+  // (a contact without e-mail: past the policy it is skipped); the survey page and its answers need no session (a made-up token: 404)
+  'GET /api/surveys': { expect: EVERYONE, url: () => '/api/surveys' },
+  'POST /api/surveys': { expect: MANAGERS, url: () => '/api/surveys', body: () => ({ name: 'NPS', kind: 'nps', question: 'Recommend us?', emailSubject: 'One question' }) },
+  'GET /api/surveys/:id': { expect: EVERYONE, url: async (f) => `/api/surveys/${await f.survey()}` },
+  'PATCH /api/surveys/:id': { expect: MANAGERS, url: async (f) => `/api/surveys/${await f.survey()}`, body: () => ({ name: 'Renamed' }) },
+  'POST /api/surveys/:id/send': { expect: EDITORS, url: async (f) => `/api/surveys/${await f.survey()}/send`, body: async (f) => ({ contactIds: [await f.contact()] }), scoped: true },
+  'GET /api/surveys/:id/results': { expect: EVERYONE, url: async (f) => `/api/surveys/${await f.survey()}/results` },
+  'GET /api/surveys/:id/responses.csv': { expect: EVERYONE, url: async (f) => `/api/surveys/${await f.survey()}/responses.csv` },
+  'GET /api/accounts/:id/surveys': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/surveys`, scoped: true },
+  'GET /s/:token': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}?score=9` },
+  'GET /s/:token/confirm': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}/confirm` },
+  'POST /s/:token': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}`, body: () => ({ score: '9' }) },
+  'POST /api/public/surveys/:token': { expect: PUBLIC, url: () => `/api/public/surveys/${'A'.repeat(43)}`, body: () => ({ score: 9 }) },
   // Notifications belong to a person
   'GET /api/notifications': { expect: USERS, url: () => '/api/notifications' },
   'POST /api/notifications/read-all': { expect: USERS, url: () => '/api/notifications/read-all' },

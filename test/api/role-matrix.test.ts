@@ -119,6 +119,10 @@ function fixtures(who: Who, scope: Scope): Fixtures {
       const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${accountId}/initiatives`, headers: users.admin.headers, payload: { title: 'Roll out SSO' } });
       return { id: (res.json() as { id: string }).id, accountId };
     },
+    async survey() {
+      const res = await t.app.inject({ method: 'POST', url: '/api/surveys', headers: users.admin.headers, payload: { name: unique('NPS'), kind: 'nps', question: 'Recommend us?', emailSubject: 'One question' } });
+      return (res.json() as { id: string }).id;
+    },
     id: () => randomUUID(),
   };
 }
