@@ -79,6 +79,11 @@ beforeAll(async () => {
   await create(`/api/initiatives/${ids.initiativeId}/check-in-requests`, { contactId: ids.mailContactId }, 'checkInRequestId', (j) => j.requestId);
   const mail = await t.database.query<{ body: string }>('SELECT m.body FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [ids.checkInRequestId]);
   ids.checkInToken = /\/c\/([A-Za-z0-9_-]{43})/.exec(mail.rows[0]?.body ?? '')?.[1] ?? '';
+  // Surveys (issue 11): an NPS survey sent to the contact with an e-mail (its token read from the queued e-mail).
+  await create('/api/surveys', { name: unique('NPS'), kind: 'nps', question: 'Recommend us?', emailSubject: 'One question' }, 'surveyId');
+  await call('POST', `/api/surveys/${ids.surveyId}/send`, { contactIds: [ids.mailContactId] });
+  const surveyMail = await t.database.query<{ body: string }>('SELECT m.body FROM outbound_messages m JOIN survey_recipients r ON r.outbound_id = m.id WHERE r.survey_id = $1', [ids.surveyId]);
+  ids.surveyToken = /\/s\/([A-Za-z0-9_-]{43})/.exec(surveyMail.rows[0]?.body ?? '')?.[1] ?? '';
 }, 120_000);
 
 /** Path parameters point at the fixture of their collection, so handlers get past their 404s. */
@@ -91,10 +96,12 @@ const PATH_IDS: [RegExp, string][] = [
   [/^\/api\/seed-questions\//, 'questionId'], [/^\/api\/seeds\/\{id\}/, 'seedId'],
   [/^\/api\/change-talk\/phrases\//, 'phraseId'],
   [/^\/api\/initiatives\//, 'initiativeId'],
+  [/^\/api\/surveys\//, 'surveyId'],
 ];
 const pathValue = (route: Route, name: string) => {
   if (name === 'entry') return 'nothing.example.test';
   if (name === 'token' && route.path.startsWith('/api/public/check-ins/')) return ids.checkInToken ?? randomUUID();
+  if (name === 'token' && route.path.startsWith('/api/public/surveys/')) return ids.surveyToken ?? randomUUID();
   if (name === 'token') return ids.shareToken ?? randomUUID();
   const key = PATH_IDS.find(([re]) => re.test(route.path))?.[1];
   return (key && ids[key]) ?? randomUUID();
