@@ -47,6 +47,9 @@ describe('GET /api/openapi.json', () => {
       ['post', '/api/change-talk/classify'], ['get', '/api/change-talk/lexicon'], ['get', '/api/change-talk/phrases'], ['post', '/api/change-talk/phrases'],
       ['delete', '/api/change-talk/phrases/{id}'], ['get', '/api/change-talk/corrections'], ['post', '/api/change-talk/corrections'],
       ['get', '/api/change-talk/evaluation'],
+      // Surveys (issue 11).
+      ['get', '/api/surveys'], ['post', '/api/surveys'], ['get', '/api/surveys/{id}'], ['patch', '/api/surveys/{id}'], ['post', '/api/surveys/{id}/send'],
+      ['get', '/api/surveys/{id}/results'], ['get', '/api/surveys/{id}/responses.csv'], ['get', '/api/accounts/{id}/surveys'], ['post', '/api/public/surveys/{token}'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];
@@ -73,7 +76,7 @@ describe('GET /api/openapi.json', () => {
     // Every POST of the REST API has it, but for signing in, answers that carry a credential, and a shared link's public writes.
     const without = Object.keys(doc.paths).filter((p) => p.startsWith('/api/') && op(p) && !keyParam(p)).sort();
     expect(without).toEqual(['/api/api-keys', '/api/auth/login', '/api/auth/logout', '/api/auth/password',
-      '/api/public/check-ins/{token}',
+      '/api/public/check-ins/{token}', '/api/public/surveys/{token}',
       '/api/shared/plans/{token}/comments', '/api/shared/plans/{token}/tasks/{taskId}/complete', '/api/success-plans/{id}/share', '/api/users', '/api/users/{id}/reset-password', '/api/webhooks/{id}/rotate-secret']);
     expect(doc.paths['/api/accounts']?.get).not.toHaveProperty('parameters.0.name', 'idempotency-key');
     expect(JSON.stringify(doc.paths['/v1/track'])).not.toContain('idempotency-key');
