@@ -62,6 +62,10 @@ export function CheckInOutcome({ accountId, activityId, onClose }: { accountId: 
           Check-in on “{initiative.title}”
         </Text>
         <QuadrantBadge quadrant={checkIn.quadrant} />
+        <Text size="xs" c="dimmed">
+          importance {checkIn.importance} · confidence {checkIn.confidence}
+          {checkIn.contact ? ` · ${checkIn.contact.name}` : ''}
+        </Text>
       </Group>
     } withCloseButton={false}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -71,7 +75,7 @@ export function CheckInOutcome({ accountId, activityId, onClose }: { accountId: 
               {rec.headline}
             </Text>
           )}
-          <CheckInAnswers checkIn={checkIn} />
+          <CheckInAnswers checkIn={checkIn} showHeader={false} />
         </Stack>
         <CloseButton size="sm" aria-label="Close the check-in summary" onClick={onClose} />
       </Group>

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, getJson, signInAsAdmin } from './browser.js';
+
+type Server = Awaited<ReturnType<typeof openBrowserSession>>['server'];
+interface AccountList { items: { id: string; name: string }[] }
+interface ContactList { items: { id: string; name: string | null; email: string | null }[] }
+interface Talk { label: string; spans: { phrase: string; polarity: string; category: string }[] }
+interface CheckInOut {
+  id: string;
+  activityId: string | null;
+  contact: { id: string; name: string } | null;
+  importance: number;
+  confidence: number;
+  quadrant: string;
+  whatWouldMoveHigher: string | null;
+  talk: { whyNotLower: Talk | null; whatWouldMoveHigher: Talk | null };
+}
+interface Readiness { initiatives: { id: string; title: string; checkIns: CheckInOut[] }[] }
+interface Capacity { capacity: number; used: number; left: number; given: { taskId: string; title: string }[]; asks: { id: string }[] }
+interface TaskOut { id: string; title: string; givesSpoon: boolean; customerEffort: number | null; assignee: { type: string; id: string; name: string } | null }
+
+const INITIATIVE = 'Roll out SSO (e2e)';
+const WHY = 'It matters to us because the audit is in June.';
+const HIGHER = 'I really want to use the new feature but I am just too busy right now.';
+const TASK = 'Configure the SAML app in Okta (e2e)';
+
+describe('readiness: a check-in from a call, and an ask over the customer’s capacity', () => {
+  let session: Awaited<ReturnType<typeof openBrowserSession>> | undefined;
+  let server: Server;
+  let page: Page;
+  let accountId: string;
+  let contactName: string;
+
+  beforeAll(async () => {
+    session = await openBrowserSession();
+    ({ server, page } = session);
+  });
+  afterAll(() => session?.close());
+
+  const api = <T>(path: string) => getJson<T>(page, server.url, path);
+  const logForm = () => page.getByRole('form', { name: 'Log activity' });
+
+  it('logs a call with a check-in and sees the quadrant and the highlighted phrases', async () => {
+    await signInAsAdmin(page, server);
+    const accounts = await api<AccountList>('/api/accounts?sort=-arr&limit=20');
+    for (const a of accounts.items) {
+      const contacts = await api<ContactList>(`/api/contacts?accountId=${a.id}&limit=5&sort=name`);
+      const named = contacts.items.find((c) => c.name);
+      if (named?.name) {
+        accountId = a.id;
+        contactName = named.name;
+        break;
+      }
+    }
+    expect(accountId, 'a demo account with a named contact').toBeTruthy();
+    await page.goto(`${server.url}/accounts/${accountId}`);
+    await page.getByTestId('readiness-card').waitFor();
+
+    const form = logForm();
+    await form.getByLabel('Subject').fill('Call about the SSO rollout');
+    await form.getByLabel('Check-in').check({ force: true });
+    const section = form.getByTestId('check-in-section');
+    const existing = section.getByRole('radio', { name: 'A new initiative' });
+    if ((await existing.count()) > 0) await existing.click({ force: true });
+    await section.getByLabel('New initiative').fill(INITIATIVE);
+    await section.getByRole('combobox', { name: 'Who answered' }).click();
+    await page.getByRole('option', { name: contactName, exact: true }).first().click();
+    await section.getByRole('radiogroup', { name: 'Importance' }).getByRole('radio', { name: '8', exact: true }).click();
+    await section.getByRole('radiogroup', { name: 'Confidence' }).getByRole('radio', { name: '3', exact: true }).click();
+    await section.getByLabel('Why did you pick that number and not a lower one?').fill(WHY);
+    await section.getByLabel('What would it take to move it to a higher number?').fill(HIGHER);
+    await form.getByRole('button', { name: 'Log call' }).click();
+
+    const outcome = form.getByTestId('check-in-outcome');
+    await outcome.waitFor();
+    await expect.poll(() => outcome.getByTestId('quadrant-badge').getAttribute('data-quadrant')).toBe('enable');
+    await expect.poll(() => outcome.getByText(INITIATIVE, { exact: false }).count()).toBeGreaterThan(0);
+    // The answer's change talk ("really want") and sustain talk ("too busy") are marked, each named for screen readers.
+    await expect.poll(() => outcome.locator('mark[data-talk="change"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => outcome.locator('mark[data-talk="sustain"]').count()).toBeGreaterThan(0);
+    const sustain = (await outcome.locator('mark[data-talk="sustain"]').first().textContent()) ?? '';
+    expect(sustain).toMatch(/busy/i);
+    expect(sustain).toMatch(/\(sustain talk \(/);
+
+    // The API agrees: one check-in on the new initiative, from this call, by this contact, in "enable".
+    const readiness = await api<Readiness>(`/api/accounts/${accountId}/readiness`);
+    const initiative = readiness.initiatives.find((i) => i.title === INITIATIVE);
+    expect(initiative?.checkIns).toHaveLength(1);
+    const ci = initiative?.checkIns[0];
+    expect(ci).toMatchObject({ importance: 8, confidence: 3, quadrant: 'enable', whatWouldMoveHigher: HIGHER, contact: { name: contactName } });
+    expect(ci?.activityId).toBeTruthy();
+    expect(ci?.talk.whatWouldMoveHigher?.spans.some((s) => s.polarity === 'sustain')).toBe(true);
+
+    // The readiness card shows the initiative in its quadrant with the recommendation.
+    const row = page.getByTestId('readiness-card').locator(`[data-initiative-id="${initiative?.id ?? ''}"]`);
+    await expect.poll(() => row.getByTestId('quadrant-badge').getAttribute('data-quadrant')).toBe('enable');
+    await row.getByTestId('recommendation').waitFor();
+  });
+
+  it('refuses a customer task over capacity with the dialog, and "give a spoon" creates our task', async () => {
+    // Lower the account's capacity to one spoon through the card.
+    const card = page.getByTestId('capacity-card');
+    await card.getByRole('button', { name: 'Edit capacity' }).click();
+    const edit = page.getByRole('form', { name: 'Edit capacity' });
+    await edit.getByLabel(/^Spoons per/).fill('1');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await api<Capacity>(`/api/accounts/${accountId}/capacity`)).capacity).toBeLessThanOrEqual(1);
+    const before = await api<Capacity>(`/api/accounts/${accountId}/capacity`);
+
+    await page.getByRole('button', { name: 'Add task' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add task' });
+    await dialog.getByLabel('Title').fill(TASK);
+    await dialog.getByRole('combobox', { name: 'Assignee' }).click();
+    await page.getByRole('option', { name: new RegExp(`^${contactName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first().click();
+    await dialog.getByLabel('Customer effort').fill('3');
+    await dialog.getByRole('button', { name: 'Add task' }).click();
+
+    const warning = page.getByTestId('capacity-exceeded');
+    await warning.waitFor();
+    await expect.poll(() => warning.getByTestId('spoon-pips').count()).toBe(1);
+    await expect.poll(() => warning.getByText(/costs 3 spoons/).count()).toBe(1);
+    await warning.getByRole('button', { name: 'Give a spoon instead' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Our task, a spoon given, costing the customer nothing; their capacity unchanged.
+    const tasks = await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`);
+    const ours = tasks.items.filter((t) => t.title === TASK);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatchObject({ givesSpoon: true, assignee: { type: 'user' } });
+    expect(ours[0]?.customerEffort ?? 0).toBe(0);
+    const after = await api<Capacity>(`/api/accounts/${accountId}/capacity`);
+    expect(after.used).toBe(before.used);
+    expect(after.given.map((g) => g.title)).toContain(TASK);
+    await expect.poll(() => page.getByTestId('capacity-given').getByText(TASK).count()).toBe(1);
+  });
+});
