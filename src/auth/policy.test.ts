@@ -75,6 +75,17 @@ describe('can', () => {
       expect(can(user('viewer'), action, { type: 'plan_templates' })).toBe(false);
     }
   });
+  it('lets everyone read and classify change talk, csm and above correct a label, and only admins manage phrases', () => {
+    for (const role of ['admin', 'manager', 'csm', 'viewer'] as const) expect(can(user(role), 'read', { type: 'change_talk' })).toBe(true);
+    expect(can(user('csm'), 'create', { type: 'change_talk' })).toBe(true);
+    expect(can(user('manager'), 'create', { type: 'change_talk' })).toBe(true);
+    expect(can(user('viewer'), 'create', { type: 'change_talk' })).toBe(false);
+    for (const action of ['create', 'delete'] as const) {
+      expect(can(user('admin'), action, { type: 'change_talk', part: 'phrases' })).toBe(true);
+      expect(can(user('manager'), action, { type: 'change_talk', part: 'phrases' })).toBe(false);
+      expect(can(user('csm'), action, { type: 'change_talk', part: 'phrases' })).toBe(false);
+    }
+  });
   it('lets a csm add to the seed library but only admins and managers edit or retire a question', () => {
     expect(can(user('csm'), 'create', { type: 'seed_questions' })).toBe(true);
     expect(can(user('viewer'), 'create', { type: 'seed_questions' })).toBe(false);
