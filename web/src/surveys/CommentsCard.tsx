@@ -5,7 +5,7 @@ import type { SurveyComment, SurveyKind } from '../api/surveys';
 import { TalkText } from '../changetalk/TalkText';
 import { formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
-import { GROUP_COLOR, GROUP_LABEL, type ScoreGroup, scoreGroup } from './logic';
+import { GROUP_COLOR, GROUP_LABEL, GROUP_PLURAL, type ScoreGroup, scoreGroup } from './logic';
 
 /** A score as a badge coloured by its group (promoter, passive, detractor for NPS). */
 export function ScoreBadge({ kind, score }: { kind: SurveyKind; score: number }) {
@@ -27,7 +27,7 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
       (group === 'all' || scoreGroup(kind, c.score) === group) &&
       (!q || c.comment.toLowerCase().includes(q) || (c.contact?.name ?? '').toLowerCase().includes(q) || (c.account?.name ?? '').toLowerCase().includes(q)),
   );
-  const labels = GROUP_LABEL[kind];
+  const labels = GROUP_PLURAL[kind];
 
   return (
     <Card padding={0}>
@@ -47,9 +47,9 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
               onChange={(v) => setGroup(v as ScoreGroup | 'all')}
               data={[
                 { value: 'all', label: 'All' },
-                { value: 'promoter', label: `${labels.promoter}s` },
-                { value: 'passive', label: `${labels.passive}s` },
-                { value: 'detractor', label: `${labels.detractor}s` },
+                { value: 'promoter', label: labels.promoter },
+                { value: 'passive', label: labels.passive },
+                { value: 'detractor', label: labels.detractor },
               ]}
             />
             <TextInput size="xs" aria-label="Search comments" placeholder="Search comments" leftSection={<Icon name="search" size={14} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} />

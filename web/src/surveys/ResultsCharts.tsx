@@ -2,7 +2,7 @@ import { Card, Group, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import type { SurveyKind, SurveyResults } from '../api/surveys';
 import { AXIS, Chart, type ChartOption } from '../components/Chart';
-import { formatNps, fullDistribution, GROUP_HEX, GROUP_LABEL, KIND_LABEL, monthLabel, type ScoreGroup, scoreRange } from './logic';
+import { formatNps, fullDistribution, GROUP_HEX, GROUP_LABEL, GROUP_PLURAL, KIND_LABEL, monthLabel, type ScoreGroup, scoreRange } from './logic';
 
 /** The y axis of the score over time: NPS −100…100, CSAT 0…100 %, CES 1…7. */
 function yAxisOf(kind: SurveyKind): { min: number; max: number; format: (v: number) => string } {
@@ -97,7 +97,7 @@ export function DistributionCard({ kind, results }: { kind: SurveyKind; results:
           <Group key={g} gap={6}>
             <span aria-hidden style={{ width: 10, height: 10, borderRadius: 2, background: GROUP_HEX[g], display: 'inline-block' }} />
             <Text size="sm" c="dimmed">
-              {GROUP_LABEL[kind][g]}s
+              {GROUP_PLURAL[kind][g]}
             </Text>
           </Group>
         ))}

@@ -50,6 +50,12 @@ export const GROUP_LABEL: Record<SurveyKind, Record<ScoreGroup, string>> = {
   csat: { promoter: 'Satisfied', passive: 'Neutral', detractor: 'Dissatisfied' },
   ces: { promoter: 'Easy', passive: 'Neutral', detractor: 'Hard' },
 };
+/** The groups as people are counted: "Promoters", "Satisfied", "Hard". */
+export const GROUP_PLURAL: Record<SurveyKind, Record<ScoreGroup, string>> = {
+  nps: { promoter: 'Promoters', passive: 'Passives', detractor: 'Detractors' },
+  csat: { promoter: 'Satisfied', passive: 'Neutral', detractor: 'Dissatisfied' },
+  ces: { promoter: 'Easy', passive: 'Neutral', detractor: 'Hard' },
+};
 /** Mantine colours and their hex (teal.6, yellow.6, red.6) for charts. */
 export const GROUP_COLOR: Record<ScoreGroup, string> = { promoter: 'teal', passive: 'yellow', detractor: 'red' };
 export const GROUP_HEX: Record<ScoreGroup, string> = { promoter: '#12b886', passive: '#fab005', detractor: '#fa5252' };
