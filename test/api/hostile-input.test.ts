@@ -72,6 +72,8 @@ beforeAll(async () => {
   await create('/api/seed-questions', { text: 'What if you had no budget at all?', theme: 'Money', variants: ['What would you cut first?'], reaskIntervalDays: 14 }, 'questionId');
   await create(`/api/accounts/${ids.accountId}/seeds`, { questionId: ids.questionId, askedAt: new Date().toISOString() }, 'seedId');
   await create('/api/change-talk/phrases', { phrase: unique('phrase').replace(/-/g, ' '), polarity: 'sustain', category: 'ability' }, 'phraseId');
+  await create('/api/change-talk/corrections', { text: 'We will roll it out in May.', label: 'change' }, 'correctionId');
+  await create('/api/change-talk/corrections', { text: 'Too busy right now.', label: 'sustain', accountId: ids.accountId }, 'secondCorrectionId');
   // Readiness (issue 11): an initiative with a check-in, and a check-in asked by e-mail (its token read from the queued e-mail).
   await create(`/api/accounts/${ids.accountId}/initiatives`, { title: 'Roll out SSO' }, 'initiativeId');
   await create('/api/check-ins', { accountId: ids.accountId, initiativeId: ids.initiativeId, importance: 8, confidence: 3 }, 'checkInId');
@@ -169,6 +171,7 @@ describe('typed cursors still read what their lists hand out', () => {
       ...sorts('/api/accounts', ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d']),
       ...sorts('/api/contacts', ['name', 'lastSeenAt']), ...sorts('/api/escalations', ['createdAt', 'updatedAt', 'severity']),
       '/api/activities?', '/api/audit?', `/api/rules/${ids.ruleId}/firings?`, `/api/webhooks/${ids.webhookId}/deliveries?`, '/api/notifications?',
+      '/api/change-talk/corrections?',
     ];
     for (const list of lists) {
       const seen = new Set<string>();
@@ -198,7 +201,7 @@ describe('reported 500s are 400s naming the field', () => {
   const lists = () => [
     '/api/accounts', '/api/accounts?sort=-arr', '/api/accounts?sort=renewalDate', '/api/accounts?sort=health', '/api/contacts',
     '/api/contacts?sort=lastSeenAt', '/api/activities', '/api/escalations', '/api/escalations?sort=severity', '/api/audit', '/api/notifications',
-    `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`,
+    `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`, '/api/change-talk/corrections',
   ];
 
   it('a well-formed cursor of the wrong types, on every list', async () => {
