@@ -6,6 +6,7 @@ import type { Database } from '../db/connect.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { createWorkServices } from '../services.js';
 import { Rng, mixSeed } from './random.js';
+import { insertSurvey } from '../surveys/store.js';
 
 const KINDS = ['call', 'meeting', 'email', 'note', 'qbr'] as const;
 const SUBJECTS: Record<(typeof KINDS)[number], string[]> = {
@@ -39,12 +40,19 @@ export async function seedDemoWork(config: Config, database: Database, opts: { s
       { kind: 'task', title: 'Check whether usage recovered', dueOffsetDays: 0, assignee: 'owner' },
     ],
   }, SYSTEM_ACTOR);
+  // The renewal playbook's survey (the surveys demo adds its own campaigns): a customer is asked what they think before the renewal talk.
+  const renewalSurvey = await insertSurvey(database, {
+    name: 'Renewal readiness (NPS)', kind: 'nps', question: 'How likely are you to recommend us to a colleague?',
+    commentPrompt: 'What would make the next year better for your team?', emailSubject: 'One question before your renewal',
+    emailIntro: 'Your renewal is coming up, and we would like to know where we stand. One click is enough.',
+    throttleDays: 90, reminderAfterDays: 5, spoonCost: 1,
+  }, null);
   const renewal = await work.playbooks.create({
     name: 'Renewal prep (90 days)', description: 'Three months before renewal: prove the value, meet the sponsor.',
     steps: [
       { kind: 'task', title: 'Write the value summary', dueOffsetDays: 7, assignee: 'owner' },
       { kind: 'task', title: 'Meet the executive sponsor', dueOffsetDays: 21, assignee: 'owner', priority: 3 },
-      { kind: 'survey', title: 'Renewal readiness survey' },
+      { kind: 'survey', title: 'Renewal readiness survey', surveyId: renewalSurvey, to: 'champion', onOverload: 'wait' },
     ],
   }, SYSTEM_ACTOR);
   await work.playbooks.create({
@@ -52,9 +60,9 @@ export async function seedDemoWork(config: Config, database: Database, opts: { s
     steps: [
       { kind: 'email', to: 'champion', subject: 'Welcome to the team, {{contact.firstName}}', body: 'Hi {{contact.firstName}},\n\nI am {{owner.name}}, your customer success manager. Here is how we will get {{account.name}} live.' },
       { kind: 'task', title: 'Kickoff meeting', dueOffsetDays: 3, assignee: 'owner', priority: 3 },
-      { kind: 'task', title: 'Connect the first integration', dueOffsetDays: 7, assignee: 'customer_admin', customerEffort: 2 },
+      { kind: 'task', title: 'Connect the first integration', dueOffsetDays: 7, assignee: 'customer_admin', customerEffort: 2, onOverload: 'give_spoon' },
       { kind: 'wait', days: 14 },
-      { kind: 'checkin', title: 'Two-week check-in' },
+      { kind: 'checkin', title: 'Go live in the first month', to: 'champion', note: 'Ask how important going live this month is to them, and how confident they are.' },
     ],
   }, SYSTEM_ACTOR);
 
