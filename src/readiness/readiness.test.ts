@@ -85,6 +85,9 @@ describe('a check-in moves the quadrant', () => {
     expect(n?.n).toBe(2);
     const timeline = await call(csm, 'GET', `/api/accounts/${accountId}/timeline?kinds=check_in`, undefined, 200);
     expect((timeline.body.items as { kind: string; title: string }[]).map((x) => x.title)).toEqual(['Check-in: Roll out SSO — ready (importance 8, confidence 8)', 'Check-in: Roll out SSO — enable (importance 8, confidence 3)']);
+    const [, older] = timeline.body.items as { data: { whatWouldMoveHigher: string; talk: { whyNotLower: unknown; whatWouldMoveHigher: { spans: { polarity: string }[] } } } }[];
+    expect(older?.data.whatWouldMoveHigher).toBe("I really want to use it but we're too busy right now");
+    expect(older?.data.talk.whatWouldMoveHigher.spans.some((sp) => sp.polarity === 'sustain'), 'the answer carries its sustain talk').toBe(true);
   });
 
   it('a dropped initiative no longer sets the account quadrant', async () => {

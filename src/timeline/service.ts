@@ -6,6 +6,7 @@ import type { WorkDeps } from '../deps.js';
 import type { TimelineItem, TimelineQuery } from './schema.js';
 import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
 import { withActivityTalk } from './talk.js';
+import { withCheckInTalk } from '../readiness/timeline-talk.js';
 
 /** The last item's (at, id): `at` is the timestamp's text, `id` a kind-prefixed text id. */
 const beforeCursor = z.tuple([cursorTimestamp, cursorText]);
@@ -70,7 +71,8 @@ export function createTimelineService(deps: WorkDeps) {
       const { rows } = await deps.database.query('SELECT 1 FROM accounts WHERE id = $1', [accountId]);
       if (!rows.length) return null;
       const page = await timelinePage(deps.database, accountId, q);
-      return { ...page, items: await withActivityTalk(deps.database, page.items) };
+      // Activity notes and check-in answers carry their change talk.
+      return { ...page, items: await withCheckInTalk(deps.database, await withActivityTalk(deps.database, page.items)) };
     },
   };
 }
