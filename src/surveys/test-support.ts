@@ -4,7 +4,7 @@ import { unique, type SignedIn, type TestApp } from '../../test/support/app.js';
 
 /** Shared steps of the survey integration tests (not a test file itself). */
 
-export type Api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, who?: SignedIn) => Promise<{ statusCode: number; body: string; json(): unknown }>;
+export type Api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, who?: SignedIn) => Promise<{ statusCode: number; body: string; headers: Record<string, unknown>; json(): unknown }>;
 
 export const apiFor = (app: () => TestApp, fallback: () => SignedIn): Api => (method, url, payload, who) =>
   app().app.inject({ method, url, headers: (who ?? fallback()).headers, ...(payload ? { payload } : {}) });
