@@ -186,21 +186,23 @@ export function SourceFields({ f, set, error, catalog, otherKeys, readOnly }: Pr
             error={error('source.windowDays')}
             readOnly={readOnly}
           />
-          <Select
-            label="Surveys"
-            description="Only surveys of this kind"
-            placeholder="Any kind"
-            data={[
-              { value: 'nps', label: 'NPS' },
-              { value: 'csat', label: 'CSAT' },
-              { value: 'ces', label: 'CES' },
-            ]}
-            value={f.surveyKind}
-            onChange={(v) => set('surveyKind', v as 'nps' | 'csat' | 'ces' | null)}
-            clearable
-            error={error('source.surveyKind')}
-            readOnly={readOnly}
-          />
+          {(f.surveyMetric === 'response_rate' || f.surveyMetric === 'detractor_share') && (
+            <Select
+              label="Surveys"
+              description="Only surveys of this kind"
+              placeholder={f.surveyMetric === 'detractor_share' ? 'NPS (the default)' : 'Any kind'}
+              data={[
+                { value: 'nps', label: 'NPS' },
+                { value: 'csat', label: 'CSAT' },
+                { value: 'ces', label: 'CES' },
+              ]}
+              value={f.surveyKind}
+              onChange={(v) => set('surveyKind', v as 'nps' | 'csat' | 'ces' | null)}
+              clearable
+              error={error('source.surveyKind')}
+              readOnly={readOnly}
+            />
+          )}
         </SimpleGrid>
       )}
       {f.sourceType === 'formula' && (

@@ -125,7 +125,13 @@ export function toSource(f: DriverForm): DriverSource {
     case 'autopilot':
       return { type: 'autopilot' };
     case 'survey_metric':
-      return { type: 'survey_metric', metric: f.surveyMetric, windowDays: n(f.surveyWindowDays), ...(f.surveyKind ? { surveyKind: f.surveyKind } : {}) };
+      // A kind applies to the response rate and the detractor share only (NPS and CSAT name their kind).
+      return {
+        type: 'survey_metric',
+        metric: f.surveyMetric,
+        windowDays: n(f.surveyWindowDays),
+        ...(f.surveyKind && (f.surveyMetric === 'response_rate' || f.surveyMetric === 'detractor_share') ? { surveyKind: f.surveyKind } : {}),
+      };
   }
 }
 

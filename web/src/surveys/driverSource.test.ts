@@ -27,6 +27,17 @@ describe('the survey_metric driver source in the editor', () => {
     expect(toSource(f)).toEqual({ type: 'survey_metric', metric: 'nps', windowDays: 180 });
   });
 
+  it('sends a survey kind only with the metrics it applies to (response rate, detractor share)', () => {
+    const f = { ...initialForm(), sourceType: 'survey_metric' as const, surveyKind: 'csat' as const };
+    expect(toSource({ ...f, surveyMetric: 'response_rate' })).toMatchObject({ surveyKind: 'csat' });
+    expect(toSource({ ...f, surveyMetric: 'csat' })).not.toHaveProperty('surveyKind');
+  });
+
+  it('is a source the API’s own schema accepts', () => {
+    const form = initialForm(driver({ type: 'survey_metric', metric: 'detractor_share', windowDays: 365, surveyKind: 'csat' }));
+    expect(validate({ ...form, key: 'detractors_1y' }, true)).toEqual({});
+  });
+
   it('refuses a window outside 1–730 whole days on the window field', () => {
     const base = { ...initialForm(), name: 'NPS', key: 'nps_x', sourceType: 'survey_metric' as const };
     expect(validate({ ...base, surveyWindowDays: 731 }, true)['source.windowDays']).toBe('Whole days, 1 to 730');
