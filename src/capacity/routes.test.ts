@@ -174,6 +174,22 @@ describe('capacity of an account', () => {
   });
 });
 
+describe('a period other than this one', () => {
+  it('shows the week of ?at=, with the asks dated in it, and refuses a date out of range on the field', async () => {
+    const a = await account();
+    const dana = await contact(a.id, 'Dana Ruiz');
+    const lastWeek = new Date(week.from.getTime() - 4 * 86_400_000);
+    // Dated by its due date: last Thursday's ask is last week's, not this week's.
+    expect((await customerTask(a.id, dana.id, 4, { dueAt: lastWeek.toISOString(), title: 'Last week' })).statusCode).toBe(201);
+    const then = (await api(csm, 'GET', `/api/accounts/${a.id}/capacity?at=${ymd(lastWeek)}`)).json();
+    expect(then).toMatchObject({ period: { from: ymd(new Date(week.from.getTime() - 7 * 86_400_000)), to: ymd(week.from) }, used: 4, left: 6 });
+    expect((await api(csm, 'GET', `/api/accounts/${a.id}/capacity`)).json()).toMatchObject({ used: 0, asks: [] });
+    const bad = await api(csm, 'GET', `/api/accounts/${a.id}/capacity?at=0000-01-01`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].path).toBe('querystring.at');
+  });
+});
+
 describe('guardAsk', () => {
   it('lets only one of two asks at once take the last spoons', async () => {
     const a = await account();

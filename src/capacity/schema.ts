@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/zod.js';
+import { isoDate, text } from '../http/zod.js';
 
 const ASK_KINDS = ['task', 'survey', 'check_in', 'email'] as const;
 const spoons = z.number().int().min(0).max(100);
@@ -21,7 +21,7 @@ export const capacityPut = z.strictObject({
 export type CapacityPut = z.infer<typeof capacityPut>;
 
 export const capacityQuery = z.object({
-  at: z.iso.date().optional().describe('A day in the period to show (YYYY-MM-DD); default today'),
+  at: isoDate().optional().describe('A day in the period to show (YYYY-MM-DD); default today'),
 });
 
 const person = z.object({ id: z.uuid(), name: z.string() });
