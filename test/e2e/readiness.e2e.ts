@@ -23,6 +23,7 @@ interface TaskOut { id: string; title: string; givesSpoon: boolean; customerEffo
 const INITIATIVE = 'Roll out SSO (e2e)';
 const WHY = 'It matters to us because the audit is in June.';
 const HIGHER = 'I really want to use the new feature but I am just too busy right now.';
+const NOTES = 'They want to get SSO done before the audit.';
 const TASK = 'Configure the SAML app in Okta (e2e)';
 
 describe('readiness: a check-in from a call, and an ask over the customer’s capacity', () => {
@@ -59,6 +60,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
 
     const form = logForm();
     await form.getByLabel('Subject').fill('Call about the SSO rollout');
+    await form.getByLabel('Notes').fill(NOTES);
     await form.getByLabel('Check-in').check({ force: true });
     const section = form.getByTestId('check-in-section');
     const existing = section.getByRole('radio', { name: 'A new initiative' });
@@ -96,6 +98,11 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const row = page.getByTestId('readiness-card').locator(`[data-initiative-id="${initiative?.id ?? ''}"]`);
     await expect.poll(() => row.getByTestId('quadrant-badge').getAttribute('data-quadrant')).toBe('enable');
     await row.getByTestId('recommendation').waitFor();
+
+    // The timeline shows the call's notes with their change talk marked.
+    const item = page.locator(`[data-item-id="activity:${ci?.activityId ?? ''}"]`);
+    await item.waitFor();
+    await expect.poll(() => item.locator('mark[data-talk="change"]').count()).toBeGreaterThan(0);
   });
 
   it('refuses a customer task over capacity with the dialog, and "give a spoon" creates our task', async () => {

@@ -29,8 +29,8 @@ export function CapacityCard({ accountId, canEdit }: { accountId: string; canEdi
           </Text>
         </div>
         {mayEdit && c && (
-          <Button size="xs" variant="default" onClick={() => setEditing(true)}>
-            Edit capacity
+          <Button size="compact-sm" variant="default" onClick={() => setEditing(true)} style={{ flexShrink: 0 }} aria-label="Edit capacity">
+            Edit
           </Button>
         )}
       </Group>

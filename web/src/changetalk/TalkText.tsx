@@ -109,7 +109,8 @@ export function TalkText({ text, talk, badge = true, quietNeutral = false, corre
   const role = session.data?.user.role;
   const mayCorrect = correct !== undefined && talk != null && role !== undefined && role !== 'viewer';
   const segments = talkSegments(text, talk?.spans ?? []);
-  const showBadge = badge && talk != null && !(quietNeutral && talk.label === 'neutral' && talk.spans.length === 0);
+  // Beside the correct control the badge always shows: it says what is being corrected.
+  const showBadge = badge && talk != null && (mayCorrect || !(quietNeutral && talk.label === 'neutral' && talk.spans.length === 0));
   return (
     <div data-testid="talk-text">
       <Text size={size} c={c} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} lineClamp={lineClamp}>
