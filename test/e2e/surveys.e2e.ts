@@ -54,6 +54,7 @@ describe('a survey sent from the app and answered on its public page', () => {
     csrf = me.csrfToken;
     const account = await post<{ id: string }>('/api/accounts', { name: accountName, ownerId: me.user.id });
     await post('/api/contacts', { accountId: account.id, name: 'Nora Answer', email, role: 'champion' });
+    await post('/api/contacts', { accountId: account.id, name: 'Sam Nomail', role: 'user' });
 
     await page.getByRole('link', { name: 'Surveys' }).click();
     await page.getByRole('heading', { name: 'Surveys', exact: true }).waitFor();
@@ -72,20 +73,28 @@ describe('a survey sent from the app and answered on its public page', () => {
     expect(survey).toMatchObject({ kind: 'nps', throttleDays: 90, stats: { sent: 0 } });
   });
 
-  it('sends it to the contact after a dry run, and the e-mail reaches the outbox with score links', async () => {
+  it('sends it after a dry run that names who is skipped and why; the e-mail reaches the outbox with score links', async () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const modal = page.getByRole('dialog', { name: `Send ${surveyName}` });
     await modal.getByText('Chosen contacts').click();
     await modal.getByLabel('Account', { exact: true }).fill(accountName);
     await page.getByRole('option', { name: accountName }).click();
     await modal.getByRole('checkbox', { name: /Nora Answer/ }).check();
+    await modal.getByRole('checkbox', { name: /Sam Nomail/ }).check();
     await modal.getByRole('button', { name: 'Preview who gets it' }).click();
-    await modal.getByTestId('send-preview').getByText('Would be sent to 1 contact').waitFor();
+    const preview = modal.getByTestId('send-preview');
+    await preview.getByText('Would be sent to 1 contact').waitFor();
+    // Who is skipped, and why.
+    const skipped = preview.getByRole('table', { name: 'Skipped contacts' }).locator('tbody tr');
+    expect(await skipped.count()).toBe(1);
+    expect(await skipped.first().getAttribute('data-reason')).toBe('no_email');
+    expect(await skipped.first().innerText()).toMatch(/Sam Nomail[\s\S]*No e-mail address/);
     // A dry run writes nothing.
     expect((await api<Outbox>('/api/outbox?audience=customer&limit=100')).items.some((m) => m.recipient === email)).toBe(false);
 
     await modal.getByRole('button', { name: 'Send to 1 contact' }).click();
     await modal.getByTestId('send-done').getByText('Sent to 1 contact').waitFor();
+    expect(await modal.getByTestId('send-done').getByRole('table', { name: 'Skipped contacts' }).locator('tbody tr').count()).toBe(1);
     await modal.getByRole('button', { name: 'Close' }).click();
 
     const mail = (await api<Outbox>('/api/outbox?audience=customer&limit=100')).items.find((m) => m.recipient === email);
