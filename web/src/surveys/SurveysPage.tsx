@@ -6,7 +6,7 @@ import { type Survey, type SurveyKind, SURVEY_KINDS, useSurveys, useSurveysResul
 import { count, formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { listColumns, ListPage } from '../components/ListPage';
-import { formatRate, headline, KIND_DESCRIPTION, KIND_LABEL, sortSurveys } from './logic';
+import { formatRate, headline, KIND_DESCRIPTION, KIND_LABEL, latestMonth, sortSurveys } from './logic';
 import { SurveyFormModal } from './SurveyFormModal';
 
 const col = listColumns<Survey>();
@@ -103,8 +103,9 @@ export default function SurveysPage() {
                 {h.number === null ? 'no answers' : `${h.label} ${h.value}`}
               </Text>
               {h.n > 0 && (
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                   n = {h.n}
+                  {latestMonth(s.kind, r.overTime) && ` · latest ${latestMonth(s.kind, r.overTime)}`}
                 </Text>
               )}
             </Stack>

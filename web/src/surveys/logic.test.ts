@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { surveyCreate } from '../api/schemas';
 import { surveyResults, type Survey, type SurveyResults } from '../api/surveys';
 import { emptyAudience, sendBody, toggleContact } from './audience';
-import { DEFAULT_QUESTION, followKind, formatNps, formatRate, fullDistribution, headline, monthLabel, scoreGroup, skipCounts, skipLabel, sortSurveys } from './logic';
+import { DEFAULT_QUESTION, followKind, formatNps, formatRate, latestMonth, fullDistribution, headline, monthLabel, scoreGroup, skipCounts, skipLabel, sortSurveys } from './logic';
 
 const results = (over: Partial<SurveyResults> = {}): SurveyResults => ({
   responses: 0,
@@ -145,6 +145,19 @@ describe('the API schemas', () => {
     expect(surveyCreate.safeParse(input).success).toBe(true);
     const bad = surveyCreate.safeParse({ ...input, name: ' ', throttleDays: 1.5, spoonCost: 11 });
     expect(bad.error?.issues.map((i) => i.path[0]).sort()).toEqual(['name', 'spoonCost', 'throttleDays']);
+  });
+});
+
+describe('latestMonth', () => {
+  it('names the last month that has answers, in the kind’s format', () => {
+    const overTime = [
+      { month: '2026-09', score: 20, n: 3 },
+      { month: '2026-10', score: -12.4, n: 2 },
+      { month: '2026-11', score: null, n: 0 },
+    ];
+    expect(latestMonth('nps', overTime)).toBe('Oct 2026: −12');
+    expect(latestMonth('csat', [{ month: '2026-01', score: 84.6, n: 5 }])).toBe('Jan 2026: 85%');
+    expect(latestMonth('ces', [])).toBeNull();
   });
 });
 

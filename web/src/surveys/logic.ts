@@ -103,6 +103,14 @@ export function headline(kind: SurveyKind, r: SurveyResults | undefined): Headli
   return { label: 'CES', value: mean === null ? '—' : mean.toFixed(1), number: mean, n: f?.n ?? 0, hint: 'average of 1 (very hard) to 7 (very easy)' };
 }
 
+/** The last month with answers and its figure in the survey's own format ("Nov 2026: +20"), or null. */
+export function latestMonth(kind: SurveyKind, overTime: SurveyResults['overTime']): string | null {
+  const last = [...overTime].reverse().find((p) => p.n > 0 && p.score !== null);
+  if (!last || last.score === null) return null;
+  const value = kind === 'nps' ? formatNps(last.score) : kind === 'csat' ? `${Math.round(last.score)}%` : last.score.toFixed(1);
+  return `${monthLabel(last.month)}: ${value}`;
+}
+
 export const SKIP_LABEL: Record<string, string> = {
   throttled: 'Surveyed recently',
   no_email: 'No e-mail address',
