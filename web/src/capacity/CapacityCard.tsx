@@ -1,7 +1,8 @@
-import { Badge, Button, Card, Group, Modal, NumberInput, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { type Capacity, useCapacity, useSaveCapacity } from '../api/capacity';
 import { ApiError } from '../api/client';
+import { useContactChoices } from '../api/tasks';
 import { FormError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
 import { formatDay, formatShortDay } from '../components/format';
 import { periodWords, spoons } from './logic';
@@ -57,7 +58,7 @@ function CapacityBody({ c }: { c: Capacity }) {
             {c.overloads ? ` · ${c.overloads} overload${c.overloads === 1 ? '' : 's'} confirmed` : ''}
           </Text>
         </div>
-        <SpoonPips capacity={c.capacity} used={c.used} />
+        <SpoonPips capacity={c.capacity} used={c.used} lowered={c.base - c.capacity} />
       </Group>
       {c.note && (
         <Text size="xs" c="dimmed">
@@ -153,6 +154,11 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
   const [value, setValue] = useState<number | string>(c.isDefault ? '' : c.base);
   const [note, setNote] = useState(c.note ?? '');
   const [contacts, setContacts] = useState<Record<string, number | string>>(Object.fromEntries(c.contacts.map((p) => [p.contactId, p.capacity])));
+  // Contacts given their own capacity in this edit, beside those that have one already.
+  const [added, setAdded] = useState<{ contactId: string; name: string }[]>([]);
+  const choices = useContactChoices(accountId);
+  const rows = [...c.contacts.map((p) => ({ contactId: p.contactId, name: p.name })), ...added];
+  const addable = (choices.data ?? []).filter((x) => !rows.some((r) => r.contactId === x.id)).map((x) => ({ value: x.id, label: x.name ?? x.email ?? 'Contact' }));
   const fields = save.error instanceof ApiError ? save.error.fieldMap() : {};
   const bad = (v: number | string) => v !== '' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100);
   const submit = (e: FormEvent) => {
@@ -162,7 +168,9 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
       {
         spoons: value === '' ? null : Number(value),
         note: note.trim() || null,
-        ...(c.contacts.length > 0 ? { contacts: c.contacts.map((p) => ({ contactId: p.contactId, spoons: contacts[p.contactId] === '' ? null : Number(contacts[p.contactId]) })) } : {}),
+        ...(rows.length > 0
+          ? { contacts: rows.map((p) => ({ contactId: p.contactId, spoons: (contacts[p.contactId] ?? '') === '' ? null : Number(contacts[p.contactId]) })) }
+          : {}),
       },
       {
         onSuccess: () => {
@@ -189,7 +197,7 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
             error={fields.spoons ?? (bad(value) ? 'A whole number from 0 to 100' : undefined)}
           />
           <Textarea label="Why" placeholder="Quarter-end close: they asked for a quiet month" autosize minRows={1} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={fields.note} />
-          {c.contacts.map((p) => (
+          {rows.map((p) => (
             <NumberInput
               key={p.contactId}
               label={`${p.name}'s own spoons`}
@@ -202,6 +210,20 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
               error={bad(contacts[p.contactId] ?? '') ? 'A whole number from 0 to 100' : undefined}
             />
           ))}
+          {addable.length > 0 && (
+            <Select
+              label="Give a contact their own capacity"
+              description="Asks of that contact then count against it as well as the account's"
+              placeholder="A contact"
+              data={addable}
+              value={null}
+              onChange={(id) => {
+                const pick = addable.find((x) => x.value === id);
+                if (pick) setAdded((list) => [...list, { contactId: pick.value, name: pick.label }]);
+              }}
+              searchable
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -17,6 +17,11 @@ describe('spoonPips', () => {
     expect(spoonPips(3, 1, 0)).toEqual(spoonPips(3, 1));
     expect(spoonPips(0, 0)).toEqual([]);
   });
+  it('adds the lowered spoons after the capacity, and none for a negative lowering', () => {
+    expect(spoonPips(2, 1, 0, 2)).toEqual(['used', 'left', 'lowered', 'lowered']);
+    expect(spoonPips(2, 3, 0, 1)).toEqual(['used', 'used', 'over', 'lowered']);
+    expect(spoonPips(2, 0, 0, -3)).toEqual(['left', 'left']);
+  });
   it('never draws more than MAX_PIPS', () => {
     expect(spoonPips(100, 10)).toHaveLength(MAX_PIPS);
   });

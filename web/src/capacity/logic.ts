@@ -1,15 +1,16 @@
 /** Pure helpers of the capacity screens (unit-tested in logic.test.ts). */
 
-export type Pip = 'left' | 'used' | 'ask' | 'over';
+export type Pip = 'left' | 'used' | 'ask' | 'over' | 'lowered';
 
 /** At most this many pips are drawn; beyond it the words carry the figure. */
 export const MAX_PIPS = 30;
 
 /**
  * One pip per spoon of the capacity: used ones hollow, left ones filled; a pending ask (`cost`)
- * takes from what is left and runs into 'over' pips past the capacity, as do uses past it.
+ * takes from what is left and runs into 'over' pips past the capacity, as do uses past it;
+ * `lowered` spoons (the capacity's automatic lowering below its base) follow, struck out.
  */
-export function spoonPips(capacity: number, used: number, cost = 0): Pip[] {
+export function spoonPips(capacity: number, used: number, cost = 0, lowered = 0): Pip[] {
   const cap = Math.max(0, Math.floor(capacity));
   const u = Math.max(0, Math.floor(used));
   const c = Math.max(0, Math.floor(cost));
@@ -19,6 +20,7 @@ export function spoonPips(capacity: number, used: number, cost = 0): Pip[] {
     else if (i < u + c) out.push(i < cap ? 'ask' : 'over');
     else out.push('left');
   }
+  for (let i = 0; i < Math.max(0, Math.floor(lowered)) && out.length < MAX_PIPS; i++) out.push('lowered');
   return out;
 }
 
