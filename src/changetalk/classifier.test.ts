@@ -45,6 +45,11 @@ describe('lexicon classifier: phrases and categories', () => {
 });
 
 describe('lexicon classifier: rules', () => {
+  it("reads seed 004's own examples as the seed does", () => {
+    expect(label("I really want to use your new feature but I'm just too busy right now")).toBe('sustain');
+    expect(label("I chose '8' for importance as this area is critical to me and my company.")).toBe('change');
+  });
+
   it('negation flips change talk to sustain talk of the same category, and sustain talk to change talk', () => {
     expect(spans("I don't really need to.")).toEqual(['really need:sustain:need']);
     expect(spans("We don't have to.")).toEqual(['have to:sustain:need']);

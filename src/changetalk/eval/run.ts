@@ -1,8 +1,14 @@
 import { defaultClassifier } from '../classifier.js';
 import { TALK_LABELS } from '../types.js';
-import { evaluate, type SplitReport } from './dataset.js';
+import fs from 'node:fs';
+import { figures } from './metrics.js';
+import { evaluate, parseUtterances, type SplitReport } from './dataset.js';
 
-/** `npm run eval:change-talk`: prints the classifier's figures on the labelled set (add --misses to list the tuning split's errors). */
+/**
+ * `npm run eval:change-talk`: prints the classifier's figures on the labelled set. `-- --misses` lists the tuning
+ * split's errors (never the held-out split's); `-- --extra <file.jsonl>` also scores other labelled lines, e.g. the
+ * corrections exported by GET /api/change-talk/corrections?format=jsonl.
+ */
 
 const pct = (x: number) => x.toFixed(3);
 
@@ -25,4 +31,12 @@ console.log(`held-out macro-F1 ${Math.round(i.level * 100)}% bootstrap interval 
 if (process.argv.includes('--misses')) {
   console.log('\ntuning split misses:');
   for (const m of e.tune.misses) console.log(`  [${m.gold} → ${m.predicted}] ${m.text}${m.note ? `  # ${m.note}` : ''}  {${m.phrases.join('; ')}}`);
+}
+
+const extraAt = process.argv.indexOf('--extra');
+const extraPath = extraAt >= 0 ? process.argv[extraAt + 1] : undefined;
+if (extraPath) {
+  const items = parseUtterances(fs.readFileSync(extraPath, 'utf8'));
+  const f = figures(items.map((u) => ({ gold: u.label, predicted: defaultClassifier.classify(u.text).label })));
+  print(`extra lines (${extraPath})`, { ...f, misses: [] });
 }
