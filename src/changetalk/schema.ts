@@ -94,7 +94,7 @@ export const correction = z.object({
 });
 export type Correction = z.infer<typeof correction>;
 
-export const correctionListQuery = z.strictObject({
+export const correctionListQuery = z.object({
   limit: queryInt(1, 200).default(50),
   cursor: text().max(500).optional(),
   accountId: z.uuid().optional(),
