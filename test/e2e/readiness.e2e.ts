@@ -24,6 +24,8 @@ const INITIATIVE = 'Roll out SSO (e2e)';
 const WHY = 'It matters to us because the audit is in June.';
 const HIGHER = 'I really want to use the new feature but I am just too busy right now.';
 const NOTES = 'They want to get SSO done before the audit.';
+const MILESTONE = 'SSO configured (e2e)';
+const PLAN_TASK = 'Send the SAML metadata (e2e)';
 const TASK = 'Configure the SAML app in Okta (e2e)';
 
 describe('readiness: a check-in from a call, and an ask over the customer’s capacity', () => {
@@ -41,6 +43,19 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
 
   const api = <T>(path: string) => getJson<T>(page, server.url, path);
   const logForm = () => page.getByRole('form', { name: 'Log activity' });
+  /** POST with the page's session and CSRF token: setting the scene the journey does not cover. */
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await page.evaluate(
+      async ({ path, body }) => {
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+        const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(body) });
+        return { status: r.status, body: (await r.json()) as unknown };
+      },
+      { path, body },
+    );
+    expect(res.status, `POST ${path} → ${res.status} ${JSON.stringify(res.body)}`).toBe(201);
+    return res.body as T;
+  };
 
   it('logs a call with a check-in and sees the quadrant and the highlighted phrases', async () => {
     await signInAsAdmin(page, server);
@@ -141,5 +156,32 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     expect(after.used).toBe(before.used);
     expect(after.given.map((g) => g.title)).toContain(TASK);
     await expect.poll(() => page.getByTestId('capacity-given').getByText(TASK).count()).toBe(1);
+  });
+
+  it("asks anyway from the plan's milestone-task form: the overload is recorded", async () => {
+    const contacts = await api<ContactList>(`/api/contacts?accountId=${accountId}&limit=5&sort=name`);
+    const contact = contacts.items.find((c) => c.name === contactName);
+    const plans = await api<{ items: { id: string }[] }>(`/api/accounts/${accountId}/success-plans`);
+    const planId = plans.items[0]?.id ?? (await post<{ id: string }>(`/api/accounts/${accountId}/success-plans`, { title: 'Security rollout (e2e)' })).id;
+    const goal = await post<{ id: string }>(`/api/success-plans/${planId}/goals`, { statement: 'From passwords to SSO for everyone by June (e2e)' });
+    await post(`/api/goals/${goal.id}/milestones`, { title: MILESTONE, dueAt: null, ownerContactId: contact?.id });
+
+    await page.goto(`${server.url}/plans/${planId}`);
+    const milestone = page.getByTestId('milestone').filter({ hasText: MILESTONE });
+    await milestone.getByRole('button', { name: 'Add task' }).click();
+    const form = page.getByRole('form', { name: 'Add a task' });
+    await form.getByLabel('Task').fill(PLAN_TASK);
+    await form.getByRole('button', { name: 'Add task' }).click();
+
+    const warning = page.getByTestId('capacity-exceeded');
+    await warning.waitFor();
+    await warning.getByRole('button', { name: 'Ask anyway (record an overload)' }).click();
+    await form.waitFor({ state: 'detached' });
+    await milestone.getByTestId('plan-task').filter({ hasText: PLAN_TASK }).waitFor();
+
+    const cap = await api<Capacity & { asks: { label: string; overload: boolean; cost: number }[] }>(`/api/accounts/${accountId}/capacity`);
+    const ask = cap.asks.find((a) => a.label.includes(PLAN_TASK));
+    expect(ask).toMatchObject({ overload: true, cost: 3 });
+    expect(cap.left).toBeLessThan(0);
   });
 });
