@@ -77,10 +77,13 @@ describe('a survey sent from the app and answered on its public page', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const modal = page.getByRole('dialog', { name: `Send ${surveyName}` });
     await modal.getByText('Chosen contacts').click();
+    // One person found by name across the book, one among the contacts of the account.
+    await modal.getByLabel('Or find people').fill('Sam Nomail');
+    await modal.getByRole('checkbox', { name: /Sam Nomail/ }).check();
     await modal.getByLabel('Account', { exact: true }).fill(accountName);
     await page.getByRole('option', { name: accountName }).click();
     await modal.getByRole('checkbox', { name: /Nora Answer/ }).check();
-    await modal.getByRole('checkbox', { name: /Sam Nomail/ }).check();
+    expect(await modal.getByText('2 chosen').isVisible()).toBe(true);
     await modal.getByRole('button', { name: 'Preview who gets it' }).click();
     const preview = modal.getByTestId('send-preview');
     await preview.getByText('Would be sent to 1 contact').waitFor();

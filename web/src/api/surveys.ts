@@ -2,6 +2,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { z } from 'zod';
 import { shownTalk } from './changeTalk';
 import { api } from './client';
+import type { Contact, Page } from './types';
 
 /**
  * Surveys (issue 11, seed 004): NPS, CSAT and CES by e-mail, their results and the account's
@@ -218,6 +219,16 @@ export function useSendSurvey(surveyId: string) {
     onSuccess: (_r, input) => {
       if (!input.dryRun) invalidate();
     },
+  });
+}
+
+/** Contacts across the book whose name or e-mail matches (at least 2 characters), for choosing recipients. */
+export function useContactSearch(search: string) {
+  const q = search.trim();
+  return useQuery({
+    queryKey: ['contacts', 'search', q],
+    queryFn: ({ signal }) => api<Page<Contact>>('/api/contacts', { query: { search: q, limit: 20 }, signal }).then((r) => r.items),
+    enabled: q.length >= 2,
   });
 }
 

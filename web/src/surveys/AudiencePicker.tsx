@@ -1,10 +1,12 @@
-import { Button, Checkbox, Group, MultiSelect, Pill, ScrollArea, SegmentedControl, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, Checkbox, Group, MultiSelect, Pill, ScrollArea, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useAccounts, useFacets } from '../api/accounts';
 import { useAccountContacts } from '../api/contacts';
+import { useContactSearch } from '../api/surveys';
 import { CONTACT_ROLES, STAGES } from '../api/types';
 import { TableSkeleton } from '../components/feedback';
+import { Icon } from '../components/icons';
 import { contactRoleLabel, stageLabel } from '../components/format';
 import { type Audience, type ChosenContact, toggleContact } from './audience';
 
@@ -103,6 +105,7 @@ function ContactChooser({ a, set, accountId }: { a: Audience; set: (p: Partial<A
           comboboxProps={{ withinPortal: true }}
         />
       )}
+      {!accountId && <PeopleSearch chosen={a.contacts} onChange={(contacts) => set({ contacts })} />}
       {picked && <AccountContacts key={picked.id} accountId={picked.id} accountName={picked.name} chosen={a.contacts} onChange={(contacts) => set({ contacts })} />}
       {a.contacts.length > 0 && (
         <Stack gap={4}>
@@ -155,6 +158,45 @@ function AccountContacts({ accountId, accountName, chosen, onChange }: { account
           ))}
         </Stack>
       </ScrollArea.Autosize>
+    </Stack>
+  );
+}
+
+/** People across the book by name or e-mail: the other way to choose recipients. */
+function PeopleSearch({ chosen, onChange }: { chosen: ChosenContact[]; onChange: (c: ChosenContact[]) => void }) {
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search, 250);
+  const found = useContactSearch(debounced);
+  const list = debounced.trim().length >= 2 ? (found.data ?? []) : [];
+  return (
+    <Stack gap={6}>
+      <TextInput
+        label="Or find people"
+        placeholder="Name or e-mail, at least 2 letters"
+        leftSection={<Icon name="search" size={16} />}
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+      />
+      {found.isFetched && list.length === 0 && debounced.trim().length >= 2 && (
+        <Text size="sm" c="dimmed">
+          Nobody matches “{debounced.trim()}”.
+        </Text>
+      )}
+      {list.length > 0 && (
+        <ScrollArea.Autosize mah={160}>
+          <Stack gap={6}>
+            {list.map((c) => (
+              <Checkbox
+                key={c.id}
+                label={c.name ?? c.email ?? 'Unnamed contact'}
+                description={c.email ?? 'No e-mail address: will be skipped'}
+                checked={chosen.some((x) => x.id === c.id)}
+                onChange={() => onChange(toggleContact(chosen, { id: c.id, name: c.name, email: c.email, accountName: null }))}
+              />
+            ))}
+          </Stack>
+        </ScrollArea.Autosize>
+      )}
     </Stack>
   );
 }
