@@ -17,6 +17,7 @@ import { seedDemoPlans } from './demo/plans.js';
 import { seedDemoSeeds } from './demo/seeds.js';
 import { seedDemoReadiness } from './demo/readiness.js';
 import { seedDemoCapacity } from './demo/capacity.js';
+import { seedDemoSurveys } from './demo/surveys.js';
 import { demoSignInLines, giveDemoPasswords } from './demo/sign-in.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
@@ -85,6 +86,9 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     const rd = await seedDemoReadiness(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     const q = rd.byQuadrant;
     console.log(`Demo readiness loaded: ${rd.initiatives} initiatives on ${rd.accounts} accounts, ${rd.checkIns} check-ins (latest: ${q.ready} ready, ${q.enable} enable, ${q.align} align, ${q.nurture} nurture; ${rd.moved} moved), ${rd.spoonTasks} spoons given, ${rd.openRequests} check-ins asked by e-mail and waiting (${rd.ms} ms).`);
+    // Surveys: campaigns of the last year (all sent more than a week ago, so this week's capacity is left to the capacity demo).
+    const sv = await seedDemoSurveys(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
+    console.log(`Demo surveys loaded: ${sv.surveys} surveys (quarterly NPS ${sv.nps ?? '–'}, support CSAT), ${sv.sent} sent, ${sv.answered} answered, ${sv.comments} comments, ${sv.bots} automated answers kept apart (${sv.ms} ms).`);
     // Capacity last: its asks land on this week of a book the other parts have filled (their check-ins and notes lower capacities).
     const cp = await seedDemoCapacity(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(`Demo capacity loaded: ${cp.near} accounts near and ${cp.over} over this week's spoons (${cp.overloads} overload confirmed), ${cp.lowered} lowered by low confidence and sustain talk, ${cp.spoonsGiven} spoons given, ${cp.contactCapacities} contact with her own capacity (${cp.ms} ms).`);
