@@ -143,8 +143,9 @@ describe('a survey sent from the app and answered on its public page', () => {
     expect(await row.locator('[data-score]').innerText()).toBe('9');
     expect(await row.innerText()).toContain('Nora Answer');
     expect(await row.innerText()).toContain(accountName);
-    const spans = results.comments[0]?.changeTalk.spans.length ?? 0;
-    expect(await row.locator('mark[data-talk]').count() > 0).toBe(spans > 0);
+    // "really want to" is change talk (desire): the API marks it and the page highlights it.
+    expect(results.comments[0]?.changeTalk.spans.length ?? 0).toBeGreaterThan(0);
+    expect(await row.locator('mark[data-talk="change"]').count()).toBeGreaterThan(0);
     await page.getByTestId('survey-distribution').waitFor();
 
     // The account page's card shows the same answer.
