@@ -154,4 +154,22 @@ describe('a survey sent from the app and answered on its public page', () => {
     await card.getByText(/roll out the dashboards/).waitFor();
     expect(await card.locator('[data-score]').first().innerText()).toBe('9');
   });
+
+  it('from the account: a second ask to its contacts is refused by the throttle, with the reason named', async () => {
+    await page.getByTestId('surveys-card').getByRole('button', { name: 'Send a survey' }).click();
+    const modal = page.getByRole('dialog', { name: 'Send a survey' });
+    await modal.getByLabel('Survey', { exact: true }).click();
+    await page.getByRole('option', { name: `${surveyName} (NPS)` }).click();
+    // All contacts of the account (the default there): Nora was surveyed minutes ago, Sam has no address.
+    await modal.getByRole('button', { name: 'Preview who gets it' }).click();
+    const preview = modal.getByTestId('send-preview');
+    await preview.getByText('Nobody would be sent').waitFor();
+    const reasons = await preview.getByRole('table', { name: 'Skipped contacts' }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-reason')));
+    expect(reasons.sort()).toEqual(['no_email', 'throttled']);
+    expect(await preview.innerText()).toContain('Surveyed recently');
+    expect(await modal.getByRole('button', { name: /^Send to/ }).count()).toBe(0);
+    await modal.getByRole('button', { name: 'Cancel' }).click();
+    const sent = await api<{ stats: { sent: number } }>(`/api/surveys/${surveyId}`);
+    expect(sent.stats.sent).toBe(1);
+  });
 });
