@@ -67,3 +67,17 @@ export async function afterTaskInsert(tx: Queryable, taskId: string, plan: TaskP
   if (plan.givesSpoon) await tx.query('UPDATE tasks SET gives_spoon = true WHERE id = $1', [taskId]);
   if (plan.overloadId) await linkOverload(tx, plan.overloadId, taskId);
 }
+
+/**
+ * A changed task that is, after the change, an open ask of a contact with an effort (given a
+ * contact, a higher effort, another date, or reopened) is checked as if asked anew, in the updating
+ * transaction: 409 capacity.exceeded over capacity unless `confirmOverload` (then recorded).
+ */
+export async function guardTaskChange(
+  tx: Queryable, t: { id: string; accountId: string; title: string; contactId: string | null; effort: number | null; dueAt: Date | null; createdAt: Date; status: string },
+  opts: { confirmOverload?: boolean | undefined; by: string | null },
+): Promise<void> {
+  if (t.status !== 'open' || !t.contactId || !t.effort || t.effort <= 0) return;
+  await guardAsk(tx, { accountId: t.accountId, contactId: t.contactId, cost: t.effort, at: t.dueAt ?? t.createdAt, kind: 'task', label: t.title },
+    { confirmOverload: opts.confirmOverload ?? false, by: opts.by, refId: t.id, replaces: t.id });
+}

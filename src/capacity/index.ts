@@ -19,13 +19,14 @@ export type Capacity = Omit<CapacityDto, 'canEdit'>;
 /** The lowering is judged as of the ask's time, or now when the ask is dated later (a task due next week). */
 const asOf = (at: Date) => (at.getTime() > Date.now() ? new Date() : at);
 
-async function compute(q: Queryable, accountId: string, at: Date) {
+async function compute(q: Queryable, accountId: string, at: Date, replaces: string | null = null) {
   const settings = await readCapacitySettings(q);
   const [set, contacts, reasons] = await Promise.all([
     readAccountCapacity(q, accountId), readContactCapacities(q, accountId), lowering(q, accountId, asOf(at)),
   ]);
   const probe = ledger({ at, period: settings.period, defaultSpoons: settings.defaultSpoons, accountSpoons: set?.spoons ?? null, contacts, asks: [], lowering: reasons });
-  const asks = await readAsks(q, accountId, probe.period);
+  // An ask being changed (a task given a new effort, contact or date) is judged as if made anew: its old self does not count.
+  const asks = (await readAsks(q, accountId, probe.period)).filter((a) => a.id !== replaces);
   const l = ledger({ at, period: settings.period, defaultSpoons: settings.defaultSpoons, accountSpoons: set?.spoons ?? null, contacts, asks, lowering: reasons });
   return { l, settings, set, asks };
 }
@@ -39,16 +40,17 @@ const periodWord = (kind: PeriodKind) => (kind === 'week' ? 'this week' : 'this 
  *
  * Call it in the transaction that records the ask, before the ask is written: it locks the account's
  * capacity until that transaction ends, so two asks at once cannot both take the last spoons.
- * `by` is a user id (or null). `overloadId` names the recorded overload so that a caller whose ask
+ * `by` is a user id (or null). `replaces`: the id of an existing ask being changed (it is left out
+ * of what is used, so only the changed ask counts). `overloadId` names the recorded overload so that a caller whose ask
  * gets its id only once inserted can link it (`linkOverload`).
  */
 export async function guardAsk(
   tx: Queryable, ask: AskCheck,
-  opts: { confirmOverload?: boolean; by?: string | null; refId?: string | null; playbookRunId?: string | null },
+  opts: { confirmOverload?: boolean; by?: string | null; refId?: string | null; playbookRunId?: string | null; replaces?: string | null },
 ): Promise<{ overload: boolean; overloadId?: string }> {
   if (ask.cost <= 0) return { overload: false };
   await lockAccountCapacity(tx, ask.accountId);
-  const { l, settings } = await compute(tx, ask.accountId, ask.at);
+  const { l, settings } = await compute(tx, ask.accountId, ask.at, opts.replaces ?? null);
   const verdict = judgeAsk(l, { cost: ask.cost, contactId: ask.contactId ?? null });
   if (verdict.ok) return { overload: false };
   if (opts.confirmOverload) {

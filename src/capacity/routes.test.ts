@@ -86,6 +86,28 @@ describe('capacity of an account', () => {
     expect(cap.asks.map((x: { cost: number }) => x.cost).sort()).toEqual([0, 1]);
   });
 
+  it('checks a change that makes a task a bigger or a new ask (effort, contact, reopening), and lets other edits through', async () => {
+    const a = await account();
+    const dana = await contact(a.id, 'Dana Ruiz');
+    const t1 = (await customerTask(a.id, dana.id, 6)).json();
+    const ours = (await api(csm, 'POST', '/api/tasks', { accountId: a.id, title: 'Ours', dueAt: wednesday, customerEffort: 5 })).json();
+    // 6 of 10 used: raising it to 10 is judged without its old 6 (it fits), handing ours (5) to Dana does not.
+    expect((await api(csm, 'PATCH', `/api/tasks/${t1.id}`, { customerEffort: 10 })).statusCode).toBe(200);
+    const refused = await api(csm, 'PATCH', `/api/tasks/${ours.id}`, { assigneeContactId: dana.id });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().details).toMatchObject({ left: 0, used: 10, cost: 5 });
+    expect((await api(csm, 'GET', `/api/tasks/${ours.id}`)).json().assignee.type).toBe('user');
+    const confirmed = await api(csm, 'PATCH', `/api/tasks/${ours.id}`, { assigneeContactId: dana.id, confirmOverload: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const { rows } = await t.database.query<{ ref_id: string; left_before: number }>('SELECT ref_id, left_before FROM capacity_overloads WHERE account_id = $1', [a.id]);
+    expect(rows).toEqual([{ ref_id: ours.id, left_before: 0 }]);
+    // Edits that ask nothing more pass; closing and reopening over capacity asks again.
+    expect((await api(csm, 'PATCH', `/api/tasks/${t1.id}`, { priority: 3, title: 'Renamed' })).statusCode).toBe(200);
+    expect((await api(csm, 'PATCH', `/api/tasks/${t1.id}`, { status: 'cancelled' })).statusCode).toBe(200);
+    expect((await api(csm, 'PATCH', `/api/tasks/${ours.id}`, { customerEffort: 9 })).statusCode).toBe(200);
+    expect((await api(csm, 'PATCH', `/api/tasks/${t1.id}`, { status: 'open' })).statusCode).toBe(409);
+  });
+
   it('gives a spoon instead: our task, assigned to the caller, effort 0, saying what we do for them', async () => {
     const a = await account();
     const dana = await contact(a.id, 'Dana Ruiz');

@@ -49,6 +49,7 @@ export const taskPatch = z
         'Completing a call, meeting or e-mail task (status done) with an outcome note logs that activity, linked to the task. ' +
           'Give this to edit what is logged (or to log without a note); null completes the task without logging anything.',
       ),
+    confirmOverload: z.boolean().describe("A change that makes the task an ask over the customer's capacity (a contact, a higher effort, another date, reopened) is refused (409 capacity.exceeded) unless true; then the overload is recorded"),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field');

@@ -12,7 +12,7 @@ import { logActivity } from '../activities/log.js';
 import { decodeCursor, encodeCursor, cursorTimestamp } from '../http/cursor.js';
 import { urgencySql } from './rank.js';
 import { insertTasks } from './store.js';
-import { afterTaskInsert, planTaskAsk } from '../capacity/ask-task.js';
+import { afterTaskInsert, guardTaskChange, planTaskAsk } from '../capacity/ask-task.js';
 import { giveSpoonFor } from '../capacity/give-spoon.js';
 import type { Task, TaskCreate, TaskListQuery, TaskPatch } from './schema.js';
 
@@ -270,10 +270,12 @@ export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHoo
         const set = (col: string, v: unknown) => sets.push(`${col} = $${values.push(v)}`);
         const changes: Record<string, { from: unknown; to: unknown }> = {};
         const note = (k: string, from: unknown, to: unknown) => { if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from, to }; };
+        let contactAfter = before.assignee_contact_id;
         if (patch.assigneeUserId !== undefined || patch.assigneeContactId !== undefined) {
           const userId = patch.assigneeContactId ? null : patch.assigneeUserId ?? (patch.assigneeUserId === null ? null : before.assignee_user_id);
           const contactId = patch.assigneeContactId ?? (patch.assigneeUserId ? null : patch.assigneeContactId === null ? null : before.assignee_contact_id);
           await checkAssignee(tx, before.account_id, userId, contactId);
+          contactAfter = contactId;
           set('assignee_user_id', userId); set('assignee_contact_id', contactId);
           note('assigneeUserId', before.assignee_user_id, userId); note('assigneeContactId', before.assignee_contact_id, contactId);
           if (userId && userId !== before.assignee_user_id && userId !== actor.id) {
@@ -294,6 +296,15 @@ export function createTaskService({ database, outbox }: WorkDeps, hooks: TaskHoo
           note('status', before.status, patch.status);
           if (patch.status === 'done') { set('completed_at', new Date().toISOString()); set('completed_by', actor.type === 'user' ? actor.id : null); }
           else { set('completed_at', null); set('completed_by', null); }
+        }
+        // Made (or kept) an ask of the customer by this change: checked against their capacity as a new one is.
+        const reopened = patch.status === 'open' && before.status !== 'open';
+        if (reopened || patch.assigneeUserId !== undefined || patch.assigneeContactId !== undefined || patch.customerEffort !== undefined || patch.dueAt !== undefined) {
+          const dueAt = patch.dueAt !== undefined ? patch.dueAt : before.due_at;
+          await guardTaskChange(tx, {
+            id, accountId: before.account_id, title: patch.title ?? before.title, contactId: contactAfter, status: patch.status ?? before.status,
+            effort: patch.customerEffort !== undefined ? patch.customerEffort : before.customer_effort, dueAt: dueAt ? new Date(dueAt) : null, createdAt: new Date(before.created_at),
+          }, { confirmOverload: patch.confirmOverload, by: actor.type === 'user' ? actor.id : null });
         }
         sets.push('updated_at = now()');
         await tx.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, values);
