@@ -158,7 +158,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await expect.poll(() => page.getByTestId('capacity-given').getByText(TASK).count()).toBe(1);
   });
 
-  it("asks anyway from the plan's milestone-task form: the overload is recorded", async () => {
+  it("asks anyway from the plan's milestone-task form (the overload is recorded), then gives the spoon from the capacity card", async () => {
     const contacts = await api<ContactList>(`/api/contacts?accountId=${accountId}&limit=5&sort=name`);
     const contact = contacts.items.find((c) => c.name === contactName);
     const plans = await api<{ items: { id: string }[] }>(`/api/accounts/${accountId}/success-plans`);
@@ -183,5 +183,13 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const ask = cap.asks.find((a) => a.label.includes(PLAN_TASK));
     expect(ask).toMatchObject({ overload: true, cost: 3 });
     expect(cap.left).toBeLessThan(0);
+
+    // On the account page the capacity lists it, and "do it" gives the spoon after all: theirs cancelled, ours created.
+    await page.goto(`${server.url}/accounts/${accountId}`);
+    await page.getByTestId('capacity-asks').getByRole('button', { name: `Give a spoon: do “${PLAN_TASK}” for them` }).click();
+    await expect.poll(async () => (await api<Capacity>(`/api/accounts/${accountId}/capacity`)).given.map((g) => g.title)).toContain(PLAN_TASK);
+    const later = await api<Capacity & { asks: { label: string }[] }>(`/api/accounts/${accountId}/capacity`);
+    expect(later.asks.some((a) => a.label.includes(PLAN_TASK))).toBe(false);
+    expect(later.used).toBe(cap.used - 3);
   });
 });

@@ -47,6 +47,8 @@ export const capacityExceeded = z.object({
   used: z.number(),
   cost: z.number(),
   periodStart: z.string().optional(),
+  /** 'contact': the contact's own capacity is what is short. */
+  scope: z.enum(['account', 'contact']).optional(),
   suggestion: z.object({ action: z.string(), text: z.string() }).optional(),
 });
 
@@ -88,6 +90,17 @@ export function useSaveCapacity(accountId: string) {
   return useMutation({
     mutationFn: (input: CapacityPut) => api<unknown>(`/api/accounts/${enc(accountId)}/capacity`, { method: 'PUT', body: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: capacityKeys.all }),
+  });
+}
+
+/** An open customer task becomes ours (theirs cancelled with a note): POST /api/tasks/:id/give-spoon. */
+export function useGiveSpoon() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (taskId: string) => api<{ task: { id: string; title: string } }>(`/api/tasks/${enc(taskId)}/give-spoon`, { method: 'POST' }),
+    onSuccess: () => {
+      for (const root of ['capacity', 'tasks', 'timeline', 'plans']) void qc.invalidateQueries({ queryKey: [root] });
+    },
   });
 }
 

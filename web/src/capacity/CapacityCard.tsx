@@ -1,9 +1,9 @@
 import { Badge, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { type Capacity, useCapacity, useSaveCapacity } from '../api/capacity';
+import { type Capacity, type CapacityAsk, useCapacity, useGiveSpoon, useSaveCapacity } from '../api/capacity';
 import { ApiError } from '../api/client';
 import { useContactChoices } from '../api/tasks';
-import { FormError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
+import { FormError, notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
 import { formatDay, formatShortDay } from '../components/format';
 import { periodWords, spoons } from './logic';
 import { SpoonPips } from './SpoonPips';
@@ -37,13 +37,13 @@ export function CapacityCard({ accountId, canEdit }: { accountId: string; canEdi
       </Group>
       {cap.isPending && <TableSkeleton rows={3} />}
       {cap.isError && <QueryError error={cap.error} onRetry={() => void cap.refetch()} />}
-      {c && <CapacityBody c={c} />}
+      {c && <CapacityBody c={c} canEdit={mayEdit} />}
       {c && mayEdit && <EditCapacityModal accountId={accountId} capacity={c} opened={editing} onClose={() => setEditing(false)} />}
     </Card>
   );
 }
 
-function CapacityBody({ c }: { c: Capacity }) {
+function CapacityBody({ c, canEdit }: { c: Capacity; canEdit: boolean }) {
   const over = c.left < 0;
   return (
     <Stack gap="sm">
@@ -92,6 +92,7 @@ function CapacityBody({ c }: { c: Capacity }) {
               <Table.Th>Who</Table.Th>
               <Table.Th>When</Table.Th>
               <Table.Th ta="right">Spoons</Table.Th>
+              {canEdit && <Table.Th />}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -113,6 +114,7 @@ function CapacityBody({ c }: { c: Capacity }) {
                 <Table.Td>{a.contact?.name ?? '—'}</Table.Td>
                 <Table.Td>{formatShortDay(a.at)}</Table.Td>
                 <Table.Td ta="right">{a.cost}</Table.Td>
+                {canEdit && <Table.Td>{a.kind === 'task' && a.status === 'open' && a.cost > 0 && <GiveSpoonButton ask={a} />}</Table.Td>}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -146,6 +148,25 @@ function CapacityBody({ c }: { c: Capacity }) {
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/** Do this task for them: theirs is cancelled with a note, ours is created, their spoons come back. */
+function GiveSpoonButton({ ask }: { ask: CapacityAsk }) {
+  const give = useGiveSpoon();
+  return (
+    <Tooltip label="Do it for them: their task is cancelled with a note, ours is created, and the spoons come back">
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        color="teal"
+        loading={give.isPending}
+        aria-label={`Give a spoon: do “${ask.label}” for them`}
+        onClick={() => give.mutate(ask.id, { onSuccess: (r) => notifySuccess(`Our task now: ${r.task.title}`, 'A spoon given'), onError: (e) => notifyError(e, 'Could not give the spoon') })}
+      >
+        🥄 Do it
+      </Button>
+    </Tooltip>
   );
 }
 

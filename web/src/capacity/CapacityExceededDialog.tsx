@@ -28,6 +28,11 @@ export function CapacityExceededDialog({ error, pending, onChoose, onCancel, can
     <Modal opened={details !== null} onClose={onCancel} title="The customer is out of spoons" centered size="md" zIndex={400}>
       {details && (
         <Stack gap="sm" data-testid="capacity-exceeded">
+          {details.scope === 'contact' && (
+            <Text size="sm" fw={500}>
+              This contact has a capacity of their own, and it is what runs short.
+            </Text>
+          )}
           <Text size="sm">
             This ask costs {spoons(details.cost)}; {details.left > 0 ? `only ${spoons(details.left)} ${details.left === 1 ? 'is' : 'are'} left` : 'none is left'} of{' '}
             {spoons(details.capacity)} this period ({details.used} used).
