@@ -53,6 +53,10 @@ describe('surveys API', () => {
     const p2 = await t.app.inject({ method: 'GET', url: `/s/${t2}?score=7` });
     expect((p2.body.match(/type="radio"/g) ?? []).length).toBe(7);
     expect(p2.body).toContain('value="7" required checked');
+    // Parameters a mail client adds, or a repeated score, are ignored: the page still opens.
+    const odd = await t.app.inject({ method: 'GET', url: `/s/${t2}?score=3&score=4&utm_source=mail&notice=zzz` });
+    expect(odd.statusCode).toBe(200);
+    expect(odd.body).not.toContain('checked');
     for (const [token, score] of [[t1, 0], [t1, 6], [t2, 8], [t2, 0]] as const) {
       const res = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}`, payload: { score } });
       expect(res.statusCode, `${score}`).toBe(400);

@@ -98,16 +98,20 @@ async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: 
   const r = pages.withTypeProvider<ZodTypeProvider>();
   const config = { auth: false };
   // Links are opened from mail clients that add their own parameters: unknown ones are ignored.
-  const pageQuery = z.object({ score: text().max(10).optional(), notice: text().max(40).optional() });
+  // A repeated or odd parameter is ignored (the link still opens), never an error page.
+  const pageQuery = z.looseObject({});
+  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const formBody = z.object({ score: text().max(10).optional(), comment: text().max(20_000).optional(), stamp: text().max(500).optional(), website: text().max(500).optional() });
   const back = (token: string, notice: NoticeKey) => `/s/${encodeURIComponent(token)}?notice=${notice}`;
 
   r.get('/s/:token', { config, schema: { hide: true, params: tokenParams, querystring: pageQuery } }, async (req, reply) => {
     // A known notice is the customer's own return after the form's 303: not a first view. A HEAD shows nothing.
-    const notice = isNoticeKey(req.query.notice) ? req.query.notice : null;
+    const query = req.query as Record<string, unknown>;
+    const notice = isNoticeKey(query.notice) ? query.notice : null;
     const now = new Date();
     const rec = await surveys.open(req.params.token, req.method === 'GET' && notice === null, now);
-    const asked = req.query.score !== undefined && /^\d{1,2}$/.test(req.query.score) ? Number(req.query.score) : null;
+    const score = one(query.score);
+    const asked = score !== undefined && /^\d{1,2}$/.test(score) ? Number(score) : null;
     // A score that is not on this survey's scale is simply not pre-selected.
     const chosen = asked !== null && scoreProblem(rec.kind, asked) === null ? asked : rec.answer?.score ?? null;
     const stamp = issueStamp(await formKey(deps.database), rec.tokenHash, now);
