@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, SegmentedControl, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, SegmentedControl, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { SurveyComment, SurveyKind } from '../api/surveys';
@@ -17,10 +17,13 @@ export function ScoreBadge({ kind, score }: { kind: SurveyKind; score: number })
   );
 }
 
+const PAGE = 50;
+
 /** The comments people left with their score, change and sustain talk highlighted. */
 export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: SurveyComment[] }) {
   const [group, setGroup] = useState<ScoreGroup | 'all'>('all');
   const [search, setSearch] = useState('');
+  const [limit, setLimit] = useState(PAGE);
   const q = search.trim().toLowerCase();
   const shown = comments.filter(
     (c) =>
@@ -76,7 +79,7 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {shown.map((c) => (
+              {shown.slice(0, limit).map((c) => (
                 <Table.Tr key={c.id} data-response-id={c.id}>
                   <Table.Td>
                     <ScoreBadge kind={kind} score={c.score} />
@@ -101,6 +104,13 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
               ))}
             </Table.Tbody>
           </Table>
+          {shown.length > limit && (
+            <Group justify="center" py="sm">
+              <Button variant="default" size="xs" onClick={() => setLimit((l) => l + PAGE)}>
+                Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}
+              </Button>
+            </Group>
+          )}
         </Table.ScrollContainer>
       )}
     </Card>
