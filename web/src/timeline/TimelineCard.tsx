@@ -13,6 +13,7 @@ const KIND_COLOR: Record<TimelineKind, string> = {
   rule: 'yellow',
   escalation: 'red',
   email: 'cyan',
+  check_in: 'violet',
 };
 
 function color(i: TimelineItem): string {

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { Page } from '../api/types';
 
 /** The kinds the server's source registry knows (src/timeline/sources.ts). */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'check_in'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const timelineKindLabel: Record<TimelineKind, string> = {
@@ -14,6 +14,7 @@ export const timelineKindLabel: Record<TimelineKind, string> = {
   rule: 'Rules',
   escalation: 'Escalations',
   email: 'E-mails',
+  check_in: 'Check-ins',
 };
 
 export interface TimelineItem {
