@@ -125,3 +125,34 @@ describe('surveys API', () => {
     expect(rows).toEqual([{ contact_id: a, overload: false }, { contact_id: b, overload: true }]);
   });
 });
+
+describe('public survey rate limits', () => {
+  it('answers 429 with Retry-After past 60 requests a minute from one address (the page too, as a page)', async () => {
+    const fake = 'B'.repeat(43);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await t.app.inject({ method: 'GET', url: `/s/${fake}`, remoteAddress: '10.98.0.1' })).statusCode);
+    expect(statuses.every((s) => s === 404)).toBe(true);
+    const page = await t.app.inject({ method: 'GET', url: `/s/${fake}`, remoteAddress: '10.98.0.1' });
+    expect(page.statusCode).toBe(429);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+    const json = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${fake}`, payload: { score: 1 }, remoteAddress: '10.98.0.1' });
+    expect(json.json()).toMatchObject({ code: 'survey_link.rate_limited' });
+    expect((await t.app.inject({ method: 'GET', url: `/s/${fake}`, remoteAddress: '10.98.0.2' })).statusCode).toBe(404);
+  });
+
+  it('answers 429 past 10 writes a minute through one link, from any address', async () => {
+    const acct = await account(t);
+    const c = await contact(t, acct, 'Rae Limit');
+    const s = await createSurvey(api);
+    await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [c] });
+    const token = await tokenOf(t, c);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}`, payload: { score: 99 }, remoteAddress: `10.97.0.${i + 1}` })).statusCode);
+    }
+    expect(statuses.slice(0, 10).every((x) => x === 400)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    expect((await t.app.inject({ method: 'GET', url: `/s/${token}`, remoteAddress: '10.97.1.1' })).statusCode).toBe(200);
+  });
+});
