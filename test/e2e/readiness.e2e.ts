@@ -114,6 +114,15 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await expect.poll(() => row.getByTestId('quadrant-badge').getAttribute('data-quadrant')).toBe('enable');
     await row.getByTestId('recommendation').waitFor();
 
+    // A CSM corrects the label of the first answer: kept, and shown as corrected wherever that text appears.
+    await outcome.getByRole('button', { name: 'Correct the label' }).first().click();
+    const current = await outcome.getByTestId('talk-badge').first().getAttribute('data-label');
+    const choice = current === 'neutral' ? 'Sustain talk' : 'Neutral';
+    await page.getByRole('menuitem', { name: choice }).click();
+    await expect.poll(() => outcome.getByTestId('talk-badge').first().innerText()).toMatch(/corrected/i);
+    const corrections = await api<{ items: { text: string; label: string; sourceKind: string | null; sourceId: string | null }[] }>('/api/change-talk/corrections?limit=5');
+    expect(corrections.items[0]).toMatchObject({ text: WHY, label: choice === 'Neutral' ? 'neutral' : 'sustain', sourceKind: 'check_in', sourceId: ci?.id });
+
     // The timeline shows the call's notes with their change talk marked.
     const item = page.locator(`[data-item-id="activity:${ci?.activityId ?? ''}"]`);
     await item.waitFor();
