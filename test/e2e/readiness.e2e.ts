@@ -123,6 +123,17 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const corrections = await api<{ items: { text: string; label: string; sourceKind: string | null; sourceId: string | null }[] }>('/api/change-talk/corrections?limit=5');
     expect(corrections.items[0]).toMatchObject({ text: WHY, label: choice === 'Neutral' ? 'neutral' : 'sustain', sourceKind: 'check_in', sourceId: ci?.id });
 
+    // Ask the contact by e-mail: the request is open on the initiative.
+    await row.getByRole('button', { name: 'Ask by e-mail' }).click();
+    const ask = page.getByRole('dialog', { name: `Ask by e-mail: ${INITIATIVE}` });
+    await ask.getByRole('combobox', { name: 'Contact' }).click();
+    await page.getByRole('option').first().click();
+    await ask.getByRole('button', { name: 'Send' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await expect.poll(() => row.innerText()).toMatch(/asked by e-mail/);
+    const asked = await api<Readiness & { initiatives: { id: string; openRequest: { contactId: string } | null }[] }>(`/api/accounts/${accountId}/readiness`);
+    expect(asked.initiatives.find((i) => i.id === initiative?.id)?.openRequest).toBeTruthy();
+
     // The timeline shows the call's notes with their change talk marked.
     const item = page.locator(`[data-item-id="activity:${ci?.activityId ?? ''}"]`);
     await item.waitFor();
