@@ -15,7 +15,10 @@ async function confidenceThreshold(q: Queryable): Promise<number> {
  * through change talk's classifier with admins' phrases and people's corrections).
  */
 export async function lowering(q: Queryable, accountId: string, now: Date): Promise<Reason[]> {
-  const [checkIns, texts, threshold] = await Promise.all([readRecentCheckIns(q, accountId, now), readRecentTexts(q, accountId, now), confidenceThreshold(q)]);
+  // One query at a time: q may be a transaction's single connection.
+  const checkIns = await readRecentCheckIns(q, accountId, now);
+  const texts = await readRecentTexts(q, accountId, now);
+  const threshold = await confidenceThreshold(q);
   const talk = texts.length ? await analyzeTexts(q, texts.map((t) => t.text)) : [];
   const sustain: SustainEvidence[] = [];
   texts.forEach((t, i) => {

@@ -21,9 +21,10 @@ const asOf = (at: Date) => (at.getTime() > Date.now() ? new Date() : at);
 
 async function compute(q: Queryable, accountId: string, at: Date, replaces: string | null = null) {
   const settings = await readCapacitySettings(q);
-  const [set, contacts, reasons] = await Promise.all([
-    readAccountCapacity(q, accountId), readContactCapacities(q, accountId), lowering(q, accountId, asOf(at)),
-  ]);
+  // One query at a time: q may be a transaction's single connection (guardAsk).
+  const set = await readAccountCapacity(q, accountId);
+  const contacts = await readContactCapacities(q, accountId);
+  const reasons = await lowering(q, accountId, asOf(at));
   const probe = ledger({ at, period: settings.period, defaultSpoons: settings.defaultSpoons, accountSpoons: set?.spoons ?? null, contacts, asks: [], lowering: reasons });
   // An ask being changed (a task given a new effort, contact or date) is judged as if made anew: its old self does not count.
   const asks = (await readAsks(q, accountId, probe.period)).filter((a) => a.id !== replaces);
@@ -79,7 +80,8 @@ export async function guardAsk(
 /** What is asked of the account's customer in the period holding `now`, what is left, and why the capacity is what it is. */
 export async function accountCapacity(q: Queryable, accountId: string, now: Date): Promise<Capacity> {
   const { l, settings, set, asks } = await compute(q, accountId, now);
-  const [given, overloads] = await Promise.all([readGiven(q, accountId, l.period), countOverloads(q, accountId, l.period)]);
+  const given = await readGiven(q, accountId, l.period);
+  const overloads = await countOverloads(q, accountId, l.period);
   const names = new Map(asks.map((a) => [a.id, a.contactName]));
   return toDto(l, settings.period, set, given, overloads, names);
 }
