@@ -100,9 +100,10 @@ describe('a survey by e-mail', () => {
     expect(await driverValue(acct, 'nps_90')).toBe(-100);
 
     // The answer is on the account's timeline and in its survey answers.
-    const tl = (await api('GET', `/api/accounts/${acct}/timeline?kinds=survey_response`)).json() as { items: { kind: string; title: string }[] };
+    const tl = (await api('GET', `/api/accounts/${acct}/timeline?kinds=survey_response`)).json() as { items: { kind: string; title: string; changeTalk?: { label: string } }[] };
     expect(tl.items).toHaveLength(1);
     expect(tl.items[0]?.title).toMatch(/^NPS 3 from Ann Example/);
+    expect(tl.items[0]?.changeTalk?.label).toBe('sustain');
     const answers = (await api('GET', `/api/accounts/${acct}/surveys`)).json() as { items: { score: number; changeTalk: { label: string } | null }[] };
     expect(answers.items).toMatchObject([{ score: 3, changeTalk: { label: 'sustain' } }]);
 

@@ -7,6 +7,7 @@ import type { TimelineItem, TimelineQuery } from './schema.js';
 import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from './sources.js';
 import { withActivityTalk } from './talk.js';
 import { withCheckInTalk } from '../readiness/timeline-talk.js';
+import { withSurveyTalk } from '../surveys/timeline-talk.js';
 
 /** The last item's (at, id): `at` is the timestamp's text, `id` a kind-prefixed text id. */
 const beforeCursor = z.tuple([cursorTimestamp, cursorText]);
@@ -72,7 +73,9 @@ export function createTimelineService(deps: WorkDeps) {
       if (!rows.length) return null;
       const page = await timelinePage(deps.database, accountId, q);
       // Activity notes and check-in answers carry their change talk.
-      return { ...page, items: await withCheckInTalk(deps.database, await withActivityTalk(deps.database, page.items)) };
+      const items = await withCheckInTalk(deps.database, await withActivityTalk(deps.database, page.items));
+      // Survey comments too.
+      return { ...page, items: await withSurveyTalk(deps.database, items) };
     },
   };
 }
