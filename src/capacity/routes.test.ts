@@ -121,6 +121,25 @@ describe('capacity of an account', () => {
     expect(cap.given).toEqual([expect.objectContaining({ taskId: res.json().id, title: 'Configure the SAML app', status: 'open' })]);
   });
 
+  it("guards a plan milestone's customer task the same way (409, confirmed, or a spoon given)", async () => {
+    const a = await account();
+    const dana = await contact(a.id, 'Dana Ruiz');
+    await api(csm, 'PUT', `/api/accounts/${a.id}/capacity`, { spoons: 2 });
+    const plan = (await api(csm, 'POST', `/api/accounts/${a.id}/success-plans`, { title: 'Plan' })).json();
+    const goal = (await api(csm, 'POST', `/api/success-plans/${plan.id}/goals`, { statement: 'From 10 days to 4' })).json();
+    const ms = (await api(csm, 'POST', `/api/goals/${goal.id}/milestones`, { title: 'SSO live', dueAt: null })).json();
+    const body = { title: 'Test the SAML login', dueAt: wednesday, assigneeContactId: dana.id, customerEffort: 3 };
+    const refused = await api(csm, 'POST', `/api/milestones/${ms.id}/tasks`, body);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().details).toMatchObject({ left: 2, cost: 3, suggestion: { action: 'give_spoon' } });
+    const given = await api(csm, 'POST', `/api/milestones/${ms.id}/tasks`, { ...body, giveSpoon: true });
+    expect(given.statusCode, given.body).toBe(201);
+    expect(given.json()).toMatchObject({ side: 'vendor', assigneeUserId: csm.userId, customerEffort: 0 });
+    const confirmed = await api(csm, 'POST', `/api/milestones/${ms.id}/tasks`, { ...body, confirmOverload: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect((await api(csm, 'GET', `/api/accounts/${a.id}/capacity`)).json()).toMatchObject({ used: 3, left: -1, overloads: 1, given: [{ taskId: given.json().id }] });
+  });
+
   it('turns an open customer task into ours (POST /api/tasks/:id/give-spoon), freeing its spoons', async () => {
     const a = await account();
     const dana = await contact(a.id, 'Dana Ruiz');
