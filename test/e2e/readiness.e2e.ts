@@ -123,6 +123,12 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const corrections = await api<{ items: { text: string; label: string; sourceKind: string | null; sourceId: string | null }[] }>('/api/change-talk/corrections?limit=5');
     expect(corrections.items[0]).toMatchObject({ text: WHY, label: choice === 'Neutral' ? 'neutral' : 'sustain', sourceKind: 'check_in', sourceId: ci?.id });
 
+    // The recommendation's "give a spoon" creates our task for this initiative.
+    await row.getByTestId('recommendation').getByRole('button', { name: 'Give a spoon: create our task' }).click();
+    await expect
+      .poll(async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length)
+      .toBeGreaterThan(0);
+
     // Ask the contact by e-mail: the request is open on the initiative.
     await row.getByRole('button', { name: 'Ask by e-mail' }).click();
     const ask = page.getByRole('dialog', { name: `Ask by e-mail: ${INITIATIVE}` });
@@ -211,5 +217,22 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const later = await api<Capacity & { asks: { label: string }[] }>(`/api/accounts/${accountId}/capacity`);
     expect(later.asks.some((a) => a.label.includes(PLAN_TASK))).toBe(false);
     expect(later.used).toBe(cap.used - 3);
+  });
+
+  it('counts the account on the readiness dashboard and classifies a text on the change-talk page', async () => {
+    await page.getByRole('link', { name: 'Readiness', exact: true }).click();
+    await page.getByRole('heading', { name: 'Readiness', level: 2 }).waitFor();
+    const summary = await api<{ quadrants: { quadrant: string; accounts: number }[] }>('/api/readiness/summary');
+    const enable = summary.quadrants.find((q) => q.quadrant === 'enable')?.accounts ?? 0;
+    expect(enable).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('quadrant-enable-accounts').innerText()).toMatch(new RegExp(`^${enable}\\b`));
+
+    await page.getByRole('link', { name: 'Change talk', exact: true }).click();
+    await page.getByLabel('What the customer said').fill("We'd love to roll it out, but we're too busy right now.");
+    await page.getByRole('button', { name: 'Classify' }).click();
+    const result = page.getByTestId('classify-result');
+    await result.waitFor();
+    await expect.poll(() => result.locator('mark[data-talk="sustain"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => result.getByTestId('talk-badge').getAttribute('data-label')).toBe('sustain');
   });
 });
