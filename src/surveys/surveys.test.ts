@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type SignedIn, type TestApp } from '../../test/support/app.js';
 import { header, startSmtp } from '../../test/work/outbound-support.js';
+import { allJobs } from '../runtime.js';
+import { REMIND_JOB } from './jobs.js';
 import { account, apiFor, contact, createSurvey, decodeQp, sleep, stampIn, tokenIn, tokenOf } from './test-support.js';
 
 /**
@@ -162,6 +164,10 @@ describe('a survey by e-mail', () => {
     await t.app.inject({ method: 'GET', url: `/s/${ts}/confirm` });
 
     expect(await t.app.services.surveys.remind(new Date(Date.now() + 4 * DAY))).toBe(0); // too early
+    // The worker runs it hourly (src/runtime.ts); nothing is due yet.
+    const job = allJobs(t.config, t.database).find((j) => j.name === REMIND_JOB);
+    expect(job?.cron).toBe('17 * * * *');
+    expect(await job?.handler({})).toBe(0);
     // (Reminders are for every survey of the book: earlier tests' unanswered recipients get theirs too.)
     expect(await t.app.services.surveys.remind(new Date(Date.now() + 6 * DAY))).toBeGreaterThanOrEqual(1);
     const reminded = await t.database.query<{ contact_id: string }>('SELECT contact_id FROM survey_recipients WHERE survey_id = $1 AND reminded_at IS NOT NULL', [survey.id]);
