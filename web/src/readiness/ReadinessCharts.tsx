@@ -1,15 +1,19 @@
+import type { MarkAreaComponentOption } from 'echarts/components';
 import { useMemo } from 'react';
 import type { CheckIn, Initiative, Quadrant, Thresholds } from '../api/readiness';
 import { AXIS, Chart, type ChartOption } from '../components/Chart';
 import { formatDay, formatShortDay } from '../components/format';
 import { QUADRANT_META, trajectory } from './logic';
 
+type MarkAreaPair = Extract<NonNullable<MarkAreaComponentOption['data']>[number], readonly unknown[]>;
+type MarkAreaPoint = MarkAreaPair[0];
+
 const PALETTE = ['#1c7ed6', '#f76707', '#37b24d', '#ae3ec9', '#f59f00', '#0ca678', '#e64980', '#495057'];
 const THRESHOLD_LINE = { type: 'dashed' as const, color: '#adb5bd', width: 1 };
 
 /** The four quadrants as faint areas of a 0–10 × 0–10 plot (x confidence, y importance), cut at the thresholds. */
-function quadrantAreas(t: Thresholds) {
-  const area = (q: Quadrant, x0: number, x1: number, y0: number, y1: number) => [
+function quadrantAreas(t: Thresholds): NonNullable<MarkAreaComponentOption['data']> {
+  const area = (q: Quadrant, x0: number, x1: number, y0: number, y1: number): [MarkAreaPoint, MarkAreaPoint] => [
     { xAxis: x0, yAxis: y0, name: QUADRANT_META[q].label, itemStyle: { color: QUADRANT_META[q].hex, opacity: 0.07 } },
     { xAxis: x1, yAxis: y1 },
   ];
@@ -18,7 +22,7 @@ function quadrantAreas(t: Thresholds) {
     area('enable', 0, t.confidence, t.importance, 10),
     area('align', t.confidence, 10, 0, t.importance),
     area('nurture', 0, t.confidence, 0, t.importance),
-  ] as const;
+  ];
 }
 
 /**
@@ -74,7 +78,7 @@ export function QuadrantPlot({ initiatives, thresholds, height = 260 }: { initia
                 markArea: {
                   silent: true,
                   label: { show: true, position: 'inside' as const, color: '#868e96', fontSize: 11 },
-                  data: quadrantAreas(thresholds).map((a) => [...a]) as never,
+                  data: quadrantAreas(thresholds),
                 },
               }
             : {}),
