@@ -1,11 +1,11 @@
 import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
-import { type CheckInRecorded, type Initiative, useCreateInitiative, useLogCheckIn, usePatchInitiative, useRequestCheckIn } from '../api/readiness';
+import { type CheckInRecorded, type Initiative, useCreateInitiative, useLogCheckIn, usePatchInitiative, useRequestCheckIn, useSpoonTask } from '../api/readiness';
 import { useAccountPlanRefs } from '../api/seeds';
 import { useContactChoices } from '../api/tasks';
 import { CapacityExceededDialog } from '../capacity/CapacityExceededDialog';
-import { FormError, notifySuccess } from '../components/feedback';
+import { FormError, notifyError, notifySuccess } from '../components/feedback';
 import { nestedFieldErrors } from '../seeds/logic';
 import { CheckInAnswers } from './CheckInAnswers';
 import { CheckInFields } from './CheckInFields';
@@ -159,6 +159,7 @@ function CheckInForm({ accountId, initiativeId, onClose }: { accountId: string; 
 export function AskByEmailModal({ initiative, onClose }: { initiative: Initiative | null; onClose: () => void }) {
   const contacts = useContactChoices(initiative?.accountId ?? null);
   const request = useRequestCheckIn();
+  const spoon = useSpoonTask();
   const [contactId, setContactId] = useState<string | null>(null);
   const withEmail = (contacts.data ?? []).filter((c) => c.email);
   const fields = request.error instanceof ApiError ? request.error.fieldMap() : {};
@@ -213,7 +214,26 @@ export function AskByEmailModal({ initiative, onClose }: { initiative: Initiativ
           </Group>
         </Stack>
       </form>
-      <CapacityExceededDialog error={request.error} pending={request.isPending} onChoose={() => send(true)} onCancel={() => request.reset()} canGiveSpoon={false} />
+      <CapacityExceededDialog
+        error={request.error}
+        pending={request.isPending || spoon.isPending}
+        onChoose={(choice) => {
+          if (!('giveSpoon' in choice)) return send(true);
+          // Instead of asking them, do it for them: the initiative's "give a spoon" task.
+          if (initiative)
+            spoon.mutate(
+              { initiativeId: initiative.id },
+              {
+                onSuccess: (t) => {
+                  notifySuccess(`Our task instead: ${t.title}`, 'A spoon given');
+                  close();
+                },
+                onError: (e) => notifyError(e, 'Could not add the task'),
+              },
+            );
+        }}
+        onCancel={() => request.reset()}
+      />
     </Modal>
   );
 }
