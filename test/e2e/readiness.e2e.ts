@@ -182,6 +182,18 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     expect(after.used).toBe(before.used);
     expect(after.given.map((g) => g.title)).toContain(TASK);
     await expect.poll(() => page.getByTestId('capacity-given').getByText(TASK).count()).toBe(1);
+
+    // Asking for a check-in by e-mail over capacity: the same warning, and "give a spoon" adds our task instead.
+    const spoonTasks = async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length;
+    const spoonsBefore = await spoonTasks();
+    await page.getByTestId('readiness-card').getByTestId('initiative').filter({ hasText: INITIATIVE }).getByRole('button', { name: 'Ask by e-mail' }).click();
+    const ask = page.getByRole('dialog', { name: `Ask by e-mail: ${INITIATIVE}` });
+    await ask.getByRole('combobox', { name: 'Contact' }).click();
+    await page.getByRole('option').first().click();
+    await ask.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('capacity-exceeded').getByRole('button', { name: 'Give a spoon instead' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect(await spoonTasks()).toBe(spoonsBefore + 1);
   });
 
   it("asks anyway from the plan's milestone-task form (the overload is recorded), then gives the spoon from the capacity card", async () => {
