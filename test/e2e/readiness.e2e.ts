@@ -186,6 +186,9 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     // Asking for a check-in by e-mail over capacity: the same warning, and "give a spoon" adds our task instead.
     const spoonTasks = async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length;
     const spoonsBefore = await spoonTasks();
+    type Open = { initiatives: { title: string; openRequest: { id: string } | null }[] };
+    const openRequest = async () => (await api<Open>(`/api/accounts/${accountId}/readiness`)).initiatives.find((i) => i.title === INITIATIVE)?.openRequest?.id ?? null;
+    const requestBefore = await openRequest();
     await page.getByTestId('readiness-card').getByTestId('initiative').filter({ hasText: INITIATIVE }).getByRole('button', { name: 'Ask by e-mail' }).click();
     const ask = page.getByRole('dialog', { name: `Ask by e-mail: ${INITIATIVE}` });
     await ask.getByRole('combobox', { name: 'Contact' }).click();
@@ -194,6 +197,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await page.getByTestId('capacity-exceeded').getByRole('button', { name: 'Give a spoon instead' }).click();
     await ask.waitFor({ state: 'detached' });
     expect(await spoonTasks()).toBe(spoonsBefore + 1);
+    expect(await openRequest()).toBe(requestBefore);
   });
 
   it("asks anyway from the plan's milestone-task form (the overload is recorded), then gives the spoon from the capacity card", async () => {
