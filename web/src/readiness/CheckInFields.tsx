@@ -84,7 +84,7 @@ export function CheckInFields({ accountId, value, onChange, errors, allowNew = f
             placeholder="Roll out SSO"
             value={value.initiativeTitle}
             onChange={(e) => set({ mode: 'new', initiativeTitle: e.currentTarget.value })}
-            error={errors.initiativeTitle ?? errors.initiativeId}
+            error={errors.initiativeTitle ?? (errors.initiativeId ? 'Name the initiative (e.g. "Roll out SSO")' : undefined)}
             required
           />
         ) : (
