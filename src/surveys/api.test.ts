@@ -126,6 +126,25 @@ describe('surveys API', () => {
   });
 });
 
+describe('answers at once through one link', () => {
+  it('five answers sent together leave one answer (the others update it), never a second row', async () => {
+    const acct = await account(t);
+    const c = await contact(t, acct, 'Zed Twice');
+    const s = await createSurvey(api);
+    await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [c] });
+    const token = await tokenOf(t, c);
+    const page = await t.app.inject({ method: 'GET', url: `/s/${token}`, remoteAddress: '10.96.0.1' });
+    await sleep(3100);
+    const res = await Promise.all([6, 7, 8, 9, 10].map((score, i) =>
+      t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}`, payload: { score, stamp: stampIn(page.body) }, remoteAddress: `10.96.1.${i}` })));
+    const bodies = res.map((r) => r.json() as { counted: boolean; updated: boolean });
+    expect(bodies.every((b) => b.counted)).toBe(true);
+    expect(bodies.filter((b) => !b.updated)).toHaveLength(1);
+    const { rows } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM survey_responses WHERE survey_id = $1', [s.id]);
+    expect(rows[0]?.n).toBe(1);
+  });
+});
+
 describe('public survey rate limits', () => {
   it('answers 429 with Retry-After past 60 requests a minute from one address (the page too, as a page)', async () => {
     const fake = 'B'.repeat(43);
