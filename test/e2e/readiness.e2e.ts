@@ -84,7 +84,11 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await section.getByRole('combobox', { name: 'Who answered' }).click();
     await page.getByRole('option', { name: contactName, exact: true }).first().click();
     await section.getByRole('radiogroup', { name: 'Importance' }).getByRole('radio', { name: '8', exact: true }).click();
-    await section.getByRole('radiogroup', { name: 'Confidence' }).getByRole('radio', { name: '3', exact: true }).click();
+    // Confidence by keyboard: 2, then the right arrow moves the choice to 3.
+    const confidence = section.getByRole('radiogroup', { name: 'Confidence' });
+    await confidence.getByRole('radio', { name: '2', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => confidence.getByRole('radio', { name: '3', exact: true }).getAttribute('aria-checked')).toBe('true');
     await section.getByLabel('Why did you pick that number and not a lower one?').fill(WHY);
     await section.getByLabel('What would it take to move it to a higher number?').fill(HIGHER);
     await form.getByRole('button', { name: 'Log call' }).click();

@@ -1,12 +1,25 @@
 import { Button, Group, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { type KeyboardEvent, useRef } from 'react';
 import { useAccountReadiness, WHAT_WOULD_MOVE_HIGHER, WHY_NOT_LOWER } from '../api/readiness';
 import { useContactChoices } from '../api/tasks';
 import type { CheckInDraft } from './logic';
 
 const SCALE = Array.from({ length: 11 }, (_, i) => i);
 
-/** A 0–10 scale as eleven radio buttons; nothing is picked until someone picks. */
+/**
+ * A 0–10 scale as eleven radio buttons; nothing is picked until someone picks. One tab stop (the
+ * picked number, else 0); the arrow keys move along it, as in any radio group.
+ */
 export function ScaleInput({ label, hint, value, onChange, error }: { label: string; hint: string; value: number | null; onChange: (n: number) => void; error?: string }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKeyDown = (e: KeyboardEvent, n: number) => {
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowUp' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? -1 : 0;
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? 10 : step ? Math.min(10, Math.max(0, n + step)) : null;
+    if (to === null) return;
+    e.preventDefault();
+    onChange(to);
+    refs.current[to]?.focus();
+  };
   return (
     <div>
       <Text size="sm" fw={500} id={`scale-${label}`}>
@@ -24,6 +37,11 @@ export function ScaleInput({ label, hint, value, onChange, error }: { label: str
             px={0}
             role="radio"
             aria-checked={value === n}
+            tabIndex={n === (value ?? 0) ? 0 : -1}
+            ref={(el) => {
+              refs.current[n] = el;
+            }}
+            onKeyDown={(e) => onKeyDown(e, n)}
             variant={value === n ? 'filled' : 'default'}
             onClick={() => onChange(n)}
           >
