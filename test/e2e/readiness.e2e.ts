@@ -16,8 +16,8 @@ interface CheckInOut {
   whatWouldMoveHigher: string | null;
   talk: { whyNotLower: Talk | null; whatWouldMoveHigher: Talk | null };
 }
-interface Readiness { initiatives: { id: string; title: string; checkIns: CheckInOut[] }[] }
-interface Capacity { capacity: number; used: number; left: number; given: { taskId: string; title: string }[]; asks: { id: string }[] }
+interface Readiness { initiatives: { id: string; title: string; checkIns: CheckInOut[]; openRequest: { id: string; contactId: string } | null }[] }
+interface Capacity { capacity: number; used: number; left: number; given: { taskId: string; title: string }[]; asks: { id: string; label: string; overload: boolean; cost: number }[] }
 interface TaskOut { id: string; title: string; givesSpoon: boolean; customerEffort: number | null; assignee: { type: string; id: string; name: string } | null }
 
 const INITIATIVE = 'Roll out SSO (e2e)';
@@ -141,7 +141,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await ask.getByRole('button', { name: 'Send' }).click();
     await ask.waitFor({ state: 'detached' });
     await expect.poll(() => row.innerText()).toMatch(/asked by e-mail/);
-    const asked = await api<Readiness & { initiatives: { id: string; openRequest: { contactId: string } | null }[] }>(`/api/accounts/${accountId}/readiness`);
+    const asked = await api<Readiness>(`/api/accounts/${accountId}/readiness`);
     expect(asked.initiatives.find((i) => i.id === initiative?.id)?.openRequest).toBeTruthy();
 
     // The timeline shows the call's notes with their change talk marked.
@@ -225,7 +225,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await form.waitFor({ state: 'detached' });
     await milestone.getByTestId('plan-task').filter({ hasText: PLAN_TASK }).waitFor();
 
-    const cap = await api<Capacity & { asks: { label: string; overload: boolean; cost: number }[] }>(`/api/accounts/${accountId}/capacity`);
+    const cap = await api<Capacity>(`/api/accounts/${accountId}/capacity`);
     const ask = cap.asks.find((a) => a.label.includes(PLAN_TASK));
     expect(ask).toMatchObject({ overload: true, cost: 3 });
     expect(cap.left).toBeLessThan(0);
@@ -234,7 +234,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await page.goto(`${server.url}/accounts/${accountId}`);
     await page.getByTestId('capacity-asks').getByRole('button', { name: `Give a spoon: do “${PLAN_TASK}” for them` }).click();
     await expect.poll(async () => (await api<Capacity>(`/api/accounts/${accountId}/capacity`)).given.map((g) => g.title)).toContain(PLAN_TASK);
-    const later = await api<Capacity & { asks: { label: string }[] }>(`/api/accounts/${accountId}/capacity`);
+    const later = await api<Capacity>(`/api/accounts/${accountId}/capacity`);
     expect(later.asks.some((a) => a.label.includes(PLAN_TASK))).toBe(false);
     expect(later.used).toBe(cap.used - 3);
   });
