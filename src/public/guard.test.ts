@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/connect.js';
 import { createTestDatabase } from '../../test/support/db.js';
-import { formKey, issueStamp, judgeSubmission, verifyStamp, type SubmissionInput } from './guard.js';
+import { formKey, issueStamp, issueTrapStamp, judgeSubmission, verifyStamp, type SubmissionInput } from './guard.js';
 import { hashToken, newToken } from './token.js';
 
 const KEY = 'k'.repeat(43);
@@ -12,7 +12,7 @@ const later = (ms: number) => new Date(rendered.getTime() + ms);
 /** A person: the page viewed, the stamp from that page, 20 seconds spent, honeypot left empty. */
 const human = (over: Partial<SubmissionInput> = {}): SubmissionInput => ({
   key: KEY, stamp: issueStamp(KEY, tokenHash, rendered), tokenHash, honeypot: '', now: later(20_000),
-  viewed: { firstViewedAt: rendered, trapFollowedAt: null }, ...over,
+  viewed: { firstViewedAt: rendered }, stampRequired: true, ...over,
 });
 
 describe('judgeSubmission', () => {
@@ -25,8 +25,12 @@ describe('judgeSubmission', () => {
     expect(judgeSubmission(human({ honeypot: 'http://spam.example' }))).toEqual({ bot: true, reason: 'honeypot_field' });
   });
 
-  it('a followed honeypot link is a bot, even with a good stamp', () => {
-    expect(judgeSubmission(human({ viewed: { firstViewedAt: rendered, trapFollowedAt: rendered } }))).toEqual({ bot: true, reason: 'honeypot_link' });
+  it("the honeypot page's stamp is a bot (it filled in the hidden form), however long it took", () => {
+    const trap = issueTrapStamp(KEY, tokenHash, rendered);
+    expect(judgeSubmission(human({ stamp: trap }))).toEqual({ bot: true, reason: 'honeypot_link' });
+    expect(judgeSubmission(human({ stamp: trap, stampRequired: false, now: later(3_600_000) }))).toEqual({ bot: true, reason: 'honeypot_link' });
+    // Another link's trap stamp is simply forged here.
+    expect(judgeSubmission(human({ stamp: issueTrapStamp(KEY, hashToken(newToken()), rendered) }))).toEqual({ bot: true, reason: 'stamp_forged' });
   });
 
   it('under 3 seconds on the page is a bot; exactly 3 seconds is not', () => {
@@ -34,8 +38,14 @@ describe('judgeSubmission', () => {
     expect(judgeSubmission(human({ now: later(3_000) }))).toEqual({ bot: false, reason: null });
   });
 
-  it('a missing stamp is a bot', () => {
-    for (const stamp of [undefined, null, '']) expect(judgeSubmission(human({ stamp }))).toEqual({ bot: true, reason: 'stamp_missing' });
+  it("a missing stamp is a bot on the page's form; a JSON answer may come without one (judged by the honeypot field)", () => {
+    for (const stamp of [undefined, null, '']) {
+      expect(judgeSubmission(human({ stamp }))).toEqual({ bot: true, reason: 'stamp_missing' });
+      expect(judgeSubmission(human({ stamp, stampRequired: false, viewed: { firstViewedAt: null } }))).toEqual({ bot: false, reason: null });
+      expect(judgeSubmission(human({ stamp, stampRequired: false, honeypot: 'x' }))).toEqual({ bot: true, reason: 'honeypot_field' });
+    }
+    // A stamp that is sent is checked, JSON or not.
+    expect(judgeSubmission(human({ stampRequired: false, now: later(1_000) }))).toEqual({ bot: true, reason: 'too_fast' });
   });
 
   it('a forged stamp is a bot: another key, another link, an edited time, garbage, or a time in the future', () => {

@@ -10,10 +10,16 @@ import type { Queryable } from '../db/connect.js';
  * - The key is the app's form key: 32 random bytes kept in app_settings under `public.form_key`,
  *   created on first use (the app has no other secret of its own: sessions are random ids looked
  *   up in the database, webhooks have per-webhook secrets). It never leaves the server.
+ * - The honeypot link in the e-mail ("do not click") leads to a page whose form people never see
+ *   and whose stamp is a *trap stamp* (signed for "trap:<token hash>"). Scanners follow every link,
+ *   so a scanner having followed it says nothing about the person's own answer later: only an
+ *   answer carrying the trap stamp (a bot that filled in the trap page's form) is judged by it.
  * - A submission is judged a bot when: the honeypot field (a text input hidden from people) is
- *   filled; the honeypot link in the e-mail (hidden, "do not click") was followed; the stamp is
- *   missing, forged, or older than 24 hours; the form came back under 3 seconds after the page was
- *   rendered; or the page was never viewed. Bot answers are kept apart, never counted.
+ *   filled; it carries the trap stamp; the stamp is forged or older than 24 hours; the form came
+ *   back under 3 seconds after the page was rendered; or the page was never viewed. A page's form
+ *   without a stamp is a bot too. A JSON answer without a stamp (a client showing its own page: a
+ *   portal, an app; mail scanners only follow links) is judged by the honeypot field alone. Bot
+ *   answers are kept apart, never counted.
  */
 
 export const FORM_KEY_SETTING = 'public.form_key';
@@ -49,6 +55,9 @@ export function issueStamp(key: string, tokenHash: string, now: Date): string {
   return `${issuedAt}.${mac(key, issuedAt, tokenHash)}`;
 }
 
+/** The stamp of the honeypot link's page: genuine, and marks whoever sends it back as a bot. */
+export const issueTrapStamp = (key: string, tokenHash: string, now: Date): string => issueStamp(key, `trap:${tokenHash}`, now);
+
 /** The stamp's issue time when it is genuine for this link, else null. */
 export function verifyStamp(key: string, tokenHash: string, stamp: string): Date | null {
   const m = STAMP_PATTERN.exec(stamp);
@@ -67,15 +76,17 @@ export type SubmissionInput = {
   /** The hidden honeypot field's value: anything but empty is a bot. */
   honeypot: string | null | undefined;
   now: Date;
-  /** What the link's record says: when the page was first viewed, and when the honeypot link was followed. */
-  viewed: { firstViewedAt: Date | null; trapFollowedAt?: Date | null };
+  /** What the link's record says: when the page was first viewed. */
+  viewed: { firstViewedAt: Date | null };
+  /** The page's own form must carry a stamp (true); a JSON answer may come without one (false). */
+  stampRequired: boolean;
 };
 
 export function judgeSubmission(input: SubmissionInput): Judgement {
   const bot = (reason: BotReason): Judgement => ({ bot: true, reason });
   if (input.honeypot !== null && input.honeypot !== undefined && input.honeypot !== '') return bot('honeypot_field');
-  if (input.viewed.trapFollowedAt) return bot('honeypot_link');
-  if (input.stamp === null || input.stamp === undefined || input.stamp === '') return bot('stamp_missing');
+  if (input.stamp === null || input.stamp === undefined || input.stamp === '') return input.stampRequired ? bot('stamp_missing') : { bot: false, reason: null };
+  if (verifyStamp(input.key, `trap:${input.tokenHash}`, input.stamp)) return bot('honeypot_link');
   const issuedAt = verifyStamp(input.key, input.tokenHash, input.stamp);
   const now = input.now.getTime();
   if (!issuedAt || issuedAt.getTime() > now + FUTURE_SKEW_MS) return bot('stamp_forged');

@@ -30,10 +30,12 @@ export const CHECK_IN_RATE_LIMITS: CheckInRateLimits = { perIpPerMinute: 60, wri
 const tokenParams = z.strictObject({ token: text().max(200) });
 
 /** Judges the submission, then records the answer (or replaces the earlier one) in one transaction. */
-async function submit(database: Database, outbox: Outbox, token: string, answer: Answer & { stamp?: string | undefined; website?: string | undefined }, now = new Date()) {
+async function submit(database: Database, outbox: Outbox, token: string, answer: Answer & { stamp?: string | undefined; website?: string | undefined }, via: 'page' | 'api', now = new Date()) {
   const req = await liveRequest(database, token, now);
   const judgement = judgeSubmission({
     key: await formKey(database), stamp: answer.stamp, tokenHash: hashToken(token), honeypot: answer.website, now, viewed: { firstViewedAt: req.firstViewedAt },
+    // The page's form must carry its stamp; a JSON client showing its own page may send none.
+    stampRequired: via === 'page',
   });
   if (judgement.bot) throw new AppError('check_in_link.suspect', undefined, undefined, undefined, { reason: judgement.reason });
   const r = await database.transaction((tx) => answerRequest(tx, token, answer, now));
@@ -84,7 +86,7 @@ async function publicScope(scope: FastifyInstance, { database, services }: Route
       params: tokenParams, body: publicCheckInAnswer, response: { 200: publicCheckInRecorded, 201: publicCheckInRecorded, 400: errorBody, 404: errorBody, 422: errorBody, 429: errorBody },
     },
   }, async (req, reply) => {
-    const { updated } = await submit(database, outbox, req.params.token, req.body);
+    const { updated } = await submit(database, outbox, req.params.token, req.body, 'api');
     return reply.status(updated ? 200 : 201).send({ recorded: true as const, updated });
   });
 
@@ -138,7 +140,7 @@ async function pageRoutes(pages: FastifyInstance, database: Database, outbox: Ou
       return reply.redirect(back(req.params.token, 'invalid'), 303);
     }
     try {
-      const { updated } = await submit(database, outbox, req.params.token, input.data);
+      const { updated } = await submit(database, outbox, req.params.token, input.data, 'page');
       return reply.redirect(back(req.params.token, updated ? 'updated' : 'thanks'), 303);
     } catch (err) {
       if (err instanceof AppError && err.code === 'check_in_link.suspect') return reply.redirect(back(req.params.token, 'suspect'), 303);

@@ -57,13 +57,14 @@ export async function openSurvey(database: Database, token: string, now: Date, c
   return rec;
 }
 
-/** The honeypot link was followed: the recipient is bot-suspect from now on; no answer is written. */
+/** The honeypot link was followed: a scanner read the e-mail (recorded; the person's own answer still counts). */
 export async function followTrap(database: Database, token: string, now: Date): Promise<void> {
   const rec = await liveRecipient(database, token);
   await database.query('UPDATE survey_recipients SET trap_followed_at = $2 WHERE id = $1 AND trap_followed_at IS NULL', [rec.id, now.toISOString()]);
 }
 
-export type Answer = { score: number; comment?: string | undefined; stamp?: string | undefined; website?: string | undefined };
+/** `via`: the page's own form (its stamp is required) or the JSON answer (a stamp is checked when sent). */
+export type Answer = { score: number; comment?: string | undefined; stamp?: string | undefined; website?: string | undefined; via?: 'page' | 'api' };
 export type Answered = { updated: boolean; bot: boolean; reason: BotReason | null; responseId: string; queued: number };
 
 const customerActor = (first: string): Actor => ({ type: 'system', id: null, label: `${first || 'customer'} (customer, via the survey link)` });
@@ -72,10 +73,12 @@ export async function answerSurvey(tx: Queryable, token: string, a: Answer, now:
   const rec = await liveRecipient(tx, token, true);
   const problem = scoreProblem(rec.kind, a.score);
   if (problem) throw new AppError('survey.invalid', `The score ${problem}.`, [{ path: 'score', message: problem }]);
-  const comment = a.comment?.trim() ? a.comment.trim() : null;
+  // Kept as written (leading spaces and all); a comment of only whitespace is no comment.
+  const comment = a.comment?.trim() ? a.comment : null;
   const key = await formKey(tx);
   const judged = judgeSubmission({
-    key, stamp: a.stamp, tokenHash: rec.tokenHash, honeypot: a.website, now, viewed: { firstViewedAt: rec.firstViewedAt, trapFollowedAt: rec.trapFollowedAt },
+    key, stamp: a.stamp, tokenHash: rec.tokenHash, honeypot: a.website, now, viewed: { firstViewedAt: rec.firstViewedAt },
+    stampRequired: a.via !== 'api',
   });
   const { rows: [row] } = await tx.query<{ id: string; inserted: boolean }>(
     `INSERT INTO survey_responses (survey_id, recipient_id, account_id, contact_id, score, comment, bot, bot_reason, answered_at)

@@ -22,17 +22,13 @@ export type SurveyPageView = {
   chosen: number | null; answered: boolean; comment: string | null;
 };
 
-export function renderSurveyPage(v: SurveyPageView, notice: NoticeKey | null): string {
-  const n = notice ? NOTICES[notice] : null;
+/** The form itself: the scale (the link's score pre-selected), the comment, the honeypot field and the stamp. */
+function surveyForm(v: SurveyPageView): string {
   const scale = scaleOf(v.kind);
   const ends = SCALE_ENDS[v.kind];
   const options = scale.map((s) =>
     `<label><input type="radio" name="score" value="${s}" required${v.chosen === s ? ' checked' : ''}>${s}</label>`).join('');
-  const body = `<section class="card">
-<p class="muted">${v.firstName ? `Hi ${esc(v.firstName)},` : 'Hello,'}</p>
-${n ? noticeBox(n.text, n.warn) : ''}
-${v.answered && !n ? noticeBox('You have answered already; sending again replaces your answer.', false) : ''}
-<form method="post" action="/s/${esc(v.token)}">
+  return `<form method="post" action="/s/${esc(v.token)}">
 <fieldset><legend><h1>${esc(v.question)}</h1></legend><div class="scale">${options}</div>
 <div class="ends"><span>${scale[0]} = ${esc(ends.low)}</span><span>${scale[scale.length - 1]} = ${esc(ends.high)}</span></div></fieldset>
 <label class="field" for="comment">${esc(v.commentPrompt ?? 'Anything you would like to add?')}</label>
@@ -40,8 +36,29 @@ ${v.answered && !n ? noticeBox('You have answered already; sending again replace
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <input type="hidden" name="stamp" value="${esc(v.stamp)}">
 <p><button type="submit">Send</button></p>
-</form>
+</form>`;
+}
+
+export function renderSurveyPage(v: SurveyPageView, notice: NoticeKey | null): string {
+  const n = notice ? NOTICES[notice] : null;
+  const body = `<section class="card">
+<p class="muted">${v.firstName ? `Hi ${esc(v.firstName)},` : 'Hello,'}</p>
+${n ? noticeBox(n.text, n.warn) : ''}
+${v.answered && !n ? noticeBox('You have answered already; sending again replaces your answer.', false) : ''}
+${surveyForm(v)}
 </section>
 <footer>This page was sent to you by your customer success team. The link is yours alone; please do not forward it.</footer>`;
   return renderPublicPage('Your feedback', body);
+}
+
+/**
+ * The honeypot link's page. A person reads that there is nothing to do here; the form is hidden
+ * from people (never shown, out of the tab order) and carries the trap stamp, so an automated
+ * sender that fills it in is recognised as one. Nobody's own answer is affected.
+ */
+export function renderTrapPage(v: SurveyPageView): string {
+  const body = `<section class="card"><h1>Nothing to confirm</h1>
+<p>This link is for automated mail scanners. To answer, use one of the numbers in the e-mail.</p></section>
+<div class="hp" aria-hidden="true">${surveyForm(v)}</div>`;
+  return renderPublicPage('Nothing to confirm', body);
 }

@@ -7,10 +7,10 @@ import type { RouteDeps } from '../http/context.js';
 import { errorHandler } from '../http/error-handler.js';
 import { AppError, ERRORS } from '../http/errors.js';
 import { text } from '../http/zod.js';
-import { formKey, issueStamp } from '../public/guard.js';
+import { formKey, issueStamp, issueTrapStamp } from '../public/guard.js';
 import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
 import { hashToken } from '../public/token.js';
-import { isNoticeKey, renderSurveyPage, type NoticeKey } from './public-page.js';
+import { isNoticeKey, renderSurveyPage, renderTrapPage, type NoticeKey } from './public-page.js';
 import { publicSurveyAnswer, publicSurveyRecorded } from './schema.js';
 import { scoreProblem } from './scores.js';
 import type { SurveyService } from './service.js';
@@ -73,7 +73,7 @@ async function publicScope(scope: FastifyInstance, deps: RouteDeps, limits: Surv
       params: tokenParams, body: publicSurveyAnswer, response: { 200: publicSurveyRecorded, 400: errorBody, 404: errorBody, 429: errorBody },
     },
   }, async (req) => {
-    const res = await surveys.answer(req.params.token, req.body);
+    const res = await surveys.answer(req.params.token, { ...req.body, via: 'api' });
     return { recorded: true as const, updated: res.updated, counted: !res.bot, reason: res.reason };
   });
 
@@ -123,8 +123,15 @@ async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: 
 
   // The honeypot link of the e-mail: people are asked not to follow it; scanners do.
   r.get('/s/:token/confirm', { config, schema: { hide: true, params: tokenParams } }, async (req, reply) => {
-    if (req.method === 'GET') await surveys.trap(req.params.token);
-    return reply.type('text/html; charset=utf-8').send(renderPublicMessage('Nothing to confirm', 'This link is for automated mail scanners. To answer, use one of the numbers in the e-mail.'));
+    const now = new Date();
+    if (req.method === 'GET') await surveys.trap(req.params.token, now);
+    const rec = await surveys.open(req.params.token, false, now);
+    // People read the message; a bot that fills in the page's (hidden) form sends the trap stamp back.
+    const stamp = issueTrapStamp(await formKey(deps.database), rec.tokenHash, now);
+    return reply.type('text/html; charset=utf-8').send(renderTrapPage({
+      token: req.params.token, kind: rec.kind, question: rec.question, commentPrompt: rec.commentPrompt, firstName: '', stamp,
+      chosen: null, answered: false, comment: null,
+    }));
   });
 
   r.post('/s/:token', { config, schema: { hide: true, params: tokenParams, body: formBody } }, async (req, reply) => {
@@ -136,7 +143,7 @@ async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: 
       return reply.redirect(back(token, 'invalid'), 303);
     }
     try {
-      await surveys.answer(token, input.data);
+      await surveys.answer(token, { ...input.data, via: 'page' });
     } catch (err) {
       if (err instanceof AppError && err.code === 'survey.invalid') return reply.redirect(back(token, 'invalid'), 303);
       throw err;

@@ -16,7 +16,7 @@ export async function sendReminders(tx: Queryable, now: Date, env: SurveyMailEnv
     `SELECT r.id, r.account_id, r.contact_id, c.email, m.subject, m.body
        FROM survey_recipients r JOIN surveys s ON s.id = r.survey_id JOIN contacts c ON c.id = r.contact_id
        LEFT JOIN outbound_messages m ON m.id = r.outbound_id
-      WHERE r.answered_at IS NULL AND r.reminded_at IS NULL AND r.trap_followed_at IS NULL
+      WHERE r.answered_at IS NULL AND r.reminded_at IS NULL
         AND s.reminder_after_days IS NOT NULL AND NOT s.archived
         AND r.sent_at <= $1::timestamptz - make_interval(days => s.reminder_after_days)
       ORDER BY r.sent_at LIMIT $2

@@ -115,44 +115,67 @@ describe('a survey by e-mail', () => {
     expect(throttled.json()).toMatchObject({ sent: 0, skipped: [{ contactId: ann, reason: 'throttled' }] });
   });
 
-  it('a fast POST, a filled honeypot, a followed honeypot link or no stamp is a bot: kept apart, never counted, never overwriting a person', async () => {
+  it("a fast POST, a filled honeypot, the honeypot page's form or a form without its stamp is a bot: kept apart, never counted, never overwriting a person", async () => {
     const acct = await account(t);
-    const ids = await Promise.all(['Bea Fast', 'Carl Pot', 'Dora Link', 'Eve Nostamp'].map((n) => contact(t, acct, n)));
+    const ids = await Promise.all(['Bea Fast', 'Carl Pot', 'Dora Link', 'Eve Nostamp', 'Finn Scanned'].map((n) => contact(t, acct, n)));
     const survey = await createSurvey(api);
-    expect((await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: ids })).json()).toMatchObject({ sent: 4 });
-    const [fast, pot, link, nostamp] = await Promise.all(ids.map((id) => tokenOf(t, id)));
+    expect((await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: ids })).json()).toMatchObject({ sent: 5 });
+    const [fast, pot, link, nostamp, scanned] = await Promise.all(ids.map((id) => tokenOf(t, id)));
+    const form = (token: string | undefined, fields: Record<string, string>) => t.app.inject({
+      method: 'POST', url: `/s/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString(),
+    });
 
     const fastPage = await t.app.inject({ method: 'GET', url: `/s/${fast}?score=10` });
     const quick = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${fast}`, payload: { score: 10, stamp: stampIn(fastPage.body) } });
     expect(quick.json()).toEqual({ recorded: true, updated: false, counted: false, reason: 'too_fast' });
 
     const potPage = await t.app.inject({ method: 'GET', url: `/s/${pot}` });
-    const linkPage = await t.app.inject({ method: 'GET', url: `/s/${link}` });
-    expect((await t.app.inject({ method: 'GET', url: `/s/${link}/confirm` })).statusCode).toBe(200);
+    // The honeypot link: a message for people, and a hidden form whose stamp marks whoever sends it back.
+    const trapPage = await t.app.inject({ method: 'GET', url: `/s/${link}/confirm` });
+    expect(trapPage.statusCode).toBe(200);
+    expect(trapPage.body).toContain('Nothing to confirm');
     await t.app.inject({ method: 'GET', url: `/s/${nostamp}` });
+    // A scanner follows every link of Finn's e-mail, the honeypot too; Finn answers later, as a person.
+    await t.app.inject({ method: 'GET', url: `/s/${scanned}/confirm` });
+    await t.app.inject({ method: 'GET', url: `/s/${scanned}?score=0` });
+    const finnPage = await t.app.inject({ method: 'GET', url: `/s/${scanned}?score=9` });
     await sleep(3100);
-    const honey = await t.app.inject({
-      method: 'POST', url: `/s/${pot}`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ score: '10', stamp: stampIn(potPage.body), website: 'https://spam.example' }).toString(),
-    });
+    const honey = await form(pot, { score: '10', stamp: stampIn(potPage.body), website: 'https://spam.example' });
     // The form answers a bot exactly as it answers a person.
     expect(honey.statusCode).toBe(303);
     expect(honey.headers.location).toBe(`/s/${pot}?notice=thanks`);
-    expect((await t.app.inject({ method: 'POST', url: `/api/public/surveys/${link}`, payload: { score: 0, stamp: stampIn(linkPage.body) } })).json()).toMatchObject({ counted: false, reason: 'honeypot_link' });
-    expect((await t.app.inject({ method: 'POST', url: `/api/public/surveys/${nostamp}`, payload: { score: 0 } })).json()).toMatchObject({ counted: false, reason: 'stamp_missing' });
+    expect((await form(link, { score: '0', stamp: stampIn(trapPage.body) })).headers.location).toBe(`/s/${link}?notice=thanks`);
+    expect((await form(nostamp, { score: '0' })).headers.location).toBe(`/s/${nostamp}?notice=thanks`);
 
     const rows = await responses(survey.id);
     expect(rows.map((x) => x.bot_reason).sort()).toEqual(['honeypot_field', 'honeypot_link', 'stamp_missing', 'too_fast']);
     expect(rows.every((x) => x.bot)).toBe(true);
     expect(await results(survey.id)).toMatchObject({ responses: 0, responseRate: 0, nps: { score: null, n: 0 }, bots: 4 });
 
+    // The scanner's visit does not cost Finn his answer.
+    expect((await form(scanned, { score: '9', stamp: stampIn(finnPage.body) })).headers.location).toBe(`/s/${scanned}?notice=thanks`);
     // The person behind the fast link answers properly later: a second row, the bot's left apart.
     const human = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${fast}`, payload: { score: 8, stamp: stampIn(fastPage.body) } });
     expect(human.json()).toEqual({ recorded: true, updated: false, counted: true, reason: null });
-    expect(await results(survey.id)).toMatchObject({ responses: 1, nps: { score: 0, n: 1 }, bots: 4 });
+    expect(await results(survey.id)).toMatchObject({ responses: 2, nps: { score: 50, n: 2 }, bots: 4 });
   });
 
-  it('reminds those who have not answered, once, after the delay; not those who answered or whose link was scanned', async () => {
+  it('a JSON answer without a stamp (a client with its own page) counts; with the honeypot field filled it does not', async () => {
+    const acct = await account(t);
+    const ids = await Promise.all(['Gil Portal', 'Hana Form'].map((n) => contact(t, acct, n)));
+    const survey = await createSurvey(api);
+    await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: ids });
+    const [portal, filled] = await Promise.all(ids.map((id) => tokenOf(t, id)));
+    const answer = (token: string | undefined, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}`, payload: body });
+    expect((await answer(portal, { score: 7, comment: '  indented, kept as written' })).json()).toEqual({ recorded: true, updated: false, counted: true, reason: null });
+    expect((await answer(portal, { score: 9 })).json()).toEqual({ recorded: true, updated: true, counted: true, reason: null });
+    expect((await answer(filled, { score: 0, website: 'x' })).json()).toMatchObject({ counted: false, reason: 'honeypot_field' });
+    expect(await results(survey.id)).toMatchObject({ responses: 1, nps: { score: 100, n: 1 }, bots: 1 });
+    const kept = await t.database.query<{ comment: string | null }>('SELECT comment FROM survey_responses WHERE survey_id = $1 AND NOT bot', [survey.id]);
+    expect(kept.rows[0]?.comment).toBeNull(); // the second answer replaced the first, without a comment
+  });
+
+  it('reminds those who have not answered, once, after the delay (a scanned e-mail too: the scanner is not the person); not those who answered', async () => {
     const acct = await account(t);
     const [quiet, answered, scanned] = await Promise.all(['Fay Quiet', 'Gus Answered', 'Hal Scanned'].map((n) => contact(t, acct, n)));
     const survey = await createSurvey(api, { reminderAfterDays: 5, emailSubject: 'Remind me' });
@@ -171,13 +194,14 @@ describe('a survey by e-mail', () => {
     // (Reminders are for every survey of the book: earlier tests' unanswered recipients get theirs too.)
     expect(await t.app.services.surveys.remind(new Date(Date.now() + 6 * DAY))).toBeGreaterThanOrEqual(1);
     const reminded = await t.database.query<{ contact_id: string }>('SELECT contact_id FROM survey_recipients WHERE survey_id = $1 AND reminded_at IS NOT NULL', [survey.id]);
-    expect(reminded.rows.map((x) => x.contact_id)).toEqual([quiet]);
+    expect(reminded.rows.map((x) => x.contact_id).sort()).toEqual([quiet, scanned].sort());
     expect(await t.app.services.surveys.remind(new Date(Date.now() + 9 * DAY))).toBe(0); // once
     await t.app.services.outbox.pump();
     const reminders = smtp.messages.filter((m) => header(m.raw, 'subject') === 'Reminder: Remind me');
-    expect(reminders).toHaveLength(1);
-    // The reminder carries the recipient's own links.
-    expect(tokenIn(decodeQp(reminders[0]?.raw ?? ''))).toBe(await tokenOf(t, quiet ?? ''));
+    expect(reminders).toHaveLength(2);
+    // Each reminder carries its recipient's own links.
+    const sentTokens = reminders.map((m) => tokenIn(decodeQp(m.raw))).sort();
+    expect(sentTokens).toEqual([await tokenOf(t, quiet ?? ''), ts].sort());
   });
 
   it('unknown and malformed links get the same 404 page; a malformed one is never looked up', async () => {
