@@ -26,7 +26,7 @@ describe('change talk on activities', () => {
     const created = await api('POST', '/api/activities', { accountId, kind: 'call', subject: 'SSO check-in', body });
     expect(created.statusCode, created.body).toBe(201);
     const a = created.json() as WithTalk;
-    expect(a.changeTalk).toMatchObject({ label: 'sustain', corrected: false, version: 'lexicon-2' });
+    expect(a.changeTalk).toMatchObject({ label: 'sustain', corrected: false, version: 'lexicon-3' });
     expect(a.changeTalk.spans.map((s) => body.slice(s.start, s.end))).toEqual(a.changeTalk.spans.map((s) => s.phrase));
     expect(a.changeTalk.spans.map((s) => s.phrase)).toContain('swamped');
 

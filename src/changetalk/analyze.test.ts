@@ -36,7 +36,7 @@ describe('analyzeTexts', () => {
     expect(first.version).toBe(LEXICON_VERSION);
     await database.query("INSERT INTO change_talk_phrases (phrase, polarity, category) VALUES ('quokka plan', 'change', 'need')");
     const second = await currentClassifier(database);
-    expect(second.version).toMatch(/^lexicon-2\+phrases\./);
+    expect(second.version).toMatch(/^lexicon-3\+phrases\./);
     expect(await currentClassifier(database)).toBe(second);
     expect((await analyzeTexts(database, ['The quokka plan.']))[0]?.label).toBe('change');
     await database.query("DELETE FROM change_talk_phrases WHERE phrase = 'quokka plan'");

@@ -95,10 +95,18 @@ describe('lexicon classifier: rules', () => {
     expect(label('We will look at it, it is on hold.')).toBe('change');
   });
 
-  it('turns change talk that governs sustain talk into sustain talk', () => {
+  it('reads change talk that governs a sustain verb as one sustain span with it', () => {
     expect(label("We'll stick with email for now.")).toBe('sustain');
     expect(label("We're going to hold off until the integration is fixed.")).toBe('sustain');
-    expect(spans("We'll stick with email.")).toEqual(["We'll:sustain:commitment", 'stick with:sustain:desire']);
+    expect(spans("We'll stick with email.")).toEqual(["We'll stick with:sustain:desire"]);
+    expect(spans("We're going to just hold off.")).toEqual(['going to just hold off:sustain:commitment']);
+  });
+
+  it('never reports a change phrase as sustain talk because of a later sustain phrase (rule 6 needs a governed verb)', () => {
+    expect(spans('We need SSO too busy')).toEqual(['We need:change:need', 'too busy:sustain:ability']);
+    expect(spans('We need SSO but too busy')).toEqual(['We need:change:need', 'too busy:sustain:ability']);
+    expect(spans('We need too busy')).toEqual(['We need:change:need', 'too busy:sustain:ability']);
+    expect(spans("We'll roll it out, stick with email until then.")).toEqual(["We'll:change:commitment", 'stick with:sustain:desire']);
   });
 
   it('reads and ignores phrases that only look like talk', () => {

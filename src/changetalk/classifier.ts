@@ -21,16 +21,18 @@ import type { Classifier, LexiconEntry, TalkAnalysis, TalkLabel, TalkSpan } from
  *    but I'm swamped" is sustain talk); so does the clause opened by "although"/"even though".
  * 5. Hedges ("maybe", "might", "probably", "hopefully", "sort of"…) just before or after change
  *    talk halve it.
- * 6. Change talk that governs sustain talk follows it: "we'll stick with email", "going to hold
- *    off", "want to keep using" are sustain talk (a change phrase followed within three words, no
- *    comma or "but" between, by a sustain phrase takes the sustain polarity).
+ * 6. Change talk that governs a sustain verb is part of it: in "we'll stick with email", "going to
+ *    hold off", "want to keep using" the change phrase and the sustain verb phrase right after it
+ *    (nothing but an adverb such as "just" or "really" between) are one sustain span. A change
+ *    phrase is never reported as sustain talk because of a later phrase: only negation or doubt
+ *    that covers it flips its polarity ("We need SSO, too busy" keeps "We need" as change talk).
  * 7. Label: C = sum of the weights of the change spans, S = of the sustain spans. No spans: neutral.
  *    C > S: change; S > C: sustain; a tie goes to the polarity of the last span (the later clause).
  * Past versus future lives in the lexicon: past steps ("we already started") are taking steps;
  * past plans and failures ("we were going to", "we tried it and gave up") are sustain talk.
  */
 
-export const LEXICON_VERSION = 'lexicon-2';
+export const LEXICON_VERSION = 'lexicon-3';
 
 /** The rules above in plain words, served with the lexicon (GET /api/change-talk/lexicon). */
 export const RULES: string[] = [
@@ -40,7 +42,7 @@ export const RULES: string[] = [
   'In a question only rhetorical phrases ("why would we", "do we even") and deferrals count.',
   'Before "but"/"however" (or a sentence opening with "But") and in an "although" clause, phrases count 0.3.',
   'A hedge (maybe, might, probably, hopefully, sort of) just before or after change talk halves it.',
-  'Change talk followed within three words by sustain talk ("we\'ll stick with") becomes sustain talk.',
+  'Change talk right before a sustain verb ("we\'ll stick with", "going to hold off") is one sustain span with it; no later phrase flips a change phrase.',
   'Label: no phrases, neutral; otherwise the heavier side (change weights against sustain weights); a tie goes to the last phrase.',
 ];
 
@@ -56,7 +58,13 @@ const CONTRAST_WEIGHT = 0.3;
 const HEDGE_WEIGHT = 0.5;
 const NEGATION_LOOKBACK_WORDS = 4;
 const HEDGE_LOOKBACK_WORDS = 5;
-const GOVERNS_WORDS = 3;
+/** Words that may stand between a change phrase and the sustain verb it governs ("we'll just stick with"). */
+const GOVERNED_ADVERBS = new Set(['just', 'really', 'still', 'probably', 'likely', 'simply', 'rather', 'also', 'actually', 'definitely', 'certainly']);
+const GOVERNS_ADVERBS = 2;
+/** First words of the sustain phrases that are verbs a change phrase can govern ("stick with", "hold off", "keep using"). */
+const GOVERNED_VERBS = new Set(['stick', 'sticking', 'keep', 'prefer', 'stop', 'bother', 'push', 'postpone', 'delay', 'put', 'park',
+  'revisit', 'circle', 'hold', 'holding', 'wait', 'cancel', 'drop', 'dropping', 'downgrade', 'check', 'consolidate', 'go', 'going',
+  'switch', 'roll', 'overcomplicate']);
 const WORD = /[\p{L}\p{N}_'’]+/gu;
 const BOUNDARY_BEFORE = String.raw`(?<![\p{L}\p{N}_])`;
 const BOUNDARY_AFTER = String.raw`(?![\p{L}\p{N}_]|['\u2019\u02bc]\p{L})`;
@@ -79,6 +87,12 @@ function clauseWords(s: string): string[] {
   const cut = Math.max(s.lastIndexOf(','), s.lastIndexOf(':'), s.lastIndexOf(' - '), s.lastIndexOf('\u2014'));
   const tail = cut >= 0 ? s.slice(cut + 1) : s;
   return Array.from(tail.matchAll(WORD), (m) => m[0].toLowerCase().replace(/['’]/gu, ''));
+}
+
+/** The words (lowercase, apostrophes removed) of a stretch of text before its first comma, colon, semicolon or dash. */
+function headWords(s: string): string[] {
+  const head = s.split(/[,:;\u2014]| - /u)[0] ?? '';
+  return Array.from(head.matchAll(WORD), (m) => m[0].toLowerCase().replace(/['’]/gu, ''));
 }
 
 function isHedged(words: string[]): boolean {
@@ -126,7 +140,7 @@ export function lexiconClassifier(opts: LexiconOptions = {}): Classifier {
       }
       const clause = clauseWords(text.slice(Math.max(sentence.start, start - 160), start));
       const before = clauseWords(text.slice(Math.max(sentence.start, prevEnd, start - 80), start));
-      const after = clauseWords(text.slice(end, Math.min(sentence.end, end + 16)).split(/[,:;]/u)[0] ?? '');
+      const after = headWords(text.slice(end, Math.min(sentence.end, end + 16)));
       prevEnd = end;
       let polarity = entry.polarity;
       let weight = entry.weight ?? 1;
@@ -153,15 +167,23 @@ function beforeContrast(start: number, sentence: Sentence, next: Sentence | unde
   return Boolean(next?.opensWithContrast) || sentence.contrasts.some((c) => c > start);
 }
 
-/** Rule 6: a change phrase right before a sustain phrase ("we'll stick with") takes the sustain polarity. */
+/**
+ * Rule 6: a change phrase right before a sustain verb phrase it governs ("we'll stick with", "going to really hold off")
+ * becomes one sustain span with it, weighing both. The change phrase is not flipped on its own: it is the auxiliary of
+ * the sustain verb. Anything else between them (a noun, a comma, "but") and the two stay apart, each with its polarity.
+ */
 function governedBySustain(text: string, spans: Weighted[]): void {
   for (let i = spans.length - 2; i >= 0; i--) {
     const a = spans[i];
     const b = spans[i + 1];
     if (!a || !b || a.polarity !== 'change' || b.polarity !== 'sustain') continue;
+    const firstWord = b.phrase.match(WORD)?.[0]?.toLowerCase() ?? '';
+    if (!GOVERNED_VERBS.has(firstWord)) continue;
     const gap = text.slice(a.end, b.start);
-    if (/[,;:.!?\n]|\b(?:but|however|although|though|yet)\b/iu.test(gap) || Array.from(gap.matchAll(WORD)).length > GOVERNS_WORDS) continue;
-    a.polarity = 'sustain';
+    const gapWords = Array.from(gap.matchAll(WORD), (m) => m[0].toLowerCase());
+    if (gap.replace(WORD, '').trim() !== '' || gapWords.length > GOVERNS_ADVERBS || !gapWords.every((w) => GOVERNED_ADVERBS.has(w))) continue;
+    spans.splice(i, 2, { start: a.start, end: b.end, phrase: text.slice(a.start, b.end), category: b.category, polarity: 'sustain',
+      weight: a.weight + b.weight });
   }
 }
 
