@@ -91,6 +91,34 @@ describe('change talk: admin phrases', () => {
     expect((await classify(text)).label).toBe('change');
   });
 
+  it('stores a phrase trimmed with whitespace collapsed, and refuses the same words in other spacing, case or apostrophe (409)', async () => {
+    const words = unique('swamped with tickets').replace(/-/g, ' ');
+    const first = await api('POST', '/api/change-talk/phrases', admin, { phrase: words, polarity: 'sustain', category: 'ability' });
+    expect(first.statusCode, first.body).toBe(201);
+    const spaced = `  ${words.toUpperCase().replace(/ /g, '  ')}\t`;
+    const created = await api('POST', '/api/change-talk/phrases', admin, { phrase: spaced, polarity: 'sustain', category: 'need' });
+    expect(created.statusCode, created.body).toBe(409);
+    expect(created.json()).toMatchObject({ code: 'change_talk.phrase_taken', fields: [{ path: 'phrase' }] });
+    // The other polarity is another phrase; it is stored normalised.
+    const other = await api('POST', '/api/change-talk/phrases', admin, { phrase: spaced, polarity: 'change', category: 'need' });
+    expect(other.statusCode, other.body).toBe(201);
+    expect((other.json() as Phrase).phrase).toBe(words.toUpperCase());
+    // Apostrophe forms are the same words to the matcher, so the same phrase.
+    const apostrophe = unique("we're drowning");
+    expect((await api('POST', '/api/change-talk/phrases', admin, { phrase: apostrophe, polarity: 'sustain', category: 'ability' })).statusCode).toBe(201);
+    const curly = await api('POST', '/api/change-talk/phrases', admin, { phrase: apostrophe.replace("'", '\u2019'), polarity: 'sustain', category: 'ability' });
+    expect(curly.statusCode, curly.body).toBe(409);
+    // A row written before phrases were normalised (double space) still counts as taken.
+    const legacy = unique('legacy  spaced phrase').replace(/-/g, ' ');
+    await t.database.query("INSERT INTO change_talk_phrases (phrase, polarity, category) VALUES ($1, 'change', 'need')", [legacy]);
+    const dup = await api('POST', '/api/change-talk/phrases', admin, { phrase: legacy.replace(/\s+/g, ' '), polarity: 'change', category: 'need' });
+    expect(dup.statusCode, dup.body).toBe(409);
+    expect(dup.json()).toMatchObject({ fields: [{ path: 'phrase', message: expect.stringContaining(legacy) }] });
+    for (const p of (await api('GET', '/api/change-talk/phrases', viewer)).json().items as Phrase[]) {
+      if ([words, apostrophe, legacy].some((w) => p.phrase.toLowerCase() === w.toLowerCase())) await api('DELETE', `/api/change-talk/phrases/${p.id}`, admin);
+    }
+  });
+
   it('refuses phrases that are too short, without a letter, or of an unknown category, naming the field', async () => {
     for (const [body, path] of [
       [{ phrase: 'x', polarity: 'change', category: 'need' }, 'phrase'],

@@ -38,11 +38,13 @@ export const classifyBody = z.strictObject({
   text: z.string().max(MAX_TALK_TEXT).describe('Any text; an empty one is neutral'),
 });
 
-const phraseText = () => text().trim().min(2).max(200)
+/** Trimmed, whitespace runs collapsed to one space: the matcher reads any whitespace run as one space, so this is the same phrase. */
+const phraseText = () => text().overwrite((s) => s.replace(/\s+/gu, ' ').trim()).min(2).max(200)
   .refine((s) => /[\p{L}\p{N}]/u.test(s), 'Must contain a letter or a digit');
 
 export const phraseCreate = z.strictObject({
-  phrase: phraseText().describe('Matched case-insensitively on word boundaries; overrides a built-in phrase with the same words'),
+  phrase: phraseText().describe('Stored trimmed with whitespace runs collapsed to one space. Matched case-insensitively on word boundaries; '
+    + 'overrides a built-in phrase with the same words; the same words (any case, spacing or apostrophe) with the same polarity are a 409'),
   polarity: talkPolarity,
   category: talkCategory,
 });

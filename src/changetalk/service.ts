@@ -10,7 +10,7 @@ import { evaluate, loadUtterances, type Evaluation, type Utterance } from './eva
 import { textHash } from './normalize.js';
 import type { Correction, CorrectionCreate, CorrectionListQuery, Phrase, PhraseCreate } from './schema.js';
 import {
-  accountExists, deletePhrase, insertCorrection, insertPhrase, latestCorrectionPerText, listCorrections, listPhrases,
+  accountExists, deletePhrase, insertCorrection, insertPhrase, latestCorrectionPerText, listCorrections, listPhrases, samePhrase,
 } from './store.js';
 import type { ShownTalk } from './types.js';
 
@@ -43,10 +43,13 @@ export function createChangeTalkService(database: Database) {
 
     async addPhrase(input: PhraseCreate, by: Actor): Promise<Phrase> {
       const created = await database.transaction(async (tx) => {
-        const p = await insertPhrase(tx, input, by);
+        // The same words as the matcher reads them (case, whitespace runs and apostrophe forms aside), also against rows
+        // written before phrases were normalised on input.
+        const taken = await samePhrase(tx, input.phrase, input.polarity);
+        const p = taken ? null : await insertPhrase(tx, input, by);
         if (!p) {
           throw new AppError('change_talk.phrase_taken', undefined, [
-            { path: 'phrase', message: `"${input.phrase}" is already a ${input.polarity} phrase` }]);
+            { path: 'phrase', message: `"${taken?.phrase ?? input.phrase}" is already a ${input.polarity} phrase` }]);
         }
         await recordAuditRaw(tx, by, [{ action: 'create', objectType: 'change_talk_phrase', objectId: p.id, objectLabel: p.phrase,
           changes: { phrase: p.phrase, polarity: p.polarity, category: p.category } }]);

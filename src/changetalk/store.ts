@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/principal.js';
 import type { Queryable } from '../db/connect.js';
 import { encodeCursor } from '../http/cursor.js';
+import { phraseKey } from './classifier.js';
 import type { Correction, Phrase, PhraseCreate } from './schema.js';
 import type { TalkCategory, TalkLabel, TalkPolarity } from './types.js';
 
@@ -22,6 +23,18 @@ export async function listPhrases(q: Queryable): Promise<Phrase[]> {
     `SELECT p.id, p.phrase, p.polarity, p.category, p.created_at, p.created_by, coalesce(nullif(u.name, ''), u.email) AS by_name
        FROM change_talk_phrases p LEFT JOIN users u ON u.id = p.created_by ORDER BY lower(p.phrase), p.polarity`);
   return rows.map(toPhrase);
+}
+
+/**
+ * The phrase with the same words as `phrase` as the matcher reads them (phraseKey: any case, whitespace run or apostrophe
+ * form) and this polarity, if any. Locks the table against other writers until the transaction ends, so two admins cannot
+ * add the same words at once (the unique index on lower(phrase) does not see spacing or apostrophes).
+ */
+export async function samePhrase(q: Queryable, phrase: string, polarity: TalkPolarity): Promise<Phrase | null> {
+  await q.query('LOCK TABLE change_talk_phrases IN SHARE ROW EXCLUSIVE MODE');
+  const key = phraseKey(phrase);
+  const same = (await listPhrases(q)).find((p) => p.polarity === polarity && phraseKey(p.phrase) === key);
+  return same ?? null;
 }
 
 /** The new phrase, or null when the same words (any case) already have this polarity. */
