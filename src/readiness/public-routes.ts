@@ -7,12 +7,14 @@ import type { RouteDeps } from '../http/context.js';
 import type { Database } from '../db/connect.js';
 import type { Outbox } from '../deps.js';
 import { errorHandler } from '../http/error-handler.js';
+import { boundedJsonParser } from '../http/json-body.js';
 import { AppError, ERRORS } from '../http/errors.js';
 import { text } from '../http/zod.js';
 import { formKey, issueStamp, judgeSubmission } from '../public/guard.js';
 import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
 import { hashToken } from '../public/token.js';
 import { answerRequest, firstNameOf, liveRequest, openRequest, type Answer } from './public.js';
+import { formFields, repeatedJsonKeys } from './public-body.js';
 import { isNoticeKey, renderCheckInPage, type NoticeKey } from './public-page.js';
 import { publicCheckInAnswer, publicCheckInRecorded } from './schema.js';
 
@@ -77,6 +79,18 @@ async function publicScope(scope: FastifyInstance, { database, services }: Route
     return payload;
   });
 
+  // JSON as the app reads it (boundedJsonParser), except that a key sent twice in one object is refused, never resolved.
+  const appJson = boundedJsonParser(scope);
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    appJson(req, body, (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      const repeated = value === undefined ? [] : repeatedJsonKeys(String(body));
+      if (repeated.length) return done(new AppError('request.invalid', 'A field was sent more than once.', repeated.map((path) => ({ path, message: 'Sent more than once; send it once' }))));
+      return done(null, value);
+    });
+  });
+
   const r = scope.withTypeProvider<ZodTypeProvider>();
   r.post('/api/public/check-ins/:token', {
     config: { auth: false },
@@ -95,7 +109,7 @@ async function publicScope(scope: FastifyInstance, { database, services }: Route
 
 async function pageRoutes(pages: FastifyInstance, database: Database, outbox: Outbox) {
   pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    done(null, formFields(String(body)));
   });
   pages.setErrorHandler((err: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) => {
     const html = (status: number, title: string, message: string) => reply.status(status).type('text/html; charset=utf-8').send(renderPublicMessage(title, message));
@@ -110,10 +124,14 @@ async function pageRoutes(pages: FastifyInstance, database: Database, outbox: Ou
   const r = pages.withTypeProvider<ZodTypeProvider>();
   const config = { auth: false };
   const pageQuery = z.object({ notice: text().max(40).optional() });
+  // A field sent twice arrives as the list of its values (formFields) and makes the answer invalid: never pick one.
+  const field = (max: number) => z.union([text().max(max), z.array(z.string().max(max)).max(50)]).optional();
   const formBody = z.object({
-    importance: text().max(10).optional(), confidence: text().max(10).optional(), whyNotLower: text().max(20_000).optional(),
-    whatWouldMoveHigher: text().max(20_000).optional(), stamp: text().max(500).optional(), website: text().max(500).optional(),
+    importance: field(10), confidence: field(10), whyNotLower: field(20_000), whatWouldMoveHigher: field(20_000), stamp: field(500), website: field(500),
   });
+  type FormBody = z.infer<typeof formBody>;
+  const once = (b: FormBody) => Object.values(b).every((v) => !Array.isArray(v));
+  const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
   const back = (token: string, notice: NoticeKey) => `/c/${encodeURIComponent(token)}?notice=${notice}`;
   /** A form's score: the digits the radio sent, else nothing (refused by the answer's schema, never guessed). */
   const score = (s: string | undefined) => (s !== undefined && /^\d{1,2}$/.test(s) ? Number(s) : undefined);
@@ -132,10 +150,10 @@ async function pageRoutes(pages: FastifyInstance, database: Database, outbox: Ou
   r.post('/c/:token', { config, schema: { hide: true, params: tokenParams, body: formBody } }, async (req, reply) => {
     const b = req.body;
     const input = publicCheckInAnswer.safeParse({
-      importance: score(b.importance), confidence: score(b.confidence), whyNotLower: b.whyNotLower || undefined,
-      whatWouldMoveHigher: b.whatWouldMoveHigher || undefined, stamp: b.stamp ?? '', website: b.website || undefined,
+      importance: score(one(b.importance)), confidence: score(one(b.confidence)), whyNotLower: one(b.whyNotLower) || undefined,
+      whatWouldMoveHigher: one(b.whatWouldMoveHigher) || undefined, stamp: one(b.stamp) ?? '', website: one(b.website) || undefined,
     });
-    if (!input.success) {
+    if (!input.success || !once(b)) {
       await liveRequest(database, req.params.token, new Date()); // a dead link is a 404 page, not a notice
       return reply.redirect(back(req.params.token, 'invalid'), 303);
     }

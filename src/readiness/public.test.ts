@@ -45,8 +45,18 @@ async function ask(initiativeId: string, contactId: string) {
   const { rows: [m] } = await t.database.query<{ body: string; audience: string; contact_id: string; spoon_cost: number; status: string; recipient: string }>(
     'SELECT m.body, m.audience, m.contact_id, m.spoon_cost, m.status, m.recipient FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [requestId],
   );
-  const token = /\/c\/([A-Za-z0-9_-]{43})/.exec(m?.body ?? '')?.[1] ?? '';
-  return { requestId, message: m, token, sentTo: res.body.sentTo };
+  return { requestId, message: m, token: await tokenOf(requestId), sentTo: res.body.sentTo };
+}
+/** The link's token as the contact received it: in the e-mail (sent by the outbox, which may blank the stored copy's links once sent). */
+async function tokenOf(requestId: string): Promise<string> {
+  await t.app.services.outbox.pump();
+  const { rows: [r] } = await t.database.query<{ token_hash: string; body: string }>(
+    'SELECT r.token_hash, m.body FROM check_in_requests r JOIN outbound_messages m ON m.id = r.outbound_id WHERE r.id = $1', [requestId]);
+  const texts = [r?.body ?? '', ...smtp.messages.map((mail) => mail.raw.replace(/=\r?\n/g, ''))];
+  const tokens = texts.flatMap((x) => [...x.matchAll(/\/c\/([A-Za-z0-9_-]{43})/g)].map((mt) => mt[1] ?? ''));
+  const token = tokens.find((tk) => hashToken(tk) === r?.token_hash);
+  if (!token) throw new Error(`no e-mail carries the link of request ${requestId}`);
+  return token;
 }
 /** A genuine stamp, as the page would have put it in the form `secondsAgo` seconds ago. */
 const stampFrom = async (token: string, secondsAgo: number) => issueStamp(await formKey(t.database), hashToken(token), new Date(Date.now() - secondsAgo * 1000));
@@ -59,13 +69,13 @@ describe('a check-in asked by e-mail', () => {
     const { requestId, message, token, sentTo } = await ask(initiativeId, contactId);
     expect(sentTo).toEqual({ contactId, name: 'Ada Lovelace-Customer', email: 'ada@example.test' });
     expect(message).toMatchObject({ audience: 'customer', contact_id: contactId, spoon_cost: 1, recipient: 'ada@example.test' });
-    expect(message?.body).toContain(`https://cs.example.test/canopy/c/${token}`);
     await t.app.services.outbox.pump();
     const { rows: [status] } = await t.database.query<{ status: string }>('SELECT m.status FROM outbound_messages m JOIN check_in_requests r ON r.outbound_id = m.id WHERE r.id = $1', [requestId]);
     expect(status?.status).toBe('sent');
     const mail = smtp.messages.find((m) => m.raw.replace(/=\r?\n/g, '').includes(token));
     expect(mail, 'the check-in e-mail reached the SMTP server').toBeDefined();
     expect(mail?.to).toEqual(['ada@example.test']);
+    expect(mail?.raw.replace(/=\r?\n/g, '')).toContain(`https://cs.example.test/canopy/c/${token}`);
     expect(header(mail?.raw ?? '', 'subject')).toBe('Two quick questions about Adopt scheduled reports');
     expect((await call('GET', `/api/accounts/${accountId}/readiness`, undefined, 200)).body.initiatives).toMatchObject([{ openRequest: { id: requestId, contactId } }]);
 
@@ -172,8 +182,8 @@ describe('a check-in asked by e-mail', () => {
     const input = { initiativeId, contactId, by: csm.userId, now: new Date(), playbookRunId: String(run.body.id), stepIndex: 1 };
     const first = await t.database.transaction((tx) => requestCheckIn(tx, input));
     const again = await t.database.transaction((tx) => requestCheckIn(tx, input));
-    expect('requestId' in first && first.requestId).toBeTruthy();
-    expect(again).toEqual(first);
+    expect(first).toMatchObject({ reused: false });
+    expect(again).toEqual({ ...first, reused: true });
     const { rows: [n] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE initiative_id = $1', [initiativeId]);
     expect(n?.n).toBe(1);
   });
@@ -190,5 +200,67 @@ describe('a check-in asked by e-mail', () => {
     expect(skipped).toEqual({ skipped: 'no_email', detail: 'Ada Lovelace-Customer has no e-mail address' });
     const { rows: [n] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE account_id = $1', [accountId]);
     expect(n?.n).toBe(0);
+  });
+
+  it('asking the same contact again while the request is open returns it: no second link, e-mail or spoon; the playbook step too', async () => {
+    const { accountId, contactId, initiativeId } = await setup();
+    const first = await ask(initiativeId, contactId);
+    const spoons = async () => (await t.database.query<{ requests: number; mails: number; spoons: number }>(
+      `SELECT (SELECT count(*)::int FROM check_in_requests WHERE initiative_id = $1) AS requests,
+              (SELECT count(*)::int FROM outbound_messages WHERE account_id = $2) AS mails,
+              (SELECT coalesce(sum(spoon_cost), 0)::int FROM outbound_messages WHERE account_id = $2) AS spoons`, [initiativeId, accountId])).rows[0];
+    expect(await spoons()).toEqual({ requests: 1, mails: 1, spoons: 1 });
+    const again = await call('POST', `/api/initiatives/${initiativeId}/check-in-requests`, { contactId }, 200);
+    expect(again.body).toEqual({ requestId: first.requestId, sentTo: first.sentTo, reused: true });
+    const step = await t.database.transaction((tx) => requestCheckIn(tx, { initiativeId, contactId, by: null, now: new Date() }));
+    expect(step).toMatchObject({ requestId: first.requestId, reused: true });
+    expect(await spoons()).toEqual({ requests: 1, mails: 1, spoons: 1 });
+    const capacity = (await call('GET', `/api/accounts/${accountId}/capacity`, undefined, 200)).body as { asks: { kind: string }[] };
+    expect(capacity.asks.filter((a) => a.kind === 'check_in')).toHaveLength(1);
+
+    // Answered, the next ask is a new request with its own link.
+    await anon('GET', `/c/${first.token}`);
+    expect((await anon('POST', `/api/public/check-ins/${first.token}`, { importance: 5, confidence: 5, stamp: await stampFrom(first.token, 10) })).statusCode).toBe(201);
+    const next = await call('POST', `/api/initiatives/${initiativeId}/check-in-requests`, { contactId }, 201);
+    expect(next.body.reused).toBe(false);
+    expect(next.body.requestId).not.toBe(first.requestId);
+    expect(await spoons()).toEqual({ requests: 2, mails: 2, spoons: 2 });
+  });
+
+  it('refuses a field sent twice, on the form and in JSON, and records nothing', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    await anon('GET', `/c/${token}`);
+    const stamp = await stampFrom(token, 10);
+    const form = (body: string) => anon('POST', `/c/${token}`, body, { 'content-type': 'application/x-www-form-urlencoded' });
+    for (const body of [
+      `importance=5&importance=9&confidence=5&stamp=${stamp}`,
+      `importance=5&confidence=5&stamp=${stamp}&stamp=${stamp}`,
+      `importance=5&confidence=5&whyNotLower=a&whyNotLower=b&stamp=${stamp}`,
+    ]) {
+      const res = await form(body);
+      expect(res.statusCode, body).toBe(303);
+      expect(res.headers.location, body).toBe(`/c/${token}?notice=invalid`);
+    }
+    const json = await anon('POST', `/api/public/check-ins/${token}`, `{"importance":5,"importance":9,"confidence":5,"stamp":"${stamp}"}`, { 'content-type': 'application/json' });
+    expect(json.statusCode, json.body).toBe(400);
+    expect(json.json()).toMatchObject({ code: 'request.invalid', fields: [{ path: 'importance', message: 'Sent more than once; send it once' }] });
+    expect(await checkInsOf(requestId)).toEqual([]);
+    const ok = await form(`importance=5&confidence=9&stamp=${stamp}`);
+    expect(ok.headers.location).toBe(`/c/${token}?notice=thanks`);
+    expect((await checkInsOf(requestId)).map((c) => [c.importance, c.confidence])).toEqual([[5, 9]]);
+  });
+
+  it('a JSON answer may come without a stamp (its client shows its own form); the page\'s form may not', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    const unstamped = await anon('POST', `/c/${token}`, 'importance=5&confidence=5', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(unstamped.headers.location).toBe(`/c/${token}?notice=suspect`);
+    const trap = await anon('POST', `/api/public/check-ins/${token}`, { importance: 5, confidence: 5, website: 'x' });
+    expect(trap.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'honeypot_field' } });
+    expect(await checkInsOf(requestId)).toEqual([]);
+    const json = await anon('POST', `/api/public/check-ins/${token}`, { importance: 6, confidence: 4 });
+    expect(json.statusCode, json.body).toBe(201);
+    expect((await checkInsOf(requestId)).map((c) => [c.importance, c.confidence])).toEqual([[6, 4]]);
   });
 });

@@ -100,6 +100,39 @@ describe('a check-in moves the quadrant', () => {
   });
 });
 
+describe('check-ins at the same instant on two initiatives', () => {
+  it('the account has one latest check-in (the one recorded last), the same in its readiness and in the summary', async () => {
+    const { accountId } = await account(70_000);
+    const older = await initiative(accountId, { title: 'Roll out SSO' });
+    const newer = await initiative(accountId, { title: 'Adopt scheduled reports' });
+    const at = daysAgo(3);
+    const s0 = await summary();
+    await call(csm, 'POST', '/api/check-ins', { accountId, initiativeId: newer.id, importance: 8, confidence: 3, at }, 201); // enable
+    await call(csm, 'POST', '/api/check-ins', { accountId, initiativeId: older.id, importance: 2, confidence: 2, at }, 201); // nurture, recorded last
+    expect((await readiness(accountId)).accountQuadrant).toBe('nurture');
+    const s1 = await summary();
+    expect(inQuadrant(s1, 'nurture').accounts).toBe(inQuadrant(s0, 'nurture').accounts + 1);
+    expect(inQuadrant(s1, 'enable').accounts).toBe(inQuadrant(s0, 'enable').accounts);
+  });
+
+  it('recorded at the same instant too (one transaction), the id decides, alike in both', async () => {
+    const { accountId } = await account(30_000);
+    const a = await initiative(accountId, { title: 'Roll out SSO' });
+    const b = await initiative(accountId, { title: 'Adopt scheduled reports' });
+    const s0 = await summary();
+    const { rows } = await t.database.query<{ id: string; importance: number }>(
+      `INSERT INTO check_ins (initiative_id, account_id, importance, confidence, source, at, created_at)
+       VALUES ($1, $3, 9, 9, 'csm', $4, $4), ($2, $3, 2, 9, 'csm', $4, $4) RETURNING id, importance`, [a.id, b.id, accountId, daysAgo(1)],
+    );
+    const last = [...rows].sort((x, y) => (x.id < y.id ? 1 : -1))[0];
+    const expected = last?.importance === 9 ? 'ready' : 'align';
+    expect((await readiness(accountId)).accountQuadrant).toBe(expected);
+    const s1 = await summary();
+    expect(inQuadrant(s1, expected).accounts).toBe(inQuadrant(s0, expected).accounts + 1);
+    expect(inQuadrant(s1, expected === 'ready' ? 'align' : 'ready').accounts).toBe(inQuadrant(s0, expected === 'ready' ? 'align' : 'ready').accounts);
+  });
+});
+
 describe('validation', () => {
   it('refuses scores outside 0–10 or not whole, a missing initiative, unknown contacts and another account\'s', async () => {
     const { accountId } = await account();
@@ -109,11 +142,14 @@ describe('validation', () => {
     const bad = async (body: object, path: string, message?: string) => {
       const res = await call(csm, 'POST', '/api/check-ins', { accountId, initiativeId: i.id, importance: 5, confidence: 5, ...body }, 400);
       expect(res.body.fields?.map((f) => f.path), JSON.stringify(res.body)).toContain(path);
+      expect(res.body.fields?.filter((f) => f.path === path), `one message for ${path}: ${JSON.stringify(res.body)}`).toHaveLength(1);
       if (message) expect(res.body.fields?.find((f) => f.path === path)?.message).toBe(message);
     };
     await bad({ importance: 11 }, 'importance', 'Must be 0 to 10');
     await bad({ confidence: -1 }, 'confidence', 'Must be 0 to 10');
     await bad({ importance: 7.5 }, 'importance', 'Must be a whole number from 0 to 10');
+    await bad({ importance: 1e308 }, 'importance', 'Must be a whole number from 0 to 10');
+    await bad({ confidence: -1e308 }, 'confidence', 'Must be a whole number from 0 to 10');
     await bad({ confidence: '7' }, 'confidence');
     await bad({ initiativeId: undefined }, 'initiativeId', 'Choose the initiative this check-in is about');
     await bad({ initiativeId: otherInitiative.id }, 'initiativeId', 'an initiative of another account');
@@ -172,7 +208,9 @@ describe('settings', () => {
     expect((await readiness(accountId)).accountQuadrant).toBe('nurture');
     await call(csm, 'PUT', '/api/readiness/settings', { importanceThreshold: 5, confidenceThreshold: 5 }, 403);
     const bad = await call(manager, 'PUT', '/api/readiness/settings', { importanceThreshold: 0, confidenceThreshold: 5 }, 400);
-    expect(bad.body.fields?.[0]?.path).toBe('importanceThreshold');
+    expect(bad.body.fields).toEqual([{ path: 'importanceThreshold', message: 'Must be 1 to 10' }]);
+    const huge = await call(manager, 'PUT', '/api/readiness/settings', { importanceThreshold: 7, confidenceThreshold: 1e308 }, 400);
+    expect(huge.body.fields).toEqual([{ path: 'confidenceThreshold', message: 'Must be a whole number from 1 to 10' }]);
     await call(manager, 'PUT', '/api/readiness/settings', { importanceThreshold: 5, confidenceThreshold: 6 }, 200);
     const r = await readiness(accountId);
     expect(r.thresholds).toEqual({ importance: 5, confidence: 6 });

@@ -37,7 +37,8 @@ export type RequestInput = {
   initiativeId: string; contactId: string; by: string | null; now: Date;
   confirmOverload?: boolean; playbookRunId?: string; stepIndex?: number;
 };
-export type RequestResult = { requestId: string; outboundId: string } | { skipped: 'no_email' | 'over_capacity' | 'not_found'; detail: string };
+/** `reused`: the contact already had an open request on this initiative (or this playbook step already asked): that one, nothing new sent or charged. */
+export type RequestResult = { requestId: string; outboundId: string; reused: boolean } | { skipped: 'no_email' | 'over_capacity' | 'not_found'; detail: string };
 
 const firstName = (name: string | null) => (name ?? '').trim().split(/\s+/)[0] ?? '';
 
@@ -68,12 +69,20 @@ export async function requestCheckInTx(tx: Queryable, input: RequestInput, env: 
     const { rows: [made] } = await tx.query<{ id: string; outbound_id: string | null }>(
       'SELECT id, outbound_id FROM check_in_requests WHERE playbook_run_id = $1 AND step_index = $2', [input.playbookRunId, input.stepIndex],
     );
-    if (made?.outbound_id) return { requestId: made.id, outboundId: made.outbound_id };
+    if (made?.outbound_id) return { requestId: made.id, outboundId: made.outbound_id, reused: true };
   }
-  const initiative = await initiativeRef(tx, input.initiativeId);
+  // Locked: two asks at once for the same initiative run one after the other, so the second sees the first's request.
+  const initiative = await initiativeRef(tx, input.initiativeId, true);
   if (!initiative) return { skipped: 'not_found', detail: 'no such initiative' };
   const contact = await contactOf(tx, initiative.accountId, input.contactId);
   if (!contact) return { skipped: 'not_found', detail: 'not a contact of the initiative\'s account' };
+  // One live link per contact and initiative: while one is open (not answered, not expired), asking again
+  // (a client's retry, a playbook) returns it: no second e-mail, no second spoon.
+  const { rows: [open] } = await tx.query<{ id: string; outbound_id: string }>(
+    `SELECT id, outbound_id FROM check_in_requests WHERE initiative_id = $1 AND contact_id = $2 AND answered_at IS NULL AND expires_at > $3 AND outbound_id IS NOT NULL
+      ORDER BY sent_at DESC, id DESC LIMIT 1`, [initiative.id, contact.id, input.now.toISOString()],
+  );
+  if (open) return { requestId: open.id, outboundId: open.outbound_id, reused: true };
   if (!contact.email) return { skipped: 'no_email', detail: `${contact.name ?? 'the contact'} has no e-mail address` };
 
   const id = randomUUID();
@@ -108,5 +117,5 @@ export async function requestCheckInTx(tx: Queryable, input: RequestInput, env: 
     action: 'check_in_request.create', objectType: 'check_in_request', objectId: id, objectLabel: initiative.title.slice(0, 200),
     changes: { accountId: initiative.accountId, initiativeId: initiative.id, contactId: contact.id, outboundId: m.id, overload, expiresAt: expiresAt.toISOString() },
   }]);
-  return { requestId: id, outboundId: m.id };
+  return { requestId: id, outboundId: m.id, reused: false };
 }

@@ -88,12 +88,14 @@ export function readinessRoutes(app: FastifyInstance, { services }: RouteDeps) {
 
   r.post('/api/initiatives/:id/check-in-requests', {
     schema: {
-      tags: TAGS, summary: 'Ask a contact for a check-in by e-mail (a one-time answer link); 409 capacity.exceeded unless confirmOverload',
-      params: idParams, body: checkInRequestCreate, response: { 201: checkInRequestCreated, ...errors, 409: errorBody },
+      tags: TAGS,
+      summary: 'Ask a contact for a check-in by e-mail (a one-time answer link; 201); while their request on this initiative is open (not answered, not expired) asking again returns it (200, reused: true: no new e-mail, no spoon charged); 409 capacity.exceeded unless confirmOverload',
+      params: idParams, body: checkInRequestCreate, response: { 200: checkInRequestCreated, 201: checkInRequestCreated, ...errors, 409: errorBody },
     },
   }, async (req, reply) => {
     await mustInitiative(req, req.params.id, true);
-    return reply.status(201).send(await readiness.requestCheckIn(req.params.id, req.body, actor(req)));
+    const r = await readiness.requestCheckIn(req.params.id, req.body, actor(req));
+    return reply.status(r.reused ? 200 : 201).send(r);
   });
 
   r.post('/api/initiatives/:id/spoon-task', {

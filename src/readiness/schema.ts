@@ -7,7 +7,9 @@ import { QUADRANTS } from './quadrant.js';
  * Pure zod, no server imports, so the web forms can validate with these very schemas.
  */
 
-const score = (what: string) => z.number().int('Must be a whole number from 0 to 10').min(0, 'Must be 0 to 10').max(10, 'Must be 0 to 10').describe(what);
+// abort: a value that is not a whole number gets that one message, not "0 to 10" as well (1e308, 7.5).
+const score = (what: string) => z.number().int({ message: 'Must be a whole number from 0 to 10', abort: true }).min(0, 'Must be 0 to 10').max(10, 'Must be 0 to 10').describe(what);
+const threshold = () => z.number().int({ message: 'Must be a whole number from 1 to 10', abort: true }).min(1, 'Must be 1 to 10').max(10, 'Must be 1 to 10');
 const answer = (what: string) => text().trim().max(5000).describe(what);
 const title = () => text().trim().min(1).max(300);
 const description = () => text().trim().max(5000);
@@ -70,7 +72,10 @@ export const checkInRequestCreate = z.strictObject({
   contactId: z.uuid().describe('The contact asked by e-mail (needs an e-mail address)'),
   confirmOverload: z.boolean().optional().describe("Send although it exceeds the customer's capacity (recorded)"),
 });
-export const checkInRequestCreated = z.object({ requestId: z.uuid(), sentTo: z.object({ contactId: z.uuid(), name: z.string().nullable(), email: z.string() }) });
+export const checkInRequestCreated = z.object({
+  requestId: z.uuid(), sentTo: z.object({ contactId: z.uuid(), name: z.string().nullable(), email: z.string() }),
+  reused: z.boolean().describe('true (200): the contact already had an open request on this initiative; that one is returned, no new e-mail, no spoon charged'),
+});
 
 export const spoonTaskCreate = z.strictObject({
   title: title().optional().describe("Default: the recommendation's \"give a spoon\" task"),
@@ -78,15 +83,15 @@ export const spoonTaskCreate = z.strictObject({
 });
 
 export const settingsBody = z.strictObject({
-  importanceThreshold: z.number().int().min(1).max(10).describe('Importance at or above this is high'),
-  confidenceThreshold: z.number().int().min(1).max(10).describe('Confidence at or above this is high'),
+  importanceThreshold: threshold().describe('Importance at or above this is high'),
+  confidenceThreshold: threshold().describe('Confidence at or above this is high'),
 });
 export type ReadinessSettings = z.infer<typeof settingsBody>;
 
 /** The public answer (JSON) of a check-in asked by e-mail. */
 export const publicCheckInAnswer = z.strictObject({
   ...scores,
-  stamp: text().max(500).describe('The form stamp from the page'),
+  stamp: text().max(500).optional().describe('The form stamp from the page /c/:token (checked when sent; a client showing its own form may leave it out)'),
   website: text().max(500).optional().describe('Leave empty (a field people do not see)'),
 });
 export type PublicCheckInAnswer = z.infer<typeof publicCheckInAnswer>;

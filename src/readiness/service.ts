@@ -8,13 +8,13 @@ import type { CanAct, TaskService } from '../tasks/service.js';
 import { insertTasks } from '../tasks/store.js';
 import { recordCheckInTx, userIdOf } from './checkins.js';
 import { insertInitiative, invalid } from './initiatives.js';
-import { QUADRANTS, quadrant, type Quadrant } from './quadrant.js';
+import { QUADRANTS, quadrant, type Quadrant, type Thresholds } from './quadrant.js';
 import { spoonTaskTitle } from './recommend.js';
 import { configureCheckInMail, requestCheckInTx } from './requests.js';
 import type { CheckInCreate, Initiative, InitiativeCreate, InitiativePatch, ReadinessSettings } from './schema.js';
 import { readThresholds, toSettings, writeThresholds } from './settings.js';
-import { checkInRow, checkPlanLinks, initiativeRef, initiativeRow, initiativesOfAccount } from './store.js';
-import { accountQuadrant, buildInitiatives, recommendContext, recommendationFor, talkOf, toCheckIn } from './view.js';
+import { accountsLatestCheckIn, checkInRow, checkPlanLinks, initiativeRef, initiativeRow, initiativesOfAccount, NEWEST_CHECK_IN_FIRST, type AccountLatestRow } from './store.js';
+import { buildInitiatives, recommendContext, recommendationFor, talkOf, toCheckIn } from './view.js';
 
 /**
  * Readiness: the named operations. Every write runs in one transaction with its audit row (and,
@@ -22,6 +22,10 @@ import { accountQuadrant, buildInitiatives, recommendContext, recommendationFor,
  */
 
 const DAY_MS = 86_400_000;
+
+/** An account's quadrant: that of its most recent check-in on an active initiative (accountsLatestCheckIn), null without one. */
+const latestQuadrant = (r: AccountLatestRow | undefined, thresholds: Thresholds): Quadrant | null =>
+  r && r.importance !== null && r.confidence !== null ? quadrant(r.importance, r.confidence, thresholds) : null;
 const SPOON_TASK_DUE_DAYS = 3;
 
 export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskService }) {
@@ -46,7 +50,8 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
     async readiness(accountId: string, canEdit: boolean, now = new Date()) {
       const thresholds = await readThresholds(database);
       const initiatives = await buildInitiatives(database, await initiativesOfAccount(database, accountId), { thresholds, canEdit, now });
-      return { initiatives, thresholds, accountQuadrant: accountQuadrant(initiatives) };
+      const [latest] = await accountsLatestCheckIn(database, accountId);
+      return { initiatives, thresholds, accountQuadrant: latestQuadrant(latest, thresholds) };
     },
 
     async initiative(id: string, canEdit: boolean, now = new Date()): Promise<Initiative> {
@@ -119,17 +124,13 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
     /** Accounts and ARR per quadrant (an account's quadrant: its newest check-in on an active initiative), of the accounts `mayRead`. */
     async summary(mayRead: (a: Ownable) => boolean) {
       const thresholds = await readThresholds(database);
-      const { rows } = await database.query<{ owner_id: string | null; team_id: string | null; arr: number; importance: number | null; confidence: number | null }>(
-        `SELECT a.owner_id, a.team_id, coalesce(a.arr, 0)::float8 AS arr, lc.importance, lc.confidence
-           FROM accounts a LEFT JOIN LATERAL (
-             SELECT c.importance, c.confidence FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id
-              WHERE c.account_id = a.id AND i.status = 'active' ORDER BY c.at DESC, c.created_at DESC, c.id DESC LIMIT 1) lc ON true`,
-      );
+      const rows = await accountsLatestCheckIn(database);
       const per = new Map<Quadrant, { accounts: number; arr: number }>(QUADRANTS.map((q) => [q, { accounts: 0, arr: 0 }]));
       const none = { accounts: 0, arr: 0 };
       for (const r of rows) {
         if (!mayRead({ ownerId: r.owner_id, teamId: r.team_id })) continue;
-        const bucket = r.importance === null || r.confidence === null ? none : per.get(quadrant(r.importance, r.confidence, thresholds));
+        const q = latestQuadrant(r, thresholds);
+        const bucket = q === null ? none : per.get(q);
         if (!bucket) continue;
         bucket.accounts += 1;
         bucket.arr += r.arr;
@@ -140,17 +141,21 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
     settings: async () => toSettings(await readThresholds(database)),
     putSettings: (value: ReadinessSettings, actor: Actor) => database.transaction((tx) => writeThresholds(tx, value, actor)),
 
-    /** Asks the contact by e-mail (409 capacity.exceeded unless confirmed); field errors for a contact that cannot be asked. */
+    /** Asks the contact by e-mail (409 capacity.exceeded unless confirmed); field errors for a contact that cannot be asked.
+     *  While the contact's request on this initiative is open, asking again returns it (`reused`): nothing sent, nothing charged. */
     async requestCheckIn(initiativeId: string, input: { contactId: string; confirmOverload?: boolean | undefined }, actor: Actor, now = new Date()) {
       const result = await write(async (tx) => {
         await mustRef(tx, initiativeId);
         const r = await requestCheckInTx(tx, { initiativeId, contactId: input.contactId, by: userIdOf(actor), now, confirmOverload: input.confirmOverload ?? false },
           { publicUrl: config.publicUrl, emailConfigured: Boolean(config.smtp.url) }, true, actor);
         if ('skipped' in r) throw new AppError('check_in_request.invalid', r.detail, [{ path: 'contactId', message: r.detail }]);
-        return { result: r, queued: 1 };
+        return { result: r, queued: r.reused ? 0 : 1 };
       });
-      const { rows: [c] } = await database.query<{ id: string; name: string | null; email: string }>('SELECT id, name, email FROM contacts WHERE id = $1', [input.contactId]);
-      return { requestId: result.requestId, sentTo: { contactId: input.contactId, name: c?.name ?? null, email: c?.email ?? '' } };
+      const { rows: [c] } = await database.query<{ id: string; name: string | null; email: string | null }>(
+        'SELECT c.id, c.name, coalesce(m.recipient, c.email) AS email FROM check_in_requests r JOIN contacts c ON c.id = r.contact_id LEFT JOIN outbound_messages m ON m.id = r.outbound_id WHERE r.id = $1',
+        [result.requestId],
+      );
+      return { requestId: result.requestId, sentTo: { contactId: input.contactId, name: c?.name ?? null, email: c?.email ?? '' }, reused: result.reused };
     },
 
     /** Our "give a spoon" task (gives_spoon): what the customer would have had to do, done for them; its reason cites the latest check-in. */
@@ -159,7 +164,7 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
         const ref = await mustRef(tx, initiativeId);
         const { rows: [last] } = await tx.query<{ importance: number; confidence: number; at: Date | string; what_would_move_higher: string | null; why_not_lower: string | null; name: string | null }>(
           `SELECT c.importance, c.confidence, c.at, c.what_would_move_higher, c.why_not_lower, ct.name FROM check_ins c LEFT JOIN contacts ct ON ct.id = c.contact_id
-            WHERE c.initiative_id = $1 ORDER BY c.at DESC, c.created_at DESC, c.id DESC LIMIT 1`, [initiativeId],
+            WHERE c.initiative_id = $1 ORDER BY ${NEWEST_CHECK_IN_FIRST} LIMIT 1`, [initiativeId],
         );
         const cited = last
           ? `Check-in of ${new Date(last.at).toISOString().slice(0, 10)}${last.name ? ` with ${last.name}` : ''}: importance ${last.importance}, confidence ${last.confidence}` +

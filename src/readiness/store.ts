@@ -41,13 +41,32 @@ export const CHECK_IN_SELECT = `SELECT c.id, c.initiative_id, c.account_id, c.co
     c.why_not_lower, c.what_would_move_higher, c.source, c.activity_id, c.at, c.recorded_by, u.name AS recorded_by_name
   FROM check_ins c LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.recorded_by`;
 
-/** Check-ins of the initiatives, oldest first per initiative. */
+/** Check-ins of the initiatives, oldest first per initiative (NEWEST_CHECK_IN_FIRST reversed: the last is the latest). */
 export async function checkInsOf(q: Queryable, initiativeIds: string[]): Promise<CheckInRow[]> {
   if (!initiativeIds.length) return [];
   return (await q.query<CheckInRow>(`${CHECK_IN_SELECT} WHERE c.initiative_id = ANY ($1::uuid[]) ORDER BY c.at, c.created_at, c.id`, [initiativeIds])).rows;
 }
 export async function checkInRow(q: Queryable, id: string): Promise<CheckInRow | undefined> {
   return (await q.query<CheckInRow>(`${CHECK_IN_SELECT} WHERE c.id = $1`, [id])).rows[0];
+}
+
+/**
+ * THE order of "most recent check-in" (one definition: the initiative's latest, the account's
+ * latest and the summary all sort by it): when it happened, then when it was recorded, then its id
+ * — so two check-ins at the same instant still have one latest, the same on every database.
+ */
+export const NEWEST_CHECK_IN_FIRST = 'c.at DESC, c.created_at DESC, c.id DESC';
+
+export type AccountLatestRow = { account_id: string; owner_id: string | null; team_id: string | null; arr: number; importance: number | null; confidence: number | null };
+/** Each account (or the one) with its most recent check-in on an active initiative (null scores: none). */
+export async function accountsLatestCheckIn(q: Queryable, accountId?: string): Promise<AccountLatestRow[]> {
+  return (await q.query<AccountLatestRow>(
+    `SELECT a.id AS account_id, a.owner_id, a.team_id, coalesce(a.arr, 0)::float8 AS arr, lc.importance, lc.confidence
+       FROM accounts a LEFT JOIN LATERAL (
+         SELECT c.importance, c.confidence FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id
+          WHERE c.account_id = a.id AND i.status = 'active' ORDER BY ${NEWEST_CHECK_IN_FIRST} LIMIT 1) lc ON true
+      ${accountId ? 'WHERE a.id = $1' : ''}`, accountId ? [accountId] : [],
+  )).rows;
 }
 
 /** The newest unanswered, unexpired e-mail request per initiative. */

@@ -1,6 +1,6 @@
 import { analyzeTexts, type ShownTalk } from '../changetalk/index.js';
 import type { Queryable } from '../db/connect.js';
-import { quadrant, type Quadrant, type Thresholds } from './quadrant.js';
+import { quadrant, type Thresholds } from './quadrant.js';
 import { recommend } from './recommend.js';
 import type { CheckIn, Initiative } from './schema.js';
 import { accountGoals, activePlaybooks, checkInsOf, iso, openRequests, type CheckInRow, type InitiativeRow } from './store.js';
@@ -84,14 +84,4 @@ export async function buildInitiatives(q: Queryable, rows: InitiativeRow[], opts
       canEdit: opts.canEdit,
     };
   });
-}
-
-/** The account's quadrant: that of its most recent check-in on an active initiative. */
-export function accountQuadrant(initiatives: Initiative[]): Quadrant | null {
-  let best: { at: string; quadrant: Quadrant } | null = null;
-  for (const i of initiatives) {
-    if (i.status !== 'active' || !i.latest) continue;
-    if (!best || i.latest.at > best.at) best = i.latest;
-  }
-  return best?.quadrant ?? null;
 }
