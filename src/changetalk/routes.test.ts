@@ -25,6 +25,18 @@ const classify = async (text: string, who: SignedIn = viewer) => {
   return res.json() as ShownTalk;
 };
 
+/** An account, owned by `ownerId` (null: nobody), created by `who`. */
+const newAccount = async (who: SignedIn, ownerId: string | null) => {
+  const res = await api('POST', '/api/accounts', who, { name: unique('acct'), arr: 1000, ownerId });
+  expect(res.statusCode, res.body).toBe(201);
+  return (res.json() as { id: string }).id;
+};
+const newActivity = async (accountId: string, body: string) => {
+  const res = await api('POST', '/api/activities', admin, { accountId, kind: 'note', subject: 'Call notes', body });
+  expect(res.statusCode, res.body).toBe(201);
+  return (res.json() as { id: string }).id;
+};
+
 describe('change talk: classify', () => {
   it('labels a text, names the phrases with their indexes, and says which classifier did it', async () => {
     const text = "I would like to but I'm swamped with the audit.";
@@ -186,13 +198,46 @@ describe('change talk: corrections', () => {
     expect(bad.statusCode).toBe(400);
   });
 
-  it('keeps corrections of an account, filterable by account', async () => {
-    const acct = await api('POST', '/api/accounts', admin, { name: unique('acct'), arr: 1000 });
-    const accountId = (acct.json() as { id: string }).id;
-    const res = await api('POST', '/api/change-talk/corrections', csm, { text: 'Maybe, we will see.', label: 'sustain', accountId, sourceKind: 'activity', sourceId: accountId });
+  it('keeps corrections of an account, filterable by account; the source must exist and belong to the account', async () => {
+    const accountId = await newAccount(csm, csm.userId);
+    const activityId = await newActivity(accountId, 'We will see about the rollout.');
+    const res = await api('POST', '/api/change-talk/corrections', csm, { text: 'Maybe, we will see.', label: 'sustain', accountId, sourceKind: 'activity', sourceId: activityId });
     expect(res.statusCode, res.body).toBe(201);
     const list = (await api('GET', `/api/change-talk/corrections?accountId=${accountId}`, viewer)).json() as { items: Correction[] };
-    expect(list.items.map((i) => i.accountId)).toEqual([accountId]);
+    expect(list.items.map((i) => [i.accountId, i.sourceId, i.createdBy?.id])).toEqual([[accountId, activityId, csm.userId]]);
+
+    // Without accountId the correction belongs to its source's account.
+    const bySource = await api('POST', '/api/change-talk/corrections', csm, { text: 'We will see, honestly.', label: 'sustain', sourceKind: 'activity', sourceId: activityId });
+    expect(bySource.statusCode, bySource.body).toBe(201);
+    expect(bySource.json()).toMatchObject({ accountId, sourceKind: 'activity', sourceId: activityId });
+
+    const otherAccount = await newAccount(admin, null);
+    const nowhere = '00000000-0000-4000-8000-000000000000';
+    for (const [body, path] of [
+      [{ sourceKind: 'activity', sourceId: nowhere }, 'sourceId'],
+      [{ sourceKind: 'check_in', sourceId: nowhere }, 'sourceId'],
+      [{ sourceKind: 'survey_response', sourceId: nowhere }, 'sourceId'],
+      [{ sourceKind: 'manual', sourceId: activityId }, 'sourceId'],
+      [{ accountId: otherAccount, sourceKind: 'activity', sourceId: activityId }, 'sourceId'],
+    ] as const) {
+      const bad = await api('POST', '/api/change-talk/corrections', csm, { text: 'We will see.', label: 'sustain', ...body });
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect((bad.json() as { fields: { path: string; message: string }[] }).fields).toEqual([expect.objectContaining({ path })]);
+    }
+  });
+
+  it('needs permission to update the account: a csm cannot correct on an account they do not own, directly or through its activity', async () => {
+    const theirs = await newAccount(admin, null);
+    const activityId = await newActivity(theirs, 'Too busy for SSO.');
+    const direct = await api('POST', '/api/change-talk/corrections', csm, { text: 'Too busy for SSO.', label: 'sustain', accountId: theirs });
+    expect(direct.statusCode, direct.body).toBe(403);
+    const viaSource = await api('POST', '/api/change-talk/corrections', csm, { text: 'Too busy for SSO.', label: 'sustain', sourceKind: 'activity', sourceId: activityId });
+    expect(viaSource.statusCode, viaSource.body).toBe(403);
+    const stored = await t.database.query('SELECT 1 FROM change_talk_corrections WHERE account_id = $1', [theirs]);
+    expect(stored.rows).toHaveLength(0);
+    // Whoever may update it can; and a correction without an account stays open to every csm.
+    expect((await api('POST', '/api/change-talk/corrections', admin, { text: 'Too busy for SSO.', label: 'sustain', accountId: theirs })).statusCode).toBe(201);
+    expect((await api('POST', '/api/change-talk/corrections', csm, { text: 'Too busy for SSO.', label: 'sustain' })).statusCode).toBe(201);
   });
 });
 

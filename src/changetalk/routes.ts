@@ -16,7 +16,7 @@ const TAGS = ['change talk'];
 const idParams = z.object({ id: z.uuid() });
 
 /** Change talk: classify free text, the admins' phrases, people's corrections, the figures of the labelled set. */
-export function changeTalkRoutes(app: FastifyInstance, { database }: RouteDeps) {
+export function changeTalkRoutes(app: FastifyInstance, { database, services }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const talk = createChangeTalkService(database);
   const allow = (req: FastifyRequest, action: 'read' | 'create' | 'delete', part?: 'phrases') => {
@@ -85,10 +85,19 @@ export function changeTalkRoutes(app: FastifyInstance, { database }: RouteDeps) 
     schema: {
       tags: TAGS, summary: "Correct a text's label (csm and above): kept, shown wherever the same text appears, and exported as test cases",
       body: correctionCreate, response: { 201: correction, 400: errorBody, 403: errorBody },
+      description: 'With accountId or a sourceId (activity, check-in or survey response; it must exist and belong to accountId when both are given), '
+        + 'the correction belongs to that account and needs permission to update it. It still applies to the same text everywhere.',
     },
   }, async (req, reply) => {
     allow(req, 'create');
-    return reply.status(201).send(await talk.correct(req.body, actor(req)));
+    // A correction tied to an account (given, or its source's) is an edit of that account: the person must be allowed to update it.
+    const accountId = await talk.correctionAccount(req.body);
+    if (accountId !== null) {
+      const account = await services.accounts.get(accountId);
+      if (!account) throw new AppError('request.invalid', undefined, [{ path: 'accountId', message: 'No account has this id' }]);
+      if (!can(principalOf(req), 'update', { type: 'account', account })) throw new AppError('auth.forbidden');
+    }
+    return reply.status(201).send(await talk.correct({ ...req.body, ...(accountId !== null ? { accountId } : {}) }, actor(req)));
   });
 
   r.get('/api/change-talk/evaluation', {

@@ -10,9 +10,11 @@ import { evaluate, loadUtterances, type Evaluation, type Utterance } from './eva
 import { textHash } from './normalize.js';
 import type { Correction, CorrectionCreate, CorrectionListQuery, Phrase, PhraseCreate } from './schema.js';
 import {
-  accountExists, deletePhrase, insertCorrection, insertPhrase, latestCorrectionPerText, listCorrections, listPhrases, samePhrase,
+  accountExists, deletePhrase, insertCorrection, insertPhrase, latestCorrectionPerText, listCorrections, listPhrases, samePhrase, sourceAccountId,
 } from './store.js';
 import type { ShownTalk } from './types.js';
+
+const SOURCE_NAMES = { activity: 'activity', check_in: 'check-in', survey_response: 'survey response' } as const;
 
 /** Change talk's named operations: classify, the admins' phrases, people's corrections, the figures of the labelled set. */
 export function createChangeTalkService(database: Database) {
@@ -67,6 +69,27 @@ export function createChangeTalkService(database: Database) {
           changes: { phrase: p.phrase, polarity: p.polarity, category: p.category } }]);
       });
       invalidatePhraseCache();
+    },
+
+    /**
+     * The account a correction belongs to: `accountId`, else the account of its source. Refuses (400, naming the field) a
+     * sourceId without its kind, a sourceId of a 'manual' correction, a source that does not exist, a source of another
+     * account than `accountId`, and an unknown account. The caller checks that the person may update that account.
+     */
+    async correctionAccount(input: CorrectionCreate): Promise<string | null> {
+      const invalid = (path: string, message: string) => new AppError('request.invalid', undefined, [{ path, message }]);
+      if (input.sourceId !== undefined && input.sourceKind === undefined) throw invalid('sourceKind', 'Say what kind of text sourceId points at');
+      let sourceAccount: string | undefined;
+      if (input.sourceId !== undefined && input.sourceKind !== undefined) {
+        if (input.sourceKind === 'manual') throw invalid('sourceId', 'A manual correction has no source; leave sourceId out');
+        const kind = input.sourceKind;
+        sourceAccount = await sourceAccountId(database, kind, input.sourceId);
+        const what = SOURCE_NAMES[kind];
+        if (sourceAccount === undefined) throw invalid('sourceId', `No ${what} has this id`);
+        if (input.accountId !== undefined && sourceAccount !== input.accountId) throw invalid('sourceId', `This ${what} belongs to another account than accountId`);
+      }
+      if (input.accountId !== undefined && !(await accountExists(database, input.accountId))) throw invalid('accountId', 'No account has this id');
+      return input.accountId ?? sourceAccount ?? null;
     },
 
     async correct(input: CorrectionCreate, by: Actor): Promise<Correction> {

@@ -127,3 +127,13 @@ export async function accountExists(q: Queryable, id: string): Promise<boolean> 
   const { rows } = await q.query('SELECT 1 FROM accounts WHERE id = $1', [id]);
   return rows.length > 0;
 }
+
+/** The tables a correction's source points into (sourceKind → table); 'manual' has no source row. */
+const SOURCE_TABLES = { activity: 'activities', check_in: 'check_ins', survey_response: 'survey_responses' } as const;
+export type SourceKindWithRow = keyof typeof SOURCE_TABLES;
+
+/** The account of the activity, check-in or survey response `id`; undefined when there is no such row. */
+export async function sourceAccountId(q: Queryable, kind: SourceKindWithRow, id: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ account_id: string }>(`SELECT account_id FROM ${SOURCE_TABLES[kind]} WHERE id = $1`, [id]);
+  return rows[0]?.account_id;
+}
