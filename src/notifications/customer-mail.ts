@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/connect.js';
+import { REDACT_FINISHED } from './messages.js';
 
 /**
  * Customer e-mails (playbook steps) in the outbox. Unlike a notification to a user, a customer
@@ -81,7 +82,7 @@ export async function reopenDraft(tx: Queryable, id: string): Promise<boolean> {
 /** Cancels a run's e-mails that have not left: drafts and queued ones not being sent. */
 export async function cancelRunEmails(tx: Queryable, runId: string, by: string | null): Promise<void> {
   await tx.query(
-    `UPDATE outbound_messages SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = 'the playbook run was cancelled'
+    `UPDATE outbound_messages SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = 'the playbook run was cancelled', ${REDACT_FINISHED}
       WHERE playbook_run_id = $1 AND status IN ('draft', 'pending')`, [runId, by],
   );
 }

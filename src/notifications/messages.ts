@@ -2,12 +2,19 @@ import type { Queryable } from '../db/connect.js';
 import type { AllowList } from '../outbound/address.js';
 import { backoffSeconds } from '../outbound/backoff.js';
 import { describeFailedResponse, describeOutboundError, safeRequest } from '../outbound/request.js';
+import { redactPublicLinksSql } from '../public/token.js';
 import { MIN_CLAIM_SECONDS } from '../webhooks/deliver.js';
 import { isPermanentMailError, type Mailer } from './mailer.js';
 
 /** E-mail and Slack messages are tried this many times, then dead. */
 export const MESSAGE_MAX_ATTEMPTS = 8;
 export const NO_SMTP_ERROR = 'waiting: e-mail is not configured (set CANOPY_SMTP_URL)';
+
+/**
+ * A message that has left (or never will) keeps no working public link (a survey's, a check-in's,
+ * a shared plan's): its subject and body are redacted in the statement that marks it.
+ */
+export const REDACT_FINISHED = `subject = ${redactPublicLinksSql('subject')}, body = ${redactPublicLinksSql('body')}`;
 
 export type ClaimedMessage = {
   id: string; channel: 'email' | 'slack'; recipient: string; subject: string; body: string; attempts: number;
@@ -70,7 +77,7 @@ export async function releaseMessages(db: Queryable, held: readonly { id: string
 /** Dead-letters messages whose last attempt was interrupted; without SMTP, says why e-mail waits. */
 export async function sweepMessages(db: Queryable, opts: { email: boolean }): Promise<void> {
   await db.query(
-    `UPDATE outbound_messages SET status = 'dead', failed_at = now(), last_error = coalesce(last_error || '; ', '') || 'the last attempt was interrupted'
+    `UPDATE outbound_messages SET status = 'dead', failed_at = now(), ${REDACT_FINISHED}, last_error = coalesce(last_error || '; ', '') || 'the last attempt was interrupted'
       WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND attempts >= $1`,
     [MESSAGE_MAX_ATTEMPTS],
   );
@@ -121,7 +128,7 @@ export async function attemptMessage(
   };
   if (r.ok) {
     const { rowCount } = await db.query(
-      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL, message_id = $3
+      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL, message_id = $3, ${REDACT_FINISHED}
         WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
       [m.id, m.attempts, r.messageId ?? null],
     );
@@ -131,7 +138,9 @@ export async function attemptMessage(
   const dead = r.permanent === true || m.attempts >= MESSAGE_MAX_ATTEMPTS;
   const { rowCount } = await db.query(
     `UPDATE outbound_messages SET status = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5::int),
-            failed_at = CASE WHEN $3 = 'dead' THEN now() END
+            failed_at = CASE WHEN $3 = 'dead' THEN now() END,
+            subject = CASE WHEN $3 = 'dead' THEN ${redactPublicLinksSql('subject')} ELSE subject END,
+            body = CASE WHEN $3 = 'dead' THEN ${redactPublicLinksSql('body')} ELSE body END
       WHERE id = $1 AND attempts = $2 AND status = 'sending'`,
     [m.id, m.attempts, dead ? 'dead' : 'pending', r.error, dead ? 0 : backoffSeconds(m.attempts, { baseSeconds: 60 })],
   );

@@ -4,7 +4,8 @@ import { recordAuditRaw } from '../audit/record.js';
 import { AppError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { mailSetupLine } from './mailer.js';
-import { NO_SMTP_ERROR } from './messages.js';
+import { hasRedactedLinks, redactPublicLinks } from '../public/token.js';
+import { NO_SMTP_ERROR, REDACT_FINISHED } from './messages.js';
 import { OUTBOUND_STATUSES, apiStatus, dbStatus, type OutboundMessage, type OutboundStatus, type OutboxQuery } from './outbox-schema.js';
 
 type Row = {
@@ -35,7 +36,9 @@ function shownRecipient(r: Row): string {
 function toDto(r: Row): OutboundMessage {
   const status = apiStatus(r.status);
   return {
-    id: r.id, channel: r.channel, audience: r.audience, recipient: shownRecipient(r), subject: r.subject, body: r.body, status,
+    id: r.id, channel: r.channel, audience: r.audience, recipient: shownRecipient(r),
+    // A queued e-mail still holds its recipient's personal links (the worker needs them): never shown.
+    subject: redactPublicLinks(r.subject), body: redactPublicLinks(r.body), status,
     attempts: r.attempts, lastError: r.last_error, messageId: r.message_id,
     account: r.account_id && r.account_name !== null ? { id: r.account_id, name: r.account_name } : null,
     playbookRunId: r.playbook_run_id, stepIndex: r.step_index, approvalTaskId: r.approval_task_id,
@@ -92,10 +95,13 @@ export function createOutboxAdmin(deps: WorkDeps, hooks: { messageChanged(m: { i
     /** A failed message gets its attempts back and is due now; a queued one (waiting for its next try) is due now. */
     async retry(id: string, actor: Actor): Promise<OutboundMessage> {
       await database.transaction(async (tx) => {
-        const m = (await tx.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbound_messages WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        const m = (await tx.query<{ status: string; attempts: number; subject: string; body: string }>('SELECT status, attempts, subject, body FROM outbound_messages WHERE id = $1 FOR UPDATE', [id])).rows[0];
         if (!m) throw new AppError('outbound_message.not_found');
         if (m.status !== 'dead' && m.status !== 'pending') {
           throw new AppError('outbound_message.state', `A message that is ${apiStatus(m.status).replace('_', ' ')} cannot be retried; only failed and queued ones can.`);
+        }
+        if (hasRedactedLinks(m.body) || hasRedactedLinks(m.subject)) {
+          throw new AppError('outbound_message.state', 'This message held personal links (a survey, a check-in or a shared plan) that were removed when it failed; send the survey or request again instead.');
         }
         const waiting = !config.smtp.url ? NO_SMTP_ERROR : null;
         await tx.query(
@@ -120,7 +126,7 @@ export function createOutboxAdmin(deps: WorkDeps, hooks: { messageChanged(m: { i
           throw new AppError('outbound_message.state', `A message that is ${apiStatus(m.status).replace('_', ' ')} cannot be cancelled; only queued ones and those awaiting approval can.`);
         }
         await tx.query(
-          `UPDATE outbound_messages SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = $3 WHERE id = $1`,
+          `UPDATE outbound_messages SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = $3, ${REDACT_FINISHED} WHERE id = $1`,
           [id, actor.type === 'user' ? actor.id : null, reason ?? 'cancelled in the outbox'],
         );
         await recordAuditRaw(tx, actor, [{ action: 'cancel', objectType: 'outbound_message', objectId: id, changes: { status: { from: apiStatus(m.status), to: 'cancelled' }, ...(reason ? { reason } : {}) } }]);

@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.js';
 import { text } from '../http/zod.js';
 import { draftForTask, markApproved } from '../notifications/customer-mail.js';
 import { apiStatus, OUTBOUND_STATUSES } from '../notifications/outbox-schema.js';
+import { redactPublicLinks } from '../public/token.js';
 import type { CanAct, TaskService } from '../tasks/service.js';
 import type { Task } from '../tasks/schema.js';
 
@@ -57,9 +58,11 @@ export function createEmailApprovals(deps: WorkDeps, { tasks }: { tasks: TaskSer
     );
     const r = rows[0];
     if (!r) return null;
+    // A draft is shown whole (the CSM edits and approves that text); once decided, no public link is shown.
+    const shown = (t: string) => (r.status === 'draft' ? t : redactPublicLinks(t));
     return {
       taskId, outboundId: r.id, status: apiStatus(r.status), to: { email: r.recipient, name: r.contact_name, contactId: r.contact_id },
-      subject: r.subject, body: r.body, edited: r.edited,
+      subject: shown(r.subject), body: shown(r.body), edited: r.edited,
       approvedBy: r.approved_by ? { id: r.approved_by, name: r.approved_by_name ?? '' } : null, approvedAt: r.approved_at ? new Date(r.approved_at).toISOString() : null,
       accountId: r.account_id, playbookRunId: r.playbook_run_id, playbookName: r.playbook_name, stepIndex: r.step_index,
       emailConfigured: Boolean(config.smtp.url),
@@ -78,8 +81,9 @@ export function createEmailApprovals(deps: WorkDeps, { tasks }: { tasks: TaskSer
         const subject = edits.subject ?? d.subject;
         const body = edits.body ?? d.body;
         const changes: Record<string, { from: string; to: string }> = {};
-        if (subject !== d.subject) changes.subject = { from: d.subject, to: subject };
-        if (body !== d.body) changes.body = { from: d.body, to: body };
+        // The audit log keeps the edit, never a public link in it.
+        if (subject !== d.subject) changes.subject = { from: redactPublicLinks(d.subject), to: redactPublicLinks(subject) };
+        if (body !== d.body) changes.body = { from: redactPublicLinks(d.body), to: redactPublicLinks(body) };
         const edited = Object.keys(changes).length > 0;
         await markApproved(tx, d.id, { subject, body, edited, by: actor.type === 'user' ? actor.id : null });
         await recordAuditRaw(tx, actor, [{ action: edited ? 'approve_edited' : 'approve', objectType: 'outbound_message', objectId: d.id, changes: { taskId, to: d.recipient, ...changes } }]);

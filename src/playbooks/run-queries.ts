@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/connect.js';
 import { apiStatus } from '../notifications/outbox-schema.js';
 import { renderRows } from '../notifications/template.js';
+import { redactPublicLinks } from '../public/token.js';
 import { FINISHED_STEP_STATUSES } from './runs.js';
 import type { Run, RunStep } from './schema.js';
 
@@ -58,7 +59,8 @@ export async function loadRuns(q: Queryable, where: { accountId?: string; runId?
     const steps: RunStep[] = (r.steps ?? []).map((s) => ({
       index: s.index, kind: s.kind, title: s.title, status: s.status, runAt: iso(s.run_at), issuedAt: iso(s.issued_at), finishedAt: iso(s.finished_at),
       result: s.result, error: s.error, task: s.task,
-      email: s.email ? { ...s.email, status: apiStatus(s.email.status), sentAt: iso(s.email.sentAt) } : null,
+      // A queued e-mail's subject could hold a personal link: never shown.
+      email: s.email ? { ...s.email, subject: redactPublicLinks(s.email.subject), status: apiStatus(s.email.status), sentAt: iso(s.email.sentAt) } : null,
     }));
     const count = (status: RunStep['status']) => steps.filter((s) => s.status === status).length;
     return {

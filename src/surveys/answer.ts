@@ -12,7 +12,7 @@ import { npsBucket, scoreProblem, type SurveyKind } from './scores.js';
  * The customer's side of a survey, authorized by the token alone. The page shows the question and
  * the contact's first name, nothing else. Opening it records only the first view; following the
  * honeypot link records only that; only a POST answers. A person's second answer through the same
- * link updates the first (one answer per token); an answer judged automated (src/public/guard.ts)
+ * link, or through the reminder's own link (`reminder_token_hash`), updates the first (one answer per recipient); an answer judged automated (src/public/guard.ts)
  * is kept apart (bot = true) and counts for nothing, and never overwrites a person's.
  */
 
@@ -34,7 +34,7 @@ export async function liveRecipient(q: Queryable, token: string, lock = false): 
             x.score, x.comment
        FROM survey_recipients r JOIN surveys s ON s.id = r.survey_id JOIN contacts c ON c.id = r.contact_id
        LEFT JOIN survey_responses x ON x.recipient_id = r.id AND NOT x.bot
-      WHERE r.token_hash = $1 ${lock ? 'FOR UPDATE OF r' : ''}`,
+      WHERE (r.token_hash = $1 OR r.reminder_token_hash = $1) ${lock ? 'FOR UPDATE OF r' : ''}`,
     [tokenHash],
   );
   if (!r) throw new AppError('survey_link.not_found');

@@ -24,11 +24,13 @@ describe('survey e-mail', () => {
     expect(surveyEmail({ kind: 'nps', subject: 's', intro: '', question: 'q', contactName: null, token, publicUrl: undefined }).body.startsWith('Hello,')).toBe(true);
   });
 
-  it('the reminder is the first e-mail with a line on top', () => {
-    const first = mail('nps');
-    const r = reminderEmail(first);
+  it('the reminder is the survey e-mail with a line on top, carrying its own token', () => {
+    const other = 'R'.repeat(43);
+    const r = reminderEmail({ kind: 'nps', subject: 'One question', intro: 'We read every answer.', question: 'How likely…?', contactName: 'Ann Marie Example', token: other, publicUrl: undefined });
     expect(r.subject).toBe('Reminder: One question');
-    expect(r.body.endsWith(first.body)).toBe(true);
+    expect(r.body.startsWith('A gentle reminder')).toBe(true);
+    expect(r.body.endsWith(mail('nps').body.replaceAll(token, other))).toBe(true);
+    expect(r.body).not.toContain(token);
     expect(surveyUrl(undefined, token, '?score=3')).toBe(`/s/${token}?score=3`);
   });
 });

@@ -56,10 +56,14 @@ export function surveyEmail(o: {
   };
 }
 
-/** The one reminder: a line on top of the e-mail they were sent (its links are theirs already). */
-export function reminderEmail(original: { subject: string; body: string }): { subject: string; body: string } {
+/**
+ * The one reminder: the survey e-mail again, with a line on top, carrying the reminder's own token
+ * (the first e-mail's links are not kept once it has left). Both tokens answer the same response.
+ */
+export function reminderEmail(o: Parameters<typeof surveyEmail>[0]): { subject: string; body: string } {
+  const mail = surveyEmail(o);
   return {
-    subject: `Reminder: ${original.subject}`.slice(0, 300),
-    body: ['A gentle reminder, in case our earlier e-mail got buried. It takes a few seconds; this is the only reminder we send.', '', original.body].join('\n'),
+    subject: `Reminder: ${mail.subject}`.slice(0, 300),
+    body: ['A gentle reminder, in case our earlier e-mail got buried. It takes a few seconds; this is the only reminder we send.', '', mail.body].join('\n'),
   };
 }

@@ -120,7 +120,7 @@ describe('a survey by e-mail', () => {
     const ids = await Promise.all(['Bea Fast', 'Carl Pot', 'Dora Link', 'Eve Nostamp', 'Finn Scanned'].map((n) => contact(t, acct, n)));
     const survey = await createSurvey(api);
     expect((await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: ids })).json()).toMatchObject({ sent: 5 });
-    const [fast, pot, link, nostamp, scanned] = await Promise.all(ids.map((id) => tokenOf(t, id)));
+    const [fast, pot, link, nostamp, scanned] = await Promise.all(ids.map((id) => tokenOf(t, id, smtp.messages)));
     const form = (token: string | undefined, fields: Record<string, string>) => t.app.inject({
       method: 'POST', url: `/s/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString(),
     });
@@ -165,7 +165,7 @@ describe('a survey by e-mail', () => {
     const ids = await Promise.all(['Gil Portal', 'Hana Form'].map((n) => contact(t, acct, n)));
     const survey = await createSurvey(api);
     await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: ids });
-    const [portal, filled] = await Promise.all(ids.map((id) => tokenOf(t, id)));
+    const [portal, filled] = await Promise.all(ids.map((id) => tokenOf(t, id, smtp.messages)));
     const answer = (token: string | undefined, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: `/api/public/surveys/${token}`, payload: body });
     expect((await answer(portal, { score: 7, comment: '  indented, kept as written' })).json()).toEqual({ recorded: true, updated: false, counted: true, reason: null });
     expect((await answer(portal, { score: 9 })).json()).toEqual({ recorded: true, updated: true, counted: true, reason: null });
@@ -180,7 +180,7 @@ describe('a survey by e-mail', () => {
     const [quiet, answered, scanned] = await Promise.all(['Fay Quiet', 'Gus Answered', 'Hal Scanned'].map((n) => contact(t, acct, n)));
     const survey = await createSurvey(api, { reminderAfterDays: 5, emailSubject: 'Remind me' });
     await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: [quiet, answered, scanned] });
-    const [ta, ts] = await Promise.all([tokenOf(t, answered ?? ''), tokenOf(t, scanned ?? '')]);
+    const [ta, ts] = await Promise.all([tokenOf(t, answered ?? '', smtp.messages), tokenOf(t, scanned ?? '', smtp.messages)]);
     const page = await t.app.inject({ method: 'GET', url: `/s/${ta}` });
     await sleep(3100);
     await t.app.inject({ method: 'POST', url: `/api/public/surveys/${ta}`, payload: { score: 10, stamp: stampIn(page.body) } });
@@ -199,9 +199,10 @@ describe('a survey by e-mail', () => {
     await t.app.services.outbox.pump();
     const reminders = smtp.messages.filter((m) => header(m.raw, 'subject') === 'Reminder: Remind me');
     expect(reminders).toHaveLength(2);
-    // Each reminder carries its recipient's own links.
+    // Each reminder carries its recipient's own new link (the first e-mail's links are not kept).
     const sentTokens = reminders.map((m) => tokenIn(decodeQp(m.raw))).sort();
-    expect(sentTokens).toEqual([await tokenOf(t, quiet ?? ''), ts].sort());
+    expect(sentTokens).toEqual([await tokenOf(t, quiet ?? '', smtp.messages, 'reminder'), await tokenOf(t, scanned ?? '', smtp.messages, 'reminder')].sort());
+    expect(sentTokens).not.toContain(ts);
   });
 
   it('unknown and malformed links get the same 404 page; a malformed one is never looked up', async () => {

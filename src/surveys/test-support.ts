@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
+import { hashToken } from '../public/token.js';
 import { unique, type SignedIn, type TestApp } from '../../test/support/app.js';
 
 /** Shared steps of the survey integration tests (not a test file itself). */
@@ -36,12 +37,22 @@ export function tokenIn(body: string): string {
   return m[1];
 }
 
-/** The token sent to a contact, read from its queued e-mail. */
-export async function tokenOf(t: TestApp, contactId: string): Promise<string> {
-  const { rows: [m] } = await t.database.query<{ body: string }>(
-    `SELECT m.body FROM survey_recipients r JOIN outbound_messages m ON m.id = r.outbound_id WHERE r.contact_id = $1 ORDER BY r.sent_at DESC LIMIT 1`, [contactId]);
-  if (!m) throw new Error('no survey e-mail for the contact');
-  return tokenIn(m.body);
+/**
+ * The token sent to a contact (its latest survey; `which` = its first e-mail's or the reminder's),
+ * as the contact got it: from the queued e-mail, or, once sent (the outbox removes the stored
+ * copy's links), from the mail the SMTP server received. Found by the recipient's stored hash.
+ */
+export async function tokenOf(t: TestApp, contactId: string, mails: readonly { raw: string }[] = [], which: 'first' | 'reminder' = 'first'): Promise<string> {
+  const { rows: [r] } = await t.database.query<{ hash: string | null; body: string | null }>(
+    `SELECT ${which === 'first' ? 'r.token_hash' : 'r.reminder_token_hash'} AS hash, m.body
+       FROM survey_recipients r LEFT JOIN outbound_messages m ON m.id = ${which === 'first' ? 'r.outbound_id' : 'r.reminder_outbound_id'}
+      WHERE r.contact_id = $1 ORDER BY r.sent_at DESC LIMIT 1`, [contactId]);
+  if (!r?.hash) throw new Error('no survey e-mail for the contact');
+  if (mails.length || r.body === null) await t.app.services.outbox.pump();
+  const texts = [r.body ?? '', ...mails.map((m) => decodeQp(m.raw))];
+  const token = texts.flatMap((x) => [...x.matchAll(/\/s\/([A-Za-z0-9_-]{43})\?score=/g)].map((mt) => mt[1] ?? '')).find((tk) => hashToken(tk) === r.hash);
+  if (!token) throw new Error('no e-mail carries the contact\'s survey link');
+  return token;
 }
 
 export const stampIn = (html: string) => /name="stamp" value="([^"]+)"/.exec(html)?.[1] ?? '';

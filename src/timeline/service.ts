@@ -8,6 +8,7 @@ import { SOURCES, TIMELINE_KINDS, type TimelineKind, type TimelineSource } from 
 import { withActivityTalk } from './talk.js';
 import { withCheckInTalk } from '../readiness/timeline-talk.js';
 import { withSurveyTalk } from '../surveys/timeline-talk.js';
+import { redactPublicLinks } from '../public/token.js';
 
 /** The last item's (at, id): `at` is the timestamp's text, `id` a kind-prefixed text id. */
 const beforeCursor = z.tuple([cursorTimestamp, cursorText]);
@@ -17,6 +18,21 @@ type Row = {
   actor_type: 'user' | 'rule' | 'system' | null; actor_id: string | null; actor_name: string | null;
   refs: Record<string, string>; data: Record<string, unknown>;
 };
+
+/**
+ * A customer e-mail still queued holds its recipient's personal links (survey, check-in, shared
+ * plan): no item shows one. An e-mail's summary is the start of its redacted body (a cut in SQL
+ * could leave part of a token).
+ */
+function withoutPublicLinks(item: TimelineItem): TimelineItem {
+  if (item.kind !== 'email') return { ...item, title: redactPublicLinks(item.title), summary: item.summary === null ? null : redactPublicLinks(item.summary) };
+  const text = (v: unknown) => (typeof v === 'string' ? redactPublicLinks(v) : v);
+  const body = text(item.data.body);
+  return {
+    ...item, title: redactPublicLinks(item.title), summary: typeof body === 'string' ? Array.from(body).slice(0, 280).join('') : null,
+    data: { ...item.data, subject: text(item.data.subject), body },
+  };
+}
 
 /**
  * One page of an account's timeline, newest first, keyset-paged over (at, id). Each source
@@ -60,7 +76,7 @@ export async function timelinePage(db: Queryable, accountId: string, q: Timeline
       id: r.id, kind: r.kind, at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(), title: r.title, summary: r.summary,
       actor: r.actor_type ? { type: r.actor_type, id: r.actor_id, name: r.actor_name ?? '' } : null,
       refs: r.refs, data: r.data,
-    })),
+    })).map(withoutPublicLinks),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.at_text, last.id]) : null,
   };
 }
