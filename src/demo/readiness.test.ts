@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type SignedIn, type TestApp } from '../../test/support/app.js';
 import { analyzeTexts } from '../changetalk/index.js';
 import { seedDemoPlans } from './plans.js';
-import { seedDemoReadiness, type DemoReadinessSummary } from './readiness.js';
+import { Rng } from './random.js';
+import { checkInTimes, seedDemoReadiness, type DemoReadinessSummary } from './readiness.js';
 import { seedDemo } from './seed.js';
 
 let t: TestApp;
@@ -32,6 +33,26 @@ describe('demo readiness', () => {
     const body = res.json() as { quadrants: { quadrant: string; accounts: number }[]; noCheckIn: { accounts: number } };
     expect(body.quadrants.reduce((n, q) => n + q.accounts, 0)).toBe(summary.accounts);
     for (const q of body.quadrants) expect(q.accounts, q.quadrant).toBeGreaterThan(0);
+    // What it says it loaded is what the database holds (the log line prints these).
+    const [db] = await rows<{ initiatives: number; accounts: number; checkIns: number }>(
+      'SELECT count(*)::int AS initiatives, count(DISTINCT account_id)::int AS accounts, (SELECT count(*)::int FROM check_ins) AS "checkIns" FROM initiatives');
+    expect(db).toEqual({ initiatives: summary.initiatives, accounts: summary.accounts, checkIns: summary.checkIns });
+  });
+
+  it('never checks in two initiatives of an account at the same instant, so each account has one plain latest', async () => {
+    const [shared] = await rows<{ n: number }>(
+      'SELECT count(*)::int AS n FROM (SELECT account_id, at FROM check_ins GROUP BY account_id, at HAVING count(DISTINCT initiative_id) > 1) x');
+    expect(shared?.n).toBe(0);
+    const two = await rows<{ account_id: string }>('SELECT account_id FROM initiatives GROUP BY account_id HAVING count(*) > 1');
+    expect(two.length, 'some accounts have two initiatives').toBeGreaterThan(0);
+    for (const seed of [1, 2, 3, 42, 11]) {
+      const rng = new Rng(seed);
+      for (let round = 0; round < 200; round += 1) {
+        const times = [0, 1, 2].flatMap((slot) => checkInTimes(rng, 3, slot, now.getTime()));
+        expect(new Set(times).size, `seed ${seed} round ${round}`).toBe(times.length);
+        for (const at of times) expect((now.getTime() - at) % 86_400_000, 'never whole days before now').not.toBe(0);
+      }
+    }
   });
 
   it('has histories over several quarters, movement after spoons and goal links, and open e-mail requests', async () => {

@@ -37,6 +37,19 @@ type Account = { id: string; owner_id: string; owner_email: string };
 type Contact = { id: string; name: string | null; email: string | null };
 
 const firstName = (c: Contact | undefined) => (c?.name ?? '').split(' ')[0] || 'them';
+const HOUR_MS = 3_600_000;
+
+/**
+ * When an initiative's check-ins happened, oldest first: about 90 days apart, the latest in the
+ * last five weeks. The initiative's place on its account (`slot`) sets the hour of day (2 h, 5 h,
+ * 8 h … before now's), so two initiatives of one account never share an instant — nor does any
+ * check-in share one with the other demos' whole-day times — and the account's latest is plain.
+ */
+export function checkInTimes(rng: Rng, count: number, slot: number, nowMs: number): number[] {
+  const last = nowMs - rng.int(3, 35) * DAY_MS - (2 + 3 * (slot % 7)) * HOUR_MS;
+  const gaps = Array.from({ length: count - 1 }, () => rng.int(80, 100) * DAY_MS);
+  return Array.from({ length: count }, (_, k) => last - gaps.slice(k).reduce((a, g) => a + g, 0));
+}
 
 /** What they said at each check-in of a story, oldest first. */
 function sayings(story: Story, rng: Rng): Said[] {
@@ -95,15 +108,15 @@ export async function seedDemoReadiness(config: Config, database: Database, opts
       const actor: Actor = { type: 'user', id: a.owner_id, label: a.owner_email };
       const people = contactsOf(a.id);
       const titles = rng.shuffle([...INITIATIVES]).slice(0, rng.chance(0.35) ? 2 : 1);
-      for (const item of titles) {
+      for (const [slot, item] of titles.entries()) {
         let story = rng.weighted(STORIES, WEIGHTS);
         const goalId = goalOf(a.id);
         if (story === 'align_linked' && !goalId) story = 'align';
         const said = sayings(story, rng);
         const contact = people.length ? rng.pick(people) : undefined;
         // Several quarters: about 90 days apart, the latest in the last five weeks.
-        const last = nowMs - rng.int(3, 35) * DAY_MS;
-        const times = said.map((_, k) => last - (said.length - 1 - k) * rng.int(80, 100) * DAY_MS);
+        const times = checkInTimes(rng, said.length, slot, nowMs);
+        const last = times[times.length - 1] ?? nowMs;
         const linkedFromStart = story === 'align' && goalId !== null && rng.chance(0.4);
         const initiativeId = await insertInitiative(tx, a.id, { title: item.title, description: item.description, ...(linkedFromStart && goalId ? { goalId } : {}) }, actor);
         await tx.query('UPDATE initiatives SET created_at = $2, updated_at = $2 WHERE id = $1', [initiativeId, new Date((times[0] ?? last) - 7 * DAY_MS).toISOString()]);
