@@ -1,17 +1,19 @@
 import { stringify } from 'csv-stringify/sync';
 import { analyzeTexts } from '../changetalk/index.js';
 import type { Queryable } from '../db/connect.js';
+import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
 import { byMonth, ces, csat, distribution, nps, responseRate, type SurveyKind } from './scores.js';
 import type { SurveyResults } from './schema.js';
 
 /**
  * A survey's results over a period (answers by their time, recipients by their send time; both
  * bounds are UTC days, `to` inclusive): only people's answers count; bots are counted apart.
- * Comments come with their change talk (src/changetalk analyzeTexts), newest first.
+ * Comments come with their change talk (src/changetalk analyzeTexts), newest first, one page at a
+ * time (keyset on answered_at, id) with their total.
  */
 
-export const COMMENT_LIMIT = 200;
 type Range = { from?: string | undefined; to?: string | undefined };
+type CommentPage = { commentsCursor?: string | undefined; commentsLimit: number };
 
 function rangeSql(col: string, r: Range, values: unknown[]): string {
   const parts: string[] = [];
@@ -25,7 +27,7 @@ type AnswerRow = {
   account_id: string; account_name: string;
 };
 
-export async function surveyResults(q: Queryable, surveyId: string, kind: SurveyKind, range: Range): Promise<SurveyResults> {
+export async function surveyResults(q: Queryable, surveyId: string, kind: SurveyKind, range: Range & CommentPage): Promise<SurveyResults> {
   const av: unknown[] = [surveyId];
   const answersWhere = rangeSql('x.answered_at', range, av);
   const { rows } = await q.query<AnswerRow>(
@@ -41,7 +43,8 @@ export async function surveyResults(q: Queryable, surveyId: string, kind: Survey
        FROM survey_recipients r WHERE r.survey_id = $1 ${rangeSql('r.sent_at', range, sv)}`, sv,
   );
   const scores = rows.map((r) => r.score);
-  const withComment = rows.filter((r): r is AnswerRow & { comment: string } => r.comment !== null && r.comment.trim() !== '').slice(0, COMMENT_LIMIT);
+  const comments = await commentPage(q, surveyId, range);
+  const withComment = comments.rows;
   const talk = await analyzeTexts(q, withComment.map((r) => r.comment));
   return {
     responses: rows.length,
@@ -58,8 +61,30 @@ export async function surveyResults(q: Queryable, surveyId: string, kind: Survey
       // analyzeTexts answers one analysis per text, in order.
       changeTalk: talk[i] ?? { label: 'neutral', spans: [], version: 'none', predicted: 'neutral', corrected: false },
     })),
+    commentsTotal: comments.total,
+    nextCommentsCursor: comments.next,
     bots: bots?.n ?? 0,
   };
+}
+
+/** One page of people's comments (a comment of only whitespace is stored as none), newest first, and their total. */
+async function commentPage(q: Queryable, surveyId: string, p: Range & CommentPage) {
+  const values: unknown[] = [surveyId];
+  const where = `x.survey_id = $1 AND NOT x.bot AND x.comment IS NOT NULL ${rangeSql('x.answered_at', p, values)}`;
+  const { rows: [counted] } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM survey_responses x WHERE ${where}`, values);
+  let after = '';
+  if (p.commentsCursor) {
+    const [at, id] = decodeCursor(p.commentsCursor, timestampUuid, 'commentsCursor');
+    after = ` AND (x.answered_at, x.id) < ($${values.push(at)}::timestamptz, $${values.push(id)}::uuid)`;
+  }
+  const { rows } = await q.query<AnswerRow & { comment: string; sort_at: string }>(
+    `SELECT x.id, x.score, x.comment, x.answered_at, x.answered_at::text AS sort_at, x.contact_id, c.name AS contact_name, x.account_id, a.name AS account_name
+       FROM survey_responses x JOIN accounts a ON a.id = x.account_id LEFT JOIN contacts c ON c.id = x.contact_id
+      WHERE ${where}${after} ORDER BY x.answered_at DESC, x.id DESC LIMIT $${values.push(p.commentsLimit + 1)}`, values,
+  );
+  const page = rows.slice(0, p.commentsLimit);
+  const last = page[page.length - 1];
+  return { rows: page, total: counted?.n ?? 0, next: rows.length > p.commentsLimit && last ? encodeCursor([last.sort_at, last.id]) : null };
 }
 
 /**

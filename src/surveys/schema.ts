@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAGES } from '../accounts/schema.js';
 import { CONTACT_ROLES } from '../contacts/schema.js';
-import { isoDate, text } from '../http/zod.js';
+import { isoDate, queryInt, text } from '../http/zod.js';
 import { SURVEY_KINDS } from './scores.js';
 
 // ---- requests
@@ -65,7 +65,11 @@ export const surveySend = z.strictObject({
 });
 export type SurveySend = z.infer<typeof surveySend>;
 
-export const resultsQuery = z.strictObject({ from: isoDate().optional(), to: isoDate().optional().describe('Inclusive') });
+export const resultsQuery = z.strictObject({
+  from: isoDate().optional(), to: isoDate().optional().describe('Inclusive'),
+  commentsCursor: text().max(500).optional().describe("The previous page's nextCommentsCursor: the comments after it (the figures are the same on every page)"),
+  commentsLimit: queryInt(1, 200).default(50).describe('Comments per page'),
+});
 
 /** The public answer (JSON) through a survey link. */
 export const publicSurveyAnswer = z.strictObject({
@@ -119,7 +123,9 @@ export const surveyResults = z.object({
   ces: z.object({ mean: z.number().nullable(), n: z.number().int() }).optional(),
   distribution: z.array(z.object({ score: z.number().int(), count: z.number().int() })),
   overTime: z.array(z.object({ month: z.string(), score: z.number().nullable(), n: z.number().int() })),
-  comments: z.array(surveyComment),
+  comments: z.array(surveyComment).describe('One page of the comments, newest first (commentsLimit, from commentsCursor)'),
+  commentsTotal: z.number().int().describe('All comments of the period, over every page'),
+  nextCommentsCursor: z.string().nullable().describe('Pass as commentsCursor for the next page; null: this was the last'),
   bots: z.number().int().describe('Answers judged automated, kept apart and not counted'),
 });
 export type SurveyResults = z.infer<typeof surveyResults>;

@@ -130,7 +130,7 @@ export function createSurveyService(deps: WorkDeps) {
       return result;
     },
 
-    results: async (id: string, range: { from?: string | undefined; to?: string | undefined }) => {
+    results: async (id: string, range: { from?: string | undefined; to?: string | undefined; commentsCursor?: string | undefined; commentsLimit: number }) => {
       const s = await mustSurvey(database, id);
       if (range.from && range.to && range.from > range.to) throw new AppError('survey.invalid', 'from is after to.', [{ path: 'from', message: 'must not be after to' }]);
       return surveyResults(database, id, s.kind, range);

@@ -64,7 +64,12 @@ export const surveyResults = z.object({
   ces: cesFigures.nullish(),
   distribution: z.array(z.object({ score: z.number(), count: z.number() })),
   overTime: z.array(z.object({ month: z.string(), score: z.number().nullable(), n: z.number() })),
+  /** The first page of comments, newest first (50 by default). */
   comments: z.array(surveyComment),
+  /** All comments of the period, over every page (absent from older servers: then `comments` is all). */
+  commentsTotal: z.number().optional(),
+  /** The next page of comments (`fetchMoreComments`); null or absent: there is none. */
+  nextCommentsCursor: z.string().nullable().optional(),
   /** Answers judged automated (mail scanners clicking links), kept apart and not counted. */
   bots: z.number(),
 });
@@ -163,6 +168,12 @@ function resultsQuery(surveyId: string, from?: string, to?: string) {
     queryKey: surveyKeys.results(surveyId, from, to),
     queryFn: ({ signal }: { signal: AbortSignal }) => api<unknown>(`/api/surveys/${enc(surveyId)}/results`, { query: { from, to }, signal }).then(parse(surveyResults)),
   };
+}
+
+/** The next page of a survey's comments after `cursor` (same period as the results it continues). */
+export async function fetchMoreComments(surveyId: string, range: { from?: string; to?: string }, cursor: string): Promise<{ comments: SurveyComment[]; next: string | null }> {
+  const r = await api<unknown>(`/api/surveys/${enc(surveyId)}/results`, { query: { from: range.from, to: range.to, commentsCursor: cursor } }).then(parse(surveyResults));
+  return { comments: r.comments, next: r.nextCommentsCursor ?? null };
 }
 
 export function useSurveyResults(surveyId: string, range: { from?: string; to?: string } = {}) {

@@ -1,8 +1,10 @@
 import { Anchor, Badge, Button, Card, Group, SegmentedControl, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { SurveyComment, SurveyKind } from '../api/surveys';
+import { fetchMoreComments, type SurveyComment, type SurveyKind, type SurveyResults } from '../api/surveys';
 import { TalkText } from '../changetalk/TalkText';
+import { notifyError } from '../components/feedback';
 import { formatDay, plural } from '../components/format';
 import { Icon } from '../components/icons';
 import { GROUP_COLOR, GROUP_LABEL, GROUP_PLURAL, type ScoreGroup, scoreGroup } from './logic';
@@ -17,13 +19,29 @@ export function ScoreBadge({ kind, score }: { kind: SurveyKind; score: number })
   );
 }
 
-const PAGE = 50;
-
-/** The comments people left with their score, change and sustain talk highlighted. */
-export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: SurveyComment[] }) {
+/**
+ * The comments people left with their score, change and sustain talk highlighted. The results
+ * bring the first page; "Show more" loads the next one from the server (the card is keyed by the
+ * period, so a new period starts again). The filters work on the comments loaded so far.
+ */
+export function CommentsCard({ kind, surveyId, range, results }: {
+  kind: SurveyKind; surveyId: string; range: { from?: string; to?: string }; results: Pick<SurveyResults, 'comments' | 'commentsTotal' | 'nextCommentsCursor'>;
+}) {
   const [group, setGroup] = useState<ScoreGroup | 'all'>('all');
   const [search, setSearch] = useState('');
-  const [limit, setLimit] = useState(PAGE);
+  const [more, setMore] = useState<{ comments: SurveyComment[]; next: string | null } | null>(null);
+  const next = more ? more.next : results.nextCommentsCursor ?? null;
+  const loadMore = useMutation({
+    mutationFn: (cursor: string) => fetchMoreComments(surveyId, range, cursor),
+    onSuccess: (page) => setMore((m) => ({ comments: [...(m?.comments ?? []), ...page.comments], next: page.next })),
+    onError: (e) => notifyError(e, 'Could not load more comments'),
+  });
+  // A refetch of the first page may overlap the pages loaded after it: each comment once.
+  const comments = useMemo(() => {
+    const seen = new Set<string>();
+    return [...results.comments, ...(more?.comments ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id));
+  }, [results.comments, more]);
+  const total = Math.max(results.commentsTotal ?? comments.length, comments.length);
   const q = search.trim().toLowerCase();
   const shown = comments.filter(
     (c) =>
@@ -38,7 +56,9 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
         <div>
           <Title order={4}>Comments</Title>
           <Text size="sm" c="dimmed">
-            {comments.length === 0 ? 'What people wrote beside their score' : `${plural(comments.length, 'comment')} · change talk in green, sustain talk in amber`}
+            {total === 0
+              ? 'What people wrote beside their score'
+              : `${plural(total, 'comment')}${comments.length < total ? ` (${comments.length} loaded; the filters search those)` : ''} · change talk in green, sustain talk in amber`}
           </Text>
         </div>
         {comments.length > 0 && (
@@ -79,7 +99,7 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {shown.slice(0, limit).map((c) => (
+              {shown.map((c) => (
                 <Table.Tr key={c.id} data-response-id={c.id}>
                   <Table.Td>
                     <ScoreBadge kind={kind} score={c.score} />
@@ -104,14 +124,14 @@ export function CommentsCard({ kind, comments }: { kind: SurveyKind; comments: S
               ))}
             </Table.Tbody>
           </Table>
-          {shown.length > limit && (
-            <Group justify="center" py="sm">
-              <Button variant="default" size="xs" onClick={() => setLimit((l) => l + PAGE)}>
-                Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}
-              </Button>
-            </Group>
-          )}
         </Table.ScrollContainer>
+      )}
+      {next && comments.length > 0 && (
+        <Group justify="center" py="sm">
+          <Button variant="default" size="xs" loading={loadMore.isPending} onClick={() => loadMore.mutate(next)} data-testid="comments-more">
+            Show more ({total - comments.length} not shown yet)
+          </Button>
+        </Group>
       )}
     </Card>
   );

@@ -125,7 +125,7 @@ export default function SurveyPage() {
         <SegmentedControl size="xs" aria-label="Period" data={RANGES} value={range} onChange={setRange} />
       </Group>
       {results.isError && <QueryError error={results.error} onRetry={() => void results.refetch()} />}
-      {s && results.data ? <Results survey={s} results={results.data} /> : !results.isError && <Skeleton height={320} radius="md" />}
+      {s && results.data ? <Results survey={s} results={results.data} from={from} /> : !results.isError && <Skeleton height={320} radius="md" />}
       {s && (
         <>
           <SendSurveyModal survey={s} opened={sending} onClose={() => setSending(false)} />
@@ -157,7 +157,7 @@ function Figure({ label, value, sub, testId }: { label: string; value: ReactNode
   );
 }
 
-function Results({ survey: s, results: r }: { survey: Survey; results: SurveyResults }) {
+function Results({ survey: s, results: r, from }: { survey: Survey; results: SurveyResults; from: string | undefined }) {
   const h = headline(s.kind, r);
   const nps = r.nps;
   return (
@@ -181,7 +181,7 @@ function Results({ survey: s, results: r }: { survey: Survey; results: SurveyRes
         ) : r.csat && s.kind === 'csat' ? (
           <Figure label="Average" value={r.csat.mean === null ? '—' : r.csat.mean.toFixed(1)} sub="of 1–5" />
         ) : (
-          <Figure label="Comments" value={count(r.comments.length)} />
+          <Figure label="Comments" value={count(r.commentsTotal ?? r.comments.length)} />
         )}
       </SimpleGrid>
       {s.stats.sent === 0 && (
@@ -197,7 +197,7 @@ function Results({ survey: s, results: r }: { survey: Survey; results: SurveyRes
           <DistributionCard kind={s.kind} results={r} />
         </Grid.Col>
       </Grid>
-      <CommentsCard kind={s.kind} comments={r.comments} />
+      <CommentsCard key={from ?? 'all'} kind={s.kind} surveyId={s.id} range={from ? { from } : {}} results={r} />
     </Stack>
   );
 }
