@@ -108,14 +108,17 @@ describe('a survey step', () => {
 });
 
 describe('a check-in step', () => {
-  it('asks the contact by e-mail on the initiative named by its title (found, or created)', async () => {
+  it('asks the contact by e-mail on the initiative named by its title (found, or created); asking again while the link is open sends nothing new', async () => {
     const { account: a } = await account();
     const r = await run(a.id, [{ kind: 'checkin', title: 'Roll out SSO', to: 'champion' }, { kind: 'checkin', title: 'roll out sso', to: 'champion' }]);
     expect(r.steps.map((s) => s.status)).toEqual(['completed', 'completed']);
     expect(r.steps[0]?.result).toMatchObject({ outcome: 'asked', summary: 'asked Dana Ruiz for a check-in on “Roll out SSO”', initiativeCreated: true });
-    expect(r.steps[1]?.result).toMatchObject({ initiativeCreated: false, initiativeId: r.steps[0]?.result?.initiativeId });
-    const { rows } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE playbook_run_id = $1', [r.id]);
-    expect(rows[0]?.n).toBe(2);
+    expect(r.steps[1]?.result).toMatchObject({
+      outcome: 'already_asked', initiativeCreated: false, initiativeId: r.steps[0]?.result?.initiativeId, requestId: r.steps[0]?.result?.requestId,
+      summary: 'Dana Ruiz was already asked for a check-in on “Roll out SSO” (the link is still open): nothing new sent',
+    });
+    const { rows } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM check_in_requests WHERE account_id = $1', [a.id]);
+    expect(rows[0]?.n).toBe(1);
   });
 
   it('without a contact with an e-mail, gives the owner a task to run it on a call', async () => {

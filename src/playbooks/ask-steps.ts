@@ -113,7 +113,11 @@ export async function performCheckin(c: AskContext, s: CheckinStep): Promise<Per
   if ('skipped' in r) return ownerTask(c, 'Check-in', s, `${r.detail}: run the check-in on a call`);
   return {
     status: 'completed', taskIds: [], holdNext: false,
-    result: { outcome: 'asked', summary: `asked ${name} for a check-in on “${title}”`, initiativeId: initiative.id, initiativeCreated: initiative.created, requestId: r.requestId, outboundId: r.outboundId, to: contact.email },
+    result: {
+      outcome: r.reused ? 'already_asked' : 'asked',
+      summary: r.reused ? `${name} was already asked for a check-in on “${title}” (the link is still open): nothing new sent` : `asked ${name} for a check-in on “${title}”`,
+      initiativeId: initiative.id, initiativeCreated: initiative.created, requestId: r.requestId, outboundId: r.outboundId, to: contact.email,
+    },
   };
 }
 
