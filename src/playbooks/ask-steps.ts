@@ -89,10 +89,10 @@ async function ownerTask(c: AskContext, label: 'Check-in' | 'Survey', s: { title
 const roleWords = (role: string) => role.replace(/_/g, ' ');
 
 /** The initiative a check-in step asks about: the account's active one with that title (case-insensitive), else a new one. */
-async function initiativeFor(c: AskContext, title: string): Promise<{ id: string; created: boolean }> {
+async function initiativeFor(c: AskContext, title: string): Promise<{ id: string; title: string; created: boolean }> {
   const found = (await initiativesOfAccount(c.tx, c.run.account_id)).find((i) => i.status === 'active' && i.title.trim().toLowerCase() === title.trim().toLowerCase());
-  if (found) return { id: found.id, created: false };
-  return { id: await insertInitiative(c.tx, c.run.account_id, { title }, c.actor), created: true };
+  if (found) return { id: found.id, title: found.title, created: false };
+  return { id: await insertInitiative(c.tx, c.run.account_id, { title }, c.actor), title, created: true };
 }
 
 /** "Ask for a check-in": the contact in the role gets the two scaling questions by e-mail (readiness' requestCheckIn). */
@@ -115,7 +115,9 @@ export async function performCheckin(c: AskContext, s: CheckinStep): Promise<Per
     status: 'completed', taskIds: [], holdNext: false,
     result: {
       outcome: r.reused ? 'already_asked' : 'asked',
-      summary: r.reused ? `${name} was already asked for a check-in on “${title}” (the link is still open): nothing new sent` : `asked ${name} for a check-in on “${title}”`,
+      summary: r.reused
+        ? `${name} was already asked for a check-in on “${initiative.title}” (the link is still open): nothing new sent`
+        : `asked ${name} for a check-in on “${initiative.title}”`,
       initiativeId: initiative.id, initiativeCreated: initiative.created, requestId: r.requestId, outboundId: r.outboundId, to: contact.email,
     },
   };
