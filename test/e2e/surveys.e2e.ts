@@ -102,8 +102,12 @@ describe('a survey sent from the app and answered on its public page', () => {
 
     const mail = (await api<Outbox>('/api/outbox?audience=customer&limit=100')).items.find((m) => m.recipient === email);
     expect(mail?.subject).toBe('One quick question');
-    link = /(\S*\/s\/[^\s?]+\?score=9)\b/.exec(mail?.body ?? '')?.[1] ?? '';
-    expect(link, mail?.body).not.toBe('');
+    // The outbox shows the e-mail without its personal links (only the customer may answer);
+    // the link is read from the queued e-mail itself, as the mailer will send it.
+    expect(mail?.body).toContain('/s/[personal link]?score=9');
+    const { rows: [queued] } = await server.database.query<{ body: string }>('SELECT body FROM outbound_messages WHERE recipient = $1', [email]);
+    link = /(\S*\/s\/[A-Za-z0-9_-]{43}\?score=9)\b/.exec(queued?.body ?? '')?.[1] ?? '';
+    expect(link, queued?.body).not.toBe('');
   });
 
   it('opens the score link in a fresh browser: 9 is chosen, nothing is recorded until Send', async () => {
@@ -171,5 +175,30 @@ describe('a survey sent from the app and answered on its public page', () => {
     await modal.getByRole('button', { name: 'Cancel' }).click();
     const sent = await api<{ stats: { sent: number } }>(`/api/surveys/${surveyId}`);
     expect(sent.stats.sent).toBe(1);
+  });
+
+  it('shows a survey with many comments a page at a time: the total, then "Show more" loads the rest', async () => {
+    const other = await post<{ id: string }>('/api/surveys', { name: `Many comments ${stamp}`, kind: 'nps', question: 'Recommend us?', emailSubject: 'One question' });
+    // 55 answers with a comment (bulk rows: the answering itself is covered above).
+    await server.database.query(
+      `WITH c AS (SELECT id, account_id FROM contacts WHERE email = $2),
+            r AS (INSERT INTO survey_recipients (survey_id, account_id, contact_id, token_hash, sent_at)
+                  SELECT $1, c.account_id, c.id, md5(random()::text || g), now() - interval '2 days' FROM c, generate_series(1, 55) g RETURNING id, account_id, contact_id)
+       INSERT INTO survey_responses (survey_id, recipient_id, account_id, contact_id, score, comment, answered_at)
+       SELECT $1, r.id, r.account_id, r.contact_id, 8, 'Bulk comment ' || row_number() OVER (), now() - interval '1 day' FROM r`,
+      [other.id, email],
+    );
+    await page.goto(`${server.url}/surveys/${other.id}`);
+    const table = page.getByRole('table', { name: 'Survey comments' });
+    await table.locator('tbody tr').first().waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(50);
+    expect(await page.getByText(/55 comments \(50 loaded/).isVisible()).toBe(true);
+    const more = page.getByTestId('comments-more');
+    expect(await more.innerText()).toContain('5 not shown yet');
+    await more.click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(55);
+    expect(await page.getByTestId('comments-more').count()).toBe(0);
+    const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-response-id')));
+    expect(new Set(shown).size).toBe(55);
   });
 });

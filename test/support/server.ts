@@ -14,7 +14,7 @@ export async function startTestServer(opts: {
   demo?: boolean;
   /** Runs on the migrated database after the admin exists, before the server starts: bulk rows by SQL. */
   seed?: (database: Database) => Promise<void>;
-} = {}): Promise<{ url: string; adminEmail: string; adminPassword: string; close(): Promise<void> }> {
+} = {}): Promise<{ url: string; adminEmail: string; adminPassword: string; database: Database; close(): Promise<void> }> {
   const adminEmail = 'admin@canopy.test';
   const adminPassword = 'e2e-password-long-enough';
   const config = loadConfig({ LOG_LEVEL: 'silent', CANOPY_ADMIN_EMAIL: adminEmail, CANOPY_ADMIN_PASSWORD: adminPassword });
@@ -32,6 +32,8 @@ export async function startTestServer(opts: {
     url: address,
     adminEmail,
     adminPassword,
+    /** The server's own database: what no API shows (a queued e-mail's personal link) and bulk rows mid-journey. */
+    database,
     async close() {
       await app.close();
       await database.close();
