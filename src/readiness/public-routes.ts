@@ -161,7 +161,17 @@ async function pageRoutes(pages: FastifyInstance, database: Database, outbox: Ou
       const { updated } = await submit(database, outbox, req.params.token, input.data, 'page');
       return reply.redirect(back(req.params.token, updated ? 'updated' : 'thanks'), 303);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'check_in_link.suspect') return reply.redirect(back(req.params.token, 'suspect'), 303);
+      if (err instanceof AppError && err.code === 'check_in_link.suspect') {
+        // Sent too soon after the page was shown: nothing is recorded, but what the contact typed comes back with the page's
+        // own stamp (so pressing Send again a moment later passes the minimum time). Other reasons go back to an empty page.
+        if (err.details?.reason !== 'too_fast') return reply.redirect(back(req.params.token, 'suspect'), 303);
+        const view = await liveRequest(database, req.params.token, new Date());
+        const d = input.data;
+        return reply.status(422).type('text/html; charset=utf-8').send(renderCheckInPage({
+          token: req.params.token, title: view.title, firstName: firstNameOf(view.contactName), stamp: d.stamp ?? '', expiresAt: view.expiresAt.toISOString(),
+          answer: { importance: d.importance, confidence: d.confidence, whyNotLower: d.whyNotLower ?? null, whatWouldMoveHigher: d.whatWouldMoveHigher ?? null },
+        }, 'suspect'));
+      }
       throw err;
     }
   });

@@ -150,11 +150,37 @@ describe('a check-in asked by e-mail', () => {
     const forged = await anon('POST', `/api/public/check-ins/${token}`, { ...body, stamp: `${Date.now() - 10_000}.${'A'.repeat(43)}` });
     expect(forged.json()).toMatchObject({ code: 'check_in_link.suspect', details: { reason: 'stamp_forged' } });
     const formFast = await anon('POST', `/c/${token}`, new URLSearchParams({ importance: '5', confidence: '5', stamp: await stampFrom(token, 0) }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(formFast.headers.location).toBe(`/c/${token}?notice=suspect`);
+    expect(formFast.statusCode).toBe(422);
+    expect(formFast.body).toContain('was not recorded');
     const invalid = await anon('POST', `/api/public/check-ins/${token}`, { importance: 12, confidence: 5, stamp: await stampFrom(token, 10) });
     expect(invalid.statusCode).toBe(400);
     expect((invalid.json() as Json).fields?.map((f) => f.path)).toContain('importance');
     expect(await checkInsOf(requestId)).toEqual([]);
+  });
+
+  it('a form sent too fast comes back with what was typed (escaped) and its own stamp, records nothing, and passes when sent again later', async () => {
+    const { contactId, initiativeId } = await setup();
+    const { requestId, token } = await ask(initiativeId, contactId);
+    await anon('GET', `/c/${token}`);
+    const stamp = await stampFrom(token, 2.2); // rendered 2.2 s ago: under the 3 s minimum now, over it a second later
+    const typed = { importance: '8', confidence: '3', whyNotLower: 'We need it <b>badly</b> & "soon"', whatWouldMoveHigher: 'Training </textarea><script>x</script>', stamp };
+    const form = new URLSearchParams(typed).toString();
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const fast = await anon('POST', `/c/${token}`, form, headers);
+    expect(fast.statusCode, fast.body).toBe(422);
+    expect(fast.headers['content-type']).toContain('text/html');
+    expect(fast.body).toContain('Your answer was not recorded');
+    expect(fast.body).toContain('name="importance" value="8" required checked');
+    expect(fast.body).toContain('name="confidence" value="3" required checked');
+    expect(fast.body).toContain('We need it &lt;b&gt;badly&lt;/b&gt; &amp; &quot;soon&quot;');
+    expect(fast.body).toContain('Training &lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;');
+    expect(fast.body).not.toContain('<script>');
+    expect(fast.body).toContain(`name="stamp" value="${stamp}"`);
+    expect(await checkInsOf(requestId)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const again = await anon('POST', `/c/${token}`, form, headers);
+    expect(again.headers.location).toBe(`/c/${token}?notice=thanks`);
+    expect((await checkInsOf(requestId)).map((c) => [c.importance, c.confidence, c.why_not_lower])).toEqual([[8, 3, typed.whyNotLower]]);
   });
 
   it('answers 404 for bad, unknown and expired links, and stray /c/ paths', async () => {
