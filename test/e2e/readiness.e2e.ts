@@ -35,9 +35,15 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
   let accountId: string;
   let contactName: string;
 
+  /** Requests for an account without its id (`/api/accounts//…`): none may leave any screen of the journey. */
+  const emptyIdRequests: string[] = [];
+
   beforeAll(async () => {
     session = await openBrowserSession();
     ({ server, page } = session);
+    page.on('request', (r) => {
+      if (r.url().includes('/api/accounts//')) emptyIdRequests.push(r.url());
+    });
   });
   afterAll(() => session?.close());
 
@@ -127,11 +133,16 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const corrections = await api<{ items: { text: string; label: string; sourceKind: string | null; sourceId: string | null }[] }>('/api/change-talk/corrections?limit=5');
     expect(corrections.items[0]).toMatchObject({ text: WHY, label: choice === 'Neutral' ? 'neutral' : 'sustain', sourceKind: 'check_in', sourceId: ci?.id });
 
-    // The recommendation's "give a spoon" creates our task for this initiative.
-    await row.getByTestId('recommendation').getByRole('button', { name: 'Give a spoon: create our task' }).click();
-    await expect
-      .poll(async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length)
-      .toBeGreaterThan(0);
+    // The recommendation's "give a spoon" creates our task for this initiative, once however fast it is clicked,
+    // and then says the spoon was given instead of offering the button again.
+    const spoonCount = async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length;
+    const spoonsBefore = await spoonCount();
+    await row.getByTestId('recommendation').getByRole('button', { name: 'Give a spoon: create our task' }).dblclick();
+    await row.getByTestId('spoon-given').waitFor();
+    expect(await row.getByTestId('spoon-given').innerText()).toMatch(/^Spoon given: .+ \(open\)$/);
+    expect(await row.getByTestId('spoon-given').getByRole('link').getAttribute('href')).toMatch(new RegExp(`^/accounts/${accountId}#task-`));
+    expect(await row.getByRole('button', { name: 'Give a spoon: create our task' }).count()).toBe(0);
+    expect(await spoonCount()).toBe(spoonsBefore + 1);
 
     // Ask the contact by e-mail: the request is open on the initiative.
     await row.getByRole('button', { name: 'Ask by e-mail' }).click();
@@ -173,6 +184,14 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await warning.waitFor();
     await expect.poll(() => warning.getByTestId('spoon-pips').count()).toBe(1);
     await expect.poll(() => warning.getByText(/costs 3 spoons/).count()).toBe(1);
+    // Escape is "Back": the warning closes, the task form stays open with what was typed.
+    await page.keyboard.press('Escape');
+    await warning.waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.getByLabel('Title').inputValue()).toBe(TASK);
+    expect(await dialog.getByLabel('Customer effort').inputValue()).toBe('3');
+    await dialog.getByRole('button', { name: 'Add task' }).click();
+    await warning.waitFor();
     await warning.getByRole('button', { name: 'Give a spoon instead' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -254,5 +273,6 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await result.waitFor();
     await expect.poll(() => result.locator('mark[data-talk="sustain"]').count()).toBeGreaterThan(0);
     await expect.poll(() => result.getByTestId('talk-badge').getAttribute('data-label')).toBe('sustain');
+    expect(emptyIdRequests).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { type Capacity, type CapacityAsk, useCapacity, useGiveSpoon, useSaveCapa
 import { ApiError } from '../api/client';
 import { useContactChoices } from '../api/tasks';
 import { FormError, notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
-import { formatDay, formatShortDay } from '../components/format';
+import { formatDay } from '../components/format';
 import { periodWords, spoons } from './logic';
 import { SpoonPips } from './SpoonPips';
 
@@ -26,7 +26,7 @@ export function CapacityCard({ accountId, canEdit }: { accountId: string; canEdi
         <div>
           <Title order={4}>Capacity</Title>
           <Text size="sm" c="dimmed">
-            {c ? `Spoons ${c.period.kind === 'month' ? 'this month' : 'this week'}, ${periodWords(c.period.from, c.period.to, formatShortDay)}` : 'The customer’s time, attention and energy'}
+            {c ? `Spoons ${c.period.kind === 'month' ? 'this month' : 'this week'}, ${periodWords(c.period.from, c.period.to, formatDay)}` : 'The customer’s time, attention and energy'}
           </Text>
         </div>
         {mayEdit && c && (
@@ -89,8 +89,6 @@ function CapacityBody({ c, canEdit }: { c: Capacity; canEdit: boolean }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Ask</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>When</Table.Th>
               <Table.Th ta="right">Spoons</Table.Th>
               {canEdit && <Table.Th />}
             </Table.Tr>
@@ -98,7 +96,7 @@ function CapacityBody({ c, canEdit }: { c: Capacity; canEdit: boolean }) {
           <Table.Tbody>
             {c.asks.map((a) => (
               <Table.Tr key={`${a.kind}:${a.id}`}>
-                <Table.Td>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>
                   <Text size="xs" span c="dimmed">
                     {ASK_WORDS[a.kind]}:{' '}
                   </Text>
@@ -110,11 +108,16 @@ function CapacityBody({ c, canEdit }: { c: Capacity; canEdit: boolean }) {
                       </Badge>
                     </Tooltip>
                   )}
+                  <Text size="xs" c="dimmed">
+                    {a.contact?.name ?? 'No contact'} · {formatDay(a.at)}
+                  </Text>
                 </Table.Td>
-                <Table.Td>{a.contact?.name ?? '—'}</Table.Td>
-                <Table.Td>{formatShortDay(a.at)}</Table.Td>
                 <Table.Td ta="right">{a.cost}</Table.Td>
-                {canEdit && <Table.Td>{a.kind === 'task' && a.status === 'open' && a.cost > 0 && <GiveSpoonButton ask={a} />}</Table.Td>}
+                {canEdit && (
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {a.kind === 'task' && a.status === 'open' && a.cost > 0 && <GiveSpoonButton ask={a} />}
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -127,7 +130,7 @@ function CapacityBody({ c, canEdit }: { c: Capacity; canEdit: boolean }) {
           </Text>
           {c.given.map((g) => (
             <Text key={g.taskId} size="xs">
-              🥄 {g.title} <Text span size="xs" c="dimmed">· {formatDay(g.at)}{g.status ? ` · ${g.status}` : ''}</Text>
+              {g.title} <Text span size="xs" c="dimmed">· {formatDay(g.at)}{g.status ? ` · ${g.status}` : ''}</Text>
             </Text>
           ))}
         </Stack>
@@ -164,7 +167,7 @@ function GiveSpoonButton({ ask }: { ask: CapacityAsk }) {
         aria-label={`Give a spoon: do “${ask.label}” for them`}
         onClick={() => give.mutate(ask.id, { onSuccess: (r) => notifySuccess(`Our task now: ${r.task.title}`, 'A spoon given'), onError: (e) => notifyError(e, 'Could not give the spoon') })}
       >
-        🥄 Do it
+        Do it for them
       </Button>
     </Tooltip>
   );

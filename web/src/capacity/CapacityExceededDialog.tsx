@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import type { FocusEvent, KeyboardEvent } from 'react';
 import { capacityExceededOf } from '../api/capacity';
 import { spoons } from './logic';
 import { SpoonPips } from './SpoonPips';
@@ -24,8 +25,27 @@ interface Props {
  */
 export function CapacityExceededDialog({ error, pending, onChoose, onCancel, canGiveSpoon = true }: Props) {
   const details = capacityExceededOf(error);
+  // Escape here is "Back": only this dialog closes and the form behind keeps what was typed. Mantine
+  // closes every open modal on Escape unless the key's target is marked data-mantine-stop-propagation,
+  // so whatever takes focus in this dialog is marked, and the key is handled here instead.
+  const markFocused = (e: FocusEvent<HTMLElement>) => e.target.setAttribute('data-mantine-stop-propagation', 'true');
+  const escapeIsBack = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    if (!pending) onCancel();
+  };
   return (
-    <Modal opened={details !== null} onClose={onCancel} title="The customer is out of spoons" centered size="md" zIndex={400}>
+    <Modal
+      opened={details !== null}
+      onClose={onCancel}
+      closeOnEscape={false}
+      onFocusCapture={markFocused}
+      onKeyDown={escapeIsBack}
+      title="The customer is out of spoons"
+      centered
+      size="md"
+      zIndex={400}
+    >
       {details && (
         <Stack gap="sm" data-testid="capacity-exceeded">
           {details.scope === 'contact' && (

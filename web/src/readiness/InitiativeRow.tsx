@@ -1,9 +1,10 @@
 import { Anchor, Badge, Button, Collapse, Group, List, Menu, Stack, Text, Tooltip } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { type Initiative, type RecommendedAction, type Thresholds, usePatchInitiative, useSpoonTask } from '../api/readiness';
 import { useStartPlaybook } from '../api/playbooks';
 import { notifyError, notifySuccess } from '../components/feedback';
-import { formatDay, relative } from '../components/format';
+import { formatDay } from '../components/format';
 import { Icon } from '../components/icons';
 import { CheckInAnswers } from './CheckInAnswers';
 import { movementWords } from './logic';
@@ -31,8 +32,8 @@ export function InitiativeRow({ initiative: i, thresholds, canEdit, onCheckIn, o
 
   return (
     <Stack gap={8} py="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }} data-testid="initiative" data-initiative-id={i.id}>
-      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
-        <div style={{ minWidth: 0 }}>
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+        <div style={{ flex: '1 1 220px', minWidth: 0 }}>
           <Group gap={6} wrap="wrap">
             <Text fw={600} size="sm">
               {i.title}
@@ -45,13 +46,13 @@ export function InitiativeRow({ initiative: i, thresholds, canEdit, onCheckIn, o
             )}
           </Group>
           <Text size="xs" c="dimmed">
-            {i.latest ? `Importance ${i.latest.importance} · confidence ${i.latest.confidence} · ${relative(i.latest.at)}` : 'No check-in yet: ask the two questions on your next call'}
+            {i.latest ? `Importance ${i.latest.importance} · confidence ${i.latest.confidence} · ${formatDay(i.latest.at)}` : 'No check-in yet: ask the two questions on your next call'}
             {i.goalStatement ? ` · goal: “${i.goalStatement}”` : ''}
-            {i.openRequest ? ` · asked by e-mail ${relative(i.openRequest.sentAt)}, link open until ${formatDay(i.openRequest.expiresAt)}` : ''}
+            {i.openRequest ? ` · asked by e-mail on ${formatDay(i.openRequest.sentAt)}, link open until ${formatDay(i.openRequest.expiresAt)}` : ''}
           </Text>
         </div>
         {edit && (
-          <Group gap={4} wrap="nowrap">
+          <Group gap={4} wrap="wrap">
             <Button size="compact-xs" variant="light" onClick={onCheckIn}>
               Log a check-in
             </Button>
@@ -125,13 +126,28 @@ function RecommendationBox({ initiative: i, canEdit, onLinkGoal }: { initiative:
   const spoon = useSpoonTask();
   const start = useStartPlaybook(i.accountId);
   const link = usePatchInitiative();
+  // A second click before the first answer must not send again (the pending state renders a moment later).
+  const spoonSending = useRef(false);
+  const [given, setGiven] = useState<{ id: string; title: string } | null>(null);
   if (!rec) return null;
   const act = (a: RecommendedAction) => {
-    if (a.kind === 'give_spoon_task')
+    if (a.kind === 'give_spoon_task') {
+      if (spoonSending.current) return;
+      spoonSending.current = true;
       spoon.mutate(
         { initiativeId: i.id, title: a.taskTitle },
-        { onSuccess: (t) => notifySuccess(`Our task added: ${t.title}`, 'A spoon given'), onError: (e) => notifyError(e, 'Could not add the task') },
+        {
+          onSuccess: (t) => {
+            setGiven(t);
+            notifySuccess(`Our task added: ${t.title}`, 'A spoon given');
+          },
+          onError: (e) => notifyError(e, 'Could not add the task'),
+          onSettled: () => {
+            spoonSending.current = false;
+          },
+        },
       );
+    }
     else if (a.kind === 'start_playbook' && a.playbookId)
       start.mutate(a.playbookId, { onSuccess: () => notifySuccess('Playbook started'), onError: (e) => notifyError(e, 'Could not start the playbook') });
     else if (a.kind === 'link_goal' && a.goalId)
@@ -153,12 +169,21 @@ function RecommendationBox({ initiative: i, canEdit, onLinkGoal }: { initiative:
       )}
       <Group gap={6} mt={4}>
         {rec.actions.map((a) =>
-          canEdit && actionable(a) ? (
+          a.kind === 'give_spoon_task' && given ? (
+            <Text key={a.kind} size="xs" data-testid="spoon-given">
+              Spoon given:{' '}
+              <Anchor component={Link} to={`/accounts/${i.accountId}#task-${given.id}`} inherit>
+                {given.title}
+              </Anchor>{' '}
+              (open)
+            </Text>
+          ) : canEdit && actionable(a) ? (
             <Tooltip key={a.kind + (a.goalId ?? a.playbookId ?? '')} label={a.label} multiline w={300} withArrow>
               <Button
                 size="compact-xs"
                 variant={a.kind === 'give_spoon_task' ? 'filled' : 'light'}
                 color={a.kind === 'give_spoon_task' ? 'teal' : undefined}
+                disabled={a.kind === 'give_spoon_task' && spoon.isPending}
                 loading={(a.kind === 'give_spoon_task' && spoon.isPending) || (a.kind === 'start_playbook' && start.isPending) || (a.kind === 'link_goal' && link.isPending)}
                 onClick={() => act(a)}
               >

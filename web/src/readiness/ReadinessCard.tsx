@@ -33,8 +33,8 @@ export function ReadinessCard({ accountId, canEdit }: { accountId: string; canEd
 
   return (
     <Card padding="lg" h="100%" data-testid="readiness-card">
-      <Group justify="space-between" align="flex-start" mb="sm" wrap="nowrap">
-        <div>
+      <Group justify="space-between" align="flex-start" mb="sm" gap="xs" wrap="wrap">
+        <div style={{ flex: '1 1 240px', minWidth: 0 }}>
           <Group gap="xs">
             <Title order={4}>Readiness</Title>
             {readiness.data && <QuadrantBadge quadrant={readiness.data.accountQuadrant} />}
@@ -47,7 +47,7 @@ export function ReadinessCard({ accountId, canEdit }: { accountId: string; canEd
           </Text>
         </div>
         {canEdit && all.length > 0 && (
-          <Group gap={6} wrap="nowrap">
+          <Group gap={6} wrap="wrap">
             <Button size="xs" variant="default" onClick={() => setCreating(true)} leftSection={<Icon name="plus" size={14} />}>
               New initiative
             </Button>

@@ -13,15 +13,16 @@ import { checkInProblems, EMPTY_CHECK_IN, type CheckInDraft } from './logic';
 import { QuadrantBadge } from './QuadrantBadge';
 
 /** The account's plan goals, grouped by plan, for a Select. */
-function useGoalChoices(accountId: string) {
-  const plans = useAccountPlanRefs(accountId);
+/** The goals to link to; asked only while a dialog needs them and knows the account (never `/api/accounts//…`). */
+function useGoalChoices(accountId: string, needed: boolean) {
+  const plans = useAccountPlanRefs(accountId, needed && accountId !== '');
   const data = (plans.data ?? []).filter((p) => p.goals.length > 0).map((p) => ({ group: p.title, items: p.goals.map((g) => ({ value: g.id, label: g.statement })) }));
   return { data, isPending: plans.isPending };
 }
 
 export function NewInitiativeModal({ accountId, opened, onClose }: { accountId: string; opened: boolean; onClose: () => void }) {
   const create = useCreateInitiative(accountId);
-  const goals = useGoalChoices(accountId);
+  const goals = useGoalChoices(accountId, opened);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [goalId, setGoalId] = useState<string | null>(null);
@@ -239,7 +240,7 @@ export function AskByEmailModal({ initiative, onClose }: { initiative: Initiativ
 }
 
 export function LinkGoalModal({ initiative, onClose }: { initiative: Initiative | null; onClose: () => void }) {
-  const goals = useGoalChoices(initiative?.accountId ?? '');
+  const goals = useGoalChoices(initiative?.accountId ?? '', initiative !== null);
   const patch = usePatchInitiative();
   const [goalId, setGoalId] = useState<string | null>(null);
   const close = () => {

@@ -11,6 +11,9 @@ import { QUADRANT_META } from './logic';
 import { QuadrantGrid } from './QuadrantSummary';
 
 const whole = (v: number | string, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+/** The field's own message: an empty field is named once a save was tried, a wrong value at once. */
+const wholeError = (v: number | string, min: number, max: number, tried: boolean) =>
+  v === '' ? (tried ? `Required: a whole number from ${min} to ${max}` : undefined) : whole(v, min, max) ? undefined : `A whole number from ${min} to ${max}`;
 
 /** Readiness across the book: accounts and ARR per quadrant, the thresholds, the default capacity. */
 export default function ReadinessPage() {
@@ -84,8 +87,10 @@ function ThresholdsCard() {
   const setImp = (v: number | string) => setEdited((e) => ({ ...e, imp: v }));
   const setConf = (v: number | string) => setEdited((e) => ({ ...e, conf: v }));
   const fields = save.error instanceof ApiError ? save.error.fieldMap() : {};
+  const [tried, setTried] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setTried(true);
     if (!whole(imp, 1, 10) || !whole(conf, 1, 10)) return;
     save.mutate({ importanceThreshold: Number(imp), confidenceThreshold: Number(conf) }, { onSuccess: () => notifySuccess('Thresholds saved: every quadrant is recomputed') });
   };
@@ -100,8 +105,8 @@ function ThresholdsCard() {
         <Stack gap="sm">
           <FormError error={save.error} shownFields={['importanceThreshold', 'confidenceThreshold']} />
           <Group grow>
-            <NumberInput label="Importance" min={1} max={10} allowDecimal={false} value={imp} onChange={setImp} disabled={!editable} error={fields.importanceThreshold ?? (imp !== '' && !whole(imp, 1, 10) ? 'A whole number from 1 to 10' : undefined)} />
-            <NumberInput label="Confidence" min={1} max={10} allowDecimal={false} value={conf} onChange={setConf} disabled={!editable} error={fields.confidenceThreshold ?? (conf !== '' && !whole(conf, 1, 10) ? 'A whole number from 1 to 10' : undefined)} />
+            <NumberInput label="Importance" min={1} max={10} allowDecimal={false} value={imp} onChange={setImp} disabled={!editable} error={fields.importanceThreshold ?? wholeError(imp, 1, 10, tried)} />
+            <NumberInput label="Confidence" min={1} max={10} allowDecimal={false} value={conf} onChange={setConf} disabled={!editable} error={fields.confidenceThreshold ?? wholeError(conf, 1, 10, tried)} />
           </Group>
           {editable && (
             <Group justify="flex-end">
@@ -127,8 +132,10 @@ function CapacitySettingsCard() {
   const setSpoons = (v: number | string) => setEdited((e) => ({ ...e, spoons: v }));
   const setPeriod = (v: CapacitySettings['period']) => setEdited((e) => ({ ...e, period: v }));
   const fields = save.error instanceof ApiError ? save.error.fieldMap() : {};
+  const [tried, setTried] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setTried(true);
     if (!whole(spoons, 0, 100)) return;
     save.mutate({ defaultSpoons: Number(spoons), period }, { onSuccess: () => notifySuccess('Default capacity saved') });
   };
@@ -143,7 +150,7 @@ function CapacitySettingsCard() {
         <Stack gap="sm">
           <FormError error={save.error} shownFields={['defaultSpoons', 'period']} />
           <Group grow align="flex-end">
-            <NumberInput label="Spoons" min={0} max={100} allowDecimal={false} value={spoons} onChange={setSpoons} disabled={!editable} error={fields.defaultSpoons ?? (spoons !== '' && !whole(spoons, 0, 100) ? 'A whole number from 0 to 100' : undefined)} />
+            <NumberInput label="Spoons" min={0} max={100} allowDecimal={false} value={spoons} onChange={setSpoons} disabled={!editable} error={fields.defaultSpoons ?? wholeError(spoons, 0, 100, tried)} />
             <SegmentedControl
               aria-label="Per"
               value={period}
