@@ -9,11 +9,12 @@ import { task } from '../tasks/schema.js';
 import type { CanAct } from '../tasks/service.js';
 import {
   accountReadiness, checkInCreate, checkInRecorded, checkInRequestCreate, checkInRequestCreated, initiative, initiativeCreate, initiativePatch,
-  readinessSummary, settingsBody, spoonTaskCreate,
+  readinessAccounts, readinessAccountsQuery, readinessSummary, settingsBody, spoonTaskCreate,
 } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
 const TAGS = ['readiness'];
+const spoonTask = task.extend({ reused: z.boolean().describe('true (200): the open spoon task this route already made for the initiative; no new task') });
 const errors = { 400: errorBody, 403: errorBody, 404: errorBody };
 
 /** Readiness over HTTP: whoever may edit the account writes its initiatives and check-ins; everyone reads. */
@@ -100,17 +101,25 @@ export function readinessRoutes(app: FastifyInstance, { services }: RouteDeps) {
 
   r.post('/api/initiatives/:id/spoon-task', {
     schema: {
-      tags: TAGS, summary: 'Give a spoon: our task doing for the customer what the initiative asks of them (gives_spoon), citing the latest check-in',
-      params: idParams, body: spoonTaskCreate, response: { 201: task, ...errors },
+      tags: TAGS, summary: 'Give a spoon: our task doing for the customer what the initiative asks of them (gives_spoon), citing the latest check-in (201); while the initiative has an open spoon task of ours made here, that one is returned (200, reused: true) instead of a second',
+      params: idParams, body: spoonTaskCreate, response: { 200: spoonTask, 201: spoonTask, ...errors },
     },
   }, async (req, reply) => {
     await mustInitiative(req, req.params.id, true);
-    return reply.status(201).send(await readiness.spoonTask(req.params.id, req.body, actor(req), canActFor(req)));
+    const t = await readiness.spoonTask(req.params.id, req.body, actor(req), canActFor(req));
+    return reply.status(t.reused ? 200 : 201).send(t);
   });
 
   r.get('/api/readiness/summary', {
-    schema: { tags: TAGS, summary: 'Accounts and ARR per quadrant (of the accounts you may read), and those without a check-in', response: { 200: readinessSummary } },
+    schema: { tags: TAGS, summary: 'Accounts and ARR per quadrant (of the active accounts, as the portfolio counts them, that you may read), and those without a check-in', response: { 200: readinessSummary } },
   }, async (req) => readiness.summary((account) => can(principalOf(req), 'read', { type: 'account', account })));
+
+  r.get('/api/readiness/accounts', {
+    schema: {
+      tags: TAGS, summary: "The accounts behind the summary's numbers in one quadrant (or none: no check-in yet), with the check-in that sets it: the same accounts (active, those you may read) and rule as the summary; ARR descending, then name",
+      querystring: readinessAccountsQuery, response: { 200: readinessAccounts, 400: errorBody },
+    },
+  }, async (req) => readiness.accounts((account) => can(principalOf(req), 'read', { type: 'account', account }), req.query));
 
   r.get('/api/readiness/settings', {
     schema: { tags: TAGS, summary: 'The readiness thresholds (high = at or above; default 7 and 7)', response: { 200: settingsBody, 403: errorBody } },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateTime, text } from '../http/zod.js';
+import { dateTime, queryInt, text } from '../http/zod.js';
 import { QUADRANTS } from './quadrant.js';
 
 /*
@@ -150,4 +150,19 @@ export const readinessSummary = z.object({
   quadrants: z.array(z.object({ quadrant: quadrantSchema, accounts: z.number().int(), arr: z.number() })),
   noCheckIn: z.object({ accounts: z.number().int(), arr: z.number() }),
   thresholds: thresholdsSchema,
+  scope: z.literal('active accounts').describe('Which accounts are counted: the active ones (not churned), as the portfolio counts them by default, of those you may read'),
+});
+
+export const readinessAccountsQuery = z.object({
+  quadrant: z.enum([...QUADRANTS, 'none']).describe("The summary's quadrant whose accounts to list; none: no check-in on an active initiative yet"),
+  limit: queryInt(1, 200).default(50),
+  cursor: text().max(500).optional().describe('nextCursor of the previous page'),
+});
+export const readinessAccounts = z.object({
+  items: z.array(z.object({
+    accountId: z.uuid(), accountName: z.string(), arr: z.number(), ownerName: z.string().nullable(), quadrant: quadrantSchema.nullable(),
+    latest: z.object({ initiativeId: z.uuid(), initiativeTitle: z.string(), importance: z.number().int(), confidence: z.number().int(), at: z.string() }).nullable()
+      .describe('The check-in that sets the quadrant (the most recent on an active initiative); null for none'),
+  })).describe('ARR descending, then name'),
+  nextCursor: z.string().nullable(),
 });

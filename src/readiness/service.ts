@@ -8,12 +8,12 @@ import type { CanAct, TaskService } from '../tasks/service.js';
 import { insertTasks } from '../tasks/store.js';
 import { recordCheckInTx, userIdOf } from './checkins.js';
 import { insertInitiative, invalid } from './initiatives.js';
-import { QUADRANTS, quadrant, type Quadrant, type Thresholds } from './quadrant.js';
+import { accountsIn, latestQuadrant, summarize, type QuadrantFilter } from './portfolio.js';
 import { spoonTaskTitle } from './recommend.js';
 import { configureCheckInMail, requestCheckInTx } from './requests.js';
 import type { CheckInCreate, Initiative, InitiativeCreate, InitiativePatch, ReadinessSettings } from './schema.js';
 import { readThresholds, toSettings, writeThresholds } from './settings.js';
-import { accountsLatestCheckIn, checkInRow, checkPlanLinks, initiativeRef, initiativeRow, initiativesOfAccount, NEWEST_CHECK_IN_FIRST, type AccountLatestRow } from './store.js';
+import { accountsLatestCheckIn, checkInRow, checkPlanLinks, initiativeRef, initiativeRow, initiativesOfAccount, NEWEST_CHECK_IN_FIRST } from './store.js';
 import { buildInitiatives, recommendContext, recommendationFor, talkOf, toCheckIn } from './view.js';
 
 /**
@@ -23,9 +23,6 @@ import { buildInitiatives, recommendContext, recommendationFor, talkOf, toCheckI
 
 const DAY_MS = 86_400_000;
 
-/** An account's quadrant: that of its most recent check-in on an active initiative (accountsLatestCheckIn), null without one. */
-const latestQuadrant = (r: AccountLatestRow | undefined, thresholds: Thresholds): Quadrant | null =>
-  r && r.importance !== null && r.confidence !== null ? quadrant(r.importance, r.confidence, thresholds) : null;
 const SPOON_TASK_DUE_DAYS = 3;
 
 export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskService }) {
@@ -122,20 +119,16 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
     },
 
     /** Accounts and ARR per quadrant (an account's quadrant: its newest check-in on an active initiative), of the accounts `mayRead`. */
+    /** Accounts and ARR per quadrant over the active accounts (as the portfolio counts them) the caller may read. */
     async summary(mayRead: (a: Ownable) => boolean) {
-      const thresholds = await readThresholds(database);
-      const rows = await accountsLatestCheckIn(database);
-      const per = new Map<Quadrant, { accounts: number; arr: number }>(QUADRANTS.map((q) => [q, { accounts: 0, arr: 0 }]));
-      const none = { accounts: 0, arr: 0 };
-      for (const r of rows) {
-        if (!mayRead({ ownerId: r.owner_id, teamId: r.team_id })) continue;
-        const q = latestQuadrant(r, thresholds);
-        const bucket = q === null ? none : per.get(q);
-        if (!bucket) continue;
-        bucket.accounts += 1;
-        bucket.arr += r.arr;
-      }
-      return { quadrants: QUADRANTS.map((q) => ({ quadrant: q, ...(per.get(q) ?? { accounts: 0, arr: 0 }) })), noCheckIn: none, thresholds };
+      const [thresholds, rows] = await Promise.all([readThresholds(database), accountsLatestCheckIn(database)]);
+      return summarize(rows, thresholds, mayRead);
+    },
+
+    /** The accounts behind the summary's numbers, one quadrant (or none yet) at a time: the same rows, rule and scope. */
+    async accounts(mayRead: (a: Ownable) => boolean, q: { quadrant: QuadrantFilter; limit: number; cursor?: string | undefined }) {
+      const [thresholds, rows] = await Promise.all([readThresholds(database), accountsLatestCheckIn(database)]);
+      return accountsIn(rows, thresholds, mayRead, q);
     },
 
     settings: async () => toSettings(await readThresholds(database)),
@@ -158,10 +151,17 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
       return { requestId: result.requestId, sentTo: { contactId: input.contactId, name: c?.name ?? null, email: c?.email ?? '' }, reused: result.reused };
     },
 
-    /** Our "give a spoon" task (gives_spoon): what the customer would have had to do, done for them; its reason cites the latest check-in. */
+    /** Our "give a spoon" task (gives_spoon): what the customer would have had to do, done for them; its reason cites the latest check-in.
+     *  While the initiative has an open spoon task of ours made here, that one is returned (reused) instead of a second. */
     async spoonTask(initiativeId: string, input: { title?: string | undefined; dueAt?: string | undefined }, actor: Actor, canAct?: CanAct, now = new Date()) {
-      const taskId = await write(async (tx) => {
-        const ref = await mustRef(tx, initiativeId);
+      const { taskId, reused } = await write(async (tx) => {
+        // The initiative row is locked first, and the open spoon task read after the lock: two requests at once make one task.
+        const ref = await mustRef(tx, initiativeId, true);
+        const { rows: [open] } = await tx.query<{ id: string }>(
+          `SELECT id FROM tasks WHERE spoon_initiative_id = $1 AND gives_spoon AND status = 'open' AND assignee_contact_id IS NULL
+            ORDER BY created_at, id LIMIT 1`, [initiativeId],
+        );
+        if (open) return { result: { taskId: open.id, reused: true }, queued: 0 };
         const { rows: [last] } = await tx.query<{ importance: number; confidence: number; at: Date | string; what_would_move_higher: string | null; why_not_lower: string | null; name: string | null }>(
           `SELECT c.importance, c.confidence, c.at, c.what_would_move_higher, c.why_not_lower, ct.name FROM check_ins c LEFT JOIN contacts ct ON ct.id = c.contact_id
             WHERE c.initiative_id = $1 ORDER BY ${NEWEST_CHECK_IN_FIRST} LIMIT 1`, [initiativeId],
@@ -178,13 +178,13 @@ export function createReadinessService(deps: WorkDeps, opts: { tasks: TaskServic
           assigneeUserId: userIdOf(actor) ?? owner?.owner_id ?? null, source: 'manual', createdBy: userIdOf(actor),
         }]);
         if (!t) throw new Error('spoon task insert returned nothing');
-        await tx.query('UPDATE tasks SET gives_spoon = true WHERE id = $1', [t.id]);
+        await tx.query('UPDATE tasks SET gives_spoon = true, spoon_initiative_id = $2 WHERE id = $1', [t.id, initiativeId]);
         await opts.tasks.afterCreate(tx, [t.id], actor);
-        return { result: t.id, queued: 1 };
+        return { result: { taskId: t.id, reused: false }, queued: 1 };
       });
       const task = await opts.tasks.get(taskId, canAct);
       if (!task) throw new Error('spoon task vanished');
-      return task;
+      return { ...task, reused };
     },
   };
   return service;

@@ -1,6 +1,7 @@
 import type { Ownable } from '../auth/policy.js';
 import type { Queryable } from '../db/connect.js';
 import type { FieldError } from '../http/errors.js';
+import { ACTIVE } from '../accounts/book.js';
 
 /** SQL of readiness: initiatives, check-ins, check-in requests, and the lookups that check references. */
 
@@ -57,15 +58,23 @@ export async function checkInRow(q: Queryable, id: string): Promise<CheckInRow |
  */
 export const NEWEST_CHECK_IN_FIRST = 'c.at DESC, c.created_at DESC, c.id DESC';
 
-export type AccountLatestRow = { account_id: string; owner_id: string | null; team_id: string | null; arr: number; importance: number | null; confidence: number | null };
-/** Each account (or the one) with its most recent check-in on an active initiative (null scores: none). */
+export type AccountLatestRow = {
+  account_id: string; account_name: string; owner_id: string | null; owner_name: string | null; team_id: string | null; arr: number;
+  importance: number | null; confidence: number | null; initiative_id: string | null; initiative_title: string | null; at: Date | string | null;
+};
+/**
+ * Each active account (or the one, whatever its stage) with its most recent check-in on an active initiative (null scores: none).
+ * "Active" is the portfolio's own rule (`ACTIVE` of src/accounts/book.ts: not churned), so the readiness summary and its account
+ * list cover the accounts the portfolio counts by default.
+ */
 export async function accountsLatestCheckIn(q: Queryable, accountId?: string): Promise<AccountLatestRow[]> {
   return (await q.query<AccountLatestRow>(
-    `SELECT a.id AS account_id, a.owner_id, a.team_id, coalesce(a.arr, 0)::float8 AS arr, lc.importance, lc.confidence
-       FROM accounts a LEFT JOIN LATERAL (
-         SELECT c.importance, c.confidence FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id
+    `SELECT a.id AS account_id, a.name AS account_name, a.owner_id, u.name AS owner_name, a.team_id, coalesce(a.arr, 0)::float8 AS arr,
+            lc.importance, lc.confidence, lc.initiative_id, lc.initiative_title, lc.at
+       FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN LATERAL (
+         SELECT c.importance, c.confidence, c.initiative_id, i.title AS initiative_title, c.at FROM check_ins c JOIN initiatives i ON i.id = c.initiative_id
           WHERE c.account_id = a.id AND i.status = 'active' ORDER BY ${NEWEST_CHECK_IN_FIRST} LIMIT 1) lc ON true
-      ${accountId ? 'WHERE a.id = $1' : ''}`, accountId ? [accountId] : [],
+      ${accountId ? 'WHERE a.id = $1' : `WHERE ${ACTIVE}`}`, accountId ? [accountId] : [],
   )).rows;
 }
 

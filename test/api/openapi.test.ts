@@ -42,7 +42,7 @@ describe('GET /api/openapi.json', () => {
       // Readiness (issue 11).
       ['post', '/api/accounts/{id}/initiatives'], ['get', '/api/accounts/{id}/readiness'], ['patch', '/api/initiatives/{id}'], ['delete', '/api/initiatives/{id}'],
       ['post', '/api/check-ins'], ['post', '/api/initiatives/{id}/check-in-requests'], ['post', '/api/initiatives/{id}/spoon-task'],
-      ['get', '/api/readiness/summary'], ['get', '/api/readiness/settings'], ['put', '/api/readiness/settings'], ['post', '/api/public/check-ins/{token}'],
+      ['get', '/api/readiness/summary'], ['get', '/api/readiness/accounts'], ['get', '/api/readiness/settings'], ['put', '/api/readiness/settings'], ['post', '/api/public/check-ins/{token}'],
       // Change talk (issue 11).
       ['post', '/api/change-talk/classify'], ['get', '/api/change-talk/lexicon'], ['get', '/api/change-talk/phrases'], ['post', '/api/change-talk/phrases'],
       ['delete', '/api/change-talk/phrases/{id}'], ['get', '/api/change-talk/corrections'], ['post', '/api/change-talk/corrections'],

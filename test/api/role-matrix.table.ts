@@ -275,6 +275,7 @@ export const ROUTES: Record<string, Spec> = {
   'POST /api/initiatives/:id/check-in-requests': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}/check-in-requests`, body: (f) => ({ contactId: f.id() }), scoped: true },
   'POST /api/initiatives/:id/spoon-task': { expect: EDITORS, url: async (f) => `/api/initiatives/${(await f.initiative()).id}/spoon-task`, body: () => ({}), scoped: true },
   'GET /api/readiness/summary': { expect: EVERYONE, url: () => '/api/readiness/summary' },
+  'GET /api/readiness/accounts': { expect: EVERYONE, url: () => '/api/readiness/accounts?quadrant=none&limit=5' },
   'GET /api/readiness/settings': { expect: EVERYONE, url: () => '/api/readiness/settings' },
   'PUT /api/readiness/settings': { expect: MANAGERS, url: () => '/api/readiness/settings', body: () => ({ importanceThreshold: 7, confidenceThreshold: 7 }) },
   'GET /c/:token': { expect: PUBLIC, url: () => `/c/${'A'.repeat(43)}` },
