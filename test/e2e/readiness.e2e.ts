@@ -206,7 +206,7 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     expect(after.given.map((g) => g.title)).toContain(TASK);
     await expect.poll(() => page.getByTestId('capacity-given').getByText(TASK).count()).toBe(1);
 
-    // Asking for a check-in by e-mail over capacity: the same warning, and "give a spoon" adds our task instead.
+    // Asking for a check-in by e-mail over capacity: the same warning, and "give a spoon" does it for them instead.
     const spoonTasks = async () => (await api<{ items: TaskOut[] }>(`/api/tasks?accountId=${accountId}&limit=100`)).items.filter((t) => t.givesSpoon).length;
     const spoonsBefore = await spoonTasks();
     type Open = { initiatives: { title: string; openRequest: { id: string } | null }[] };
@@ -215,11 +215,14 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     await page.getByTestId('readiness-card').getByTestId('initiative').filter({ hasText: INITIATIVE }).getByRole('button', { name: 'Ask by e-mail' }).click();
     const ask = page.getByRole('dialog', { name: `Ask by e-mail: ${INITIATIVE}` });
     await ask.getByRole('combobox', { name: 'Contact' }).click();
-    await page.getByRole('option').first().click();
+    // Another contact than the one asked above: asking that one again returns its open request (nothing charged).
+    expect(await page.getByRole('option').count()).toBeGreaterThan(1);
+    await page.getByRole('option').nth(1).click();
     await ask.getByRole('button', { name: 'Send' }).click();
     await page.getByTestId('capacity-exceeded').getByRole('button', { name: 'Give a spoon instead' }).click();
     await ask.waitFor({ state: 'detached' });
-    expect(await spoonTasks()).toBe(spoonsBefore + 1);
+    // The initiative's open spoon task (given from its recommendation above) is the one: not a second.
+    expect(await spoonTasks()).toBe(spoonsBefore);
     expect(await openRequest()).toBe(requestBefore);
   });
 
@@ -265,6 +268,13 @@ describe('readiness: a check-in from a call, and an ask over the customer’s ca
     const enable = summary.quadrants.find((q) => q.quadrant === 'enable')?.accounts ?? 0;
     expect(enable).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('quadrant-enable-accounts').innerText()).toMatch(new RegExp(`^${enable}\\b`));
+    // The cell opens the accounts behind its number: this account among them, with its latest check-in.
+    await page.getByRole('link', { name: /^Enable: show the \d+ accounts?$/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('quadrant')).toBe('enable');
+    const listed = page.getByTestId('quadrant-accounts');
+    await listed.locator(`[data-account-id="${accountId}"]`).waitFor();
+    expect(await listed.locator(`[data-account-id="${accountId}"]`).innerText()).toMatch(/Importance \d+ · confidence \d+/);
+    expect(await listed.locator('tbody tr').count()).toBe(Math.min(enable, 50));
 
     await page.getByRole('link', { name: 'Change talk', exact: true }).click();
     await page.getByLabel('What the customer said').fill("We'd love to roll it out, but we're too busy right now.");

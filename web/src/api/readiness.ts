@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { named, shownTalk } from './changeTalk';
 import { api } from './client';
@@ -151,6 +151,33 @@ export function useReadinessSummary() {
     queryKey: readinessKeys.summary,
     queryFn: ({ signal }) => api<unknown>('/api/readiness/summary', { signal }).then((r) => readinessSummary.parse(r)),
     staleTime: 60_000,
+  });
+}
+
+/** A quadrant of the dashboard, or `none`: the accounts without a check-in. */
+export const QUADRANT_FILTERS = [...QUADRANTS, 'none'] as const;
+export type QuadrantFilter = (typeof QUADRANT_FILTERS)[number];
+
+export const quadrantAccount = z.object({
+  accountId: z.string(),
+  accountName: z.string(),
+  arr: z.number().nullable(),
+  ownerName: z.string().nullable(),
+  quadrant: quadrantSchema.nullable(),
+  latest: z.object({ initiativeId: z.string(), initiativeTitle: z.string(), importance: z.number(), confidence: z.number(), at: z.string() }).nullable(),
+});
+export type QuadrantAccount = z.infer<typeof quadrantAccount>;
+const quadrantAccountsPage = z.object({ items: z.array(quadrantAccount), nextCursor: z.string().nullable().optional() });
+
+/** The accounts behind a quadrant's numbers (GET /api/readiness/accounts), a page at a time. */
+export function useQuadrantAccounts(quadrant: QuadrantFilter | null) {
+  return useInfiniteQuery({
+    queryKey: [...readinessKeys.all, 'accounts', quadrant] as const,
+    queryFn: ({ pageParam, signal }) =>
+      api<unknown>('/api/readiness/accounts', { query: { quadrant: quadrant ?? undefined, limit: 50, cursor: pageParam }, signal }).then((r) => quadrantAccountsPage.parse(r)),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: quadrant !== null,
   });
 }
 

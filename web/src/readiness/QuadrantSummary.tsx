@@ -1,15 +1,15 @@
 import { Anchor, Card, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { QUADRANTS, type Quadrant, type ReadinessSummary, useReadinessSummary } from '../api/readiness';
+import { QUADRANTS, type Quadrant, type QuadrantFilter, type ReadinessSummary, useReadinessSummary } from '../api/readiness';
 import { QueryError } from '../components/feedback';
-import { count, money } from '../components/format';
+import { count, money, plural } from '../components/format';
 import { QUADRANT_META } from './logic';
 
 /** Top row: important (enable, ready); bottom row: not yet (nurture, align); confidence grows to the right. */
 const GRID: Quadrant[] = ['enable', 'ready', 'nurture', 'align'];
 
 /** The 2×2 of accounts and ARR per quadrant (an account's quadrant is that of its latest check-in). */
-export function QuadrantGrid({ summary, compact = false }: { summary: ReadinessSummary; compact?: boolean }) {
+export function QuadrantGrid({ summary, compact = false, selected = null }: { summary: ReadinessSummary; compact?: boolean; selected?: QuadrantFilter | null }) {
   const byQ = new Map(summary.quadrants.map((q) => [q.quadrant, q]));
   const t = summary.thresholds;
   return (
@@ -23,7 +23,17 @@ export function QuadrantGrid({ summary, compact = false }: { summary: ReadinessS
             const row = byQ.get(q);
             const m = QUADRANT_META[q];
             return (
-              <Paper key={q} p={compact ? 'xs' : 'sm'} radius="md" style={{ background: `${m.hex}14`, border: `1px solid ${m.hex}55` }} data-quadrant={q}>
+              <Paper
+                key={q}
+                component={Link}
+                to={`/readiness?quadrant=${q}`}
+                aria-label={`${m.label}: show the ${plural(row?.accounts ?? 0, 'account')}`}
+                aria-current={selected === q ? 'true' : undefined}
+                p={compact ? 'xs' : 'sm'}
+                radius="md"
+                style={{ background: `${m.hex}14`, border: `${selected === q ? 2 : 1}px solid ${m.hex}${selected === q ? '' : '55'}`, color: 'inherit', textDecoration: 'none', display: 'block' }}
+                data-quadrant={q}
+              >
                 <Text size="xs" fw={700} c={m.color}>
                   {m.label}
                 </Text>
@@ -51,7 +61,11 @@ export function QuadrantGrid({ summary, compact = false }: { summary: ReadinessS
         Confidence → (high ≥ {t.confidence})
       </Text>
       <Text size="xs" c="dimmed">
-        No check-in yet: {count(summary.noCheckIn.accounts)} account{summary.noCheckIn.accounts === 1 ? '' : 's'} · {money(summary.noCheckIn.arr)} ARR
+        No check-in yet:{' '}
+        <Anchor component={Link} to="/readiness?quadrant=none" inherit fw={selected === 'none' ? 700 : undefined} data-testid="quadrant-none-accounts">
+          {plural(summary.noCheckIn.accounts, 'account')}
+        </Anchor>{' '}
+        · {money(summary.noCheckIn.arr)} ARR
       </Text>
     </Stack>
   );

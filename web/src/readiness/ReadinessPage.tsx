@@ -1,13 +1,15 @@
-import { Button, Card, Grid, Group, NumberInput, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Group, NumberInput, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { type CapacitySettings, useCapacitySettings, useSaveCapacitySettings } from '../api/capacity';
 import { ApiError } from '../api/client';
-import { QUADRANTS, useReadinessSettings, useReadinessSummary, useSaveReadinessSettings } from '../api/readiness';
+import { QUADRANT_FILTERS, QUADRANTS, useReadinessSettings, useReadinessSummary, useSaveReadinessSettings } from '../api/readiness';
 import { AXIS, Chart, type ChartOption } from '../components/Chart';
 import { FormError, notifySuccess, QueryError } from '../components/feedback';
 import { money } from '../components/format';
 import { QUADRANT_META } from './logic';
+import { QuadrantAccountsCard } from './QuadrantAccounts';
 import { QuadrantGrid } from './QuadrantSummary';
 
 const whole = (v: number | string, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -18,6 +20,9 @@ const wholeError = (v: number | string, min: number, max: number, tried: boolean
 /** Readiness across the book: accounts and ARR per quadrant, the thresholds, the default capacity. */
 export default function ReadinessPage() {
   const summary = useReadinessSummary();
+  const [params] = useSearchParams();
+  const asked = params.get('quadrant');
+  const quadrant = QUADRANT_FILTERS.find((q) => q === asked) ?? null;
   const option: ChartOption | null = summary.data
     ? {
         grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
@@ -54,7 +59,7 @@ export default function ReadinessPage() {
             </Title>
             {summary.isPending && <Skeleton height={260} />}
             {summary.isError && <QueryError error={summary.error} onRetry={() => void summary.refetch()} />}
-            {summary.data && <QuadrantGrid summary={summary.data} />}
+            {summary.data && <QuadrantGrid summary={summary.data} selected={quadrant} />}
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -65,6 +70,17 @@ export default function ReadinessPage() {
             {option && <Chart option={option} height={220} label="ARR per readiness quadrant" testId="readiness-arr-chart" />}
           </Card>
         </Grid.Col>
+        {asked !== null && (
+          <Grid.Col span={12}>
+            {quadrant ? (
+              <QuadrantAccountsCard quadrant={quadrant} />
+            ) : (
+              <Alert color="orange" title="Unknown quadrant">
+                “{asked}” is not a quadrant: choose Ready, Enable, Align, Nurture or No check-in yet above.
+              </Alert>
+            )}
+          </Grid.Col>
+        )}
         <Grid.Col span={{ base: 12, md: 6 }}>
           <ThresholdsCard />
         </Grid.Col>
