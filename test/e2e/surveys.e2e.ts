@@ -79,7 +79,8 @@ describe('a survey sent from the app and answered on its public page', () => {
     await modal.getByText('Chosen contacts').click();
     // One person found by name across the book, one among the contacts of the account.
     await modal.getByLabel('Or find people').fill('Sam Nomail');
-    await modal.getByRole('checkbox', { name: /Sam Nomail/ }).check();
+    // A person found across the book is named with their account.
+    await modal.getByRole('checkbox', { name: `Sam Nomail · ${accountName}` }).check();
     await modal.getByLabel('Account', { exact: true }).fill(accountName);
     await page.getByRole('option', { name: accountName }).click();
     await modal.getByRole('checkbox', { name: /Nora Answer/ }).check();
@@ -175,6 +176,22 @@ describe('a survey sent from the app and answered on its public page', () => {
     await modal.getByRole('button', { name: 'Cancel' }).click();
     const sent = await api<{ stats: { sent: number } }>(`/api/surveys/${surveyId}`);
     expect(sent.stats.sent).toBe(1);
+  });
+
+  it('shows the same not-found page for an id that is not a survey id as for an unknown one, without asking the API', async () => {
+    const asked: string[] = [];
+    const track = (r: { url: () => string }) => {
+      if (r.url().includes('/api/surveys/not-a-uuid')) asked.push(r.url());
+    };
+    page.on('request', track);
+    for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
+      await page.goto(`${server.url}/surveys/${id}`);
+      await page.getByRole('heading', { name: 'Not here' }).waitFor();
+      expect(await page.getByText('This survey does not exist.').isVisible()).toBe(true);
+      expect(await page.getByText('Could not load').count()).toBe(0);
+    }
+    page.off('request', track);
+    expect(asked).toEqual([]);
   });
 
   it('shows a survey with many comments a page at a time: the total, then "Show more" loads the rest', async () => {

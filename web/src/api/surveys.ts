@@ -156,10 +156,11 @@ export function useSurveys(opts: { archived?: boolean } = {}) {
   });
 }
 
-export function useSurvey(surveyId: string) {
+export function useSurvey(surveyId: string, enabled = true) {
   return useQuery({
     queryKey: surveyKeys.one(surveyId),
     queryFn: ({ signal }) => api<unknown>(`/api/surveys/${enc(surveyId)}`, { signal }).then(parse(survey)),
+    enabled,
   });
 }
 
@@ -176,8 +177,8 @@ export async function fetchMoreComments(surveyId: string, range: { from?: string
   return { comments: r.comments, next: r.nextCommentsCursor ?? null };
 }
 
-export function useSurveyResults(surveyId: string, range: { from?: string; to?: string } = {}) {
-  return useQuery(resultsQuery(surveyId, range.from, range.to));
+export function useSurveyResults(surveyId: string, range: { from?: string; to?: string } = {}, enabled = true) {
+  return useQuery({ ...resultsQuery(surveyId, range.from, range.to), enabled });
 }
 
 /** The results of several surveys at once (the list's score column), keyed by survey id. */

@@ -1,10 +1,12 @@
 import { Button, Checkbox, Group, MultiSelect, Pill, ScrollArea, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useAccounts, useFacets } from '../api/accounts';
+import { accountKeys, useAccounts, useFacets } from '../api/accounts';
+import { api } from '../api/client';
 import { useAccountContacts } from '../api/contacts';
 import { useContactSearch } from '../api/surveys';
-import { CONTACT_ROLES, STAGES } from '../api/types';
+import { type Account, CONTACT_ROLES, STAGES } from '../api/types';
 import { TableSkeleton } from '../components/feedback';
 import { Icon } from '../components/icons';
 import { contactRoleLabel, stageLabel } from '../components/format';
@@ -168,6 +170,12 @@ function PeopleSearch({ chosen, onChange }: { chosen: ChosenContact[]; onChange:
   const [debounced] = useDebouncedValue(search, 250);
   const found = useContactSearch(debounced);
   const list = debounced.trim().length >= 2 ? (found.data ?? []) : [];
+  // Whose people they are: the account of each (cached with the account page's own query).
+  const accountIds = [...new Set(list.map((c) => c.accountId))];
+  const accountNames = useQueries({
+    queries: accountIds.map((id) => ({ queryKey: accountKeys.one(id), queryFn: ({ signal }: { signal: AbortSignal }) => api<Account>(`/api/accounts/${encodeURIComponent(id)}`, { signal }), staleTime: 60_000 })),
+    combine: (rs) => new Map(rs.flatMap((r, i) => (r.data && accountIds[i] ? [[accountIds[i], r.data.name] as const] : []))),
+  });
   return (
     <Stack gap={6}>
       <TextInput
@@ -188,10 +196,10 @@ function PeopleSearch({ chosen, onChange }: { chosen: ChosenContact[]; onChange:
             {list.map((c) => (
               <Checkbox
                 key={c.id}
-                label={c.name ?? c.email ?? 'Unnamed contact'}
+                label={`${c.name ?? c.email ?? 'Unnamed contact'} · ${accountNames.get(c.accountId) ?? '…'}`}
                 description={c.email ?? 'No e-mail address: will be skipped'}
                 checked={chosen.some((x) => x.id === c.id)}
-                onChange={() => onChange(toggleContact(chosen, { id: c.id, name: c.name, email: c.email, accountName: null }))}
+                onChange={() => onChange(toggleContact(chosen, { id: c.id, name: c.name, email: c.email, accountName: accountNames.get(c.accountId) ?? null }))}
               />
             ))}
           </Stack>

@@ -16,6 +16,8 @@ import { DistributionCard, ScoreOverTimeCard } from './ResultsCharts';
 import { SendSurveyModal } from './SendSurveyModal';
 import { SurveyFormModal } from './SurveyFormModal';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const RANGES = [
   { value: 'all', label: 'All time' },
   { value: '365', label: '12 months' },
@@ -26,10 +28,12 @@ const RANGES = [
 export default function SurveyPage() {
   const { id = '' } = useParams();
   const me = useMe();
-  const survey = useSurvey(id);
+  // An id that cannot be a survey's is not asked for: it is as unknown as a well-formed one that is not there.
+  const wellFormed = UUID.test(id);
+  const survey = useSurvey(id, wellFormed);
   const [range, setRange] = useState('all');
   const from = range === 'all' ? undefined : dayjs().subtract(Number(range), 'day').format('YYYY-MM-DD');
-  const results = useSurveyResults(id, { from });
+  const results = useSurveyResults(id, { from }, wellFormed);
   const [sending, setSending] = useState(false);
   const [editing, setEditing] = useState(false);
   const [archiving, setArchiving] = useState(false);
@@ -45,6 +49,7 @@ export default function SurveyPage() {
       </Text>
     </Breadcrumbs>
   );
+  if (!wellFormed) return <NotFound message="This survey does not exist." />;
   if (survey.isError) {
     if (survey.error instanceof ApiError && survey.error.status === 404) return <NotFound message="This survey does not exist." />;
     return (

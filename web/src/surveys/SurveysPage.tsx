@@ -39,7 +39,7 @@ export default function SurveysPage() {
     col.display({
       id: 'name',
       header: 'Survey',
-      meta: { sortKey: 'name', td: { style: { minWidth: 240 } } },
+      meta: { sortKey: 'name', td: { style: { minWidth: 200 } } },
       cell: ({ row: { original: s } }) => (
         <Stack gap={2}>
           <Anchor component={Link} to={`/surveys/${s.id}`} size="sm" fw={500} onClick={(e) => e.stopPropagation()}>
@@ -103,9 +103,14 @@ export default function SurveysPage() {
                 {h.number === null ? 'no answers' : `${h.label} ${h.value}`}
               </Text>
               {h.n > 0 && (
-                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                <Text size="xs" c="dimmed" ta="right">
                   n = {h.n}
-                  {latestMonth(s.kind, r.overTime) && ` · latest ${latestMonth(s.kind, r.overTime)}`}
+                  {latestMonth(s.kind, r.overTime) && (
+                    <>
+                      <br />
+                      latest {latestMonth(s.kind, r.overTime)}
+                    </>
+                  )}
                 </Text>
               )}
             </Stack>
