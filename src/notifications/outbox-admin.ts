@@ -139,7 +139,7 @@ export function createOutboxAdmin(deps: WorkDeps, hooks: { messageChanged(m: { i
     /** Whether e-mail is sent at all (the web app's banner). */
     emailSettings() {
       const configured = Boolean(config.smtp.url);
-      return { configured, from: configured ? config.smtp.from : null, message: mailSetupLine(config) };
+      return { configured, from: configured ? config.smtp.from : null, message: mailSetupLine(config), publicUrlConfigured: Boolean(config.publicUrl) };
     },
   };
 }

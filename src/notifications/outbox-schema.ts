@@ -64,4 +64,5 @@ export const emailSettings = z.object({
   configured: z.boolean().describe('CANOPY_SMTP_URL is set: e-mail is sent'),
   from: z.string().nullable(),
   message: z.string().describe('One line for people: how e-mail is sent, or why it is not'),
+  publicUrlConfigured: z.boolean().describe('CANOPY_PUBLIC_URL is set: links in customer e-mails (surveys, check-ins, shared plans) are absolute; false: they are relative and cannot be opened from a mail client'),
 });

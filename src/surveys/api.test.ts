@@ -92,11 +92,13 @@ describe('surveys API', () => {
     const dry = await api('POST', `/api/surveys/${s.id}/send`, { filter: { segment, contactRoles: ['champion'] }, dryRun: true }, csm);
     expect(dry.statusCode, dry.body).toBe(200);
     expect(dry.json()).toMatchObject({ sent: 1, dryRun: true, recipients: [{ contactId: champ, contactName: 'Cho Champion' }], skipped: [] });
+    // This app has no CANOPY_PUBLIC_URL: the e-mails' links would be relative, and the send says so.
+    expect((dry.json() as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/CANOPY_PUBLIC_URL is not set: the links in these e-mails are relative/)]);
     expect(await recipients(s.id)).toEqual([]);
     expect((await t.database.query("SELECT 1 FROM outbound_messages WHERE contact_id = $1", [champ])).rows).toEqual([]);
 
     const real = await api('POST', `/api/surveys/${s.id}/send`, { filter: { segment, contactRoles: ['champion'] } }, csm);
-    expect(real.json()).toMatchObject({ sent: 1, dryRun: false });
+    expect(real.json()).toMatchObject({ sent: 1, dryRun: false, warnings: [expect.stringMatching(/CANOPY_PUBLIC_URL/)] });
     expect(await recipients(s.id)).toEqual([champ]);
     // Named contacts of an account the CSM may not update: refused.
     const other = await contact(t, theirs, 'Oli Other');
@@ -117,8 +119,17 @@ describe('surveys API', () => {
     expect(cap.statusCode, cap.body).toBe(200);
     const [a, b] = [await contact(t, acct, 'Amy One'), await contact(t, acct, 'Bob Two')];
     const s = await createSurvey(api, { spoonCost: 1 });
+    // The dry run says that Bob's "0 left" counts Amy, sent before him in this same send (the account still shows 1 left).
+    const dry = await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [a, b], dryRun: true });
+    expect(dry.json()).toMatchObject({ sent: 1, dryRun: true, skipped: [{ contactId: b, reason: 'over_capacity' }] });
+    const dryDetail = (dry.json() as { skipped: { detail: string }[] }).skipped[0]?.detail ?? '';
+    expect(dryDetail).toMatch(/has 0 of 1 spoon left .*\(1 used\)/);
+    expect(dryDetail).toContain('after the 1 recipient of this send before them');
     const first = await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [a, b] });
-    expect(first.json()).toMatchObject({ sent: 1, skipped: [{ contactId: b, reason: 'over_capacity' }] });
+    expect(first.json()).toMatchObject({ sent: 1, skipped: [{ contactId: b, reason: 'over_capacity', detail: dryDetail }] });
+    // Alone, Bob's refusal counts no one of this send, and says nothing of it.
+    const alone = await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [b], dryRun: true });
+    expect((alone.json() as { skipped: { detail: string }[] }).skipped[0]?.detail).not.toContain('of this send before them');
     const confirmed = await api('POST', `/api/surveys/${s.id}/send`, { contactIds: [b], confirmOverload: true });
     expect(confirmed.json()).toMatchObject({ sent: 1, skipped: [] });
     const { rows } = await t.database.query<{ contact_id: string; overload: boolean }>('SELECT contact_id, overload FROM survey_recipients WHERE survey_id = $1 ORDER BY sent_at', [s.id]);

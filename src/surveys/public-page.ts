@@ -4,7 +4,8 @@ import { scaleOf, type SurveyKind } from './scores.js';
 
 /**
  * The survey page a contact reaches from an e-mail link: the question, the contact's first name,
- * the scale (the score of the link pre-selected), a comment box, a honeypot field people do not
+ * the scale (the score of the link pre-selected; never an earlier answer: whoever holds a forwarded
+ * link must not read it), a comment box, a honeypot field people do not
  * see and the signed stamp, as one plain HTML form (no script) that posts back to /s/:token and
  * returns with a 303 and a notice. Opening it records nothing but the first view.
  */
@@ -15,6 +16,8 @@ export const NOTICES = {
   busy: { text: 'Too many requests through this link; wait a minute and try again.', warn: true },
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
+/** Shown (never reached through ?notice=) when the form came back under the minimum time: the person presses Send once more. */
+export const CONFIRM_NOTICE = { text: 'Almost there: press Send once more to confirm your answer.', warn: true } as const;
 export const isNoticeKey = (s: unknown): s is NoticeKey => typeof s === 'string' && Object.hasOwn(NOTICES, s);
 
 export type SurveyPageView = {
@@ -39,8 +42,8 @@ function surveyForm(v: SurveyPageView): string {
 </form>`;
 }
 
-export function renderSurveyPage(v: SurveyPageView, notice: NoticeKey | null): string {
-  const n = notice ? NOTICES[notice] : null;
+export function renderSurveyPage(v: SurveyPageView, notice: NoticeKey | typeof CONFIRM_NOTICE | null): string {
+  const n = notice === null ? null : typeof notice === 'string' ? NOTICES[notice] : notice;
   const body = `<section class="card">
 <p class="muted">${v.firstName ? `Hi ${esc(v.firstName)},` : 'Hello,'}</p>
 ${n ? noticeBox(n.text, n.warn) : ''}

@@ -10,7 +10,7 @@ import { text } from '../http/zod.js';
 import { formKey, issueStamp, issueTrapStamp } from '../public/guard.js';
 import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
 import { hashToken } from '../public/token.js';
-import { isNoticeKey, renderSurveyPage, renderTrapPage, type NoticeKey } from './public-page.js';
+import { CONFIRM_NOTICE, isNoticeKey, renderSurveyPage, renderTrapPage, type NoticeKey } from './public-page.js';
 import { publicSurveyAnswer, publicSurveyRecorded } from './schema.js';
 import { scoreProblem } from './scores.js';
 import type { SurveyService } from './service.js';
@@ -113,11 +113,12 @@ async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: 
     const score = one(query.score);
     const asked = score !== undefined && /^\d{1,2}$/.test(score) ? Number(score) : null;
     // A score that is not on this survey's scale is simply not pre-selected.
-    const chosen = asked !== null && scoreProblem(rec.kind, asked) === null ? asked : rec.answer?.score ?? null;
+    // The earlier answer (score, comment) is never shown: a forwarded or shared link must not reveal it.
+    const chosen = asked !== null && scoreProblem(rec.kind, asked) === null ? asked : null;
     const stamp = issueStamp(await formKey(deps.database), rec.tokenHash, now);
     return reply.type('text/html; charset=utf-8').send(renderSurveyPage({
       token: req.params.token, kind: rec.kind, question: rec.question, commentPrompt: rec.commentPrompt, firstName: rec.firstName, stamp,
-      chosen, answered: rec.answer !== null, comment: rec.answer?.comment ?? null,
+      chosen, answered: rec.answer !== null, comment: null,
     }, notice));
   });
 
@@ -142,13 +143,24 @@ async function pageRoutes(pages: FastifyInstance, surveys: SurveyService, deps: 
       await surveys.open(token, false); // an unknown link gets its 404 page, not a notice
       return reply.redirect(back(token, 'invalid'), 303);
     }
+    let res: Awaited<ReturnType<SurveyService['answer']>>;
     try {
-      await surveys.answer(token, { ...input.data, via: 'page' });
+      res = await surveys.answer(token, { ...input.data, via: 'page' });
     } catch (err) {
       if (err instanceof AppError && err.code === 'survey.invalid') return reply.redirect(back(token, 'invalid'), 303);
       throw err;
     }
-    // The same thanks for a person and a bot: an automated sender learns nothing.
+    if (res.bot && res.reason === 'too_fast') {
+      // Sent under the minimum time (the link's score was pre-selected, so one press is natural): kept apart as now, and
+      // the page comes back with the choice, the comment (escaped) and the page's ORIGINAL stamp, asking for one more
+      // press. A person's second press counts; a bot that posts once and leaves is not counted.
+      const rec = await surveys.open(token, false);
+      return reply.type('text/html; charset=utf-8').send(renderSurveyPage({
+        token, kind: rec.kind, question: rec.question, commentPrompt: rec.commentPrompt, firstName: rec.firstName, stamp: input.data.stamp ?? '',
+        chosen: input.data.score, answered: rec.answer !== null, comment: input.data.comment ?? null,
+      }, CONFIRM_NOTICE));
+    }
+    // The same thanks for a person and for every other bot reason: an automated sender learns nothing.
     return reply.redirect(back(token, 'thanks'), 303);
   });
 }

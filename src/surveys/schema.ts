@@ -108,6 +108,7 @@ export const sendResult = z.object({
   dryRun: z.boolean(),
   recipients: z.array(z.object({ contactId: z.uuid(), contactName: z.string().nullable(), accountName: z.string() })).describe('Who was (or, in a dry run, would be) sent the survey'),
   skipped: z.array(z.object({ contactId: z.uuid(), contactName: z.string().nullable(), accountName: z.string().nullable(), reason: skipReason, detail: z.string() })),
+  warnings: z.array(z.string()).describe('Problems with what was (or would be) sent that are not a skip, e.g. relative links in the e-mails because CANOPY_PUBLIC_URL is not set; empty when none'),
 });
 export type SendResult = z.infer<typeof sendResult>;
 

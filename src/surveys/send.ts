@@ -96,7 +96,7 @@ export async function sendSurvey(tx: Queryable, input: SendInput, env: SurveyMai
       ({ overload } = await guardAsk(tx, { accountId: c.account_id, contactId, cost: survey.spoon_cost, at: input.now, kind: 'survey', label: `Survey: ${survey.name}` },
         { confirmOverload: input.confirmOverload ?? false, by: input.by, refId: id, playbookRunId: input.playbookRunId ?? null }));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'capacity.exceeded') { skip('over_capacity', err.message); continue; }
+      if (err instanceof AppError && err.code === 'capacity.exceeded') { skip('over_capacity', overCapacityDetail(err, out.sent.filter((s) => s.accountId === c.account_id).length)); continue; }
       throw err;
     }
 
@@ -123,4 +123,14 @@ export async function sendSurvey(tx: Queryable, input: SendInput, env: SurveyMai
   }
   if (audit.length) await recordAuditRaw(tx, actor, audit);
   return out;
+}
+
+/**
+ * The capacity refusal as said for this send: spoons taken by the recipients of this same send
+ * before this contact (same account, when the account's capacity refused) are counted, so say so;
+ * otherwise "0 left" reads wrong next to the account, which shows what is left before the send.
+ */
+function overCapacityDetail(err: AppError, earlierOnAccount: number): string {
+  if (err.details?.scope === 'contact' || earlierOnAccount === 0) return err.message;
+  return `${err.message} (Counted after the ${earlierOnAccount} recipient${earlierOnAccount === 1 ? '' : 's'} of this send before them.)`;
 }

@@ -25,6 +25,10 @@ class DryRun extends Error {
   constructor(readonly result: SendResult) { super('dry run'); }
 }
 
+/** Said with a send (and its dry run) while CANOPY_PUBLIC_URL is unset: the e-mails' links cannot be opened from a mail client. */
+export const RELATIVE_LINKS_WARNING =
+  'CANOPY_PUBLIC_URL is not set: the links in these e-mails are relative (/s/…) and cannot be opened from a mail client. Set CANOPY_PUBLIC_URL to the address customers reach Canopy at, restart, and send again.';
+
 const userIdOf = (a: Actor) => (a.type === 'user' ? a.id : null);
 
 export function createSurveyService(deps: WorkDeps) {
@@ -113,6 +117,7 @@ export function createSurveyService(deps: WorkDeps) {
           sent: out.sent.length, dryRun: body.dryRun ?? false,
           recipients: out.sent.map((s) => ({ ...named(s.contactId), accountName: names.get(s.contactId)?.accountName ?? '' })),
           skipped: out.skipped.map((s) => ({ ...named(s.contactId), reason: s.reason, detail: s.detail })),
+          warnings: out.sent.length > 0 && !config.publicUrl ? [RELATIVE_LINKS_WARNING] : [],
         };
       };
       if (body.dryRun) {

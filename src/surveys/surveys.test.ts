@@ -51,7 +51,8 @@ describe('a survey by e-mail', () => {
 
     const sent = await api('POST', `/api/surveys/${survey.id}/send`, { contactIds: [ann, nomail] });
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json()).toMatchObject({ sent: 1, skipped: [{ contactId: nomail, reason: 'no_email', contactName: 'Ned Nomail' }] });
+    expect(sent.json()).toMatchObject({ sent: 1, skipped: [{ contactId: nomail, reason: 'no_email', contactName: 'Ned Nomail' }], warnings: [] });
+    expect((await api('GET', '/api/settings/email')).json()).toMatchObject({ configured: true, publicUrlConfigured: true });
     await t.app.services.outbox.pump();
     const mail = smtp.messages.find((m) => header(m.raw, 'subject') === 'A quick question');
     expect(mail, 'the survey e-mail reached the SMTP server').toBeDefined();

@@ -38,7 +38,7 @@ export interface OutboundMessage {
   cancelledAt: string | null;
 }
 export interface OutboxPage { items: OutboundMessage[]; nextCursor: string | null; counts: Record<OutboundStatus, number> }
-export interface EmailSettings { configured: boolean; from: string | null; message: string }
+export interface EmailSettings { configured: boolean; from: string | null; message: string; publicUrlConfigured: boolean }
 
 export interface EmailApproval {
   taskId: string;
