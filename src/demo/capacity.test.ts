@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.js';
 import { accountCapacity } from '../capacity/index.js';
-import { seedDemoCapacity, type DemoCapacitySummary } from './capacity.js';
+import { demoCapacityLine, seedDemoCapacity, type DemoCapacitySummary } from './capacity.js';
 import { seedDemoReadiness } from './readiness.js';
 import { seedDemo } from './seed.js';
 
@@ -12,10 +12,12 @@ let t: TestApp;
 let summary: DemoCapacitySummary;
 const now = new Date();
 
+let readinessLoaded: Awaited<ReturnType<typeof seedDemoReadiness>>;
+
 beforeAll(async () => {
   t = await createTestApp();
   await seedDemo(t.database, { accounts: 60, days: 30, seed: 13, now });
-  await seedDemoReadiness(t.config, t.database, { seed: 13, now });
+  readinessLoaded = await seedDemoReadiness(t.config, t.database, { seed: 13, now });
   summary = await seedDemoCapacity(t.config, t.database, { seed: 13, now });
 }, 240_000);
 afterAll(() => t.close());
@@ -52,5 +54,19 @@ describe('demo capacity', () => {
     const [own] = summary.accounts.ownCapacity;
     const c = await cap(own as string);
     expect(c).toMatchObject({ capacity: 14, isDefault: false, contacts: [{ capacity: 3, used: 2, left: 1 }] });
+  });
+});
+
+describe('the capacity demo\'s log line', () => {
+  it('says what it added after the readiness line was printed, so the two lines add up to the database', async () => {
+    expect(summary.added).toMatchObject({ initiatives: 1, checkIns: 1, activities: 1 });
+    expect(summary.added.tasks).toBeGreaterThan(0);
+    const { rows: [db] } = await t.database.query<{ initiatives: number; accounts: number }>(
+      'SELECT count(*)::int AS initiatives, count(DISTINCT account_id)::int AS accounts FROM initiatives');
+    expect(readinessLoaded.initiatives + summary.added.initiatives).toBe(db?.initiatives);
+    expect(summary.readinessAfter).toEqual({ initiatives: db?.initiatives, accounts: db?.accounts });
+    const line = demoCapacityLine(summary);
+    expect(line).toContain('1 initiative with 1 check-in and 1 activity');
+    expect(line).toContain(`(readiness now: ${db?.initiatives} initiatives on ${db?.accounts} accounts)`);
   });
 });

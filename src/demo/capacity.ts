@@ -25,6 +25,9 @@ import { DAY_MS } from './util.js';
 
 export type DemoCapacitySummary = {
   near: number; over: number; overloads: number; lowered: number; spoonsGiven: number; contactCapacities: number; ms: number;
+  /** What this demo added to the other parts' tables (the readiness demo's line is printed before it), and the readiness totals after. */
+  added: { initiatives: number; checkIns: number; activities: number; tasks: number };
+  readinessAfter: { initiatives: number; accounts: number };
   /** Which accounts tell which story (for the test and the curious). */
   accounts: { near: string[]; over: string[]; lowered: string[]; given: string[]; ownCapacity: string[] };
 };
@@ -84,8 +87,10 @@ export async function seedDemoCapacity(_config: Config, database: Database, opts
   const rng = new Rng(mixSeed(opts.seed ?? 42, 8008));
   const out: DemoCapacitySummary = {
     near: 0, over: 0, overloads: 0, lowered: 0, spoonsGiven: 0, contactCapacities: 0, ms: 0, accounts: { near: [], over: [], lowered: [], given: [], ownCapacity: [] },
+    added: { initiatives: 0, checkIns: 0, activities: 0, tasks: 0 }, readinessAfter: { initiatives: 0, accounts: 0 },
   };
   await database.transaction(async (tx) => {
+    const before = await tally(tx);
     const week = periodOf(now, (await readCapacitySettings(tx)).period);
     // Asks fall on the days of this period up to a day ahead of now, so they are this period's and in the inbox.
     const span = Math.max(DAY_MS, Math.min(week.to.getTime() - 3_600_000, now.getTime() + DAY_MS) - week.from.getTime());
@@ -176,7 +181,34 @@ export async function seedDemoCapacity(_config: Config, database: Database, opts
     }
     // The ledger agrees with the story (a demo that said "over" on an account under capacity would mislead).
     for (const r of [over1, over2]) if (r && (await accountCapacity(tx, r.id, now)).left > 0) throw new Error(`demo capacity: ${r.name} should be full`);
+    const after = await tally(tx);
+    out.added = {
+      initiatives: after.initiatives - before.initiatives, checkIns: after.check_ins - before.check_ins,
+      activities: after.activities - before.activities, tasks: after.tasks - before.tasks,
+    };
+    out.readinessAfter = { initiatives: after.initiatives, accounts: after.initiative_accounts };
   });
   out.ms = Math.round(performance.now() - started);
   return out;
+}
+
+/** Rows of the tables this demo adds to (counted before and after, so its log line says what it added). */
+async function tally(tx: Queryable) {
+  const { rows: [r] } = await tx.query<{ initiatives: number; initiative_accounts: number; check_ins: number; activities: number; tasks: number }>(
+    `SELECT (SELECT count(*) FROM initiatives)::int AS initiatives, (SELECT count(DISTINCT account_id) FROM initiatives)::int AS initiative_accounts,
+            (SELECT count(*) FROM check_ins)::int AS check_ins, (SELECT count(*) FROM activities)::int AS activities, (SELECT count(*) FROM tasks)::int AS tasks`,
+  );
+  if (!r) throw new Error('demo capacity: no counts');
+  return r;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The capacity demo's log line: its stories, and what it added to readiness, the activities and the tasks (printed after readiness' own line). */
+export function demoCapacityLine(cp: DemoCapacitySummary): string {
+  const a = cp.added;
+  return `Demo capacity loaded: ${cp.near} accounts near and ${cp.over} over this week's spoons (${cp.overloads} overload confirmed), ${cp.lowered} lowered by low confidence and sustain talk, ` +
+    `${cp.spoonsGiven} spoons given, ${cp.contactCapacities} contact with her own capacity; it added ${plural(a.tasks, 'task', 'tasks')}, ` +
+    `${plural(a.initiatives, 'initiative', 'initiatives')} with ${plural(a.checkIns, 'check-in', 'check-ins')} and ${plural(a.activities, 'activity', 'activities')} ` +
+    `(readiness now: ${plural(cp.readinessAfter.initiatives, 'initiative', 'initiatives')} on ${plural(cp.readinessAfter.accounts, 'account', 'accounts')}) (${cp.ms} ms).`;
 }
