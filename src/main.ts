@@ -24,6 +24,7 @@ import { createHealthService } from './health/service.js';
 import { BACKFILL_DEFAULT_DAYS, BACKFILL_MAX_DAYS } from './health/backfill.js';
 import { createWorkServices } from './services.js';
 import { mailSetupLine } from './notifications/mailer.js';
+import { relativeLinksWarning } from './public/links.js';
 import { isDatabaseUnavailable } from './http/error-handler.js';
 import { crashEngine } from './db/crash.js';
 
@@ -88,7 +89,7 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     console.log(`Demo readiness loaded: ${rd.initiatives} initiatives on ${rd.accounts} accounts, ${rd.checkIns} check-ins (latest: ${q.ready} ready, ${q.enable} enable, ${q.align} align, ${q.nurture} nurture; ${rd.moved} moved), ${rd.spoonTasks} spoons given, ${rd.openRequests} check-ins asked by e-mail and waiting (${rd.ms} ms).`);
     // Surveys: campaigns of the last year (all sent more than a week ago, so this week's capacity is left to the capacity demo).
     const sv = await seedDemoSurveys(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
-    console.log(`Demo surveys loaded: ${sv.surveys} surveys (quarterly NPS ${sv.nps ?? '–'}, support CSAT), ${sv.sent} sent, ${sv.answered} answered, ${sv.comments} comments, ${sv.bots} automated answers kept apart (${sv.ms} ms).`);
+    console.log(`Demo surveys loaded: ${sv.surveys} surveys (quarterly NPS ${sv.nps ?? '–'}, support CSAT${sv.surveys > 2 ? `, ${sv.surveys - 2} of the playbooks` : ''}), ${sv.sent} sent, ${sv.answered} answered, ${sv.comments} comments, ${sv.bots} automated answers kept apart (${sv.ms} ms).`);
     // Capacity last: its asks land on this week of a book the other parts have filled (their check-ins and notes lower capacities).
     const cp = await seedDemoCapacity(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(demoCapacityLine(cp));
@@ -121,6 +122,8 @@ async function start(opts: { demo?: boolean; worker: boolean; migrate: boolean }
   const url = config.publicUrl ?? `http://${local}:${port}`;
   console.log(`\nCanopy is running at ${url}  (database: ${database.describe}; jobs: ${opts.worker ? 'in this process' : 'separate worker'})`);
   if (opts.worker) console.log(mailSetupLine(config));
+  const relativeLinks = relativeLinksWarning(config);
+  if (relativeLinks) console.warn(relativeLinks);
   if (admin) {
     console.log(`First admin created. Sign in as ${admin.email}${admin.generatedPassword ? ` with the password ${admin.generatedPassword}\n(shown once: write it down, then change it)` : ' with CANOPY_ADMIN_PASSWORD'}.`);
   }
