@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type SignedIn, type TestApp } from '../../test/support/app.js';
 import { seedDemo } from './seed.js';
 import { seedDemoSurveys, type DemoSurveysSummary } from './surveys.js';
+import { seedDemoWork } from './work.js';
 
 let t: TestApp;
 let manager: SignedIn;
@@ -15,6 +16,8 @@ beforeAll(async () => {
   t = await createTestApp();
   await seedDemo(t.database, { accounts: 80, days: 30, seed: 5, now });
   await t.app.services.health.refreshDirty();
+  // As `canopy start --demo` loads it (src/main.ts): the work demo's renewal playbook surveys champions first.
+  await seedDemoWork(t.config, t.database, { seed: 5, now });
   summary = await seedDemoSurveys(t.config, t.database, { seed: 5, now });
   manager = await t.signIn('manager');
 }, 240_000);
@@ -26,7 +29,8 @@ type Results = { responses: number; responseRate: number | null; nps?: { score: 
 
 describe('demo surveys', () => {
   it('has an NPS campaign a quarter over the last year and a CSAT survey, each answered by 30–50 %', async () => {
-    const list = await get<{ items: { id: string; kind: string; stats: { sent: number; responseRate: number | null } }[] }>('/api/surveys');
+    const all = await get<{ items: { id: string; name: string; kind: string; stats: { sent: number; responseRate: number | null } }[] }>('/api/surveys');
+    const list = { items: all.items.filter((s) => s.name !== 'Renewal readiness (NPS)') };
     expect(list.items.map((s) => s.kind).sort()).toEqual(['csat', 'nps']);
     for (const s of list.items) {
       expect(s.stats.sent, s.kind).toBeGreaterThan(20);
@@ -59,9 +63,23 @@ describe('demo surveys', () => {
 
   it('reminded once those who did not answer, and bots never count', async () => {
     const { rows: [u] } = await t.database.query<{ unanswered: number; reminded: number }>(
-      `SELECT count(*) FILTER (WHERE answered_at IS NULL)::int AS unanswered, count(*) FILTER (WHERE answered_at IS NULL AND reminded_at IS NOT NULL)::int AS reminded FROM survey_recipients`);
+      `SELECT count(*) FILTER (WHERE answered_at IS NULL)::int AS unanswered, count(*) FILTER (WHERE answered_at IS NULL AND reminded_at IS NOT NULL)::int AS reminded
+         FROM survey_recipients r JOIN surveys s ON s.id = r.survey_id WHERE s.name <> 'Renewal readiness (NPS)'`); // the playbook's sends are this week's
     expect(u?.reminded).toBe(u?.unanswered);
     const { rows: [b] } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM survey_responses x JOIN survey_recipients r ON r.id = x.recipient_id WHERE x.bot AND r.answered_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM survey_responses y WHERE y.recipient_id = r.id AND NOT y.bot)');
     expect(b?.n).toBe(0);
+  });
+
+  it("respects the 90-day throttle against the renewal playbook's sends, and counts every survey of the book", async () => {
+    const { rows: [renewal] } = await t.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM survey_recipients r JOIN surveys s ON s.id = r.survey_id WHERE s.name = 'Renewal readiness (NPS)'`);
+    expect(renewal?.n, 'the renewal playbook surveyed someone').toBeGreaterThan(0);
+    const { rows: [clash] } = await t.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM survey_recipients a JOIN survey_recipients b ON b.contact_id = a.contact_id AND b.id <> a.id
+        WHERE b.sent_at >= a.sent_at AND b.sent_at - a.sent_at < interval '90 days'`);
+    expect(clash?.n).toBe(0);
+    const list = await get<{ items: unknown[] }>('/api/surveys');
+    expect(list.items).toHaveLength(3);
+    expect(summary.surveys).toBe(list.items.length);
   });
 });

@@ -22,8 +22,10 @@ export type DemoSurveysSummary = { surveys: number; sent: number; answered: numb
 type Band = 'good' | 'watch' | 'poor';
 type Person = { id: string; account_id: string; band: Band | null; role: string | null };
 
-/** Campaign sends, days ago: one NPS campaign a quarter over the last year. */
-const NPS_CAMPAIGNS = [350, 260, 170, 80];
+/** Campaign sends, days ago: one NPS campaign a quarter over the last year, 91 days apart (more than the 90-day throttle, send times jitter by hours). */
+const NPS_CAMPAIGNS = [353, 262, 171, 80];
+/** The demo surveys' throttle (the default throttle_days): no history send within it of another send to the same contact. */
+const THROTTLE_MS = 90 * DAY_MS;
 const CSAT_WINDOW_DAYS = 180;
 
 const NPS_COMMENTS = {
@@ -114,6 +116,12 @@ export async function seedDemoSurveys(_config: Config, database: Database, opts:
   );
   const { rows: [admin] } = await database.query<{ id: string }>(`SELECT id FROM users WHERE role IN ('admin', 'manager') ORDER BY role, created_at LIMIT 1`);
   const by = admin?.id ?? null;
+  // Sends already made (the renewal playbook's survey, run by the work demo before this): the history respects the
+  // throttle against them, so a contact surveyed now was not in a campaign within the 90 days before (nor after).
+  const { rows: earlier } = await database.query<{ contact_id: string; sent_at: Date | string }>('SELECT contact_id, sent_at FROM survey_recipients');
+  const sends = new Map<string, number[]>();
+  for (const e of earlier) sends.set(e.contact_id, [...(sends.get(e.contact_id) ?? []), new Date(e.sent_at).getTime()]);
+  const clashes = (contactId: string, at: number) => (sends.get(contactId) ?? []).some((x) => Math.abs(x - at) < THROTTLE_MS);
   const npsPeople = people.filter((p) => p.rank === 1);
   const csatPeople = people.filter((p) => p.rank === 2);
 
@@ -134,6 +142,7 @@ export async function seedDemoSurveys(_config: Config, database: Database, opts:
         const answer: Answer = answers ? { score, comment: rng.chance(0.55) ? rng.pick(NPS_COMMENTS[bucket]) : null, answeredAt: sentAt + rng.int(1, 9) * DAY_MS / 3 } : null;
         // A few mail gateways follow every link of the e-mail as it arrives.
         const bot = !answers && rng.chance(0.03) ? { reason: rng.pick<BotReason>(['honeypot_link', 'too_fast']), at: sentAt + 2000 } : null;
+        if (clashes(p.id, sentAt)) continue; // drawn all the same: the rest of the demo stays as it was
         await insertRecipient(tx, nps, p, sentAt, by, answer, 5, bot);
         out.sent += 1;
         if (answer) out.answered += 1;
@@ -153,12 +162,15 @@ export async function seedDemoSurveys(_config: Config, database: Database, opts:
       const answer: Answer = rng.chance(0.45)
         ? { score, comment: rng.chance(0.5) ? rng.pick(score >= 4 ? CSAT_COMMENTS.happy : CSAT_COMMENTS.unhappy) : null, answeredAt: sentAt + rng.int(1, 6) * 3_600_000 }
         : null;
+      if (clashes(p.id, sentAt)) continue;
       await insertRecipient(tx, csat, p, sentAt, by, answer, 5, null);
       out.sent += 1;
       if (answer) out.answered += 1;
       if (answer?.comment) out.comments += 1;
     }
-    out.surveys = 2;
+    // Every survey of the book (the renewal playbook's survey of the work demo too), as /surveys lists them.
+    const { rows: [count] } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM surveys');
+    out.surveys = count?.n ?? 2;
     const actor: Actor = { type: 'system', id: null, label: 'demo' };
     await recordAuditRaw(tx, actor, [{ action: 'survey.demo', objectType: 'survey', objectId: nps, objectLabel: 'Quarterly NPS', changes: { sent: out.sent, answered: out.answered, bots: out.bots } }]);
     const { rows: [n] } = await tx.query<{ nps: number | null }>(

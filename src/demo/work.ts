@@ -44,7 +44,7 @@ export async function seedDemoWork(config: Config, database: Database, opts: { s
   const renewalSurvey = await insertSurvey(database, {
     name: 'Renewal readiness (NPS)', kind: 'nps', question: 'How likely are you to recommend us to a colleague?',
     commentPrompt: 'What would make the next year better for your team?', emailSubject: 'One question before your renewal',
-    emailIntro: 'Your renewal is coming up, and we would like to know where we stand. One click is enough.',
+    emailIntro: 'Your renewal is coming up, and we would like to know where we stand. It takes a few seconds.',
     throttleDays: 90, reminderAfterDays: 5, spoonCost: 1,
   }, null);
   const renewal = await work.playbooks.create({
