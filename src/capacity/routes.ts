@@ -7,7 +7,8 @@ import type { RouteDeps } from '../http/context.js';
 import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { accountCapacity } from './index.js';
-import { capacity, capacityPut, capacityQuery, capacitySettings } from './schema.js';
+import { capacityAccounts } from './accounts.js';
+import { capacity, capacityAccounts as capacityAccountsList, capacityAccountsQuery, capacityPut, capacityQuery, capacitySettings } from './schema.js';
 import { getCapacitySettings, putCapacitySettings, setAccountCapacity } from './service.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -46,6 +47,14 @@ export function capacityRoutes(app: FastifyInstance, deps: RouteDeps) {
     if (!can(principalOf(req), 'update', { type: 'account', account: a })) throw new AppError('auth.forbidden');
     return { ...(await setAccountCapacity(database, a.id, req.body, actor(req))), canEdit: true };
   });
+
+  r.get('/api/capacity/accounts', {
+    schema: {
+      tags: TAGS, summary: 'The accounts over capacity (left < 0, or 0 with an overload) or near it (at most 2 spoons left) this period, with the costliest asks',
+      description: 'Computed only for the accounts with an ask costing something this period, a capacity set low, or (when the default itself is low) evidence that lowers it; any other account has no ask and room left. The figures are those of GET /api/accounts/:id/capacity.',
+      querystring: capacityAccountsQuery, response: { 200: capacityAccountsList, 400: errorBody },
+    },
+  }, async (req) => capacityAccounts(database, (account) => can(principalOf(req), 'read', { type: 'account', account }), req.query));
 
   r.get('/api/capacity/settings', {
     schema: { tags: TAGS, summary: 'The default capacity and the period (default 10 spoons a week, weeks from Monday UTC)', response: { 200: capacitySettings } },

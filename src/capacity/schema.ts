@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, text } from '../http/zod.js';
+import { isoDate, queryInt, text } from '../http/zod.js';
 
 const ASK_KINDS = ['task', 'survey', 'check_in', 'email'] as const;
 const spoons = z.number().int().min(0).max(100);
@@ -45,3 +45,19 @@ export const capacity = z.object({
   canEdit: z.boolean(),
 });
 export type Capacity = z.infer<typeof capacity>;
+
+export const capacityAccountsQuery = z.object({
+  state: z.enum(['over', 'near', 'all']).default('all').describe('over: left < 0, or 0 with an ask confirmed as an overload; near: otherwise at most 2 spoons left; all: both'),
+  limit: queryInt(1, 200).default(50),
+  cursor: text().max(500).optional().describe('nextCursor of the previous page'),
+});
+const ask = capacity.shape.asks.element;
+export const capacityAccounts = z.object({
+  period: z.object({ from: z.string().describe('YYYY-MM-DD, inclusive'), to: z.string().describe('YYYY-MM-DD, exclusive') }),
+  items: z.array(z.object({
+    accountId: z.uuid(), accountName: z.string(), ownerName: z.string().nullable(), arr: z.number(), state: z.enum(['over', 'near']),
+    capacity: z.number().int(), used: z.number().int(), left: z.number().int(), overloads: z.number().int(),
+    topAsks: z.array(ask).describe('The costliest asks of the period (at most 3)'),
+  })).describe('Least left first, then name'),
+  nextCursor: z.string().nullable(),
+});

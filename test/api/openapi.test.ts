@@ -50,6 +50,8 @@ describe('GET /api/openapi.json', () => {
       // Surveys (issue 11).
       ['get', '/api/surveys'], ['post', '/api/surveys'], ['get', '/api/surveys/{id}'], ['patch', '/api/surveys/{id}'], ['post', '/api/surveys/{id}/send'],
       ['get', '/api/surveys/{id}/results'], ['get', '/api/surveys/{id}/responses.csv'], ['get', '/api/accounts/{id}/surveys'], ['post', '/api/public/surveys/{token}'],
+      // Capacity (issue 11).
+      ['get', '/api/accounts/{id}/capacity'], ['put', '/api/accounts/{id}/capacity'], ['get', '/api/capacity/accounts'], ['get', '/api/capacity/settings'], ['put', '/api/capacity/settings'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];

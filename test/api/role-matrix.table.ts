@@ -163,6 +163,7 @@ export const ROUTES: Record<string, Spec> = {
   'POST /api/tasks/:id/give-spoon': { expect: EDITORS, url: async (f) => `/api/tasks/${await f.task()}/give-spoon`, scoped: true },
   'GET /api/accounts/:id/capacity': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/capacity`, scoped: true },
   'PUT /api/accounts/:id/capacity': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/capacity`, body: () => ({ spoons: 8 }), scoped: true },
+  'GET /api/capacity/accounts': { expect: EVERYONE, url: () => '/api/capacity/accounts?state=all&limit=5' },
   'GET /api/capacity/settings': { expect: EVERYONE, url: () => '/api/capacity/settings' },
   'PUT /api/capacity/settings': { expect: MANAGERS, url: () => '/api/capacity/settings', body: () => ({ defaultSpoons: 10, period: 'week' }) },
   // Change talk: everyone classifies and reads; csm and above correct a label; admins manage the phrases.
