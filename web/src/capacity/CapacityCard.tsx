@@ -167,7 +167,7 @@ function GiveSpoonButton({ ask }: { ask: CapacityAsk }) {
         aria-label={`Give a spoon: do “${ask.label}” for them`}
         onClick={() => give.mutate(ask.id, { onSuccess: (r) => notifySuccess(`Our task now: ${r.task.title}`, 'A spoon given'), onError: (e) => notifyError(e, 'Could not give the spoon') })}
       >
-        Do it for them
+        Do it
       </Button>
     </Tooltip>
   );
