@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { esc, renderPublicPage } from '../public/page.js';
 import type { PublicGoal, PublicPlan, PublicTask } from './share-schema.js';
 
 /**
@@ -65,8 +66,6 @@ export const NOTICES = {
 export type NoticeKey = keyof typeof NOTICES;
 export const isNoticeKey = (s: unknown): s is NoticeKey => typeof s === 'string' && Object.hasOwn(NOTICES, s);
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 function date(s: string | null): string {
@@ -148,22 +147,8 @@ function commentsSection(view: PublicPlan, token: string): string {
   return `<section class="comments"><h2>Comments</h2>${list}${form}</section>`;
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main>
-${body}
-</main></body>
-</html>`;
-}
+/** The public shell (src/public/page.ts) with this page's own stylesheet, allowed by PAGE_CSP. */
+const page = (title: string, body: string): string => renderPublicPage(title, body, STYLE);
 
 export function renderPlanPage(view: PublicPlan, token: string, notice: NoticeKey | null = null): string {
   const n = notice ? NOTICES[notice] : null;

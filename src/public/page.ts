@@ -44,8 +44,8 @@ export const PUBLIC_PAGE_CSP = [
 /** Headers for every public answer (pages and their JSON): never indexed, never cached, no referrer. */
 export const PUBLIC_HEADERS = { 'x-robots-tag': 'noindex, nofollow', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' } as const;
 
-/** A whole page; `body` is HTML the caller built with esc(). */
-export function renderPublicPage(title: string, body: string): string {
+/** A whole page; `body` is HTML the caller built with esc(). `style` must be allowed by the page's CSP (its hash). */
+export function renderPublicPage(title: string, body: string, style: string = PUBLIC_STYLE): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54,7 +54,7 @@ export function renderPublicPage(title: string, body: string): string {
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)}</title>
-<style>${PUBLIC_STYLE}</style>
+<style>${style}</style>
 </head>
 <body><main>
 ${body}
