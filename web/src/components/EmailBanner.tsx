@@ -2,6 +2,7 @@ import { Alert, Anchor } from '@mantine/core';
 import { Link } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { useEmailSettings } from '../api/outbox';
+import { emailBannerState } from './emailBanner';
 
 /**
  * Admins and managers are told, on every screen, when Canopy cannot send e-mail at all, and when the
@@ -10,21 +11,18 @@ import { useEmailSettings } from '../api/outbox';
 export function EmailBanner() {
   const me = useMe();
   const settings = useEmailSettings();
-  if (!can.audit(me) || !settings.data) return null;
-  const { configured, publicUrlConfigured } = settings.data;
-  // An older server does not send publicUrlConfigured: say nothing rather than guess.
-  const relativeLinks = publicUrlConfigured === false;
-  if (configured && !relativeLinks) return null;
-  const title = configured ? 'Links in customer e-mails will not work' : 'E-mail is not configured';
+  const state = settings.data ? emailBannerState(settings.data) : null;
+  if (!can.audit(me) || !state) return null;
+  const { title, noSmtp, relativeLinks } = state;
   return (
     <Alert color="yellow" variant="light" title={title} mb="md" role="alert" aria-label={title}>
-      {!configured && (
+      {noSmtp && (
         <>
           Customer e-mails from playbooks and notification e-mails are not sent: they wait in the outbox until CANOPY_SMTP_URL is set and
           Canopy is restarted. <Anchor component={Link} to="/admin/outbox">See the outbox</Anchor>
         </>
       )}
-      {!configured && relativeLinks && ' '}
+      {noSmtp && relativeLinks && ' '}
       {relativeLinks && (
         <>
           Links in customer e-mails (surveys, check-ins) need CANOPY_PUBLIC_URL, the address customers reach Canopy at: without it they are
