@@ -137,8 +137,8 @@ export async function seedDemoReadiness(config: Config, database: Database, opts
               dueAt: new Date(done).toISOString(),
             }]);
             if (task) {
-              await tx.query(`UPDATE tasks SET gives_spoon = true, status = 'done', completed_at = $2, completed_by = $3, created_at = $4, updated_at = $2 WHERE id = $1`,
-                [task.id, new Date(done).toISOString(), a.owner_id, new Date(done - 14 * DAY_MS).toISOString()]);
+              await tx.query(`UPDATE tasks SET gives_spoon = true, spoon_initiative_id = $5, status = 'done', completed_at = $2, completed_by = $3, created_at = $4, updated_at = $2 WHERE id = $1`,
+                [task.id, new Date(done).toISOString(), a.owner_id, new Date(done - 14 * DAY_MS).toISOString(), initiativeId]);
               out.spoonTasks += 1;
             }
           }
