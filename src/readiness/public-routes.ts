@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody } from '../auth/schema.js';
@@ -13,6 +12,7 @@ import { text } from '../http/zod.js';
 import { formKey, issueStamp, judgeSubmission } from '../public/guard.js';
 import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
 import { hashToken } from '../public/token.js';
+import { guardPublicScope, type PublicRateLimits } from '../public/scope.js';
 import { answerRequest, firstNameOf, liveRequest, openRequest, type Answer } from './public.js';
 import { formFields, repeatedJsonKeys } from './public-body.js';
 import { isNoticeKey, renderCheckInPage, type NoticeKey } from './public-page.js';
@@ -26,7 +26,7 @@ import { publicCheckInAnswer, publicCheckInRecorded } from './schema.js';
  * process). A submission judged automated (src/public/guard.ts) is refused and records nothing.
  */
 
-export type CheckInRateLimits = { perIpPerMinute: number; writesPerLinkPerMinute: number };
+export type CheckInRateLimits = PublicRateLimits;
 export const CHECK_IN_RATE_LIMITS: CheckInRateLimits = { perIpPerMinute: 60, writesPerLinkPerMinute: 10 };
 
 const tokenParams = z.strictObject({ token: text().max(200) });
@@ -57,27 +57,7 @@ export async function readinessPublicRoutes(app: FastifyInstance, deps: RouteDep
 
 async function publicScope(scope: FastifyInstance, { database, services }: RouteDeps, limits: CheckInRateLimits) {
   const outbox = services.outbox;
-  await scope.register(rateLimit, { global: false });
-  const perIp = scope.createRateLimit({ max: limits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (req) => `ip:${normalizeIP(req.ip)}` });
-  const perLink = scope.createRateLimit({
-    max: limits.writesPerLinkPerMinute, timeWindow: 60_000,
-    keyGenerator: (req) => `check-in:${hashToken(String((req.params as { token?: unknown }).token ?? ''))}`,
-  });
-  scope.addHook('onRequest', async (req) => {
-    const refuse = (ttl: number): never => { throw new AppError('check_in_link.rate_limited', undefined, undefined, { 'retry-after': String(Math.max(1, ttl)) }); };
-    const ip = await perIp(req);
-    if (!ip.isAllowed && ip.isExceeded) refuse(ip.ttlInSeconds);
-    if (req.method === 'POST') {
-      const link = await perLink(req);
-      if (!link.isAllowed && link.isExceeded) refuse(link.ttlInSeconds);
-    }
-  });
-  scope.addHook('onSend', async (_req, reply, payload) => {
-    void reply.headers(PUBLIC_HEADERS);
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) void reply.header('content-security-policy', PUBLIC_PAGE_CSP);
-    return payload;
-  });
+  await guardPublicScope(scope, { limits, keyPrefix: 'check-in', code: 'check_in_link.rate_limited' });
 
   // JSON as the app reads it (boundedJsonParser), except that a key sent twice in one object is refused, never resolved.
   const appJson = boundedJsonParser(scope);

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody } from '../auth/schema.js';
@@ -9,7 +8,7 @@ import { AppError, ERRORS } from '../http/errors.js';
 import { text } from '../http/zod.js';
 import { formKey, issueStamp, issueTrapStamp } from '../public/guard.js';
 import { PUBLIC_HEADERS, PUBLIC_PAGE_CSP, renderPublicMessage } from '../public/page.js';
-import { hashToken } from '../public/token.js';
+import { guardPublicScope, type PublicRateLimits } from '../public/scope.js';
 import { CONFIRM_NOTICE, isNoticeKey, renderSurveyPage, renderTrapPage, type NoticeKey } from './public-page.js';
 import { publicSurveyAnswer, publicSurveyRecorded } from './schema.js';
 import { scoreProblem } from './scores.js';
@@ -23,7 +22,7 @@ import type { SurveyService } from './service.js';
  * address and, for writes, per link (in memory, per process). A malformed token is never looked up.
  */
 
-export type SurveyRateLimits = { perIpPerMinute: number; writesPerLinkPerMinute: number };
+export type SurveyRateLimits = PublicRateLimits;
 export const SURVEY_RATE_LIMITS: SurveyRateLimits = { perIpPerMinute: 60, writesPerLinkPerMinute: 10 };
 
 const tokenParams = z.strictObject({ token: text().max(200) });
@@ -40,29 +39,7 @@ export function sendSurveyNotFound(reply: FastifyReply) {
 
 async function publicScope(scope: FastifyInstance, deps: RouteDeps, limits: SurveyRateLimits) {
   const surveys: SurveyService = deps.services.surveys;
-  await scope.register(rateLimit, { global: false });
-  const perIp = scope.createRateLimit({ max: limits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (req) => `survey-ip:${normalizeIP(req.ip)}` });
-  const perLink = scope.createRateLimit({
-    max: limits.writesPerLinkPerMinute, timeWindow: 60_000,
-    keyGenerator: (req) => `survey-link:${hashToken(String((req.params as { token?: unknown }).token ?? ''))}`,
-  });
-  scope.addHook('onRequest', async (req) => {
-    const ip = await perIp(req);
-    const refuse = (ttl: number): never => {
-      throw new AppError('survey_link.rate_limited', undefined, undefined, { 'retry-after': String(Math.max(1, ttl)) });
-    };
-    if (!ip.isAllowed && ip.isExceeded) refuse(ip.ttlInSeconds);
-    if (req.method === 'POST') {
-      const link = await perLink(req);
-      if (!link.isAllowed && link.isExceeded) refuse(link.ttlInSeconds);
-    }
-  });
-  scope.addHook('onSend', async (_req, reply, payload) => {
-    void reply.headers(PUBLIC_HEADERS);
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) void reply.header('content-security-policy', PUBLIC_PAGE_CSP);
-    return payload;
-  });
+  await guardPublicScope(scope, { limits, keyPrefix: 'survey', code: 'survey_link.rate_limited' });
 
   const r = scope.withTypeProvider<ZodTypeProvider>();
   r.post('/api/public/surveys/:token', {
