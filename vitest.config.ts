@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One migrated PGlite template per run (test/support/pglite-template.ts); each file opens a copy.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

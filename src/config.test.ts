@@ -27,6 +27,11 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ CANOPY_TRUST_PROXY: bad }), bad).toThrow(/CANOPY_TRUST_PROXY: must be a comma-separated list/);
     }
   });
+  it('refuses an ingest group-commit setting that is not 0-16 by name, instead of running with the default', () => {
+    for (const bad of ['x', '-1', '17', '1.5']) expect(() => loadConfig({ CANOPY_INGEST_GROUP_COMMIT: bad }), bad).toThrow(/CANOPY_INGEST_GROUP_COMMIT/);
+    expect(() => loadConfig({ CANOPY_INGEST_GROUP_COMMIT: '0' })).not.toThrow();
+  });
+
   it('treats empty variables as unset and secures cookies behind an https public URL', () => {
     expect(loadConfig({ DATABASE_URL: '', CANOPY_PUBLIC_URL: 'https://cs.example.com' })).toMatchObject({ databaseUrl: undefined, cookieSecure: true });
   });

@@ -58,6 +58,8 @@ const envSchema = z.object({
     })
     .transform((entries) => entries.map((e) => parseAllowEntry(e)?.entry ?? e))
     .optional(),
+  // Critical dates: where the IANA RDAP bootstrap file is read (a mirror for closed networks).
+  CANOPY_RDAP_BOOTSTRAP_URL: z.url().regex(/^https?:\/\//, 'must start with http:// or https://').default('https://data.iana.org/rdap/dns.json'),
   CANOPY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   CANOPY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   CANOPY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
@@ -70,6 +72,8 @@ const envSchema = z.object({
     .refine((list) => list.every(isProxyEntry), 'must be a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal')
     .optional(),
   CANOPY_MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(10_000).default(64),
+  // Read by src/ingest/service.ts (groupCommitInFlight); checked here so a bad value stops the start, not silently 2.
+  CANOPY_INGEST_GROUP_COMMIT: z.coerce.number().int().min(0).max(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 }).refine((e) => e.CANOPY_HEADERS_TIMEOUT_MS <= e.CANOPY_REQUEST_TIMEOUT_MS, {
@@ -97,6 +101,8 @@ export type Config = {
   smtp: { url: string | undefined; from: string };
   /** Webhooks and Slack: request timeout and allow-list entries added to the admin's. */
   outbound: { timeoutMs: number; allow: string[] };
+  /** Critical dates: the RDAP bootstrap file (IANA's, or a mirror). */
+  criticalDates: { rdapBootstrapUrl: string };
   /** Inbound HTTP: how long a client may take, and how many request bodies may be arriving at once. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; idleTimeoutMs: number; keepAliveTimeoutMs: number; maxConcurrentUploads: number };
   /** Reverse proxies trusted for the client address (X-Forwarded-For); empty: the socket's address. */
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     autopilotTouchpoints: e.CANOPY_AUTOPILOT_TOUCHPOINTS,
     smtp: { url: e.CANOPY_SMTP_URL, from: e.CANOPY_MAIL_FROM ?? `Canopy <canopy@${mailDomain(e.CANOPY_PUBLIC_URL)}>` },
     outbound: { timeoutMs: e.CANOPY_OUTBOUND_TIMEOUT_MS, allow: e.CANOPY_OUTBOUND_ALLOW ?? [] },
+    criticalDates: { rdapBootstrapUrl: e.CANOPY_RDAP_BOOTSTRAP_URL },
     http: {
       headersTimeoutMs: e.CANOPY_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.CANOPY_REQUEST_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { seedDemoViews } from './views/demo.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
@@ -18,6 +19,13 @@ import { seedDemoSeeds } from './demo/seeds.js';
 import { seedDemoReadiness } from './demo/readiness.js';
 import { demoCapacityLine, seedDemoCapacity } from './demo/capacity.js';
 import { seedDemoSurveys } from './demo/surveys.js';
+import { demoRiskLine, refreshDemoRisk } from './risk/demo.js';
+import { demoReviewsLine, seedDemoReviews } from './demo/reviews.js';
+import { demoRiskRegisterLine, seedDemoRiskRegister } from './demo/risk-register.js';
+import { demoRiskSignalsLine, seedDemoRiskSignals } from './demo/risk-signals.js';
+import { demoCriticalDatesLine, seedDemoCriticalDates } from './demo/critical-dates.js';
+import { demoRenewalsLine, seedDemoRenewals } from './demo/renewals.js';
+import { demoSubscriptionsLine, seedDemoSubscriptions } from './demo/subscriptions.js';
 import { demoSignInLines, giveDemoPasswords } from './demo/sign-in.js';
 import type { Database } from './db/connect.js';
 import { createHealthService } from './health/service.js';
@@ -27,6 +35,7 @@ import { mailSetupLine } from './notifications/mailer.js';
 import { relativeLinksWarning } from './public/links.js';
 import { isDatabaseUnavailable } from './http/error-handler.js';
 import { crashEngine } from './db/crash.js';
+import { registerImportCommand } from './imports/cli.js';
 
 /**
  * A long-running process survives a lost database connection that a library let escape: pg-boss
@@ -93,6 +102,22 @@ async function loadDemo(config: Config, database: Database, opts: { accounts?: n
     // Capacity last: its asks land on this week of a book the other parts have filled (their check-ins and notes lower capacities).
     const cp = await seedDemoCapacity(config, database, opts.seed !== undefined ? { seed: opts.seed } : {});
     console.log(demoCapacityLine(cp));
+    // Risk signals (issue 12): a history consistent with the outcomes, open ones on active accounts, then one refresh of the computed ones.
+    console.log(demoRiskSignalsLine(await seedDemoRiskSignals(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Critical dates after the signals: domains, certificates, contracts, licences, cards; previous checks recorded by the demo (never live), the morning's alerts raised.
+    console.log(demoCriticalDatesLine(await seedDemoCriticalDates(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Risk register after the signals and critical-dates demos (those go above this line): a playbook per failure mode, risks raised where signals point.
+    console.log(demoRiskRegisterLine(await seedDemoRiskRegister(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Churn reviews after the risk signals, critical dates and register demos (issue 12: those go above this line): a loss with no signal gets its story here.
+    console.log(demoReviewsLine(await seedDemoReviews(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Renewals after the reviews: a manager's overrides (with reasons) of a few coming renewals; the calendar itself is the book's renewal dates.
+    console.log(demoRenewalsLine(await seedDemoRenewals(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Subscriptions (issue 13) after the renewals: terms that agree with ARR, renewal dates and outcomes; ARR history, retention and cohorts follow.
+    console.log(demoSubscriptionsLine(await seedDemoSubscriptions(config, database, opts.seed !== undefined ? { seed: opts.seed } : {})));
+    // Last of issue 12's demos: calibrate on the demo's outcomes and compute every account's compound risk once.
+    console.log(demoRiskLine(await refreshDemoRisk(config, database)));
+    // Saved views (issue 13): a few shared views of the portfolio and the inbox.
+    console.log(`Demo saved views: ${(await seedDemoViews(database)).views} shared views.`);
     // Counted once everything is loaded: the seed harvests add goals and make plans of their own.
     console.log(await successPlansLine(database));
     const { password } = await giveDemoPasswords(database, s.people.map((p) => p.email));
@@ -320,6 +345,9 @@ program
       out.done(`Evaluated ${r.evaluated} accounts in ${Date.now() - started} ms: ${r.fired} firing${r.fired === 1 ? '' : 's'}.`);
     }),
   );
+
+// CSV imports (issue 13): `canopy import --kind KIND FILE`, the engine in this process.
+registerImportCommand(program, withDatabase);
 
 class UsageError extends Error {}
 

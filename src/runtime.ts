@@ -9,6 +9,7 @@ import { ruleJobs } from './rules/jobs.js';
 import { planJobs } from './plans/jobs.js';
 import { seedJobs } from './seeds/jobs.js';
 import { surveyJobs } from './surveys/jobs.js';
+import { criticalDateJobs } from './critical-dates/jobs.js';
 import { createIngestService } from './ingest/service.js';
 import { ingestJobs } from './ingest/jobs.js';
 import { createSessionQueries } from './auth/sessions.js';
@@ -19,6 +20,12 @@ import { EVALUATE_JOB } from './rules/service.js';
 import { idempotencyJobs } from './idempotency/jobs.js';
 import { createIdempotencyStore } from './idempotency/store.js';
 import { autopilotJobs } from './activities/autopilot-jobs.js';
+import { createRiskService, type RiskService } from './risk/service.js';
+import { startRiskTicker } from './risk/ticker.js';
+import { riskJobs } from './risk/jobs.js';
+import { importJobs } from './imports/jobs.js';
+import { createImportService } from './imports/service.js';
+import { createImportKinds } from './imports/kinds/index.js';
 
 /** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
@@ -33,13 +40,16 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 }
 
 /** Every capability's jobs, declared as data. */
-export function allJobs(config: Config, database: Database, sender: JobSender | null = null): JobDefinition[] {
+export function allJobs(config: Config, database: Database, sender: JobSender | null = null, built: { risk?: (risk: RiskService) => void } = {}): JobDefinition[] {
   // Handlers run inside the worker: work that would enqueue more work does it inline there.
   // The work engine's handlers hand follow-up work (next playbook step, retries) back to the queue.
   const work = createWorkServices(config, database, sender);
+  // Risk after health: a health refresh has the risk refresh follow soon (debounced), so risk is never older than health.
+  const risk = createRiskService({ config, database, jobs: sender, outbox: work.outbox });
+  built.risk?.(risk);
   const health = createHealthService(database, null, {
     deliveriesQueued: () => work.outbox.wake(),
-    computed: async (values) => { await work.plans.healthComputed(values); },
+    computed: async (values) => { await work.plans.healthComputed(values); await risk.scheduleRefresh(); },
   });
   const ingest = createIngestService(database, null, { usageChanged: () => health.refreshDirty().then(() => undefined) });
   const sessions = createSessionQueries(database, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
@@ -50,6 +60,7 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
     ...planJobs(work),
     ...seedJobs(work),
     ...surveyJobs(work),
+    ...criticalDateJobs(work),
     ...ingestJobs(ingest, config.dedupeDays),
     // A health refresh writes health_changes, which mark accounts for the rules: evaluate them soon.
     ...healthJobs(health).map((d) => (d.name === REFRESH_JOB && sender
@@ -57,13 +68,28 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
       : d)),
     ...idempotencyJobs(createIdempotencyStore(database)),
     ...autopilotJobs(work.autopilot),
+    ...riskJobs(risk),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
+    // CSV imports: the run job (resumes from the checkpoint) and the sweep of imports left running by a stopped process.
+    ...importJobs(createImportService({
+      database, dataDir: config.dataDir, jobs: sender,
+      kinds: createImportKinds({ config, database, jobs: sender, outbox: work.outbox, rebuildHealth: async (ids, from) => { await health.rebuildHistory(ids, from); } }),
+    })),
   ];
 }
 
 export async function startJobs(config: Config, database: Database, log: Logger, opts: { work: boolean }): Promise<JobQueue> {
   let queue: JobQueue | null = null;
-  queue = await createJobQueue(database, config.databaseUrl, allJobs(config, database, lazySender(() => queue)), log);
-  if (opts.work) await queue.work();
-  return queue;
+  let risk: RiskService | null = null;
+  const jobs = allJobs(config, database, lazySender(() => queue), { risk: (r) => { risk = r; } });
+  const started = await createJobQueue(database, config.databaseUrl, jobs, log);
+  queue = started;
+  if (!opts.work) return started;
+  await started.work();
+  // Risk freshness: whatever marked an account (triggers on every input), the worker refreshes it within
+  // seconds rather than at the minute's job. Stopped before the queue (and so before the database closes).
+  const ticker = startRiskTicker(database, () => risk?.refreshDirty() ?? Promise.resolve(), { log });
+  const stopQueue = started.stop;
+  started.stop = async () => { await ticker.stop(); await stopQueue(); };
+  return started;
 }

@@ -30,6 +30,10 @@ import { createSeedService } from './seeds/service.js';
 import { createAutopilotService } from './activities/autopilot-service.js';
 import { createReadinessService } from './readiness/service.js';
 import { createSurveyService } from './surveys/service.js';
+import { createRiskService } from './risk/service.js';
+import { createCriticalDateService } from './critical-dates/service.js';
+import { createImportService } from './imports/service.js';
+import { createImportKinds } from './imports/kinds/index.js';
 
 /**
  * The composition root: builds every capability's services from config, database and queue.
@@ -68,6 +72,7 @@ export function createWorkServices(config: Config, database: Database, jobs: Job
     autopilot: createAutopilotService({ database, n: config.autopilotTouchpoints }),
     readiness: createReadinessService(deps, { tasks }),
     surveys: createSurveyService(deps),
+    criticalDates: createCriticalDateService(deps, { tasksCreated: (tx, ids, actor) => tasks.afterCreate(tx, ids, actor) }),
   };
 }
 export type WorkServices = ReturnType<typeof createWorkServices>;
@@ -75,13 +80,21 @@ export type WorkServices = ReturnType<typeof createWorkServices>;
 /** Every capability's queries and services over one database, built once per process. */
 export function createServices(config: Config, database: Database, jobs: JobQueue | null) {
   const work = createWorkServices(config, database, jobs);
+  // Risk is refreshed after health (risk is never older than health: writing account_health marks risk_dirty).
+  const risk = createRiskService({ config, database, jobs, outbox: work.outbox });
   const health = createHealthService(database, jobs, {
     deliveriesQueued: () => work.outbox.wake(),
     // Success plans re-measure their driver and metric criteria when health is computed.
-    computed: async (values) => { await work.plans.healthComputed(values); },
+    computed: async (values) => { await work.plans.healthComputed(values); await risk.scheduleRefresh(); },
   });
   return {
     health,
+    risk,
+    // CSV imports (issue 13): imported history shows as health history at once (the back-fill of those accounts from that day).
+    imports: createImportService({
+      database, dataDir: config.dataDir, jobs,
+      kinds: createImportKinds({ config, database, jobs, outbox: work.outbox, rebuildHealth: async (ids, from) => { await health.rebuildHistory(ids, from); } }),
+    }),
     accounts: createAccountQueries(database),
     apiKeys: createApiKeyQueries(database),
     audit: createAuditQueries(database.db),

@@ -25,8 +25,8 @@ const SORT_KEYS = {
   },
   // The latest activity through activities_account_idx (account_id, occurred_at DESC): one index probe per account.
   lastTouchAt: {
-    asc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id), 'infinity'::timestamptz)",
-    desc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id), '-infinity'::timestamptz)",
+    asc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id AND x.kind <> 'ticket'), 'infinity'::timestamptz)",
+    desc: "coalesce((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id AND x.kind <> 'ticket'), '-infinity'::timestamptz)",
     cast: 'timestamptz',
     cursor: withId(cursorTimestamp),
   },
@@ -35,6 +35,8 @@ const SORT_KEYS = {
   healthChange30d: { asc: 'coalesce(h.computed_score - s30.score, 1000)', desc: 'coalesce(h.computed_score - s30.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
   // Not on autopilot (0) before on autopilot (1) ascending; no stored verdict is not on autopilot.
   onAutopilot: { asc: 'coalesce(ap.on_autopilot, false)::int', desc: 'coalesce(ap.on_autopilot, false)::int', cast: 'int', cursor: withId(cursorInt) },
+  // Compound risk (issue 12); accounts not computed yet sort last both ways.
+  risk: { asc: 'coalesce(rk.score, 1000)', desc: 'coalesce(rk.score, -1000)', cast: 'int', cursor: withId(cursorInt) },
 } as const;
 
 /**
@@ -45,7 +47,8 @@ const SORT_KEYS = {
  */
 const HEALTH_JOIN = `LEFT JOIN account_health_effective h ON h.account_id = a.id
   LEFT JOIN health_snapshots s30 ON s30.account_id = a.id AND s30.day = current_date - 30
-  LEFT JOIN account_autopilot ap ON ap.account_id = a.id`;
+  LEFT JOIN account_autopilot ap ON ap.account_id = a.id
+  LEFT JOIN account_risk rk ON rk.account_id = a.id`;
 
 export type ListViewer = { userId: string | null };
 
@@ -79,6 +82,8 @@ export function buildFilters(q: AccountListQuery, viewer: ListViewer, values: un
   // No stored verdict is not on autopilot (see migration 0015).
   if (q.autopilot === 'true') where.push('ap.on_autopilot');
   else if (q.autopilot === 'false') where.push('ap.on_autopilot IS NOT TRUE');
+  if (q.riskLevel === 'none') where.push('rk.level IS NULL');
+  else if (q.riskLevel) where.push(`rk.level = ${param(q.riskLevel)}`);
   return where;
 }
 
@@ -87,10 +92,11 @@ type Row = {
   segment: string | null; stage: AccountListItem['stage']; arr: number; seats: number | null; renewal_date: string | null;
   last_activity_at: string | null; last_touch_at: string | null; sort_value: string; health: number | null; health_band: AccountListItem['healthBand']; health_change: number | null;
   health_source: 'override' | 'computed' | null; computed_health: number | null; computed_band: AccountListItem['healthBand'];
-  on_autopilot: boolean;
+  on_autopilot: boolean; risk_score: number | null; risk_level: AccountListItem['riskLevel'];
 };
 
-export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer) {
+/** `totals: false` skips the book totals (an export reads every page and needs them never). */
+export async function listAccounts(database: Database, q: AccountListQuery, viewer: ListViewer, opts: { totals?: boolean } = {}) {
   const desc = q.sort.startsWith('-');
   const key = SORT_KEYS[q.sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
   const expr = desc ? key.desc : key.asc;
@@ -109,10 +115,10 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
     `SELECT a.id, a.name, a.domain, a.external_id, a.owner_id, u.name AS owner_name, a.segment, a.stage,
             a.arr::float8 AS arr, a.seats, a.renewal_date::text AS renewal_date,
             to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_activity_at,
-            to_char((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_touch_at,
+            to_char((SELECT max(x.occurred_at) FROM activities x WHERE x.account_id = a.id AND x.kind <> 'ticket') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_touch_at,
             (${expr})::text AS sort_value, h.score AS health, h.band AS health_band, (h.computed_score - s30.score) AS health_change,
             h.source AS health_source, h.computed_score AS computed_health, h.computed_band AS computed_band,
-            coalesce(ap.on_autopilot, false) AS on_autopilot
+            coalesce(ap.on_autopilot, false) AS on_autopilot, rk.score AS risk_score, rk.level AS risk_level
        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id ${HEALTH_JOIN}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${expr} ${dir}, a.id ${dir}
@@ -121,8 +127,9 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  const noTotals = { rows: [] as { n: number; active: number; arr: number; active_arr: number; churned_arr: number }[] };
   const [total, usage] = await Promise.all([
-    database.query<{ n: number; active: number; arr: number; active_arr: number; churned_arr: number }>(
+    opts.totals === false ? noTotals : database.query<{ n: number; active: number; arr: number; active_arr: number; churned_arr: number }>(
       `SELECT count(*)::int AS n, (count(*) FILTER (WHERE ${ACTIVE}))::int AS active, coalesce(sum(a.arr), 0)::float8 AS arr,
               coalesce(sum(a.arr) FILTER (WHERE ${ACTIVE}), 0)::float8 AS active_arr,
               coalesce(sum(a.arr) FILTER (WHERE NOT ${ACTIVE}), 0)::float8 AS churned_arr
@@ -140,7 +147,7 @@ export async function listAccounts(database: Database, q: AccountListQuery, view
         lastActivityAt: r.last_activity_at, lastTouchAt: r.last_touch_at, usage: series, usageChange: percentChange(series),
         health: r.health, healthBand: r.health_band, healthChange30d: r.health_change,
         healthSource: r.health_source, computedHealth: r.computed_health, computedHealthBand: r.computed_band,
-        onAutopilot: r.on_autopilot,
+        onAutopilot: r.on_autopilot, riskScore: r.risk_score, riskLevel: r.risk_level,
       };
     }),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.sort_value, last.id]) : null,

@@ -5,7 +5,7 @@ import { domain, isoDate, jsonObject as storableJson, money, queryInt, queryMone
 export const MAX_SEATS = 10_000_000;
 
 export const STAGES = ['onboarding', 'adoption', 'renewal', 'churned'] as const;
-export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d', 'onAutopilot'] as const;
+export const SORTS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d', 'onAutopilot', 'risk'] as const;
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -104,6 +104,8 @@ export const accountListItem = z.object({
   healthChange30d: z.number().int().nullable().describe('Computed score against the snapshot 30 days ago (computed history; overrides are not moves)'),
   lastTouchAt: z.string().nullable().describe('Last touch: when the latest activity (call, meeting, e-mail, note, …) with the account happened'),
   onAutopilot: z.boolean().describe('Its last N touchpoints are routine (stored verdict, recomputed within a minute of a change and daily; GET /api/accounts/:id/autopilot says why)'),
+  riskScore: z.number().int().nullable().describe('Compound risk 0–100 (GET /api/accounts/:id/risk explains it); null before the first computation'),
+  riskLevel: z.enum(['low', 'medium', 'high', 'critical']).nullable().describe('Level of the compound risk: low < 25 ≤ medium < 50 ≤ high < 75 ≤ critical'),
 });
 export type AccountListItem = z.infer<typeof accountListItem>;
 
@@ -134,6 +136,7 @@ export const accountListQuery = z.object({
   healthMax: queryInt(0, 100).optional(),
   healthDropMin: queryInt(1, 100).optional().describe('Dropped by at least this many points in 30 days'),
   autopilot: z.enum(['true', 'false']).optional().describe('true: only accounts on autopilot; false: only accounts not on it'),
+  riskLevel: z.enum(['low', 'medium', 'high', 'critical', 'none']).optional().describe('Compound risk level; none: not computed yet'),
   cursor: text().max(500).optional(),
   limit: queryInt(1, 200).default(50),
 });

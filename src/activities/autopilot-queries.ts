@@ -34,7 +34,7 @@ export async function loadAutopilotInputs(q: Queryable, accountIds: string[], n:
                   OR EXISTS (SELECT 1 FROM seed_events e WHERE e.activity_id = a.id)) AS linked_seed,
                 EXISTS (SELECT 1 FROM seed_events e WHERE e.activity_id = a.id AND e.goal_id IS NOT NULL) AS linked_goal
            FROM activities a
-          WHERE a.account_id = acc.id AND a.kind <> 'note' AND a.occurred_at <= $2::timestamptz
+          WHERE a.account_id = acc.id AND a.kind NOT IN ('note', 'ticket') AND a.occurred_at <= $2::timestamptz
           ORDER BY a.occurred_at DESC, a.id DESC LIMIT $3) t`,
     [accountIds, now.toISOString(), n],
   );

@@ -5,12 +5,16 @@ import { ACTIVITY_KINDS, RESPONDS_TO } from './schema.js';
 const facts = (f: Partial<ProactiveFacts> = {}): ProactiveFacts => ({ kind: 'call', respondsTo: null, escalationId: null, ...f });
 
 describe('inferProactive', () => {
-  it.each(ACTIVITY_KINDS.filter((k) => k !== 'escalation'))('a %s that answers nothing is proactive', (kind) => {
+  it.each(ACTIVITY_KINDS.filter((k) => k !== 'escalation' && k !== 'ticket'))('a %s that answers nothing is proactive', (kind) => {
     expect(inferProactive(facts({ kind }))).toBe(true);
   });
 
   it('an escalation activity is reactive', () => {
     expect(inferProactive(facts({ kind: 'escalation' }))).toBe(false);
+  });
+
+  it('a support ticket is reactive', () => {
+    expect(inferProactive(facts({ kind: 'ticket' }))).toBe(false);
   });
 
   it.each(RESPONDS_TO)('answering a %s is reactive', (respondsTo) => {

@@ -8,12 +8,12 @@ export type ProactiveFacts = {
 
 /**
  * Proactive or reactive, from what an activity is (seed 001: proactive beats firefighting).
- * Reactive when it is an escalation, when it answers something (an escalation, a ticket, an
+ * Reactive when it is an escalation or a support ticket, when it answers something (an escalation, a ticket, an
  * inbound complaint, a risk), or when it belongs to an escalation's thread; otherwise it is work
  * the CSM chose to do, hence proactive.
  */
 export function inferProactive(f: ProactiveFacts): boolean {
-  if (f.kind === 'escalation') return false;
+  if (f.kind === 'escalation' || f.kind === 'ticket') return false;
   if (f.respondsTo !== null) return false;
   if (f.escalationId !== null) return false;
   return true;

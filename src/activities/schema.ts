@@ -4,7 +4,8 @@ import { activitySeed } from '../seeds/schema.js';
 import { activityCheckIn } from '../readiness/schema.js';
 import { shownTalk } from '../changetalk/schema.js';
 
-export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
+/** `ticket`: a support ticket (imported from a helpdesk; reactive by inference, with priority and status). */
+export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation', 'ticket'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 /** What an activity answers: any of these makes it reactive unless a person says otherwise. */
 export const RESPONDS_TO = ['escalation', 'ticket', 'complaint', 'risk'] as const;

@@ -52,14 +52,23 @@ export type Subject =
   | { type: 'outbox' }
   /** App settings (readiness thresholds, the default capacity): everyone reads, admins and managers write. */
   | { type: 'app_settings' }
+  /** Renewal overrides (a manager's category for a renewal, with a reason): everyone reads, admins and managers write. */
+  | { type: 'renewal_overrides' }
   /** Surveys: everyone reads them and their results; admins and managers create, edit and archive; sending is checked per account. */
   | { type: 'surveys' }
   /** Change talk: everyone reads and classifies; csm and above correct a label; admins add and remove phrases (`part: 'phrases'`). */
   | { type: 'change_talk'; part?: 'phrases' }
+  /** Signal definitions and model settings (issue 12): everyone reads; admins and managers write. */
+  | { type: 'risk_settings' }
   /** A task: its assignee acts on it, and whoever may edit its account. */
   | { type: 'task'; task: { assigneeUserId: string | null; account: Ownable } }
   /** An escalation: its members act on it, and whoever may edit its account. */
-  | { type: 'escalation'; escalation: { memberIds: string[]; account: Ownable } };
+  | { type: 'escalation'; escalation: { memberIds: string[]; account: Ownable } }
+  /** Churn and downgrade reviews: read by whoever may read the account (everyone); written by admins and managers only,
+   *  not by the account's CSM (the review asks what the team, owner included, missed). */
+  | { type: 'reviews'; account?: Ownable }
+  /** The risk register's failure modes: everyone reads, admins and managers write (raised risks are checked per account). */
+  | { type: 'failure_modes' };
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
 
@@ -88,6 +97,9 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
     case 'plan_templates':
     case 'app_settings':
     case 'surveys':
+    case 'risk_settings':
+    case 'renewal_overrides':
+    case 'failure_modes':
       return action === 'read' ? true : role === 'admin' || role === 'manager';
     case 'change_talk':
       if (action === 'read') return true;
@@ -108,6 +120,9 @@ export function can(p: Principal, action: Action, subject: Subject): boolean {
       if (role === 'viewer') return false;
       if (p.kind === 'user' && subject.task.assigneeUserId === p.userId && action !== 'delete') return true;
       return can(p, action === 'delete' ? 'update' : action, { type: 'account', account: subject.task.account });
+    case 'reviews':
+      if (action === 'read') return subject.account ? can(p, 'read', { type: 'account', account: subject.account }) : true;
+      return role === 'admin' || role === 'manager';
     case 'escalation':
       if (action === 'read') return true;
       if (role === 'viewer') return false;

@@ -21,6 +21,7 @@ function toDto(c: typeof contacts.$inferSelect): Contact {
   return {
     id: c.id, accountId: c.accountId, externalId: c.externalId, email: c.email, name: c.name, title: c.title, role: c.role,
     phone: c.phone, custom: c.custom, lastSeenAt: c.lastSeenAt?.toISOString() ?? null,
+    active: c.deactivatedAt == null, deactivatedAt: c.deactivatedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }
@@ -31,12 +32,14 @@ function mapWriteError(err: unknown): never {
   throw err;
 }
 
-function toColumns(input: Partial<ContactInput>) {
+function toColumns(input: Partial<ContactInput> & { active?: boolean | undefined }) {
   const c: Partial<typeof contacts.$inferInsert> = {};
   for (const k of ['accountId', 'name', 'email', 'title', 'role', 'phone', 'externalId'] as const) {
     if (input[k] !== undefined) (c as Record<string, unknown>)[k] = input[k] ?? null;
   }
   if (input.custom !== undefined) c.custom = input.custom;
+  // Deactivating keeps the first departure's time; reactivating clears it (contact_role_changes keeps both).
+  if (input.active !== undefined) c.deactivatedAt = input.active ? null : sql`coalesce(${contacts.deactivatedAt}, now())` as unknown as Date;
   return c;
 }
 

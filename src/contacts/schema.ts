@@ -15,7 +15,9 @@ export const contactInput = z.object({
 });
 export type ContactInput = z.infer<typeof contactInput>;
 export const contactCreate = contactInput.refine((v) => Boolean(v.name || v.email), { message: 'Give a name or an e-mail address', path: ['name'] });
-export const contactPatch = contactInput.partial().refine((v) => Object.keys(v).length > 0, 'Send at least one field');
+export const contactPatch = contactInput.extend({
+  active: z.boolean().describe('false: the person left (deactivated_at is set, kept in history); true: back again'),
+}).partial().refine((v) => Object.keys(v).length > 0, 'Send at least one field');
 export type ContactPatch = z.infer<typeof contactPatch>;
 
 export const contact = z.object({
@@ -29,6 +31,8 @@ export const contact = z.object({
   phone: z.string().nullable(),
   custom: z.record(z.string(), z.unknown()),
   lastSeenAt: z.string().nullable(),
+  active: z.boolean(),
+  deactivatedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -14,6 +14,7 @@ import * as schema from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { SupervisedPglite, type PgliteSession } from './pglite-supervised.js';
 import type { RowMode } from './pglite-protocol.js';
+import { priorityOfSql } from './pglite-queue.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -48,6 +49,11 @@ export type ConnectOptions = {
   dataDir?: string | undefined; // PGlite folder; undefined = in memory
   poolSize?: number;
   lock?: boolean; // take the data-folder lock (default true for a folder)
+  /**
+   * In memory only: a data-folder tarball written by PGlite's dumpDataDir; the new database starts
+   * as a copy of it (the tests open one migrated template instead of migrating every database).
+   */
+  template?: string | undefined;
 };
 
 export async function connect(opts: ConnectOptions): Promise<Database> {
@@ -90,12 +96,13 @@ function drizzleClient(engine: SupervisedPglite) {
     query: (text: string, params: unknown[] = [], o?: Options) => s.query(text, params, { rowMode: o?.rowMode ?? 'object', rawTypes: rawTypes(o) }),
   });
   return {
-    query: (text: string, params?: unknown[], o?: Options) => engine.withSession((s) => onSession(s).query(text, params, o)),
+    query: (text: string, params?: unknown[], o?: Options) => engine.withSession((s) => onSession(s).query(text, params, o), priorityOfSql(text)),
     transaction: <T>(fn: (tx: ReturnType<typeof onSession>) => Promise<T>) => engine.transaction((s) => fn(onSession(s))),
   };
 }
 
 async function connectPglite(opts: ConnectOptions): Promise<Database> {
+  if (opts.template && opts.dataDir) throw new Error('connect: a template is for an in-memory database only, not with a data folder');
   let lock: DataDirLock | undefined;
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -104,7 +111,7 @@ async function connectPglite(opts: ConnectOptions): Promise<Database> {
   let engine: SupervisedPglite;
   try {
     // The lock stays with this (main) thread across engine restarts: the folder stays ours.
-    engine = await SupervisedPglite.open({ pgdata: opts.dataDir ? path.join(opts.dataDir, 'pgdata') : undefined });
+    engine = await SupervisedPglite.open({ pgdata: opts.dataDir ? path.join(opts.dataDir, 'pgdata') : undefined, template: opts.template });
   } catch (err) {
     lock?.release();
     throw err;
@@ -118,7 +125,8 @@ async function connectPglite(opts: ConnectOptions): Promise<Database> {
     async rows<T>(q: SQL) {
       return ((await db.execute(q)) as unknown as { rows: T[] }).rows;
     },
-    query: (text, values) => engine.withSession((s) => sessionQuery(s, text, values)),
+    // pg-boss's statements wait behind requests (pglite-queue.ts); the rest by the caller's priority.
+    query: (text, values) => engine.withSession((s) => sessionQuery(s, text, values), priorityOfSql(text)),
     transaction: (fn) => engine.transaction((s) => fn({ query: (text, values) => sessionQuery(s, text, values) })),
     async copyRows(table, columns, rows) {
       if (rows.length === 0) return 0;

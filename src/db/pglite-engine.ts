@@ -41,10 +41,13 @@ export class PgliteEngine {
     worker.on('exit', (code) => this.#die(new Error(`the PGlite worker exited (code ${code})`)));
   }
 
-  /** Starts a worker on `pgdata` (undefined: in memory) and waits until its database is open. */
-  static async start(pgdata: string | undefined, timeoutMs: number): Promise<PgliteEngine> {
+  /**
+   * Starts a worker on `pgdata` (undefined: in memory) and waits until its database is open;
+   * `template`: a dumpDataDir tarball an in-memory database starts as a copy of.
+   */
+  static async start(pgdata: string | undefined, timeoutMs: number, template?: string): Promise<PgliteEngine> {
     const worker = new Worker(new URL('./pglite-worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./pglite-worker.ts', import.meta.url).href, pgdata },
+      workerData: { entry: new URL('./pglite-worker.ts', import.meta.url).href, pgdata, template },
     });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: WorkerReply) => {

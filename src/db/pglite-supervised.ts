@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PgliteEngine } from './pglite-engine.js';
 import { DatabaseUnavailableError, type QueryResult, type RowMode } from './pglite-protocol.js';
+import { DEFAULT_AGING_MS, DEFAULT_MAX_WAIT_MS, SessionQueue, type Priority, type QueueStats } from './pglite-queue.js';
 
 /** What the holder of the session may run: every call goes to the same engine life. */
 export interface PgliteSession {
@@ -17,23 +18,17 @@ export type EngineEvent =
 export type SupervisedOptions = {
   /** PGlite's data folder; undefined = in memory. */
   pgdata: string | undefined;
+  /** In memory only: a dumpDataDir tarball the database starts as a copy of (see ConnectOptions.template). */
+  template?: string | undefined;
   /** How long one request may take before the engine counts as wedged and is restarted. */
   timeoutMs?: number;
+  /** How long an interactive caller may wait for the session before it is refused (503); see pglite-queue.ts. */
+  maxWaitMs?: number;
   onEvent?: (e: EngineEvent) => void;
 };
 
 /** Ten minutes: far above any statement Canopy runs on PGlite (demo seed, health refresh of a big book). */
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-
-/** FIFO lock: PGlite is one Postgres session, so a transaction must have it to itself. */
-class SessionLock {
-  #tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(fn);
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 function logToStderr(e: EngineEvent) {
   if (e.type === 'died') console.error(`canopy: the embedded database crashed (${e.cause.message}); ${e.reopening ? 'reopening it' : 'it stays down until restart (in memory: its data is gone)'}`);
@@ -52,7 +47,7 @@ function logToStderr(e: EngineEvent) {
 export class SupervisedPglite {
   #engine: PgliteEngine;
   #state: 'up' | 'reopening' | 'down' | 'closed' = 'up';
-  #lock = new SessionLock();
+  #lock: SessionQueue;
   #reopening: Promise<void> = Promise.resolve();
   #stop = new AbortController();
   readonly #timeoutMs: number;
@@ -65,11 +60,12 @@ export class SupervisedPglite {
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#emit = opts.onEvent ?? logToStderr;
     this.#engine = engine;
+    this.#lock = new SessionQueue({ maxWaitMs: opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, agingMs: DEFAULT_AGING_MS });
     this.#adopt(engine);
   }
 
   static async open(opts: SupervisedOptions): Promise<SupervisedPglite> {
-    return new SupervisedPglite(await PgliteEngine.start(opts.pgdata, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS), opts);
+    return new SupervisedPglite(await PgliteEngine.start(opts.pgdata, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.template), opts);
   }
 
   get state() {
@@ -81,14 +77,22 @@ export class SupervisedPglite {
     return this.#reopening;
   }
 
-  /** Runs fn with the session to itself, on the engine that is up now. */
-  async withSession<T>(fn: (session: PgliteSession) => Promise<T>): Promise<T> {
+  /** Who waits for the session now, and how many callers were refused for a long wait. */
+  get queue(): QueueStats {
+    return this.#lock.stats;
+  }
+
+  /**
+   * Runs fn with the session to itself, on the engine that is up now. `priority` (default: the
+   * caller's, see inBackground) decides its place in the queue and whether a long wait refuses it.
+   */
+  async withSession<T>(fn: (session: PgliteSession) => Promise<T>, priority?: Priority): Promise<T> {
     this.#current(); // fail fast rather than queue behind others while the engine is down
-    return this.#lock.run(async () => fn(this.#sessionOf(this.#current())));
+    return this.#lock.run(async () => fn(this.#sessionOf(this.#current())), priority);
   }
 
   /** BEGIN … COMMIT holding the session; ROLLBACK when fn throws. */
-  transaction<T>(fn: (session: PgliteSession) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (session: PgliteSession) => Promise<T>, priority?: Priority): Promise<T> {
     return this.withSession(async (s) => {
       await s.exec('BEGIN');
       try {
@@ -100,7 +104,7 @@ export class SupervisedPglite {
         await s.exec('ROLLBACK').catch(() => undefined);
         throw err;
       }
-    });
+    }, priority);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  * for long) cannot take the main thread's event loop with it. It answers requests one by one,
  * in arrival order; the main thread decides what may be sent when (transactions hold the session).
  */
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type ParserOptions } from '@electric-sql/pglite';
 import { serializeError, type QueryResult, type WorkerReply, type WorkerRequest } from './pglite-protocol.js';
@@ -11,8 +12,9 @@ import { serializeError, type QueryResult, type WorkerReply, type WorkerRequest 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs only as a worker thread');
 
-const { pgdata } = workerData as { pgdata?: string };
-const pg = pgdata ? new PGlite(pgdata) : new PGlite();
+const { pgdata, template } = workerData as { pgdata?: string; template?: string };
+// A template (a dumpDataDir tarball) starts an in-memory database as its copy, without initdb.
+const pg = pgdata ? new PGlite(pgdata) : template ? new PGlite({ loadDataDir: new Blob([await readFile(template)]) }) : new PGlite();
 await pg.waitReady;
 
 const keepText = (value: string) => value;

@@ -82,6 +82,8 @@ export const contacts = pgTable('contacts', {
   phone: text('phone'),
   custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
   lastSeenAt: ts('last_seen_at'),
+  /** Set when the person left (PATCH /api/contacts/:id {active: false}); a champion or sponsor who left is a risk signal. */
+  deactivatedAt: ts('deactivated_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

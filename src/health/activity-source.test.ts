@@ -63,6 +63,17 @@ describe('driver source days_since_activity', () => {
     expect(await value(source, id, dayOf(35))).toBeNull();
   });
 
+  it('"any activity" is a touch by the team: a support ticket is not one', async () => {
+    const id = await account();
+    await log(id, 'note', 20);
+    await t.database.query(
+      `INSERT INTO activities (account_id, kind, occurred_at, subject, proactive, proactive_source, ticket_priority, ticket_status)
+       VALUES ($1, 'ticket', $2, 'Sync fails', false, 'inferred', 'high', 'open')`, [id, at(1)],
+    );
+    const source: DriverSource = { type: 'days_since_activity', maxDays: 90 };
+    expect(await value(source, id, dayOf(0))).toBe(20);
+  });
+
   it('counts only activities with a contact of the role when one is asked for', async () => {
     const id = await account();
     const sponsor = await t.app.services.contacts.create({ accountId: id, email: `${unique('exec')}@example.test`, name: 'Sam Sponsor', role: 'executive_sponsor' }, SYSTEM_ACTOR);

@@ -9,6 +9,8 @@ import { measureDays } from './metrics-days.js';
 export const BACKFILL_CAUSE = 'backfill';
 export const BACKFILL_MAX_DAYS = 365;
 export const BACKFILL_DEFAULT_DAYS = 90;
+/** How far back an import's history rebuild goes (three years of imported usage). */
+export const BACKFILL_MAX_IMPORT_DAYS = 1100;
 // Accounts per chunk, and days per measuring query: a chunk's days are measured in one pass over
 // its rollups, so a 100k-account book stays bounded (500 accounts × 30 days per statement).
 const CHUNK = 500;

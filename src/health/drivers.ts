@@ -20,9 +20,11 @@ export function createDriverQueries(database: Database) {
   const knownEvents = async () =>
     new Set((await database.query<{ event: string }>(`SELECT DISTINCT event FROM usage_daily WHERE event <> '$all'`)).rows.map((r) => r.event));
 
-  const check = async (def: Pick<Driver, 'key' | 'source' | 'scoring' | 'stageWeights'>) => {
+  // A disabled driver scores nothing: the checks that need data (events received) apply only to
+  // an enabled one, so any driver can be disabled, and one may be saved disabled before its data.
+  const check = async (def: Pick<Driver, 'key' | 'source' | 'scoring' | 'stageWeights'> & { enabled?: boolean }) => {
     const all = await queries.list();
-    const errors = validateDriver(def, all.filter((d) => d.key !== def.key), await knownEvents());
+    const errors = validateDriver(def, all.filter((d) => d.key !== def.key), def.enabled === false ? null : await knownEvents());
     if (errors.length) throw new AppError('driver.invalid', undefined, errors);
   };
 
@@ -58,7 +60,9 @@ export function createDriverQueries(database: Database) {
       const before = await queries.get(id);
       if (!before) throw new AppError('driver.not_found');
       const next = { ...before, ...patch };
-      await check(next);
+      // Only disabling: nothing about the definition changes, so nothing to check.
+      const onlyDisabling = Object.keys(patch).every((k) => k === 'enabled') && patch.enabled === false;
+      if (!onlyDisabling) await check(next);
       const after = await db.transaction(async (tx) => {
         const [row] = await tx.update(drivers).set({ ...patch, updatedAt: sql`now()` }).where(eq(drivers.id, id)).returning();
         if (!row) throw new AppError('driver.not_found');

@@ -50,8 +50,10 @@ export function driverValues(drivers: EngineDriver[], m: Measurements, asOf: str
       ({ value, previous } = sourceValue(d.source, m.raw.get(key), m.facts, asOf));
     }
     raw.set(key, value);
+    // Scored as shown: the value rounded to 3 decimals is the one that gets the score.
     const scored = scoredValue(d.scoring, value, previous);
-    out.set(key, { value: scored === null ? null : round(scored), score: scoreValue(scored, d.scoring) });
+    const shown = scored === null ? null : round(scored);
+    out.set(key, { value: shown, score: scoreValue(shown, d.scoring) });
   }
   return out;
 }

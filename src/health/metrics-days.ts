@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
-import { activityCond, surveyMetricSql, type AccountFacts, type MeasuredDriver, type Measurements } from './metrics.js';
+import { eventFilterSql, filteredDailySql, type EventSelection } from './event-filter.js';
+import { activityCond, surveyMetricSql, withUnknown, type AccountFacts, type MeasuredDriver, type Measurements, type RawValue } from './metrics.js';
 
 /** Accounts by id, or a keyset chunk (ordered by id). */
 export type DaysScope = { ids: string[] } | { afterId: string | null; limit: number };
@@ -26,8 +27,7 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
   const ids = facts.map((f) => f.id);
   const values: unknown[] = [from, to, ids];
   const p = (v: unknown) => `$${values.push(v)}`;
-  const eventCond = (events: string[], allowAll: boolean) =>
-    events.length === 0 ? (allowAll ? `d.event = '${ALL_EVENTS}'` : `d.event <> '${ALL_EVENTS}'`) : `d.event = ANY(${p(events)}::text[])`;
+  const eventCond = (s: EventSelection, allowAll: boolean) => eventFilterSql(s, allowAll, p);
 
   // How far back measure() reads usage_daily (the longest usage window, twice it for a trend): an
   // account without a rollup row in that span has no usage values at all that day. The calendar
@@ -53,12 +53,17 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
     const s = d.source;
     if (s.type === 'event_metric') {
       const w = s.windowDays;
+      // With property filters the driver reads the stored events (as measure() does), not the rollups.
+      const filtered = (s.filters ?? []).length > 0;
+      if (filtered) extraCtes.push(`\n          fd${i} AS ${filteredDailySql(s.filters ?? [], '$3::uuid[]', `$1::date - ${scanDays}`, '$2::date', p)}`);
+      const source = filtered ? `fd${i} d WHERE true` : `usage_daily d WHERE d.account_id = ANY($3::uuid[]) AND d.day >= $1::date - ${scanDays} AND d.day <= $2::date`;
+      const myDaily = filtered ? [] as string[] : daily;
+      const dailyAlias = filtered ? `ud${i}` : 'ud';
       if (s.measure === 'distinct_events') {
         // +1 from each active day of an event until its next active day or the window's end.
         extraCtes.push(`
           e${i} AS (SELECT d.account_id, d.day, lead(d.day) OVER (PARTITION BY d.account_id, d.event ORDER BY d.day) AS nxt
-                      FROM usage_daily d WHERE d.account_id = ANY($3::uuid[]) AND d.day >= $1::date - ${scanDays} AND d.day <= $2::date
-                       AND d.count > 0 AND ${eventCond(s.events, false)}),
+                      FROM ${source} AND d.count > 0 AND ${eventCond(s, false)}),
           x${i} AS (SELECT account_id, day, sum(delta) AS delta FROM (
                       SELECT account_id, day, 1 AS delta FROM e${i}
                       UNION ALL SELECT account_id, least(nxt, day + ${w}), -1 FROM e${i}) t GROUP BY 1, 2)`);
@@ -68,16 +73,33 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
         if (d.trend) out.push(`CASE WHEN ${present} THEN (lag(k${i}, ${w}) OVER v)::float8 END AS m${i}_p`);
         return;
       }
-      const cond = eventCond(s.events, true);
-      if (s.measure === 'count') daily.push(`coalesce(sum(d.count) FILTER (WHERE ${cond}), 0) AS x${i}`);
-      if (s.measure === 'avg_daily_users') daily.push(`coalesce(sum(d.users) FILTER (WHERE ${cond}), 0) AS x${i}`);
-      if (s.measure === 'active_days') daily.push(`(count(*) FILTER (WHERE d.count > 0 AND ${cond}) > 0)::int AS x${i}`);
-      running.push(`sum(coalesce(ud.x${i}, 0)) OVER w AS k${i}`);
+      const cond = eventCond(s, true);
+      if (s.measure === 'count') myDaily.push(`coalesce(sum(d.count) FILTER (WHERE ${cond}), 0) AS x${i}`);
+      if (s.measure === 'avg_daily_users') myDaily.push(`coalesce(sum(d.users) FILTER (WHERE ${cond}), 0) AS x${i}`);
+      if (s.measure === 'active_days') myDaily.push(`(count(*) FILTER (WHERE d.count > 0 AND ${cond}) > 0)::int AS x${i}`);
+      running.push(`sum(coalesce(${dailyAlias}.x${i}, 0)) OVER w AS k${i}`);
       const per = s.measure === 'avg_daily_users' ? ` / ${w}` : '';
-      out.push(`CASE WHEN ${present} THEN (k${i} - lag(k${i}, ${w}) OVER v)::float8${per} END AS m${i}_c`);
-      if (d.trend) out.push(`CASE WHEN ${present} THEN (lag(k${i}, ${w}) OVER v - lag(k${i}, ${2 * w}) OVER v)::float8${per} END AS m${i}_p`);
+      // Daily users: a window with rows, none of them naming a user, is no data (as in measure()).
+      let unknownNow = 'false';
+      let unknownBefore = 'false';
+      if (s.measure === 'avg_daily_users') {
+        myDaily.push(`count(*) FILTER (WHERE ${cond}) AS r${i}`, `count(*) FILTER (WHERE ${cond} AND d.count > d.unattributed) AS a${i}`);
+        running.push(`sum(coalesce(${dailyAlias}.r${i}, 0)) OVER w AS kr${i}`, `sum(coalesce(${dailyAlias}.a${i}, 0)) OVER w AS ka${i}`);
+        const inWindow = (k: string, lo: number, hi: number) => `(${hi ? `lag(${k}, ${hi}) OVER v` : k} - lag(${k}, ${lo}) OVER v)`;
+        const unknown = (lo: number, hi: number) => `(${inWindow(`kr${i}`, lo, hi)} > 0 AND ${inWindow(`ka${i}`, lo, hi)} = 0)`;
+        unknownNow = unknown(w, 0);
+        unknownBefore = unknown(2 * w, w);
+        out.push(`CASE WHEN ${present} THEN ${unknownNow} END AS m${i}_cu`);
+        if (d.trend) out.push(`CASE WHEN ${present} THEN ${unknownBefore} END AS m${i}_pu`);
+      }
+      if (filtered) {
+        extraCtes.push(`\n          ud${i} AS (SELECT d.account_id, d.day, ${myDaily.join(', ')} FROM fd${i} d GROUP BY 1, 2)`);
+        joins.push(`LEFT JOIN ud${i} ON ud${i}.account_id = cal.account_id AND ud${i}.day = cal.day`);
+      }
+      out.push(`CASE WHEN ${present} AND NOT ${unknownNow} THEN (k${i} - lag(k${i}, ${w}) OVER v)::float8${per} END AS m${i}_c`);
+      if (d.trend) out.push(`CASE WHEN ${present} AND NOT ${unknownBefore} THEN (lag(k${i}, ${w}) OVER v - lag(k${i}, ${2 * w}) OVER v)::float8${per} END AS m${i}_p`);
     } else if (s.type === 'days_since_event') {
-      daily.push(`CASE WHEN bool_or(d.count > 0 AND ${eventCond(s.events, true)}) THEN d.day END AS x${i}`);
+      daily.push(`CASE WHEN bool_or(d.count > 0 AND ${eventCond(s, true)}) THEN d.day END AS x${i}`);
       running.push(`max(ud.x${i}) OVER w AS k${i}`);
       out.push(`CASE WHEN k${i} > day - ${s.maxDays} THEN (day - k${i})::float8 END AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
@@ -128,8 +150,8 @@ export async function measureDays(q: Queryable, drivers: MeasuredDriver[], scope
   for (const r of rows) {
     const f = byId.get(String(r.account_id));
     if (!f) continue;
-    const raw = new Map<string, { current: number | null; previous: number | null }>();
-    drivers.forEach((d, i) => raw.set(d.key, { current: num(r[`m${i}_c`]), previous: num(r[`m${i}_p`]) }));
+    const raw = new Map<string, RawValue>();
+    drivers.forEach((d, i) => raw.set(d.key, withUnknown({ current: num(r[`m${i}_c`]), previous: num(r[`m${i}_p`]) }, r[`m${i}_cu`], r[`m${i}_pu`])));
     const day = String(r.as_of);
     const list = byDay.get(day) ?? [];
     list.push({ facts: { ...f, hasUsage: true }, raw });
@@ -146,12 +168,12 @@ async function accountFacts(q: Queryable, scope: DaysScope): Promise<Omit<Accoun
   const where = 'ids' in scope
     ? `WHERE a.id = ANY($${values.push(scope.ids)}::uuid[]) ORDER BY a.id`
     : `${scope.afterId ? `WHERE a.id > $${values.push(scope.afterId)}::uuid` : ''} ORDER BY a.id LIMIT $${values.push(scope.limit)}`;
-  const { rows } = await q.query<{ id: string; name: string; stage: string; seats: number | null; arr: number; renewal_date: string | null; created_at: string | Date; custom: Record<string, unknown> | null }>(
-    `SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, a.created_at, a.custom FROM accounts a ${where}`,
+  const { rows } = await q.query<{ id: string; name: string; stage: string; seats: number | null; arr: number; renewal_date: string | null; customer_since: string; custom: Record<string, unknown> | null }>(
+    `SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, coalesce(a.customer_since, a.contract_start, (a.created_at AT TIME ZONE 'UTC')::date)::text AS customer_since, a.custom FROM accounts a ${where}`,
     values,
   );
   return rows.map((r) => ({
     id: r.id, name: r.name, stage: r.stage, seats: r.seats === null ? null : Number(r.seats), arr: Number(r.arr),
-    renewalDate: r.renewal_date ?? null, createdAt: new Date(r.created_at), custom: r.custom ?? {},
+    renewalDate: r.renewal_date ?? null, customerSince: r.customer_since, custom: r.custom ?? {},
   }));
 }

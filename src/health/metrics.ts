@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
+import { eventFilterSql, filteredDailySql, type EventSelection } from './event-filter.js';
 import type { DriverSource } from './schema.js';
 
 /**
@@ -8,11 +9,13 @@ import type { DriverSource } from './schema.js';
  */
 export function activityCond(s: Extract<DriverSource, { type: 'days_since_activity' }>, p: (v: unknown) => string): string {
   const conds: string[] = [];
+  // "Any activity" is any touch by the CS team: a support ticket (imported, issue 13) is the customer's request, not a touch.
   if (s.kinds && s.kinds.length > 0) conds.push(`x.kind = ANY(${p(s.kinds)}::text[])`);
+  else conds.push(`x.kind <> 'ticket'`);
   if (s.contactRole) {
     conds.push(`EXISTS (SELECT 1 FROM activity_participants pp JOIN contacts c ON c.id = pp.contact_id WHERE pp.activity_id = x.id AND c.role = ${p(s.contactRole)})`);
   }
-  return conds.length ? conds.join(' AND ') : 'true';
+  return conds.join(' AND ');
 }
 
 /**
@@ -43,12 +46,25 @@ export type MeasuredDriver = { key: string; source: DriverSource; trend: boolean
 
 export type AccountFacts = {
   id: string; name: string; stage: string; seats: number | null; arr: number; renewalDate: string | null;
-  createdAt: Date; custom: Record<string, unknown>; hasUsage: boolean;
+  /** The day the account became a customer (YYYY-MM-DD): customer_since, else contract_start, else its creation day. */
+  customerSince: string; custom: Record<string, unknown>; hasUsage: boolean;
 };
+/**
+ * A driver's raw values for the current and previous window. Null is silence (0 for an account
+ * with usage, see sources.ts) unless `unknown` marks that window as no data although there was
+ * usage: for daily users, a window whose every usage row names no user.
+ */
+export type RawValue = { current: number | null; previous: number | null; unknown?: { current: boolean; previous: boolean } };
 /** Raw measurements per account: for each driver key, the current and previous window. */
-export type Measurements = { facts: AccountFacts; raw: Map<string, { current: number | null; previous: number | null }> };
+export type Measurements = { facts: AccountFacts; raw: Map<string, RawValue> };
 
-export type AccountScope = { ids: string[] } | { afterId: string | null; limit: number } | { all: true };
+/** The raw value with its "no data" marks (only when a window has one, so plain values compare equal). */
+export function withUnknown(v: { current: number | null; previous: number | null }, current: unknown, previous: unknown): RawValue {
+  return current === true || previous === true ? { ...v, unknown: { current: current === true, previous: previous === true } } : v;
+}
+
+/** Accounts by id, a keyset chunk (`limit` after `afterId`), a range of ids (see chunks.ts) or the whole book. */
+export type AccountScope = { ids: string[] } | { afterId: string | null; limit: number } | { afterId: string | null; upTo: string | null } | { all: true };
 
 /**
  * One pass over usage_daily (and contacts when a driver needs them) for a set of accounts at
@@ -57,7 +73,8 @@ export type AccountScope = { ids: string[] } | { afterId: string | null; limit: 
 export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: AccountScope, asOf: string): Promise<Measurements[]> {
   const values: unknown[] = [asOf];
   const p = (v: unknown) => `$${values.push(v)}`;
-  const usageCols: string[] = [];
+  const usageCols: string[] = []; // the one pass over usage_daily
+  const filteredScans: { name: string; cols: string[]; sql: string }[] = [];
   const contactCols: string[] = [];
   const activityCols: string[] = [];
   const autopilotCols: string[] = [];
@@ -66,28 +83,41 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
   let scanDays = 1;
   const past = asOf < new Date().toISOString().slice(0, 10);
 
-  const eventCond = (events: string[], allowAll: boolean) =>
-    events.length === 0 ? (allowAll ? `d.event = '${ALL_EVENTS}'` : `d.event <> '${ALL_EVENTS}'`) : `d.event = ANY(${p(events)}::text[])`;
+  const eventCond = (s: EventSelection, allowAll: boolean) => eventFilterSql(s, allowAll, p);
 
   drivers.forEach((d, i) => {
     const s = d.source;
     if (s.type === 'event_metric') {
       const w = s.windowDays;
       scanDays = Math.max(scanDays, d.trend ? 2 * w : w);
+      // With property filters the driver reads the stored events instead of the rollups (its own scan).
+      const filtered = (s.filters ?? []).length > 0;
+      const cols = filtered ? [] as string[] : usageCols;
       const windows: [string, string][] = [['c', `d.day > $1::date - ${w}`]];
       if (d.trend) windows.push(['p', `d.day > $1::date - ${2 * w} AND d.day <= $1::date - ${w}`]);
       for (const [suffix, within] of windows) {
         const col = `m${i}_${suffix}`;
         // count and daily users read the '$all' row when no events are named (exact across events);
         // active days and breadth look at the named events, or at every real event name.
-        if (s.measure === 'count') usageCols.push(`coalesce(sum(d.count) FILTER (WHERE ${within} AND ${eventCond(s.events, true)}), 0)::float8 AS ${col}`);
-        if (s.measure === 'avg_daily_users') usageCols.push(`coalesce(sum(d.users) FILTER (WHERE ${within} AND ${eventCond(s.events, true)}), 0)::float8 / ${w} AS ${col}`);
-        if (s.measure === 'active_days') usageCols.push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s.events, true)})::float8 AS ${col}`);
-        if (s.measure === 'distinct_events') usageCols.push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s.events, false)})::float8 AS ${col}`);
+        if (s.measure === 'count') cols.push(`coalesce(sum(d.count) FILTER (WHERE ${within} AND ${eventCond(s, true)}), 0)::float8 AS ${col}`);
+        if (s.measure === 'avg_daily_users') {
+          // Usage that names no user (account-level exports) cannot tell how many people used it:
+          // a window whose every row is unattributed has no data ("no users known"), not 0 users.
+          const cond = `${within} AND ${eventCond(s, true)}`;
+          cols.push(`CASE WHEN bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}) THEN NULL ELSE coalesce(sum(d.users) FILTER (WHERE ${cond}), 0)::float8 / ${w} END AS ${col}`,
+            `coalesce(bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}), false) AS ${col}u`);
+        }
+        if (s.measure === 'active_days') cols.push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, true)})::float8 AS ${col}`);
+        if (s.measure === 'distinct_events') cols.push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, false)})::float8 AS ${col}`);
+      }
+      if (filtered) {
+        const span = d.trend ? 2 * w : w;
+        const rows = filteredDailySql(s.filters ?? [], 'ARRAY(SELECT id FROM acc)', `$1::date - ${span - 1}`, '$1::date', p);
+        filteredScans.push({ name: `f${i}`, cols: cols.map((c) => c.slice(c.lastIndexOf(' AS ') + 4)), sql: `SELECT d.account_id, ${cols.join(', ')} FROM ${rows} d GROUP BY d.account_id` });
       }
     } else if (s.type === 'days_since_event') {
       scanDays = Math.max(scanDays, s.maxDays);
-      usageCols.push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s.events, true)}))::float8 AS m${i}_c`);
+      usageCols.push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
       // Today: each contact's latest sighting. A past date: the days they appear in the rollups
       // (kept 120 days), since a later sighting has overwritten last_seen_at.
@@ -107,49 +137,62 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
     }
   });
 
+  // A filtered driver of an account with usage in the scan but no matching event is 0 (as from the
+  // rollups); without usage in the scan it is null, as every usage column is (silence, see sources.ts).
+  if (filteredScans.length) usageCols.push('true AS u_present');
+  const filteredSelect = filteredScans.flatMap((f) => f.cols.map((c) => (c.endsWith('u')
+    ? `, CASE WHEN ${f.name}.account_id IS NULL THEN false ELSE ${f.name}.${c} END AS ${c}`
+    : `, CASE WHEN u.u_present IS NOT TRUE THEN NULL WHEN ${f.name}.account_id IS NULL THEN 0 ELSE ${f.name}.${c} END AS ${c}`))).join('');
   let accountWhere = '';
   let limit = '';
   if ('ids' in scope) accountWhere = `WHERE a.id = ANY(${p(scope.ids)}::uuid[])`;
-  else if ('afterId' in scope) {
+  else if ('upTo' in scope) {
+    const conds = [...(scope.afterId ? [`a.id > ${p(scope.afterId)}::uuid`] : []), ...(scope.upTo ? [`a.id <= ${p(scope.upTo)}::uuid`] : [])];
+    if (conds.length) accountWhere = `WHERE ${conds.join(' AND ')}`;
+    limit = 'ORDER BY a.id';
+  } else if ('afterId' in scope) {
     if (scope.afterId) accountWhere = `WHERE a.id > ${p(scope.afterId)}::uuid`;
     limit = `ORDER BY a.id LIMIT ${p(scope.limit)}`;
   }
+  // Per account (LATERAL): each account's rows come from the primary key's index in key order, so
+  // the aggregates (distinct counts included) run over one account's few hundred rows at a time,
+  // with no sort of the whole chunk and no scan of every contact. No row = no usage (NULLs).
   const usageScan = usageCols.length
-    ? `, u AS (SELECT d.account_id, ${usageCols.join(', ')} FROM usage_daily d JOIN acc ON acc.id = d.account_id
-        WHERE d.day > $1::date - ${scanDays} AND d.day <= $1::date GROUP BY d.account_id)`
+    ? ` LEFT JOIN LATERAL (SELECT d.account_id, ${usageCols.join(', ')} FROM usage_daily d
+        WHERE d.account_id = acc.id AND d.day > $1::date - ${scanDays} AND d.day <= $1::date GROUP BY d.account_id) u ON true`
     : '';
   const contactScan = contactCols.length
-    ? `, cs AS (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c JOIN acc ON acc.id = c.account_id
+    ? ` LEFT JOIN LATERAL (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c
         ${past ? `LEFT JOIN usage_daily_users ud ON ud.account_id = c.account_id AND ud.event = '${ALL_EVENTS}' AND ud.user_key = c.external_id AND ud.day <= $1::date` : ''}
-        GROUP BY c.account_id)`
+        WHERE c.account_id = acc.id GROUP BY c.account_id) cs ON true`
     : '';
   const activityScan = activityCols.length
-    ? `, act AS (SELECT x.account_id, ${activityCols.join(', ')} FROM activities x JOIN acc ON acc.id = x.account_id
-        WHERE x.occurred_at >= (($1::date - ${activityDays - 1})::timestamp AT TIME ZONE 'UTC') AND x.occurred_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
-        GROUP BY x.account_id)`
+    ? ` LEFT JOIN LATERAL (SELECT x.account_id, ${activityCols.join(', ')} FROM activities x
+        WHERE x.account_id = acc.id AND x.occurred_at >= (($1::date - ${activityDays - 1})::timestamp AT TIME ZONE 'UTC') AND x.occurred_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+        GROUP BY x.account_id) act ON true`
     : '';
   const sql = `
     WITH acc AS (
-      SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, a.created_at, a.custom,
+      SELECT a.id, a.name, a.stage, a.seats, a.arr::float8 AS arr, a.renewal_date::text AS renewal_date, coalesce(a.customer_since, a.contract_start, (a.created_at AT TIME ZONE 'UTC')::date)::text AS customer_since, a.custom,
              (a.first_activity_at IS NOT NULL AND a.first_activity_at < $1::date + 1) AS has_usage
         FROM accounts a ${accountWhere} ${limit}
-    )${usageScan}${contactScan}${activityScan}
-    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')} ${surveyCols.map((c) => `, ${c}`).join('')}
-      FROM acc ${usageCols.length ? 'LEFT JOIN u ON u.account_id = acc.id' : ''} ${contactCols.length ? 'LEFT JOIN cs ON cs.account_id = acc.id' : ''}
-      ${activityCols.length ? 'LEFT JOIN act ON act.account_id = acc.id' : ''} ${autopilotCols.length ? 'LEFT JOIN account_autopilot ap ON ap.account_id = acc.id' : ''}
+    )${filteredScans.map((f) => `, ${f.name} AS (${f.sql})`).join('')}
+    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${filteredSelect} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')} ${surveyCols.map((c) => `, ${c}`).join('')}
+      FROM acc${usageScan}${contactScan}${activityScan}
+      ${filteredScans.map((f) => `LEFT JOIN ${f.name} ON ${f.name}.account_id = acc.id`).join(' ')} ${autopilotCols.length ? 'LEFT JOIN account_autopilot ap ON ap.account_id = acc.id' : ''}
      ORDER BY acc.id`;
   const { rows } = await q.query<Record<string, unknown>>(sql, values);
   return rows.map((r) => {
     const facts: AccountFacts = {
       id: String(r.id), name: String(r.name), stage: String(r.stage), seats: r.seats === null ? null : Number(r.seats), arr: Number(r.arr),
-      renewalDate: (r.renewal_date as string | null) ?? null, createdAt: new Date(r.created_at as string | Date),
+      renewalDate: (r.renewal_date as string | null) ?? null, customerSince: String(r.customer_since),
       custom: (r.custom as Record<string, unknown>) ?? {}, hasUsage: r.has_usage === true,
     };
-    const raw = new Map<string, { current: number | null; previous: number | null }>();
+    const raw = new Map<string, RawValue>();
     drivers.forEach((d, i) => {
       const cur = r[`m${i}_c`];
       const prev = r[`m${i}_p`];
-      raw.set(d.key, { current: cur === null || cur === undefined ? null : Number(cur), previous: prev === null || prev === undefined ? null : Number(prev) });
+      raw.set(d.key, withUnknown({ current: cur === null || cur === undefined ? null : Number(cur), previous: prev === null || prev === undefined ? null : Number(prev) }, r[`m${i}_cu`], r[`m${i}_pu`]));
     });
     return { facts, raw };
   });

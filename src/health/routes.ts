@@ -6,7 +6,8 @@ import { actor, principalOf } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { can, type Subject } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
-import { queryInt, text } from '../http/zod.js';
+import { isoDate, queryInt, text } from '../http/zod.js';
+import { utcToday } from '../accounts/usage.js';
 import { STAGES } from '../accounts/schema.js';
 import { SOURCE_CATALOG } from './sources.js';
 import {
@@ -14,6 +15,10 @@ import {
 } from './schema.js';
 
 const idParams = z.object({ id: z.uuid() });
+/** ?asOf=YYYY-MM-DD: a day up to today (UTC), measured as the back-fill does. */
+const asOfQuery = z.object({
+  asOf: isoDate().refine((d) => d <= utcToday(), 'must be today or earlier').optional().describe('Measure as of the end of this day (YYYY-MM-DD, up to today, UTC)'),
+});
 const band = z.enum(['good', 'watch', 'poor', 'none']);
 const tags = ['health'];
 
@@ -69,16 +74,17 @@ export function healthRoutes(app: FastifyInstance, { services }: RouteDeps) {
       return reply.status(204).send(null);
     });
 
-  r.post('/api/drivers/preview', { schema: { tags, summary: 'What a driver definition would give over the book, before saving', body: previewInput, response: { 200: previewResult, 400: errorBody } } },
-    async (req) => health.preview({ id: 'preview', key: req.body.key ?? '__preview', name: 'preview', ...req.body }));
+  r.post('/api/drivers/preview', { schema: { tags, summary: 'What a driver definition would give over the book (today, or as of a past day), before saving', querystring: asOfQuery, body: previewInput, response: { 200: previewResult, 400: errorBody } } },
+    async (req) => health.preview({ id: 'preview', key: req.body.key ?? '__preview', name: 'preview', ...req.body }, req.query.asOf));
 
   r.get('/api/drivers/impact', {
     schema: { tags, summary: 'How well each driver (and health) separated retained from lost accounts before their outcomes (AUC)', querystring: z.object({ leadDays: queryInt(0, 180).default(28) }), response: { 200: impactResult } },
   }, async (req) => health.impact(req.query.leadDays));
 
-  r.get('/api/accounts/:id/health', { schema: { tags, summary: 'Health with its explanation: each driver’s value, score, weight and points lost (they add up to 100 − score)', params: idParams, response: { 200: healthExplanation, 404: errorBody } } },
+  r.get('/api/accounts/:id/health', { schema: { tags, summary: 'Health with its explanation: each driver’s value, score, weight and points lost (they add up to 100 − score); with asOf, as of the end of that day (computed now, not stored)', params: idParams, querystring: asOfQuery, response: { 200: healthExplanation, 400: errorBody, 404: errorBody } } },
     async (req) => {
       const a = await account(req.params.id);
+      if (req.query.asOf && req.query.asOf < utcToday()) return health.explainAsOf(a.id, req.query.asOf);
       return health.queries.explanation(a.id, a.stage);
     });
 

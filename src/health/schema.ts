@@ -6,6 +6,21 @@ import { dateTime, isoDate, money, text } from '../http/zod.js';
 import { SURVEY_KINDS } from '../surveys/scores.js';
 
 const eventNames = z.array(text().min(1).max(200)).max(50);
+/** Name patterns (`*` = any characters, e.g. `Feature *`) and exclusions (names or patterns). */
+const eventPatterns = z.array(text().min(1).max(200)).max(50).optional()
+  .describe('Event name patterns counted besides the named events: * matches any characters (e.g. "Feature *")');
+const eventExclusions = z.array(text().min(1).max(200)).max(50).optional()
+  .describe('Event names or * patterns never counted, even when named or matched');
+/** A property value compared: a string, a finite number or a boolean (no null, no object). */
+const propertyScalar = z.union([text().max(1000), z.number().finite(), z.boolean()]);
+const propertyKey = text().min(1).max(200).describe('A top-level key of the event properties');
+/** Filters on event properties, ANDed: equals a value, is one of values, or exists (any value). */
+const propertyFilters = z.array(z.discriminatedUnion('op', [
+  z.strictObject({ property: propertyKey, op: z.literal('equals'), value: propertyScalar }),
+  z.strictObject({ property: propertyKey, op: z.literal('in'), value: z.array(propertyScalar).min(1).max(100) }),
+  z.strictObject({ property: propertyKey, op: z.literal('exists') }),
+])).max(20).optional()
+  .describe('Only events whose properties pass every filter (read from the stored events, not the daily rollups)');
 /** Activity kinds a days_since_activity driver may count (escalation thread entries are not a choice). */
 export const ACTIVITY_SOURCE_KINDS = ['call', 'meeting', 'email', 'qbr', 'note'] as const;
 export const SURVEY_METRICS = ['nps', 'csat', 'response_rate', 'detractor_share'] as const;
@@ -13,7 +28,10 @@ export const SURVEY_METRICS = ['nps', 'csat', 'response_rate', 'detractor_share'
 export const driverSource = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('event_metric'),
-    events: eventNames.describe('Event names counted; empty means every event'),
+    events: eventNames.describe('Event names counted; empty (and no patterns) means every event'),
+    patterns: eventPatterns,
+    exclude: eventExclusions,
+    filters: propertyFilters,
     measure: z.enum(['count', 'avg_daily_users', 'active_days', 'distinct_events']),
     windowDays: z.number().int().min(1).max(90),
     perSeat: z.boolean().default(false),
@@ -22,7 +40,7 @@ export const driverSource = z.discriminatedUnion('type', [
     type: z.literal('account_field'),
     field: text().regex(/^(arr|seats|days_to_renewal|account_age_days|custom\.[\w.-]{1,100})$/, 'arr, seats, days_to_renewal, account_age_days or custom.<key>'),
   }),
-  z.object({ type: z.literal('days_since_event'), events: eventNames, maxDays: z.number().int().min(1).max(365).default(90) }),
+  z.object({ type: z.literal('days_since_event'), events: eventNames, patterns: eventPatterns, exclude: eventExclusions, maxDays: z.number().int().min(1).max(365).default(90) }),
   z.object({ type: z.literal('days_since_contact_seen'), role: z.enum(CONTACT_ROLES), maxDays: z.number().int().min(1).max(365).default(180) }),
   z.object({ type: z.literal('formula'), expression: text().trim().min(1).max(500) }),
   z.object({
@@ -67,6 +85,7 @@ export type Driver = z.infer<typeof driver>;
 
 export const previewInput = z.object({ key: text().max(63).optional(), source: driverSource, scoring, stageWeights: stageWeights.default({}) });
 export const previewResult = z.object({
+  asOf: z.string().describe('The day measured (YYYY-MM-DD): today, or the asOf asked'),
   accounts: z.number().int(),
   withValue: z.number().int(),
   noData: z.number().int(),
@@ -81,6 +100,7 @@ export type PreviewResult = z.infer<typeof previewResult>;
 const band = z.enum(BANDS);
 export const healthExplanation = z.object({
   accountId: z.uuid(),
+  asOf: z.string().optional().describe('Present when asked for a past day: the health as of the end of that day, computed now, not stored'),
   state: z.enum(['scored', 'no_data']),
   score: z.number().int().nullable(),
   band: band.nullable(),
@@ -101,7 +121,7 @@ export const overrideInput = z.object({
   expiresAt: dateTime().or(isoDate()).refine((v) => Date.parse(v) > Date.now(), 'must be in the future'),
 });
 
-export const OUTCOME_KINDS = ['renewed', 'expanded', 'churned', 'downgraded'] as const;
+export const OUTCOME_KINDS = ['renewed', 'expanded', 'churned', 'downgraded', 'retained'] as const;
 export const outcomeInput = z.object({
   accountId: z.uuid(),
   kind: z.enum(OUTCOME_KINDS),
@@ -112,7 +132,11 @@ export const outcomeInput = z.object({
 });
 export const outcome = outcomeInput.extend({ id: z.uuid(), accountName: z.string(), occurredOn: z.string(), createdAt: z.string(), arrBefore: z.number().nullable(), arrAfter: z.number().nullable(), note: z.string().nullable() });
 
-const impactRow = z.object({ auc: z.number().nullable(), n: z.number().int(), retained: z.number().int(), lost: z.number().int(), warning: z.string().nullable() });
+const impactRow = z.object({
+  auc: z.number().nullable(), aucLow: z.number().nullable().describe('95% interval of the AUC, low end (Hanley–McNeil)'),
+  aucHigh: z.number().nullable().describe('95% interval of the AUC, high end'),
+  chance: z.boolean().describe('The interval holds 0.5 (or there is no figure): indistinguishable from chance, not ranked'),
+  n: z.number().int(), retained: z.number().int(), lost: z.number().int(), warning: z.string().nullable() });
 export const impactResult = z.object({
   leadDays: z.number().int(),
   retained: z.number().int(),

@@ -5,14 +5,15 @@ import { evaluate, measuredDrivers, type AccountHealth, type EngineDriver } from
 import { auc, isRetained } from './impact.js';
 import { measure } from './metrics.js';
 import { bandOf } from './score.js';
-import type { PreviewResult } from './schema.js';
+import type { HealthExplanation, PreviewResult } from './schema.js';
 import { claimDirty, markDirty, saveHealth } from './store.js';
 import { createDriverQueries } from './drivers.js';
 import { createHealthQueries } from './queries.js';
+import { accountRanges, eachParallel, parallelism, type AccountRange } from './chunks.js';
 import { recordAuditRaw } from '../audit/record.js';
 import type { Actor } from '../auth/principal.js';
 import { AppError } from '../http/errors.js';
-import { backfillHistory, backfillRange, backfillTotal, historyGaps, BACKFILL_DEFAULT_DAYS } from './backfill.js';
+import { backfillHistory, backfillRange, backfillTotal, historyGaps, BACKFILL_DEFAULT_DAYS, BACKFILL_MAX_IMPORT_DAYS } from './backfill.js';
 
 export const REFRESH_JOB = 'health.refresh-dirty';
 export const RECOMPUTE_JOB = 'health.recompute';
@@ -49,7 +50,7 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
   };
 
   /** Health for the given accounts (or a keyset chunk), computed and saved in one transaction. */
-  async function computeAndSave(scope: { ids: string[] } | { afterId: string | null; limit: number }, cause: string, list?: EngineDriver[]) {
+  async function computeAndSave(scope: { ids: string[] } | AccountRange, cause: string, list?: EngineDriver[]) {
     const active = list ?? (await drivers.enabled());
     const day = utcToday();
     const out = await database.transaction(async (tx) => {
@@ -57,11 +58,11 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       const m = await measure(tx, measuredDrivers(active), scope, day);
       const results = evaluate(active, m, day);
       const saved = await saveHealth(tx, results, day, cause);
-      return { count: results.length, changed: saved.changed, queued: saved.queued, lastId: m[m.length - 1]?.facts.id ?? null, values: valuesOf(active, results) };
+      return { count: results.length, changed: saved.changed, queued: saved.queued, values: valuesOf(active, results) };
     });
     await queuedDeliveries(out.queued);
     await computed(out.values);
-    return { count: out.count, changed: out.changed, queued: out.queued, lastId: out.lastId };
+    return { count: out.count, changed: out.changed, queued: out.queued };
   }
 
   const service = {
@@ -150,20 +151,21 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       return id;
     },
 
-    /** The whole book in keyset chunks, with progress after each chunk. */
-    async runRecompute(runId: string): Promise<void> {
+    /**
+     * The whole book in ranges of about CHUNK accounts (each measured, scored and saved in its own
+     * transaction), two sessions at once on PostgreSQL (chunks.ts), with progress after each.
+     */
+    async runRecompute(runId: string, chunk = CHUNK): Promise<void> {
       await database.query(`UPDATE health_runs SET status = 'running', started_at = now(), total = (SELECT count(*) FROM accounts) WHERE id = $1`, [runId]);
       try {
         const active = await drivers.enabled();
-        let afterId: string | null = null;
         let done = 0;
-        for (;;) {
-          const r = await computeAndSave({ afterId, limit: CHUNK }, 'recompute', active);
-          done += r.count;
-          await database.query('UPDATE health_runs SET done = $2 WHERE id = $1', [runId, done]);
-          if (r.count < CHUNK || !r.lastId) break;
-          afterId = r.lastId;
-        }
+        await eachParallel(await accountRanges(database, chunk), parallelism(database), async (range) => {
+          const { count } = await computeAndSave(range, 'recompute', active);
+          done += count; // after the await: `done += await …` would add to the value read before it
+          // Chunks finish out of order: progress only moves forward.
+          await database.query('UPDATE health_runs SET done = greatest(done, $2) WHERE id = $1', [runId, done]);
+        });
         await database.query(`UPDATE health_runs SET status = 'done', finished_at = now() WHERE id = $1`, [runId]);
       } catch (err) {
         await database.query(`UPDATE health_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, (err as Error).message]);
@@ -188,7 +190,11 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
 
     /** Rebuilds the history of the last `days` days (see backfill.ts), recording progress in the run. */
     async runBackfill(runId: string, days = BACKFILL_DEFAULT_DAYS, ids: string[] | null = null) {
-      const range = backfillRange(days);
+      return service.runBackfillRange(runId, backfillRange(days), ids);
+    },
+
+    /** Rebuilds the history of the range's days (see backfill.ts), recording progress in the run. */
+    async runBackfillRange(runId: string, range: { from: string; to: string }, ids: string[] | null = null) {
       await database.query(`UPDATE health_runs SET status = 'running', started_at = now(), done = 0, total = $2 WHERE id = $1`, [runId, await backfillTotal(database, range, ids)]);
       try {
         const r = await backfillHistory(database, await drivers.enabled(), range, async (done) => {
@@ -200,6 +206,25 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
         await database.query(`UPDATE health_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [runId, (err as Error).message]);
         throw err;
       }
+    },
+
+    /**
+     * After an import of historical usage: rebuilds the health history of these accounts from
+     * `fromDay` (clamped to BACKFILL_MAX_IMPORT_DAYS ago, and to each account's first activity) to
+     * yesterday with the back-fill code, then scores them for today, so the present and the
+     * history agree at once. Progress in health_runs (trigger `backfill:import`, account-days).
+     * Returns the days of the range rebuilt (0 when fromDay is today or later, or no account).
+     */
+    async rebuildHistory(accountIds: string[], fromDay: string): Promise<{ days: number }> {
+      const today = utcToday();
+      if (accountIds.length === 0 || !/^\d{4}-\d{2}-\d{2}$/.test(fromDay) || Number.isNaN(Date.parse(fromDay)) || fromDay >= today) return { days: 0 };
+      const oldest = backfillRange(BACKFILL_MAX_IMPORT_DAYS, today).from;
+      const range = { from: fromDay < oldest ? oldest : fromDay, to: backfillRange(1, today).to };
+      const days = Math.round((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000) + 1;
+      const { rows } = await database.query<{ id: string }>(`INSERT INTO health_runs (trigger, status) VALUES ('backfill:import', 'queued') RETURNING id`);
+      await service.runBackfillRange(rows[0]?.id ?? '', range, accountIds);
+      await service.recomputeAccounts(accountIds, 'import');
+      return { days };
     },
 
     /**
@@ -215,12 +240,27 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       return ids.length;
     },
 
-    /** What a driver definition would give over the book today, before it is saved. */
-    async preview(candidate: EngineDriver): Promise<PreviewResult> {
+    /**
+     * An account's health "as of" the end of a past day, computed now by the scoring code the
+     * back-fill uses (today's drivers; stage and fields as of today). Nothing is saved.
+     */
+    async explainAsOf(accountId: string, asOf: string): Promise<HealthExplanation> {
+      const active = await drivers.enabled();
+      const [r] = evaluate(active, await measure(database, measuredDrivers(active), { ids: [accountId] }, asOf), asOf);
+      if (!r) throw new AppError('account.not_found');
+      const h = r.health;
+      return {
+        accountId, asOf, state: h.state, score: h.score, band: h.band, stage: r.facts.stage as HealthExplanation['stage'], computedAt: null,
+        ...(h.state === 'no_data' ? { reason: h.reason } : {}), drivers: h.drivers, override: null,
+      };
+    },
+
+    /** What a driver definition would give over the book today (or as of a past day), before it is saved. */
+    async preview(candidate: EngineDriver, asOf?: string): Promise<PreviewResult> {
       const others = (await drivers.enabled()).filter((d) => d.key !== candidate.key);
       const set = [...others, candidate];
       const stages = Object.entries(candidate.stageWeights).filter(([, w]) => (w ?? 0) > 0).map(([s]) => s);
-      const day = utcToday();
+      const day = asOf ?? utcToday();
       const m = await measure(database, measuredDrivers(set), { all: true }, day);
       const inScope = m.filter((x) => stages.length === 0 || stages.includes(x.facts.stage));
       const results = evaluate(set, inScope, day).map((r) => ({ facts: r.facts, v: r.values.get(candidate.key) ?? { value: null, score: null } }));
@@ -235,6 +275,7 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       }
       const levels = [...new Set([...candidate.scoring.thresholds.map((t) => t.score), 0])].sort((a, b) => b - a);
       return {
+        asOf: day,
         accounts: results.length,
         withValue: values.length,
         noData: results.length - values.length,
@@ -280,7 +321,8 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
         health: auc(healthSamples),
         drivers: active
           .map((d) => ({ id: d.id, key: d.key, name: d.name, ...auc(samples.get(d.key) ?? []) }))
-          .sort((a, b) => (b.auc ?? -1) - (a.auc ?? -1)),
+          // Ranked by AUC only where it is told from chance; those that are not come after, apart.
+          .sort((a, b) => Number(a.chance) - Number(b.chance) || (b.auc ?? -1) - (a.auc ?? -1)),
       };
     },
   };

@@ -1,10 +1,10 @@
 // Driver source types: how each turns measurements into a value. A new source type (activities,
 // surveys — later capabilities) adds an entry here and, if it reads the database, a column
 // in metrics.ts; nothing else changes.
-import type { AccountFacts } from './metrics.js';
+import type { AccountFacts, RawValue } from './metrics.js';
 import type { DriverSource } from './schema.js';
 
-type Raw = { current: number | null; previous: number | null };
+type Raw = RawValue;
 type Valued = { value: number | null; previous: number | null };
 
 const DAY = 86_400_000;
@@ -33,12 +33,17 @@ export function sourceValue(source: Exclude<DriverSource, { type: 'formula' }>, 
   const asOfMs = Date.parse(`${asOf}T00:00:00Z`);
   switch (source.type) {
     case 'event_metric': {
-      // An account that has never sent usage has no data yet, which is not the same as zero.
-      if (!facts.hasUsage || !raw) return { value: null, previous: null };
-      if (!source.perSeat) return { value: raw.current, previous: raw.previous };
+      // An account that has never sent usage has no data yet, which is not the same as zero. One
+      // that has (any event, ever, by the day) and sent none in the window scores 0: silence after
+      // activity is a zero.
+      // A window marked unknown (daily users of usage that names no user) is no data either.
+      if (!facts.hasUsage) return { value: null, previous: null };
+      const current = raw?.unknown?.current ? null : raw?.current ?? 0;
+      const previous = raw?.unknown?.previous ? null : raw?.previous ?? 0;
+      if (!source.perSeat) return { value: current, previous };
       if (!facts.seats) return { value: null, previous: null }; // unknown or zero seats: no ratio
       const per = (v: number | null) => (v === null ? null : v / (facts.seats ?? 1));
-      return { value: per(raw.current), previous: per(raw.previous) };
+      return { value: per(current), previous: per(previous) };
     }
     case 'days_since_event':
     case 'days_since_contact_seen': {
@@ -64,7 +69,7 @@ export function sourceValue(source: Exclude<DriverSource, { type: 'formula' }>, 
       if (f === 'arr') return { value: facts.arr, previous: null };
       if (f === 'seats') return { value: facts.seats, previous: null };
       if (f === 'days_to_renewal') return { value: facts.renewalDate ? daysBetween(asOfMs, Date.parse(`${facts.renewalDate}T00:00:00Z`)) : null, previous: null };
-      if (f === 'account_age_days') return { value: Math.max(0, daysBetween(facts.createdAt.getTime(), asOfMs + DAY)), previous: null };
+      if (f === 'account_age_days') return { value: Math.max(0, daysBetween(Date.parse(`${facts.customerSince}T00:00:00Z`), asOfMs + DAY)), previous: null };
       const v = facts.custom[f.slice('custom.'.length)];
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
       return { value: Number.isFinite(n) ? n : null, previous: null };

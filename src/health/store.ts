@@ -37,7 +37,9 @@ export async function saveHealth(q: Queryable, results: AccountHealth[], day: st
      snap AS (
        INSERT INTO health_snapshots (account_id, day, score, band)
        SELECT account_id, $2::date, score, band FROM r ORDER BY account_id
+       -- An unchanged snapshot (most of them in a recompute) is left as it is: no new row version.
        ON CONFLICT (account_id, day) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band
+         WHERE (health_snapshots.score, health_snapshots.band) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.band)
        RETURNING 1
      ),
      ch AS (

@@ -34,3 +34,12 @@ describe('validateDriver', () => {
     expect(usedBy('ratio', others)).toEqual([]);
   });
 });
+
+describe('validateDriver for a disabled driver', () => {
+  it('leaves out the checks that need data (events received), keeps the others', () => {
+    const def = { key: 'x', source: { ...metric, events: ['Never Seen'] }, scoring: bands, stageWeights: { adoption: 1 } };
+    expect(paths(validateDriver(def, others, known))).toEqual(['source.events.0']);
+    expect(validateDriver(def, others, null)).toEqual([]);
+    expect(paths(validateDriver({ ...def, stageWeights: {} }, others, null))).toEqual(['stageWeights']);
+  });
+});

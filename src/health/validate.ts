@@ -1,15 +1,17 @@
 import type { FieldError } from '../http/errors.js';
 import { formulaOrder, isFormulaError, parseFormula } from './formula.js';
 import type { DriverSource } from './schema.js';
+import { isPlainSelection, matchesPattern } from './event-filter.js';
 
 type Def = { key: string; source: DriverSource; scoring: { type: 'bands' | 'trend'; thresholds: { value: number }[] }; stageWeights: Partial<Record<string, number>> };
 
 /**
  * Checks a driver against the book and the other drivers: events must have been seen, formulas
  * must parse and use existing drivers without a cycle, a trend needs windows to compare, and
- * the driver must count in at least one stage.
+ * the driver must count in at least one stage. `knownEvents` null: the driver is disabled, the
+ * checks that need data are left out (see drivers.ts).
  */
-export function validateDriver(def: Def, others: { key: string; source: DriverSource }[], knownEvents: ReadonlySet<string>): FieldError[] {
+export function validateDriver(def: Def, others: { key: string; source: DriverSource }[], knownEvents: ReadonlySet<string> | null): FieldError[] {
   const errors: FieldError[] = [];
   const s = def.source;
   if (!Object.values(def.stageWeights).some((w) => (w ?? 0) > 0)) {
@@ -22,11 +24,20 @@ export function validateDriver(def: Def, others: { key: string; source: DriverSo
   }
   if (s.type === 'event_metric' || s.type === 'days_since_event') {
     s.events.forEach((e, i) => {
-      if (!knownEvents.has(e)) errors.push({ path: `source.events.${i}`, message: `no event named "${e}" has been received` });
+      if (knownEvents && !knownEvents.has(e)) errors.push({ path: `source.events.${i}`, message: `no event named "${e}" has been received` });
     });
   }
-  if (s.type === 'event_metric' && s.measure === 'avg_daily_users' && s.events.length > 1) {
-    errors.push({ path: 'source.events', message: 'daily users are counted for one event or for all events together' });
+  if (s.type === 'event_metric' || s.type === 'days_since_event') {
+    (s.patterns ?? []).forEach((pat, i) => {
+      if (knownEvents && ![...knownEvents].some((e) => matchesPattern(e, pat))) errors.push({ path: `source.patterns.${i}`, message: `no event received matches "${pat}"` });
+    });
+    if (s.events.length === 0 && (s.patterns ?? []).length === 0 && (s.exclude ?? []).length > 0 && knownEvents) {
+      const left = [...knownEvents].filter((e) => !(s.exclude ?? []).some((x) => matchesPattern(e, x)));
+      if (left.length === 0) errors.push({ path: 'source.exclude', message: 'these exclusions leave no event received to count' });
+    }
+  }
+  if (s.type === 'event_metric' && s.measure === 'avg_daily_users' && (s.events.length > 1 || !isPlainSelection(s))) {
+    errors.push({ path: s.events.length > 1 ? 'source.events' : 'source.patterns', message: 'daily users are counted for one event or for all events together: patterns and exclusions cannot be used for them (a person using two events would count twice)' });
   }
   if (s.type === 'survey_metric' && s.surveyKind && (s.metric === 'nps' || s.metric === 'csat') && s.surveyKind !== s.metric) {
     errors.push({ path: 'source.surveyKind', message: `${s.metric === 'nps' ? 'NPS' : 'CSAT'} comes from ${s.metric} surveys only: leave the survey kind out or choose ${s.metric}` });

@@ -4,6 +4,12 @@ import { AppError, ERRORS, type ErrorCode, type FieldError } from './errors.js';
 
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
+/** Refused by the embedded database's session queue, possibly wrapped (drizzle keeps it as the cause). */
+function isDatabaseBusy(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 5) return false;
+  return err.name === 'DatabaseBusyError' || (err.cause !== err && isDatabaseBusy(err.cause, depth + 1));
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   // The embedded engine (WebAssembly) died; its supervisor reopens it (src/db/pglite-supervised.ts).
   if (err instanceof Error && err.name === 'RuntimeError' && err.constructor.name === 'RuntimeError') return true;
@@ -82,6 +88,13 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
   if (req.raw.aborted || (fe.code === 'ECONNRESET' && err.message === 'aborted')) {
     req.log.info('the client closed the connection before its request was read');
     return send(reply, 'request.invalid', 'The connection was closed before the request body arrived.');
+  }
+  // The embedded database's session queue refused the request before any work (src/db/pglite-queue.ts):
+  // load, not an outage, so a warning and its own code; the client retries after Retry-After.
+  if (isDatabaseBusy(err)) {
+    req.log.warn('database busy: the request was refused before any work');
+    void reply.header('retry-after', '5');
+    return send(reply, 'service.busy');
   }
   if (isDatabaseUnavailable(err)) {
     req.log.error({ err: { message: err.message, code: fe.code } }, 'database unavailable');

@@ -91,9 +91,18 @@ export const int4 = () => z.number().int().min(INT4_MIN).max(INT4_MAX);
 export const MONEY_MAX = 999_999_999_999.99;
 export const money = () => z.number().min(0).max(MONEY_MAX);
 
-/** Query-string numbers: the string is coerced, then the same bounds apply. */
-export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-export const queryMoney = () => z.coerce.number().min(0).max(MONEY_MAX);
+/**
+ * Query-string numbers, written in plain decimal only: `30`, `-5`, `1200.50` for money. Anything else — an empty
+ * value, `0x10`, `1e2`, ` 7` — is refused with a 400 instead of being read as some other number (coercion would
+ * turn `?days=` into 0 and `0x10` into 16). Then the same bounds apply.
+ */
+export const queryInt = (min: number, max: number) =>
+  z.string().regex(/^-?\d{1,15}$/, 'Must be a whole number in plain digits, e.g. 30').transform(Number).pipe(z.number().int().min(min).max(max));
+/** A query-string decimal in plain digits (`0.25`), within bounds; see queryInt. */
+export const queryDecimal = (min: number, max: number) =>
+  z.string().regex(/^-?\d{1,15}(\.\d{1,9})?$/, 'Must be a number in plain digits, e.g. 0.25').transform(Number).pipe(z.number().min(min).max(max));
+export const queryMoney = () =>
+  z.string().regex(/^\d{1,15}(\.\d{1,2})?$/, 'Must be an amount in plain digits, e.g. 1200 or 1200.50').transform(Number).pipe(z.number().min(0).max(MONEY_MAX));
 
 /**
  * Where inside a JSON value a string or key cannot be stored in `jsonb`, or null. Iterative (the

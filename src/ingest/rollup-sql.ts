@@ -1,7 +1,8 @@
 /**
  * The rollup step shared by ingestion and late attribution. Given a CTE named `src` with
- * (account_id, type, event, user_id, anonymous_id, ts) of newly attributed messages, it adds
- * them to usage_daily (count, and distinct users through usage_daily_users) — per event name and
+ * (account_id, type, event, user_id, anonymous_id, ts, count) of newly attributed messages, it adds
+ * them to usage_daily (count — an event row may carry a count above 1, an imported daily count —,
+ * unattributed for those with no user at all, and distinct users through usage_daily_users) — per event name and
  * under ALL_EVENTS for the account as a whole (exact distinct users across events) — and moves
  * accounts.last_activity_at and contacts.last_seen_at forward. Rows are written in key order
  * so concurrent transactions take row locks in the same order.
@@ -15,14 +16,14 @@ usage_one AS (
          CASE type WHEN 'track' THEN event WHEN 'page' THEN '$page' ELSE '$screen' END AS event,
          (ts AT TIME ZONE 'UTC')::date AS day,
          coalesce(user_id, anonymous_id) AS user_key,
-         user_id, ts
+         user_id, ts, coalesce(count, 1) AS n
     FROM src
    WHERE account_id IS NOT NULL AND type IN ('track', 'page', 'screen') AND (type <> 'track' OR event IS NOT NULL)
 ),
 usage_in AS (
   SELECT * FROM usage_one
   UNION ALL
-  SELECT account_id, '$all', day, user_key, user_id, ts FROM usage_one
+  SELECT account_id, '$all', day, user_key, user_id, ts, n FROM usage_one
 ),
 new_users AS (
   INSERT INTO usage_daily_users (account_id, event, day, user_key)
@@ -32,13 +33,15 @@ new_users AS (
   RETURNING account_id, event, day
 ),
 rolled AS (
-  INSERT INTO usage_daily (account_id, event, day, count, users)
-  SELECT u.account_id, u.event, u.day, u.n, coalesce(nu.n, 0)
-    FROM (SELECT account_id, event, day, count(*)::int AS n FROM usage_in GROUP BY 1, 2, 3) u
+  INSERT INTO usage_daily (account_id, event, day, count, users, unattributed)
+  SELECT u.account_id, u.event, u.day, u.n, coalesce(nu.n, 0), u.unattributed
+    FROM (SELECT account_id, event, day, sum(n)::int AS n, coalesce(sum(n) FILTER (WHERE user_key IS NULL), 0)::int AS unattributed
+            FROM usage_in GROUP BY 1, 2, 3) u
     LEFT JOIN (SELECT account_id, event, day, count(*)::int AS n FROM new_users GROUP BY 1, 2, 3) nu USING (account_id, event, day)
    ORDER BY u.account_id, u.event, u.day
   ON CONFLICT (account_id, event, day) DO UPDATE
-    SET count = usage_daily.count + EXCLUDED.count, users = usage_daily.users + EXCLUDED.users
+    SET count = usage_daily.count + EXCLUDED.count, users = usage_daily.users + EXCLUDED.users,
+        unattributed = usage_daily.unattributed + EXCLUDED.unattributed
   RETURNING 1
 ),
 touched_accounts AS (
@@ -105,7 +108,7 @@ WITH cand AS (
 src AS (
   UPDATE events e SET account_id = cand.account_id FROM cand
    WHERE e.id = cand.id AND e.ts = cand.ts
-  RETURNING e.account_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts
+  RETURNING e.account_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts, e.count
 ),
 ${ROLLUP_CTES}
 SELECT (SELECT count(*) FROM src)::int AS attributed`;

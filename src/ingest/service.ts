@@ -10,6 +10,8 @@ import { accountKey, type SegmentMessage } from './segment.js';
 import { resolveEventTime, type TimeFallback } from './times.js';
 import { accountFromGroup, contactFromIdentify, type AccountTraits } from './traits.js';
 import { claimMessageIds, insertMessages, lockBatchAccounts, markAccountsDirty, upsertAccounts, upsertContacts, type StoredMessage } from './store.js';
+import { createGroupCommit } from './group-commit.js';
+import { DatabaseBusyError, DEFAULT_MAX_WAIT_MS } from '../db/pglite-queue.js';
 
 export type WriteKey = { id: string; name: string };
 export type IngestResult = {
@@ -49,6 +51,37 @@ type Ready = {
   account: AccountTraits | null; person: (Parameters<typeof upsertContacts>[1][number]) | null;
 };
 type Outcome = { accepted: number; pending: number; linked: number; duplicateIds: string[]; rejected: Rejected[] };
+/** One request's messages with what its transaction needs. */
+type Member = { writeKey: WriteKey; actor: Actor; receivedAt: Date; ready: Ready[]; groupKeys: string[]; userIds: string[]; opts: IngestOptions };
+
+/**
+ * Group commit for plain event batches (track, page, screen, alias: no group or identify, not
+ * atomic): how many groups per write key run at once. Batches arriving meanwhile wait and are then
+ * stored together in one transaction, so the shared rollup rows ('$all', per day) are locked and
+ * written once per group instead of once per batch. 0 turns it off. PGlite has one session, so one.
+ */
+export function groupCommitInFlight(kind: Database['kind'], env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CANOPY_INGEST_GROUP_COMMIT;
+  // loadConfig refuses anything but 0-16 at start; here only a valid value is taken.
+  if (raw !== undefined && raw !== '' && /^\d+$/.test(raw)) return Math.min(Number(raw), 16);
+  return kind === 'pglite' ? 1 : 2;
+}
+/** Events per group at most (a lone larger batch still runs alone). */
+const GROUP_MAX_EVENTS = 1000;
+
+const toRow = ({ m, ts, sentAt, fallback }: Ready): StoredMessage => ({
+  message_id: m.messageId,
+  type: m.type,
+  event: m.type === 'track' ? (m.event ?? null) : (m.name ?? null),
+  user_id: m.userId ?? null,
+  anonymous_id: m.anonymousId ?? null,
+  group_key: accountKey(m),
+  properties: m.type === 'identify' || m.type === 'group' ? (m.traits ?? null) : (m.properties ?? null),
+  context: m.context ?? null,
+  ts,
+  sent_at: sentAt,
+  time_fallback: fallback,
+});
 
 export function createIngestService(database: Database, jobs: JobQueue | null, hooks: IngestHooks = {}) {
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
@@ -84,20 +117,7 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
       changes: { source: 'segment.group', externalId: a.external_id, name: a.name },
     })));
 
-    const rows: StoredMessage[] = todo.map(({ m, ts, sentAt, fallback }) => ({
-      message_id: m.messageId,
-      type: m.type,
-      event: m.type === 'track' ? (m.event ?? null) : (m.name ?? null),
-      user_id: m.userId ?? null,
-      anonymous_id: m.anonymousId ?? null,
-      group_key: accountKey(m),
-      properties: m.type === 'identify' || m.type === 'group' ? (m.traits ?? null) : (m.properties ?? null),
-      context: m.context ?? null,
-      ts,
-      sent_at: sentAt,
-      time_fallback: fallback,
-    }));
-    const { stored, pending } = await insertMessages(tx, writeKey.id, receivedAt, rows);
+    const { stored, pending } = await insertMessages(tx, writeKey.id, receivedAt, todo.map(toRow));
     return { accepted: stored, pending, linked: changedAccounts.length + changedContacts, duplicateIds };
   }
 
@@ -141,6 +161,79 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
       (log ?? console).warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, `ingest: ${label} failed after commit; the periodic job will catch up`);
     }
   }
+
+  /** One request in its own transaction: locks, then stores its messages (bisecting on data errors). */
+  function storeAlone({ writeKey, actor, receivedAt, ready, groupKeys, userIds, opts }: Member): Promise<Outcome> {
+    return withRetry(() =>
+      database.transaction(async (tx) => {
+        const out: Outcome = { accepted: 0, pending: 0, linked: 0, duplicateIds: [], rejected: [] };
+        await lockBatchAccounts(tx, groupKeys, userIds);
+        await storeBisecting(tx, writeKey, actor, receivedAt, ready, out);
+        if (opts.atomic && out.rejected.length > 0) {
+          throw new AppError('ingest.invalid_event', `${out.rejected.length} event(s) hold values the database refuses; nothing was stored (atomic batch).`,
+            out.rejected.map((r) => ({ path: opts.indexes ? `batch.${r.index}` : '(body)', message: r.message })));
+        }
+        return out;
+      }),
+    );
+  }
+
+  /**
+   * Several plain event requests of one write key in one transaction. A messageId sent by two of
+   * them is the later one's duplicate, as it would be if they ran one after the other. If the
+   * database refuses a value, nothing of the group is kept and each request runs alone (which
+   * finds and rejects the bad events). Schedules the health refresh once for the group.
+   */
+  async function storeGroup(members: Member[]): Promise<Outcome[]> {
+    const first = members[0];
+    if (!first) return [];
+    const seen = new Set<string>();
+    const parts = members.map((mem) => {
+      const mine: Ready[] = [];
+      const dups: string[] = [];
+      for (const r of mem.ready) {
+        if (seen.has(r.m.messageId)) dups.push(r.m.messageId);
+        else {
+          seen.add(r.m.messageId);
+          mine.push(r);
+        }
+      }
+      return { mem, mine, dups };
+    });
+    let outcomes: Outcome[];
+    try {
+      outcomes = await withRetry(() =>
+        database.transaction(async (tx) => {
+          await lockBatchAccounts(tx, [...new Set(members.flatMap((m) => m.groupKeys))], [...new Set(members.flatMap((m) => m.userIds))]);
+          const fresh = await claimMessageIds(tx, first.writeKey.id, parts.flatMap((p) => p.mine.map((r) => r.m.messageId)));
+          const rows = parts.flatMap((p) => p.mine.filter((r) => fresh.has(r.m.messageId)).map((r) => ({ ...toRow(r), received_at: p.mem.receivedAt.toISOString() })));
+          const pendingIds = new Set(rows.length > 0 ? (await insertMessages(tx, first.writeKey.id, first.receivedAt, rows)).pendingIds : []);
+          return parts.map(({ mine, dups }): Outcome => {
+            const stored = mine.filter((r) => fresh.has(r.m.messageId));
+            return {
+              accepted: stored.length, pending: stored.filter((r) => pendingIds.has(r.m.messageId)).length, linked: 0,
+              duplicateIds: [...dups, ...mine.filter((r) => !fresh.has(r.m.messageId)).map((r) => r.m.messageId)], rejected: [],
+            };
+          });
+        }),
+      );
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      outcomes = [];
+      for (const mem of members) outcomes.push(await storeAlone(mem));
+    }
+    if (outcomes.some((o) => o.accepted - o.pending > 0)) await afterCommit('scheduling the health refresh', async () => hooks.usageChanged?.(), first.opts.log);
+    return outcomes;
+  }
+  const inFlight = groupCommitInFlight(database.kind);
+  // PGlite refuses a request that cannot get its one session within 5 s (503 + Retry-After); a
+  // request waiting here for its group is refused the same way, so the wait stays bounded overall.
+  const groups = inFlight > 0
+    ? createGroupCommit(storeGroup, {
+      maxInFlight: inFlight, maxWeight: GROUP_MAX_EVENTS,
+      ...(database.kind === 'pglite' ? { maxWaitMs: DEFAULT_MAX_WAIT_MS, refuse: () => new DatabaseBusyError(DEFAULT_MAX_WAIT_MS) } : {}),
+    })
+    : null;
 
   const service = {
     /**
@@ -196,18 +289,10 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
         } else if (r.m.userId && lockable(r.m.userId)) userIds.add(r.m.userId);
       }
 
-      const outcome = await withRetry(() =>
-        database.transaction(async (tx) => {
-          const out: Outcome = { accepted: 0, pending: 0, linked: 0, duplicateIds: [], rejected: [] };
-          await lockBatchAccounts(tx, [...groupKeys], [...userIds]);
-          await storeBisecting(tx, writeKey, actor, receivedAt, ready, out);
-          if (opts.atomic && out.rejected.length > 0) {
-            throw new AppError('ingest.invalid_event', `${out.rejected.length} event(s) hold values the database refuses; nothing was stored (atomic batch).`,
-              out.rejected.map((r) => ({ path: opts.indexes ? `batch.${r.index}` : '(body)', message: r.message })));
-          }
-          return out;
-        }),
-      );
+      const member: Member = { writeKey, actor, receivedAt, ready, groupKeys: [...groupKeys], userIds: [...userIds], opts };
+      // Plain events (no traits to apply, not all-or-nothing) may share a transaction with other requests.
+      const grouped = groups !== null && !opts.atomic && ready.length > 0 && ready.every((r) => !r.account && !r.person);
+      const outcome = grouped ? await groups.submit(writeKey.id, member, ready.length) : await storeAlone(member);
 
       // A value the checks let through but the database refused: the event was rejected alone, and
       // the log says which check is missing.
@@ -217,7 +302,8 @@ export function createIngestService(database: Database, jobs: JobQueue | null, h
       // New accounts or user links may claim events kept earlier without an account.
       if (outcome.linked > 0) await afterCommit('scheduling attribution', () => service.scheduleAttribution(), opts.log);
       // Rollups moved: the accounts were marked for a health refresh in the same transaction.
-      if (outcome.accepted - outcome.pending > 0 || outcome.linked > 0) await afterCommit('scheduling the health refresh', async () => hooks.usageChanged?.(), opts.log);
+      // (A group schedules it once for all its requests.)
+      if (!grouped && (outcome.accepted - outcome.pending > 0 || outcome.linked > 0)) await afterCommit('scheduling the health refresh', async () => hooks.usageChanged?.(), opts.log);
       const allDuplicates = [...duplicateIds, ...outcome.duplicateIds];
       return {
         accepted: outcome.accepted,

@@ -9,6 +9,8 @@ export type StoredMessage = {
   ts: string; sent_at: string | null;
   /** Set when the client's time was unusable and ts is receivedAt: what the client sent, and why. */
   time_fallback?: Record<string, unknown> | null;
+  /** When the request that carried it arrived (group commit stores several requests at once); default: the call's receivedAt. */
+  received_at?: string;
 };
 
 export type ChangedAccount = { id: string; external_id: string; name: string; created: boolean };
@@ -142,12 +144,12 @@ export async function upsertContacts(tx: Queryable, people: (Partial<ContactTrai
  * Stores the messages and, for those attributed to an account (by their group key, or else by
  * their user's account), updates the rollups — one statement, inside the caller's transaction.
  */
-export async function insertMessages(tx: Queryable, writeKeyId: string, receivedAt: Date, messages: StoredMessage[]): Promise<{ stored: number; pending: number }> {
-  const { rows } = await tx.query<{ stored: number; pending: number }>(
+export async function insertMessages(tx: Queryable, writeKeyId: string, receivedAt: Date, messages: StoredMessage[]): Promise<{ stored: number; pending: number; pendingIds: string[] }> {
+  const { rows } = await tx.query<{ stored: number; pending: number; pending_ids: string[] }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(message_id text, type text, event text, user_id text,
               anonymous_id text, group_key text, properties jsonb, context jsonb, ts timestamptz, sent_at timestamptz,
-              time_fallback jsonb)
+              time_fallback jsonb, received_at timestamptz)
      ),
      resolved AS (
        SELECT i.*, coalesce(a.id, c.account_id) AS account_id
@@ -157,14 +159,17 @@ export async function insertMessages(tx: Queryable, writeKeyId: string, received
      ),
      src AS (
        INSERT INTO events (write_key_id, message_id, type, event, user_id, anonymous_id, group_id, account_id, properties, context, ts, sent_at, received_at, time_fallback)
-       SELECT $1, message_id, type, event, user_id, anonymous_id, group_key, account_id, properties, context, ts, sent_at, $3, time_fallback FROM resolved
-       RETURNING account_id, type, event, user_id, anonymous_id, ts
+       SELECT $1, message_id, type, event, user_id, anonymous_id, group_key, account_id, properties, context, ts, sent_at,
+              coalesce(received_at, $3), time_fallback FROM resolved
+       RETURNING message_id, account_id, type, event, user_id, anonymous_id, ts, count
      ),
      ${ROLLUP_CTES}
-     SELECT (SELECT count(*) FROM src)::int AS stored, (SELECT count(*) FROM src WHERE account_id IS NULL)::int AS pending`,
+     SELECT (SELECT count(*) FROM src)::int AS stored, (SELECT count(*) FROM src WHERE account_id IS NULL)::int AS pending,
+            (SELECT coalesce(array_agg(message_id), '{}') FROM src WHERE account_id IS NULL) AS pending_ids`,
     [writeKeyId, JSON.stringify(messages), receivedAt.toISOString()],
   );
-  return rows[0] ?? { stored: 0, pending: 0 };
+  const r = rows[0];
+  return r ? { stored: r.stored, pending: r.pending, pendingIds: r.pending_ids } : { stored: 0, pending: 0, pendingIds: [] };
 }
 
 /**
@@ -175,7 +180,7 @@ export async function rollUpStoredEvents(q: Queryable, accountIds: string[]): Pr
   if (accountIds.length === 0) return 0;
   const { rows } = await q.query<{ n: number }>(
     `WITH src AS (
-       SELECT account_id, type, event, user_id, anonymous_id, ts FROM events WHERE account_id = ANY($1::uuid[])
+       SELECT account_id, type, event, user_id, anonymous_id, ts, count FROM events WHERE account_id = ANY($1::uuid[])
      ),
      ${ROLLUP_CTES}
      SELECT (SELECT count(*) FROM src)::int AS n`,

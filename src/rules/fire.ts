@@ -8,6 +8,7 @@ import type { TaskService } from '../tasks/service.js';
 import type { PlaybookService } from '../playbooks/service.js';
 import type { Started } from '../playbooks/runs.js';
 import type { LeafResult, RuleAction } from './schema.js';
+import { raiseSignalsForFirings } from '../risk/signals/index.js';
 
 export type FiringRule = { id: string; name: string; match: 'all' | 'any'; actions: RuleAction[]; windowHours: number };
 export type Match = { accountId: string; name: string; results: LeafResult[] };
@@ -90,6 +91,10 @@ export async function fireRule(
         [a.webhookId, JSON.stringify(events)],
       );
       for (const accountId of ids) record(accountId, { type: a.type, webhookId: a.webhookId });
+    } else if (a.type === 'raise_risk') {
+      // One signal per firing and kind (a retry of the same firing raises none).
+      const raised = await raiseSignalsForFirings(tx, a, fired.map((f) => ({ firingId: f.id, accountId: f.account_id })), now);
+      for (const [accountId, signalId] of raised) record(accountId, { type: a.type, kind: a.kind, signalId });
     }
   }
 

@@ -12,6 +12,8 @@ export type Effects = {
   notifications: number;
   emails: number;
   webhookDeliveries: number;
+  /** raise_risk: one risk signal per firing and action. */
+  riskSignals: number;
 };
 
 /**
@@ -35,7 +37,7 @@ export async function previewEffects(
     alreadyFired = fired.size;
     ids = ids.filter((id) => !fired.has(id));
   }
-  const e: Effects = { firings: ids.length, alreadyFired, tasks: 0, taskAssignees: [], people: 0, playbookRuns: 0, notifications: 0, emails: 0, webhookDeliveries: 0 };
+  const e: Effects = { firings: ids.length, alreadyFired, tasks: 0, taskAssignees: [], people: 0, playbookRuns: 0, notifications: 0, emails: 0, webhookDeliveries: 0, riskSignals: 0 };
   if (ids.length === 0) return e;
   const tasksOf = new Map<string | null, number>();
   const notified = new Map<string, number>();
@@ -51,6 +53,8 @@ export async function previewEffects(
       e.playbookRuns += ids.length;
     } else if (a.type === 'webhook') {
       e.webhookDeliveries += ids.length;
+    } else if (a.type === 'raise_risk') {
+      e.riskSignals += ids.length;
     } else {
       const perUser = new Map<string, Set<string>>();
       for (const role of a.recipients) {

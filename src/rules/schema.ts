@@ -51,6 +51,10 @@ export const action = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('notify'), recipients: z.array(z.enum(['owner', 'manager', 'support', 'exec_sponsor', 'product'])).min(1), message: text().trim().min(1).max(2000) }),
   z.object({ type: z.literal('webhook'), webhookId: z.uuid() }),
+  z.object({
+    type: z.literal('raise_risk'), kind: text().trim().min(1).max(100).describe('A signal kind (GET /api/signal-definitions)'),
+    strength: z.number().min(0.001).max(0.999).optional(), note: text().trim().min(1).max(2000),
+  }),
 ]);
 export type RuleAction = z.infer<typeof action>;
 
@@ -110,7 +114,7 @@ export const effects = z.object({
   taskAssignees: z.array(z.object({ userId: z.uuid().nullable(), name: z.string(), tasks: z.number().int() })).describe('Tasks per person, most first'),
   people: z.number().int().describe('People who would get tasks'),
   playbookRuns: z.number().int(),
-  notifications: z.number().int(), emails: z.number().int(), webhookDeliveries: z.number().int(),
+  notifications: z.number().int(), emails: z.number().int(), webhookDeliveries: z.number().int(), riskSignals: z.number().int(),
 });
 export const dryRunResult = z.object({
   total: z.number().int().describe('Accounts that match now'),

@@ -26,6 +26,11 @@ export async function validateRefs(q: Queryable, condition: Condition | undefine
       if (!rows.length) fields.push({ path: `actions.${i}.playbookId`, message: 'no such playbook' });
       else if (rows[0]?.archived_at) fields.push({ path: `actions.${i}.playbookId`, message: 'the playbook is archived' });
     }
+    if (a.type === 'raise_risk') {
+      const { rows } = await q.query<{ enabled: boolean }>('SELECT enabled FROM signal_definitions WHERE kind = $1', [a.kind]);
+      if (!rows.length) fields.push({ path: `actions.${i}.kind`, message: `no signal kind "${a.kind}"` });
+      else if (!rows[0]?.enabled) fields.push({ path: `actions.${i}.kind`, message: 'the signal kind is disabled' });
+    }
     if (a.type === 'webhook') {
       const { rows } = await q.query('SELECT 1 FROM webhooks WHERE id = $1', [a.webhookId]);
       if (!rows.length) fields.push({ path: `actions.${i}.webhookId`, message: 'no such webhook' });

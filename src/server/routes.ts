@@ -31,6 +31,17 @@ import { capacityRoutes } from '../capacity/routes.js';
 import { changeTalkRoutes } from '../changetalk/routes.js';
 import { surveyRoutes } from '../surveys/routes.js';
 import { surveyPublicRoutes } from '../surveys/public-routes.js';
+import { criticalDateRoutes } from '../critical-dates/routes.js';
+import { renewalRoutes } from '../renewals/routes.js';
+import { analyticsRoutes } from '../analytics/routes.js';
+import { subscriptionRoutes } from '../subscriptions/routes.js';
+import { riskRegisterRoutes } from '../risk/register/routes.js';
+import { riskRoutes } from '../risk/routes.js';
+import { reviewRoutes } from '../reviews/routes.js';
+import { riskSignalRoutes } from '../risk/signals/routes.js';
+import { importRoutes } from '../imports/routes.js';
+import { viewRoutes } from '../views/routes.js';
+import { exportRoutes } from '../exports/routes.js';
 
 /** A load balancer's probe must get its answer quickly, even when a long query holds the database. */
 const HEALTH_TIMEOUT_MS = 2000;
@@ -91,5 +102,16 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps) {
   await readinessPublicRoutes(app, deps);
   surveyRoutes(app, deps);
   await surveyPublicRoutes(app, deps);
+  criticalDateRoutes(app, deps);
+  renewalRoutes(app, deps);
+  analyticsRoutes(app, deps);
+  subscriptionRoutes(app, deps);
+  riskRegisterRoutes(app, deps);
+  riskRoutes(app, deps);
+  reviewRoutes(app, deps);
+  riskSignalRoutes(app, deps);
+  viewRoutes(app, deps);
+  exportRoutes(app, deps);
   await ingestRoutes(app, deps);
+  await importRoutes(app, deps);
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { safeCell } from '../exports/csv.js';
 import { analyzeTexts } from '../changetalk/index.js';
 import type { Queryable } from '../db/connect.js';
 import { decodeCursor, encodeCursor, timestampUuid } from '../http/cursor.js';
@@ -97,7 +98,7 @@ export async function responsesCsv(q: Queryable, surveyId: string): Promise<stri
        FROM survey_responses x JOIN survey_recipients r ON r.id = x.recipient_id JOIN accounts a ON a.id = x.account_id LEFT JOIN contacts c ON c.id = x.contact_id
       WHERE x.survey_id = $1 ORDER BY x.answered_at, x.id`, [surveyId],
   );
-  const safe = (v: string | null) => (v === null ? '' : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  const safe = (v: string | null) => safeCell(v); // src/exports/csv.ts: one formula rule for every CSV
   return stringify([
     ['response_id', 'answered_at', 'sent_at', 'score', 'comment', 'account_id', 'account', 'contact_id', 'contact', 'email', 'bot', 'bot_reason'],
     ...rows.map((r) => [

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { can } from '../auth/policy.js';
 import { errorBody } from '../auth/schema.js';
 import { roleAssignmentRoutes } from './assignments.js';
+import { inboxAssignee } from './assignee.js';
 import type { CanAct } from './service.js';
 import { task, taskCreate, taskList, taskListQuery, taskPatch } from './schema.js';
 
@@ -45,11 +46,7 @@ export function taskRoutes(app: FastifyInstance, deps: RouteDeps) {
   }, async (req) => {
     const p = principalOf(req);
     const q = req.query;
-    if ((q.assignee === 'me' || q.assignee === 'team') && p.kind !== 'user') throw new AppError('request.invalid', `assignee=${q.assignee} needs a signed-in user; pass a user id.`, [{ path: 'assignee', message: 'an API key has no inbox' }]);
-    if (q.assignee === 'team' && p.kind === 'user' && !p.teamId) throw new AppError('request.invalid', 'You are not in a team.', [{ path: 'assignee', message: 'you are not in a team' }]);
-    const assigneeUserId = q.assignee === 'any' || q.assignee === 'team' ? undefined : q.assignee === 'me' ? (p.kind === 'user' ? p.userId : undefined) : q.assignee;
-    const assigneeTeamId = q.assignee === 'team' && p.kind === 'user' ? p.teamId ?? undefined : undefined;
-    return services.tasks.list({ ...q, assigneeUserId, ...(assigneeTeamId ? { assigneeTeamId } : {}) }, canActFor(req));
+    return services.tasks.list({ ...q, ...inboxAssignee(p, q.assignee) }, canActFor(req));
   });
 
   r.post('/api/tasks', {

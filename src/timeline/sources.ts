@@ -10,7 +10,7 @@
  * that each source reads its newest rows through its account index and the union merges at
  * most `limit` rows per source. A later capability adds one entry here (see README.md).
  */
-export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan', 'check_in', 'survey_response'] as const;
+export const TIMELINE_KINDS = ['activity', 'task', 'health', 'playbook', 'rule', 'escalation', 'email', 'seed', 'plan', 'check_in', 'survey_response', 'risk_signal'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export type SourceFragment = {
@@ -50,7 +50,8 @@ export const SOURCES: TimelineSource[] = [
     sql: (f) => `SELECT 'activity:' || a.id AS id, 'activity' AS kind, a.occurred_at AS at, a.subject AS title, left(a.body, 280) AS summary,
         ${user('a.author_id', 'u.name')},
         jsonb_strip_nulls(jsonb_build_object('activityId', a.id, 'escalationId', a.escalation_id)) AS refs,
-        jsonb_build_object('activityKind', a.kind, 'proactive', a.proactive, 'proactiveSource', a.proactive_source, 'respondsTo', a.responds_to) AS data
+        jsonb_build_object('activityKind', a.kind, 'proactive', a.proactive, 'proactiveSource', a.proactive_source, 'respondsTo', a.responds_to,
+                           'ticketPriority', a.ticket_priority, 'ticketStatus', a.ticket_status) AS data
       FROM activities a LEFT JOIN users u ON u.id = a.author_id
      WHERE a.account_id = ${f.account} ${f.page('a.occurred_at', "'activity:' || a.id")}`,
   },
@@ -228,5 +229,16 @@ export const SOURCES: TimelineSource[] = [
                            'npsCategory', CASE WHEN s.kind <> 'nps' THEN NULL WHEN x.score >= 9 THEN 'promoter' WHEN x.score >= 7 THEN 'passive' ELSE 'detractor' END) AS data
       FROM survey_responses x JOIN surveys s ON s.id = x.survey_id LEFT JOIN contacts ct ON ct.id = x.contact_id
      WHERE x.account_id = ${f.account} AND NOT x.bot ${f.page('x.answered_at', "'survey_response:' || x.id")}`,
+  },
+  {
+    kind: 'risk_signal', name: 'risk signals',
+    // A risk signal when it began (computed from the data, or raised by a person, a rule or another system), with its evidence.
+    sql: (f) => `SELECT 'risk_signal:' || s.id AS id, 'risk_signal' AS kind, s.started_at AS at,
+        'Risk signal: ' || d.label || CASE WHEN s.ended_at IS NOT NULL THEN ' (ended)' ELSE '' END AS title,
+        left(coalesce(s.note, s.evidence ->> 'summary'), 280) AS summary, ${user('s.raised_by', 'u.name')},
+        jsonb_strip_nulls(jsonb_build_object('riskSignalId', s.id, 'ruleFiringId', s.rule_firing_id)) AS refs,
+        jsonb_build_object('signalKind', s.kind, 'family', d.family, 'strength', s.strength, 'source', s.source, 'endedAt', s.ended_at, 'evidence', s.evidence) AS data
+      FROM risk_signals s JOIN signal_definitions d ON d.kind = s.kind LEFT JOIN users u ON u.id = s.raised_by
+     WHERE s.account_id = ${f.account} ${f.page('s.started_at', "'risk_signal:' || s.id")}`,
   },
 ];

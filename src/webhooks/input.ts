@@ -22,6 +22,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'plan.milestone_completed',
   'check_in.recorded',
   'survey.answered',
+  'risk.level_changed',
+  'critical_date.due',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -86,6 +86,18 @@ beforeAll(async () => {
   await call('POST', `/api/surveys/${ids.surveyId}/send`, { contactIds: [ids.mailContactId] });
   const surveyMail = await t.database.query<{ body: string }>('SELECT m.body FROM outbound_messages m JOIN survey_recipients r ON r.outbound_id = m.id WHERE r.survey_id = $1', [ids.surveyId]);
   ids.surveyToken = /\/s\/([A-Za-z0-9_-]{43})/.exec(surveyMail.rows[0]?.body ?? '')?.[1] ?? '';
+  // Churn reviews (issue 12): a churned outcome opens one (a trigger); its id read back.
+  await create('/api/accounts', { name: unique('lost'), arr: 5000 }, 'lostAccountId');
+  await create('/api/outcomes', { accountId: ids.lostAccountId, kind: 'churned', occurredOn: '2026-01-15', arrBefore: 5000, arrAfter: 0 }, 'lostOutcomeId');
+  ids.reviewId = (await t.database.query<{ id: string }>('SELECT id FROM churn_reviews WHERE outcome_id = $1', [ids.lostOutcomeId])).rows[0]?.id ?? '';
+  // Critical dates (issue 12): a typed contract date, so the check route answers 409 and never calls out.
+  await create(`/api/accounts/${ids.accountId}/critical-dates`, { kind: 'contract', label: 'MSA', expiresAt: '2030-01-01' }, 'criticalDateId');
+  // Risk register (issue 12): a failure mode and a risk raised on the account.
+  await create('/api/failure-modes', { name: unique('mode'), signalKinds: ['usage_drop'] }, 'failureModeId');
+  await create(`/api/accounts/${ids.accountId}/risks`, { title: 'Champion left' }, 'accountRiskId');
+  // Risk signals (issue 12): a detector kind (so a dry run computes) and a manual signal on the account.
+  ids.signalDefinitionId = (await t.database.query<{ id: string }>("SELECT id FROM signal_definitions WHERE kind = 'usage_drop'")).rows[0]?.id ?? '';
+  await create('/api/risk-signals', { accountId: ids.accountId, kind: 'manual', note: 'Heard of a reorg' }, 'riskSignalId');
 }, 120_000);
 
 /** Path parameters point at the fixture of their collection, so handlers get past their 404s. */
@@ -99,6 +111,13 @@ const PATH_IDS: [RegExp, string][] = [
   [/^\/api\/change-talk\/phrases\//, 'phraseId'],
   [/^\/api\/initiatives\//, 'initiativeId'],
   [/^\/api\/surveys\//, 'surveyId'],
+  [/^\/api\/renewals\//, 'accountId'],
+  [/^\/api\/reviews\//, 'reviewId'],
+  [/^\/api\/critical-dates\//, 'criticalDateId'],
+  [/^\/api\/failure-modes\//, 'failureModeId'],
+  [/^\/api\/account-risks\//, 'accountRiskId'],
+  [/^\/api\/signal-definitions\//, 'signalDefinitionId'],
+  [/^\/api\/risk-signals\//, 'riskSignalId'],
 ];
 const pathValue = (route: Route, name: string) => {
   if (name === 'entry') return 'nothing.example.test';
@@ -171,7 +190,7 @@ describe('typed cursors still read what their lists hand out', () => {
       ...sorts('/api/accounts', ['name', 'arr', 'renewalDate', 'lastActivityAt', 'createdAt', 'health', 'healthChange30d']),
       ...sorts('/api/contacts', ['name', 'lastSeenAt']), ...sorts('/api/escalations', ['createdAt', 'updatedAt', 'severity']),
       '/api/activities?', '/api/audit?', `/api/rules/${ids.ruleId}/firings?`, `/api/webhooks/${ids.webhookId}/deliveries?`, '/api/notifications?',
-      '/api/change-talk/corrections?',
+      '/api/change-talk/corrections?', '/api/reviews?',
     ];
     for (const list of lists) {
       const seen = new Set<string>();
@@ -201,7 +220,7 @@ describe('reported 500s are 400s naming the field', () => {
   const lists = () => [
     '/api/accounts', '/api/accounts?sort=-arr', '/api/accounts?sort=renewalDate', '/api/accounts?sort=health', '/api/contacts',
     '/api/contacts?sort=lastSeenAt', '/api/activities', '/api/escalations', '/api/escalations?sort=severity', '/api/audit', '/api/notifications',
-    `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`, '/api/change-talk/corrections',
+    `/api/rules/${ids.ruleId}/firings`, `/api/webhooks/${ids.webhookId}/deliveries`, '/api/change-talk/corrections', '/api/reviews',
   ];
 
   it('a well-formed cursor of the wrong types, on every list', async () => {

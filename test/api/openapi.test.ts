@@ -52,6 +52,26 @@ describe('GET /api/openapi.json', () => {
       ['get', '/api/surveys/{id}/results'], ['get', '/api/surveys/{id}/responses.csv'], ['get', '/api/accounts/{id}/surveys'], ['post', '/api/public/surveys/{token}'],
       // Capacity (issue 11).
       ['get', '/api/accounts/{id}/capacity'], ['put', '/api/accounts/{id}/capacity'], ['get', '/api/capacity/accounts'], ['get', '/api/capacity/settings'], ['put', '/api/capacity/settings'],
+      // Compound risk (issue 12).
+      ['get', '/api/accounts/{id}/risk'], ['post', '/api/accounts/{id}/risk/judgment'], ['get', '/api/accounts/{id}/risk/history'], ['get', '/api/risk/radar'],
+      ['get', '/api/risk/summary'], ['get', '/api/risk/evaluation'], ['get', '/api/risk/calibration'],
+      // Renewals and retention (issue 12).
+      ['get', '/api/renewals'], ['get', '/api/renewals/forecast'], ['get', '/api/renewals.csv'], ['put', '/api/renewals/{accountId}/override'],
+      ['delete', '/api/renewals/{accountId}/override'], ['get', '/api/analytics/retention'],
+      // Subscriptions and retention analytics (issue 13).
+      ['get', '/api/analytics/cohorts'], ['get', '/api/analytics/definitions'], ['get', '/api/accounts/{id}/subscriptions'], ['get', '/api/accounts/{id}/arr-history'],
+      ['post', '/api/subscriptions'], ['patch', '/api/subscriptions/{id}'], ['delete', '/api/subscriptions/{id}'],
+      // Critical dates (issue 12).
+      ['post', '/api/accounts/{id}/critical-dates'], ['get', '/api/accounts/{id}/critical-dates'], ['get', '/api/critical-dates'], ['get', '/api/critical-dates/{id}'],
+      ['patch', '/api/critical-dates/{id}'], ['delete', '/api/critical-dates/{id}'],
+      // Churn and downgrade reviews (issue 12).
+      ['get', '/api/reviews'], ['get', '/api/reviews/{id}'], ['patch', '/api/reviews/{id}'], ['get', '/api/reviews/patterns'],
+      // Risk register (issue 12).
+      ['get', '/api/failure-modes'], ['post', '/api/failure-modes'], ['patch', '/api/failure-modes/{id}'], ['get', '/api/account-risks'],
+      ['post', '/api/accounts/{id}/risks'], ['patch', '/api/account-risks/{id}'],
+      // Risk signals (issue 12).
+      ['get', '/api/signal-definitions'], ['post', '/api/signal-definitions'], ['patch', '/api/signal-definitions/{id}'],
+      ['post', '/api/signal-definitions/{id}/dry-run'], ['post', '/api/risk-signals'], ['patch', '/api/risk-signals/{id}'],
     ];
     for (const [method, path] of expected) {
       const op = doc.paths[path]?.[method];
@@ -60,6 +80,9 @@ describe('GET /api/openapi.json', () => {
       expect(Object.keys(op?.responses ?? {}).length, `${method} ${path} responses`).toBeGreaterThan(0);
       if (method === 'post' && !path.endsWith('/logout') && !path.endsWith('/reset-password')) expect(op?.requestBody, `${path} body`).toBeDefined();
     }
+    // The check takes no body (POST: it does something), so it is outside the loop's body check.
+    expect(doc.paths['/api/critical-dates/{id}/check']?.post?.summary, 'POST /api/critical-dates/{id}/check').toBeTruthy();
+    expect(doc.paths['/api/account-risks/{id}/start-playbook']?.post?.summary, 'POST /api/account-risks/{id}/start-playbook').toBeTruthy();
     const list = doc.paths['/api/accounts']?.get?.responses['200'] as { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
     expect(Object.keys(list.content['application/json'].schema.properties)).toEqual(['items', 'nextCursor', 'total', 'active', 'totalArr', 'activeArr', 'churnedArr']);
   });

@@ -42,6 +42,14 @@ export type Fixtures = {
   initiative(): Promise<{ id: string; accountId: string }>;
   /** An NPS survey. */
   survey(): Promise<string>;
+  /** A churn review, opened by a churned outcome on a new account (as for account()). */
+  review(): Promise<string>;
+  /** A contract critical date on a new account (as for account()): typed, so a check answers 409 without calling out. */
+  criticalDate(): Promise<string>;
+  /** A risk raised on a new account (as for account()), by an admin. */
+  accountRisk(): Promise<string>;
+  /** A manual risk signal raised on a new account (as for account()), by an admin. */
+  riskSignal(): Promise<string>;
   /** A made-up id: for role-only routes, the policy answers before the object is looked up. */
   id(): string;
 };
@@ -69,6 +77,7 @@ const EDITORS: Rule = (who, scope) => (who === 'csm' ? (scope === 'own' ? 'ok' :
 const DELETERS = MANAGERS;
 
 const at = { occurredAt: () => new Date().toISOString() };
+const randomName = () => Math.random().toString(36).slice(2, 10);
 const PLAYBOOK = () => ({ name: `pb-${Math.random().toString(36).slice(2)}`, steps: [{ kind: 'task', title: 'x', dueOffsetDays: 1, assignee: 'owner' }] });
 const CONDITION = { match: 'all', conditions: [{ type: 'arr', op: 'gt', value: 1 }] };
 const DRIVER = { name: 'd', source: { type: 'event_metric', events: ['Logged In'], measure: 'count', windowDays: 28, perSeat: true }, scoring: { type: 'bands', direction: 'higher_is_better', thresholds: [{ value: 2, score: 100 }, { value: 1, score: 50 }] }, stageWeights: { adoption: 10 } };
@@ -292,10 +301,61 @@ export const ROUTES: Record<string, Spec> = {
   'GET /api/surveys/:id/results': { expect: EVERYONE, url: async (f) => `/api/surveys/${await f.survey()}/results` },
   'GET /api/surveys/:id/responses.csv': { expect: EVERYONE, url: async (f) => `/api/surveys/${await f.survey()}/responses.csv` },
   'GET /api/accounts/:id/surveys': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/surveys`, scoped: true },
+  // Renewals (issue 12): everyone reads the calendar, forecast, CSV and retention; admins and managers override a renewal's category.
+  'GET /api/renewals': { expect: EVERYONE, url: () => '/api/renewals?group=month' },
+  'GET /api/renewals/forecast': { expect: EVERYONE, url: () => '/api/renewals/forecast?period=quarter' },
+  'GET /api/renewals.csv': { expect: EVERYONE, url: () => '/api/renewals.csv' },
+  'PUT /api/renewals/:accountId/override': { expect: MANAGERS, url: async (f) => `/api/renewals/${await f.account()}/override`, body: () => ({ renewalDate: '2030-01-01', category: 'commit', reason: 'Signed early' }), scoped: true },
+  'DELETE /api/renewals/:accountId/override': { expect: MANAGERS, url: async (f) => `/api/renewals/${await f.account()}/override?renewalDate=2030-01-01`, scoped: true },
+  'GET /api/analytics/retention': { expect: EVERYONE, url: () => '/api/analytics/retention?period=quarter' },
+  // Subscriptions and retention analytics (issue 13): everyone reads; admins and managers write subscriptions (a made-up id: 404 past the policy)
+  'GET /api/analytics/cohorts': { expect: EVERYONE, url: () => '/api/analytics/cohorts?by=month' },
+  'GET /api/analytics/definitions': { expect: EVERYONE, url: () => '/api/analytics/definitions' },
+  'GET /api/accounts/:id/subscriptions': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/subscriptions`, scoped: true },
+  'GET /api/accounts/:id/arr-history': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/arr-history`, scoped: true },
+  'POST /api/subscriptions': { expect: MANAGERS, url: () => '/api/subscriptions', body: async (f) => ({ accountId: await f.account(), plan: 'Core', arr: 1200, startsOn: '2025-01-01' }), scoped: true },
+  'PATCH /api/subscriptions/:id': { expect: MANAGERS, url: (f) => `/api/subscriptions/${f.id()}`, body: () => ({ arr: 1300 }) },
+  'DELETE /api/subscriptions/:id': { expect: MANAGERS, url: (f) => `/api/subscriptions/${f.id()}` },
   'GET /s/:token': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}?score=9` },
   'GET /s/:token/confirm': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}/confirm` },
   'POST /s/:token': { expect: PUBLIC, url: () => `/s/${'A'.repeat(43)}`, body: () => ({ score: '9' }) },
   'POST /api/public/surveys/:token': { expect: PUBLIC, url: () => `/api/public/surveys/${'A'.repeat(43)}`, body: () => ({ score: 9 }) },
+  // Churn reviews: everyone reads them (and the patterns); admins and managers write, not the account's csm
+  'GET /api/reviews': { expect: EVERYONE, url: () => '/api/reviews' },
+  'GET /api/reviews/patterns': { expect: EVERYONE, url: () => '/api/reviews/patterns' },
+  'GET /api/reviews/:id': { expect: EVERYONE, url: async (f) => `/api/reviews/${await f.review()}`, scoped: true },
+  'PATCH /api/reviews/:id': { expect: MANAGERS, url: async (f) => `/api/reviews/${await f.review()}`, body: () => ({ couldHaveSeen: 'partly' }), scoped: true },
+  // Risk register (issue 12): everyone reads the failure modes and raised risks; admins and managers edit the modes; whoever may edit the account raises, resolves and starts a risk's playbook
+  'GET /api/failure-modes': { expect: EVERYONE, url: () => '/api/failure-modes' },
+  'POST /api/failure-modes': { expect: MANAGERS, url: () => '/api/failure-modes', body: () => ({ name: `Mode ${randomName()}`, signalKinds: ['usage_drop'] }) },
+  'PATCH /api/failure-modes/:id': { expect: MANAGERS, url: (f) => `/api/failure-modes/${f.id()}`, body: () => ({ description: 'Sharper' }) },
+  'GET /api/account-risks': { expect: EVERYONE, url: () => '/api/account-risks?status=live' },
+  'POST /api/accounts/:id/risks': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/risks`, body: () => ({ title: 'Reorg at the customer' }), scoped: true },
+  'PATCH /api/account-risks/:id': { expect: EDITORS, url: async (f) => `/api/account-risks/${await f.accountRisk()}`, body: () => ({ status: 'resolved' }), scoped: true },
+  'POST /api/account-risks/:id/start-playbook': { expect: EDITORS, url: async (f) => `/api/account-risks/${await f.accountRisk()}/start-playbook`, scoped: true },
+  // Critical dates (issue 12): everyone reads them; whoever may edit the account adds, edits, archives and checks them
+  'POST /api/accounts/:id/critical-dates': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/critical-dates`, body: () => ({ kind: 'contract', label: 'MSA', expiresAt: '2030-01-01' }), scoped: true },
+  'GET /api/accounts/:id/critical-dates': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/critical-dates`, scoped: true },
+  'GET /api/critical-dates': { expect: EVERYONE, url: () => '/api/critical-dates?withinDays=60' },
+  'GET /api/critical-dates/:id': { expect: EVERYONE, url: async (f) => `/api/critical-dates/${await f.criticalDate()}`, scoped: true },
+  'PATCH /api/critical-dates/:id': { expect: EDITORS, url: async (f) => `/api/critical-dates/${await f.criticalDate()}`, body: () => ({ label: 'Renamed' }), scoped: true },
+  'DELETE /api/critical-dates/:id': { expect: EDITORS, url: async (f) => `/api/critical-dates/${await f.criticalDate()}`, scoped: true },
+  'POST /api/critical-dates/:id/check': { expect: EDITORS, url: async (f) => `/api/critical-dates/${await f.criticalDate()}/check`, scoped: true },
+  // Compound risk (issue 12): everyone reads it, the radar, the evaluation and the calibration; whoever may edit the account records a judgment
+  'GET /api/accounts/:id/risk': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/risk`, scoped: true },
+  'POST /api/accounts/:id/risk/judgment': { expect: EDITORS, url: async (f) => `/api/accounts/${await f.account()}/risk/judgment`, body: () => ({ level: 'medium', note: 'Watching the renewal' }), scoped: true },
+  'GET /api/accounts/:id/risk/history': { expect: EVERYONE, url: async (f) => `/api/accounts/${await f.account()}/risk/history?days=30`, scoped: true },
+  'GET /api/risk/radar': { expect: EVERYONE, url: () => '/api/risk/radar?level=high' },
+  'GET /api/risk/summary': { expect: EVERYONE, url: () => '/api/risk/summary' },
+  'GET /api/risk/evaluation': { expect: EVERYONE, url: () => '/api/risk/evaluation?leadDays=90' },
+  'GET /api/risk/calibration': { expect: EVERYONE, url: () => '/api/risk/calibration' },
+  // Risk signals (issue 12): everyone reads the definitions; admins and managers define, tune and dry-run them; whoever may edit the account raises and resolves a signal
+  'GET /api/signal-definitions': { expect: EVERYONE, url: () => '/api/signal-definitions' },
+  'POST /api/signal-definitions': { expect: MANAGERS, url: () => '/api/signal-definitions', body: () => ({ kind: `ext_${Math.random().toString(36).slice(2, 10)}`, family: 'other', label: 'Partner flag', strength: 0.2, halfLifeDays: 30 }) },
+  'PATCH /api/signal-definitions/:id': { expect: MANAGERS, url: (f) => `/api/signal-definitions/${f.id()}`, body: () => ({ label: 'Sharper' }) },
+  'POST /api/signal-definitions/:id/dry-run': { expect: MANAGERS, url: (f) => `/api/signal-definitions/${f.id()}/dry-run`, body: () => ({ strength: 0.3 }) },
+  'POST /api/risk-signals': { expect: EDITORS, url: () => '/api/risk-signals', body: async (f) => ({ accountId: await f.account(), kind: 'manual', note: 'Their CFO asked about terms' }), scoped: true },
+  'PATCH /api/risk-signals/:id': { expect: EDITORS, url: async (f) => `/api/risk-signals/${await f.riskSignal()}`, body: () => ({ ended: true }), scoped: true },
   // Notifications belong to a person
   'GET /api/notifications': { expect: USERS, url: () => '/api/notifications' },
   'POST /api/notifications/read-all': { expect: USERS, url: () => '/api/notifications/read-all' },
@@ -311,4 +371,30 @@ export const ROUTES: Record<string, Spec> = {
   'POST /v1/screen': { expect: WRITE_KEY, url: () => '/v1/screen', body: () => ({ userId: 'u1' }) },
   'POST /v1/alias': { expect: WRITE_KEY, url: () => '/v1/alias', body: () => ({ userId: 'u1', previousId: 'u0' }) },
   'POST /v1/batch': { expect: WRITE_KEY, url: () => '/v1/batch', body: () => ({ batch: [{ type: 'track', ...EVENT }] }) },
+  // Exports (issue 13): whoever reads the list exports it
+  'GET /api/accounts/export.csv': { expect: EVERYONE, url: () => '/api/accounts/export.csv?search=zz-no-match' },
+  'GET /api/tasks/export.csv': { expect: EVERYONE, url: () => '/api/tasks/export.csv?assignee=any&search=zz-no-match' },
+  'GET /api/contacts/export.csv': { expect: EVERYONE, url: async (f) => `/api/contacts/export.csv?accountId=${await f.account()}` },
+  'GET /api/activities/export.csv': { expect: EVERYONE, url: async (f) => `/api/activities/export.csv?accountId=${await f.account()}` },
+  'GET /api/outcomes/export.csv': { expect: EVERYONE, url: async (f) => `/api/outcomes/export.csv?accountId=${await f.account()}` },
+  'GET /api/risk/radar/export.csv': { expect: EVERYONE, url: () => '/api/risk/radar/export.csv?level=high' },
+  'GET /api/escalations/export.csv': { expect: EVERYONE, url: async (f) => `/api/escalations/export.csv?accountId=${await f.account()}` },
+  'GET /api/success-plans/export.csv': { expect: EVERYONE, url: async (f) => `/api/success-plans/export.csv?accountId=${await f.account()}` },
+  // Saved views (issue 13): people's, not keys'; the owner (or a manager) edits, checked past the role
+  'GET /api/imports/kinds': { expect: MANAGERS, url: () => '/api/imports/kinds' },
+  'POST /api/imports/preview': { expect: MANAGERS, url: () => '/api/imports/preview', body: () => ({}) },
+  'POST /api/imports': { expect: MANAGERS, url: () => '/api/imports', body: () => ({}) },
+  'GET /api/imports': { expect: MANAGERS, url: () => '/api/imports' },
+  'GET /api/imports/:id': { expect: MANAGERS, url: (f) => `/api/imports/${f.id()}` },
+  'GET /api/imports/:id/errors.csv': { expect: MANAGERS, url: (f) => `/api/imports/${f.id()}/errors.csv` },
+  'POST /api/imports/:id/cancel': { expect: MANAGERS, url: (f) => `/api/imports/${f.id()}/cancel` },
+  'POST /api/imports/:id/run': { expect: MANAGERS, url: (f) => `/api/imports/${f.id()}/run` },
+  'GET /api/import-mappings': { expect: MANAGERS, url: () => '/api/import-mappings' },
+  'POST /api/import-mappings': { expect: MANAGERS, url: () => '/api/import-mappings', body: () => ({ name: `m-${randomName()}`, kind: 'accounts', mapping: { columns: { Company: { field: 'name' } } } }) },
+  'DELETE /api/import-mappings/:id': { expect: MANAGERS, url: (f) => `/api/import-mappings/${f.id()}` },
+  'GET /api/views': { expect: USERS, url: () => '/api/views' },
+  'POST /api/views': { expect: USERS, url: () => '/api/views', body: () => ({ scope: 'portfolio', name: `v-${randomName()}`, state: { filters: {}, columns: [], sort: null } }) },
+  'PATCH /api/views/:id': { expect: USERS, url: (f) => `/api/views/${f.id()}`, body: () => ({ name: 'x' }) },
+  'DELETE /api/views/:id': { expect: USERS, url: (f) => `/api/views/${f.id()}` },
+  'PUT /api/views/defaults/:scope': { expect: USERS, url: () => '/api/views/defaults/portfolio', body: () => ({ viewId: null }) },
 };

@@ -123,6 +123,24 @@ function fixtures(who: Who, scope: Scope): Fixtures {
       const res = await t.app.inject({ method: 'POST', url: '/api/surveys', headers: users.admin.headers, payload: { name: unique('NPS'), kind: 'nps', question: 'Recommend us?', emailSubject: 'One question' } });
       return (res.json() as { id: string }).id;
     },
+    async review() {
+      const accountId = await account();
+      await t.app.inject({ method: 'POST', url: '/api/outcomes', headers: users.admin.headers, payload: { accountId, kind: 'churned', occurredOn: '2026-01-01' } });
+      const { rows } = await t.database.query<{ id: string }>('SELECT id FROM churn_reviews WHERE account_id = $1', [accountId]);
+      return rows[0]?.id ?? '';
+    },
+    async criticalDate() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${await account()}/critical-dates`, headers: users.admin.headers, payload: { kind: 'contract', label: 'MSA', expiresAt: '2030-01-01' } });
+      return (res.json() as { id: string }).id;
+    },
+    async accountRisk() {
+      const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${await account()}/risks`, headers: users.admin.headers, payload: { title: 'Champion left' } });
+      return (res.json() as { id: string }).id;
+    },
+    async riskSignal() {
+      const res = await t.app.inject({ method: 'POST', url: '/api/risk-signals', headers: users.admin.headers, payload: { accountId: await account(), kind: 'manual', note: 'Heard of a reorg' } });
+      return (res.json() as { id: string }).id;
+    },
     id: () => randomUUID(),
   };
 }

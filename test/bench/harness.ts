@@ -208,3 +208,14 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
   url.pathname = `/${name}`;
   return { url: url.toString(), name, drop };
 }
+
+/** Least-squares slope of a backlog series over [from, to] seconds, per second (null: too few points). */
+export function slope(points: { t: number; n: number }[], from = -Infinity, to = Infinity): number | null {
+  const pts = points.filter((b) => b.t >= from && b.t <= to);
+  if (pts.length < 5) return null;
+  const mx = pts.reduce((a, p) => a + p.t, 0) / pts.length;
+  const my = pts.reduce((a, p) => a + p.n, 0) / pts.length;
+  const num = pts.reduce((a, p) => a + (p.t - mx) * (p.n - my), 0);
+  const den = pts.reduce((a, p) => a + (p.t - mx) ** 2, 0);
+  return den > 0 ? num / den : null;
+}

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connect, type Database } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
+import { ensureTemplate, templatesEnabled } from './pglite-template.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
- * on the PostgreSQL server named by TEST_DATABASE_URL (dropped again by `drop`).
+ * on the PostgreSQL server named by TEST_DATABASE_URL (dropped again by `drop`). PGlite starts as
+ * a copy of the run's migrated template (./pglite-template.ts): each file still has its own
+ * database, without paying initdb and every migration again.
  */
 export async function createTestDatabase(): Promise<{ database: Database; url: string | undefined; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
-    const database = await connect({});
+    const database = await connect({ template: templatesEnabled() ? await ensureTemplate() : undefined });
+    // On a template this applies nothing (the versions are recorded) and checks today's partitions.
     await migrate(database);
     return { database, url: undefined, drop: () => database.close() };
   }

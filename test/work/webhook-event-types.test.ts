@@ -112,6 +112,16 @@ describe('webhook event types', () => {
     const answered = await t.app.inject({ method: 'POST', url: `/api/public/surveys/${surveyToken}`, payload: { score: 10, comment: 'Great team', stamp: surveyStamp } });
     expect(answered.json()).toMatchObject({ counted: true });
 
+    // Risk: scored low after health, then a strong signal raised by hand moves its level.
+    await t.app.services.risk.refreshDirty();
+    await t.database.query(`INSERT INTO risk_signals (account_id, kind, strength, started_at, source, note) VALUES ($1, 'manual', 0.6, now(), 'manual', 'Their domain lapses next week')`, [accountId]);
+    await t.app.services.risk.refreshDirty();
+
+    // Critical dates: a contract five days from expiry (on an account of its own, to leave the risk above as it is), then the daily alert pass.
+    const datedAccount = await api('POST', '/api/accounts', { name: unique('Dated'), stage: 'renewal' });
+    const contractDate = await api('POST', `/api/accounts/${datedAccount.id}/critical-dates`, { kind: 'contract', label: 'Master agreement', expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() });
+    await t.app.services.criticalDates.alertPass();
+
     await t.app.services.outbox.pump();
     const got = rx.received.filter((r) => r.path === '/all');
     for (const r of got) expect(verifySignature(secret, String(r.headers['canopy-signature']), r.body)).toBe(true);
@@ -126,10 +136,17 @@ describe('webhook event types', () => {
     expect(sent.get('plan.status_changed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, account: { id: accountId }, reasons: expect.any(Array) } });
     expect(sent.get('plan.milestone_completed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { planId: plan.id, milestone: { id: milestone.id, completedAt: expect.any(String) } } });
 
+    // The critical date's alert names the date, its lead time and the task it made.
+    expect(sent.get('critical_date.due' satisfies WebhookEventType)).toMatchObject({ accountId: datedAccount.id, data: { criticalDate: { id: contractDate.id, kind: 'contract', label: 'Master agreement', daysLeft: 5 }, leadDays: 7, taskId: expect.any(String) } });
     // The check-in names the initiative, the scores and the quadrant.
     expect(sent.get('survey.answered' satisfies WebhookEventType)).toMatchObject({ accountId, data: { survey: { id: survey.id, kind: 'nps' }, contactId: surveyContact.id, score: 10, npsCategory: 'promoter', comment: 'Great team', updated: false } });
     expect(sent.get('check_in.recorded' satisfies WebhookEventType)).toMatchObject({ accountId, data: { checkInId: checkIn.id, initiative: { id: initiative.id, title: 'Roll out SSO' }, importance: 8, confidence: 3, quadrant: 'enable', source: 'csm' } });
 
+    // The last level move (the account's own computed signals may have moved it once before): into high, with the hand-raised 0.6 in it.
+    const riskMoves = got.filter((r) => r.headers['canopy-event'] === 'risk.level_changed').map((r) => JSON.parse(r.body) as { data: { toLevel: string; toScore: number } });
+    expect(riskMoves.length).toBeGreaterThan(0);
+    expect(sent.get('risk.level_changed' satisfies WebhookEventType)).toMatchObject({ accountId, data: { account: { id: accountId }, fromLevel: expect.stringMatching(/^(low|medium)$/), toLevel: 'high' } });
+    expect(riskMoves.at(-1)?.data.toScore).toBeGreaterThanOrEqual(60);
     // The band move names the account, both bands and both scores.
     expect(sent.get('health.band_changed' satisfies WebhookEventType)).toMatchObject({
       type: 'health.band_changed',

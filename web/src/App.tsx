@@ -56,6 +56,18 @@ const ReadinessPage = page(/^\/readiness/, () => import('./readiness/ReadinessPa
 const ChangeTalkPage = page(/^\/change-talk/, () => import('./changetalk/ChangeTalkPage'));
 const RulesPage = page(/^\/rules\/?$/, () => import('./rules/RulesPage'));
 const RuleEditorPage = page(/^\/rules\/[^/]+/, () => import('./rules/RuleEditorPage'));
+const RiskRadarPage = page(/^\/risk\/?$/, () => import('./risk/RadarPage'));
+const RiskRegisterPage = page(/^\/risk\/register/, () => import('./risk/RegisterPage'));
+const RiskSignalsPage = page(/^\/risk\/signals/, () => import('./risk/SignalsPage'));
+const CriticalDatesPage = page(/^\/critical-dates/, () => import('./critical-dates/CriticalDatesPage'));
+const ReviewsPage = page(/^\/reviews\/?$/, () => import('./reviews/ReviewsPage'));
+const ReviewPatternsPage = page(/^\/reviews\/patterns/, () => import('./reviews/PatternsPage'));
+const ReviewPage = page(/^\/reviews\/(?!patterns)[^/]+/, () => import('./reviews/ReviewPage'));
+const RenewalsPage = page(/^\/renewals/, () => import('./renewals/RenewalsPage'));
+const ImportsPage = page(/^\/imports\/?$/, () => import('./imports/ImportsPage'));
+const ImportWizardPage = page(/^\/imports\/new/, () => import('./imports/ImportWizardPage'));
+const ImportPage = page(/^\/imports\/(?!new)[^/]+/, () => import('./imports/ImportPage'));
+const RetentionPage = page(/^\/analytics\/retention/, () => import('./analytics/RetentionPage'));
 
 export function App() {
   const [queryClient] = useState(() => bootQueryClient);
@@ -82,6 +94,9 @@ export function App() {
                   <Route path="playbooks/:id" element={<PlaybookEditorPage />} />
                   <Route path="rules" element={<RulesPage />} />
                   <Route path="rules/:id" element={<RuleEditorPage />} />
+                  <Route path="risk" element={<RiskRadarPage />} />
+                  <Route path="risk/register" element={<RiskRegisterPage />} />
+                  <Route path="risk/signals" element={<RiskSignalsPage />} />
                   <Route path="accounts/:id" element={<AccountPage />} />
                   <Route path="health" element={<HealthDashboardPage />} />
                   <Route path="drivers" element={<DriversPage />} />
@@ -98,6 +113,15 @@ export function App() {
                   <Route path="plans/:planId" element={<PlanPage />} />
                   <Route path="plan-templates" element={<TemplatesPage />} />
                   <Route path="plan-templates/:id" element={<TemplateEditorPage />} />
+                  <Route path="critical-dates" element={<CriticalDatesPage />} />
+                  <Route path="reviews" element={<ReviewsPage />} />
+                  <Route path="reviews/patterns" element={<ReviewPatternsPage />} />
+                  <Route path="reviews/:id" element={<ReviewPage />} />
+                  <Route path="renewals" element={<RenewalsPage />} />
+                  <Route path="imports" element={<ImportsPage />} />
+                  <Route path="imports/new" element={<ImportWizardPage />} />
+                  <Route path="imports/:id" element={<ImportPage />} />
+                  <Route path="analytics/retention" element={<RetentionPage />} />
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<UsersPage />} />
                   </Route>

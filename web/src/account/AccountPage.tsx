@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Grid, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Breadcrumbs, Grid, Skeleton, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useAccount, useDeleteAccount } from '../api/accounts';
@@ -7,7 +7,6 @@ import { ApiError } from '../api/client';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { notifyError, notifySuccess, QueryError } from '../components/feedback';
 import { NotFound } from '../components/NotFound';
-import { PlaceholderCard } from '../components/PlaceholderCard';
 import { lastPortfolioSearch } from '../portfolio/usePortfolioParams';
 import { AccountFormModal } from './AccountFormModal';
 import { AccountHeader } from './AccountHeader';
@@ -25,13 +24,11 @@ import { PlaybooksCard } from '../playbooks/PlaybooksCard';
 import { AutopilotAlert } from '../seeds/AutopilotAlert';
 import { SeedsCard } from '../seeds/SeedsCard';
 import { SurveysCard } from '../surveys/SurveysCard';
+import { CriticalDatesCard } from '../critical-dates/CriticalDatesCard';
 import { PlanCard } from '../plans/PlanCard';
 import { ReadinessCard } from '../readiness/ReadinessCard';
 import { CapacityCard } from '../capacity/CapacityCard';
-
-const PLACEHOLDERS: [string, string][] = [
-  ['Risk', 'Compound risk and the small signals behind it arrive with the risk radar.'],
-];
+import { RiskCard } from '../risk/RiskCard';
 
 export default function AccountPage() {
   const { id = '' } = useParams();
@@ -91,6 +88,9 @@ export default function AccountPage() {
         <Grid.Col span={12}>
           <HealthCard accountId={id} canEdit={canEdit} />
         </Grid.Col>
+        <Grid.Col span={12}>
+          <RiskCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <UsageCard accountId={id} />
         </Grid.Col>
@@ -115,6 +115,9 @@ export default function AccountPage() {
         <Grid.Col span={12}>
           <ContactsCard accountId={id} canEdit={canEdit} />
         </Grid.Col>
+        <Grid.Col span={12}>
+          <CriticalDatesCard accountId={id} canEdit={canEdit} />
+        </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
             {canEdit && <LogActivityCard accountId={id} />}
@@ -131,15 +134,6 @@ export default function AccountPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <OutcomesCard accountId={id} arr={a?.arr ?? null} canEdit={canEdit} />
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 7 }}>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-            {PLACEHOLDERS.map(([title, text]) => (
-              <PlaceholderCard key={title} title={title}>
-                {text}
-              </PlaceholderCard>
-            ))}
-          </SimpleGrid>
         </Grid.Col>
       </Grid>
       {a && canEdit && (

@@ -1,17 +1,18 @@
-import { ActionIcon, Anchor, Button, Card, Group, Menu, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Group, Menu, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import { useAccountContacts, useDeleteContact } from '../api/contacts';
+import { useAccountContacts, useDeleteContact, useSetContactActive } from '../api/contacts';
 import type { Contact } from '../api/types';
 import { ContactRoleBadge } from '../components/Badges';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
-import { formatDateTime, relative } from '../components/format';
+import { formatDateTime, formatDay, relative } from '../components/format';
 import { Icon } from '../components/icons';
 import { ContactFormModal } from './ContactFormModal';
 
 export function ContactsCard({ accountId, canEdit }: { accountId: string; canEdit: boolean }) {
   const contacts = useAccountContacts(accountId);
   const remove = useDeleteContact(accountId);
+  const setActive = useSetContactActive(accountId);
   const [editing, setEditing] = useState<Contact | null | 'new'>(null);
   const [deleting, setDeleting] = useState<Contact | null>(null);
   const items = contacts.data?.pages.flatMap((p) => p.items) ?? [];
@@ -25,6 +26,17 @@ export function ContactsCard({ accountId, canEdit }: { accountId: string; canEdi
       },
       onError: (err) => notifyError(err, 'Could not delete the contact'),
     });
+  };
+
+  const toggleActive = (c: Contact) => {
+    const who = c.name ?? c.email ?? 'Contact';
+    setActive.mutate(
+      { id: c.id, active: !c.active },
+      {
+        onSuccess: () => notifySuccess(c.active ? `${who} marked as left` : `${who} marked as active again`),
+        onError: (err) => notifyError(err, 'Could not change the contact'),
+      },
+    );
   };
 
   return (
@@ -65,8 +77,17 @@ export function ContactsCard({ accountId, canEdit }: { accountId: string; canEdi
             </Table.Thead>
             <Table.Tbody>
               {items.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Td fw={500} className="nowrap">{c.name ?? <Text span c="dimmed" size="sm">(no name)</Text>}</Table.Td>
+                <Table.Tr key={c.id} style={c.active === false ? { opacity: 0.65 } : undefined}>
+                  <Table.Td fw={500} className="nowrap">
+                    {c.name ?? <Text span c="dimmed" size="sm">(no name)</Text>}
+                    {c.active === false && (
+                      <Tooltip label="This person left the account; kept for history" openDelay={400}>
+                        <Badge ml="xs" size="sm" variant="light" color="gray">
+                          {c.deactivatedAt ? `Inactive since ${formatDay(c.deactivatedAt)}` : 'Inactive'}
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Table.Td>
                   <Table.Td>{c.title ?? ''}</Table.Td>
                   <Table.Td className="nowrap">
                     <ContactRoleBadge role={c.role} />
@@ -96,6 +117,9 @@ export function ContactsCard({ accountId, canEdit }: { accountId: string; canEdi
                         <Menu.Dropdown>
                           <Menu.Item leftSection={<Icon name="edit" size={14} />} onClick={() => setEditing(c)}>
                             Edit
+                          </Menu.Item>
+                          <Menu.Item disabled={setActive.isPending} onClick={() => toggleActive(c)}>
+                            {c.active === false ? 'Mark as active again' : 'Mark as left'}
                           </Menu.Item>
                           <Menu.Item color="red" leftSection={<Icon name="trash" size={14} />} onClick={() => setDeleting(c)}>
                             Delete

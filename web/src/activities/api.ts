@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { ActivityCheckInInput } from '../api/readiness';
 
-export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation'] as const;
+export const ACTIVITY_KINDS = ['call', 'meeting', 'email', 'note', 'qbr', 'escalation', 'ticket'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const RESPONDS_TO = ['escalation', 'ticket', 'complaint', 'risk'] as const;
 export type RespondsTo = (typeof RESPONDS_TO)[number];
@@ -14,6 +14,7 @@ export const activityKindLabel: Record<ActivityKind, string> = {
   note: 'Note',
   qbr: 'QBR',
   escalation: 'Escalation',
+  ticket: 'Support ticket',
 };
 export const respondsToLabel: Record<RespondsTo, string> = {
   escalation: 'an escalation',
@@ -86,7 +87,7 @@ export interface RatioParams {
 
 /** Same inference as the server (src/activities/proactive.ts), to show the flag before saving. */
 export function inferProactive(kind: ActivityKind, respondsTo: RespondsTo | null, escalationId: string | null = null): boolean {
-  return kind !== 'escalation' && respondsTo === null && escalationId === null;
+  return kind !== 'escalation' && kind !== 'ticket' && respondsTo === null && escalationId === null;
 }
 
 export const ratioKey = (p: RatioParams) => ['activities', 'ratio', p] as const;

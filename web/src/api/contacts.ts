@@ -46,6 +46,16 @@ export function useUpdateContact(accountId: string) {
   });
 }
 
+/** Mark a person as left (active: false) or back again (active: true). */
+export function useSetContactActive(accountId: string) {
+  const invalidate = useInvalidateContacts(accountId);
+  return useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      api<Contact>(`/api/contacts/${encodeURIComponent(id)}`, { method: 'PATCH', body: { active } }),
+    onSuccess: invalidate,
+  });
+}
+
 export function useDeleteContact(accountId: string) {
   const invalidate = useInvalidateContacts(accountId);
   return useMutation({

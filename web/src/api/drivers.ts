@@ -7,7 +7,7 @@ export const driverKeys = {
   all: ['drivers'] as const,
   list: ['drivers', 'list'] as const,
   catalog: ['drivers', 'catalog'] as const,
-  preview: (body: PreviewBody | null) => ['drivers', 'preview', body] as const,
+  preview: (body: PreviewBody | null, asOf: string | null = null) => ['drivers', 'preview', body, asOf] as const,
   impact: (leadDays: number) => ['drivers', 'impact', leadDays] as const,
 };
 
@@ -62,11 +62,14 @@ export function useDeleteDriver() {
   });
 }
 
-/** The live preview of a driver being edited; `body` null = the form is not valid yet (no request). */
-export function useDriverPreview(body: PreviewBody | null) {
+/**
+ * The live preview of a driver being edited; `body` null = the form is not valid yet (no request).
+ * `asOf` (YYYY-MM-DD): measured as of the end of that past day instead of today.
+ */
+export function useDriverPreview(body: PreviewBody | null, asOf: string | null = null) {
   return useQuery({
-    queryKey: driverKeys.preview(body),
-    queryFn: ({ signal }) => api<Preview>('/api/drivers/preview', { method: 'POST', body, signal }),
+    queryKey: driverKeys.preview(body, asOf),
+    queryFn: ({ signal }) => api<Preview>('/api/drivers/preview', { method: 'POST', body, signal, ...(asOf ? { query: { asOf } } : {}) }),
     enabled: body !== null,
     placeholderData: keepPreviousData,
     staleTime: 30_000,

@@ -76,6 +76,8 @@ export interface PreviewBody {
 }
 
 export interface Preview {
+  /** The day measured (YYYY-MM-DD). */
+  asOf: string;
   accounts: number;
   withValue: number;
   noData: number;
@@ -143,8 +145,8 @@ export interface HealthRun {
   error: string | null;
 }
 
-export type OutcomeKind = 'renewed' | 'expanded' | 'churned' | 'downgraded';
-export const OUTCOME_KINDS: readonly OutcomeKind[] = ['renewed', 'expanded', 'churned', 'downgraded'];
+export type OutcomeKind = 'renewed' | 'expanded' | 'churned' | 'downgraded' | 'retained';
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['renewed', 'expanded', 'churned', 'downgraded', 'retained'];
 
 export interface Outcome {
   id: string;
@@ -169,6 +171,11 @@ export interface OutcomeInput {
 
 export interface Impact {
   auc: number | null;
+  /** 95% interval of the AUC (Hanley–McNeil). */
+  aucLow: number | null;
+  aucHigh: number | null;
+  /** The interval holds 0.5: indistinguishable from chance, not part of the ranking. */
+  chance: boolean;
   n: number;
   retained: number;
   lost: number;

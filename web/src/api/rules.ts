@@ -44,7 +44,9 @@ export type RuleAction =
   | { type: 'start_playbook'; playbookId: string }
   | { type: 'create_task'; title: string; reason?: string; assignee: AssigneeRole; priority: number; dueInDays: number; kind: TaskKind }
   | { type: 'notify'; recipients: NotifyRole[]; message: string }
-  | { type: 'webhook'; webhookId: string };
+  | { type: 'webhook'; webhookId: string }
+  /** Raise a risk signal of this kind (GET /api/signal-definitions) on the account; strength defaults to the kind's. */
+  | { type: 'raise_risk'; kind: string; strength?: number; note: string };
 export type ActionType = RuleAction['type'];
 
 /** How an enabled rule starts: fire for every account that matches now, or only for accounts that start matching after the save. */

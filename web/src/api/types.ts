@@ -158,6 +158,9 @@ export interface Contact {
   phone: string | null;
   custom: Record<string, unknown> | null;
   lastSeenAt: string | null;
+  /** false once the person left (PATCH /api/contacts/:id {active: false}); kept for history. */
+  active: boolean;
+  deactivatedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -32,6 +32,9 @@ export function AppLayout() {
     { to: '/drivers', label: 'Drivers', icon: 'drivers', active: (p) => p.startsWith('/drivers') },
     { to: '/playbooks', label: 'Playbooks', icon: 'playbook', active: (p) => p.startsWith('/playbooks') },
     { to: '/rules', label: 'Rules', icon: 'rule', active: (p) => p.startsWith('/rules') },
+    { to: '/risk', label: 'Risk radar', icon: 'escalation', active: (p) => p === '/risk' || p === '/risk/' },
+    { to: '/risk/register', label: 'Risk register', icon: 'playbook', active: (p) => p.startsWith('/risk/register') },
+    { to: '/risk/signals', label: 'Risk signals', icon: 'rule', active: (p) => p.startsWith('/risk/signals') },
     { to: '/escalations', label: 'Escalations', icon: 'escalation', active: (p) => p.startsWith('/escalations') },
     { to: '/team/proactive', label: 'Proactive ratio', icon: 'impact', active: (p) => p.startsWith('/team/proactive') },
     { to: '/plans', label: 'Success plans', icon: 'health', active: (p) => p.startsWith('/plans') },
@@ -40,6 +43,11 @@ export function AppLayout() {
     { to: '/surveys', label: 'Surveys', icon: 'docs', active: (p) => p.startsWith('/surveys') },
     { to: '/readiness', label: 'Readiness', icon: 'impact', active: (p) => p.startsWith('/readiness') },
     { to: '/change-talk', label: 'Change talk', icon: 'docs', active: (p) => p.startsWith('/change-talk') },
+    { to: '/critical-dates', label: 'Critical dates', icon: 'escalation', active: (p) => p.startsWith('/critical-dates') },
+    { to: '/renewals', label: 'Renewals', icon: 'impact', active: (p) => p.startsWith('/renewals') },
+    { to: '/analytics/retention', label: 'Retention', icon: 'impact', active: (p) => p.startsWith('/analytics/retention') },
+    { to: '/imports', label: 'Imports', icon: 'refresh', active: (p) => p.startsWith('/imports') },
+    { to: '/reviews', label: 'Churn reviews', icon: 'audit', active: (p) => p.startsWith('/reviews') },
   ];
   const admin: Item[] = [
     ...(can.admin(me)

@@ -48,8 +48,9 @@ export const outcomeLabel: Record<OutcomeKind, string> = {
   expanded: 'Expanded',
   churned: 'Churned',
   downgraded: 'Downgraded',
+  retained: 'Retained',
 };
-export const outcomeColor: Record<OutcomeKind, string> = { renewed: 'teal', expanded: 'blue', churned: 'red', downgraded: 'orange' };
+export const outcomeColor: Record<OutcomeKind, string> = { renewed: 'teal', expanded: 'blue', churned: 'red', downgraded: 'orange', retained: 'gray' };
 
 const FIELD_LABELS: Record<string, string> = {
   arr: 'ARR',

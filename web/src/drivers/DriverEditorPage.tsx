@@ -66,7 +66,8 @@ function Editor({ driver, all }: { driver?: Driver; all: Driver[] }) {
   const previewJson = useMemo(() => JSON.stringify(toPreview(f, clientErrors)), [f, clientErrors]);
   const [debounced] = useDebouncedValue(previewJson, 400);
   const previewBody = useMemo(() => JSON.parse(debounced) as PreviewBody | null, [debounced]);
-  const preview = useDriverPreview(previewBody);
+  const [asOf, setAsOf] = useState<string | null>(null);
+  const preview = useDriverPreview(previewBody, asOf);
   // Field errors of the last save, else of the preview (unknown event, cyclic formula…), beside their inputs.
   const server = serverFieldErrors(save.error ?? preview.error);
   const [touched, setTouched] = useState(!isNew);
@@ -171,7 +172,7 @@ function Editor({ driver, all }: { driver?: Driver; all: Driver[] }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }} style={{ position: 'sticky', top: 72 }}>
           {/* Read-only for everyone: the preview changes nothing. */}
-          <DriverPreview body={previewBody} preview={preview} problem={Object.entries(clientErrors).find(([k]) => !['name', 'key', 'stageWeights'].includes(k))?.[1] ?? null} />
+          <DriverPreview body={previewBody} preview={preview} asOf={asOf} onAsOf={setAsOf} problem={Object.entries(clientErrors).find(([k]) => !['name', 'key', 'stageWeights'].includes(k))?.[1] ?? null} />
         </Grid.Col>
       </Grid>
       {driver && (

@@ -44,6 +44,11 @@ function Row({ name, impact, strong, to }: { name: string; impact: Impact; stron
       </Table.Td>
       <Table.Td>
         <AucBar auc={impact.auc} />
+        {impact.aucLow !== null && impact.aucHigh !== null && (
+          <Text size="xs" c="dimmed" className="canopy-num" data-interval>
+            95% interval {decimal(impact.aucLow, 2)}–{decimal(impact.aucHigh, 2)}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td ta="right" className="canopy-num nowrap">
         {count(impact.n)}{' '}
@@ -69,7 +74,10 @@ export default function DriverImpactPage() {
   const lead = LEADS.includes(params.get('lead') ?? '') ? (params.get('lead') ?? '28') : '28';
   const impact = useDriverImpact(Number(lead));
   const d = impact.data;
-  const drivers = [...(d?.drivers ?? [])].sort((a, b) => (b.auc ?? -1) - (a.auc ?? -1));
+  const sorted = [...(d?.drivers ?? [])].sort((a, b) => (b.auc ?? -1) - (a.auc ?? -1));
+  // Ranked only where the interval excludes 0.5; the others are listed apart, not as a ranking.
+  const drivers = sorted.filter((x) => !x.chance);
+  const chance = sorted.filter((x) => x.chance);
   const noOutcomes = !!d && d.retained + d.lost === 0;
 
   return (
@@ -143,6 +151,17 @@ export default function DriverImpactPage() {
               <Table.Tbody>
                 <Row name="Health score" impact={d.health} strong />
                 {drivers.map((x) => (
+                  <Row key={x.id} name={x.name} impact={x} to={`/drivers/${x.id}`} />
+                ))}
+                {chance.length > 0 && (
+                  <Table.Tr data-group="chance">
+                    <Table.Td colSpan={4}>
+                      <Text size="sm" fw={600}>Indistinguishable from chance</Text>
+                      <Text size="xs" c="dimmed">Their 95% interval holds 0.5: no evidence either way, so not ranked (listed by name).</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {[...chance].sort((a, b) => a.name.localeCompare(b.name)).map((x) => (
                   <Row key={x.id} name={x.name} impact={x} to={`/drivers/${x.id}`} />
                 ))}
               </Table.Tbody>

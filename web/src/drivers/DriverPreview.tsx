@@ -1,6 +1,7 @@
 import { Alert, Anchor, Card, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { useDriverPreview } from '../api/drivers';
+import { DateInput } from '@mantine/dates';
 import type { Band, PreviewBody } from '../api/healthTypes';
 import { errorMessage } from '../api/client';
 import { count } from '../components/format';
@@ -32,9 +33,14 @@ interface Props {
   preview: ReturnType<typeof useDriverPreview>;
   /** Why there is no preview yet. */
   problem: string | null;
+  /** The past day measured (YYYY-MM-DD), or null for today. */
+  asOf?: string | null;
+  onAsOf?: (day: string | null) => void;
 }
 
-export function DriverPreview({ body, preview, problem }: Props) {
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+export function DriverPreview({ body, preview, problem, asOf = null, onAsOf }: Props) {
   const p = preview.data;
   const def = body ? { source: body.source, scoring: body.scoring } : undefined;
   const percentValues =
@@ -52,8 +58,26 @@ export function DriverPreview({ body, preview, problem }: Props) {
     >
       <Group justify="space-between" mb="sm">
         <Title order={4}>Preview</Title>
-        {preview.isFetching && <Loader size="xs" aria-label="Updating preview" />}
+        <Group gap="xs">
+          {onAsOf && (
+            <DateInput
+              size="xs"
+              w={150}
+              aria-label="As of"
+              placeholder="As of today"
+              valueFormat="YYYY-MM-DD"
+              clearable
+              maxDate={todayUtc()}
+              value={asOf}
+              onChange={(v) => onAsOf(v && v < todayUtc() ? v : null)}
+            />
+          )}
+          {preview.isFetching && <Loader size="xs" aria-label="Updating preview" />}
+        </Group>
       </Group>
+      <Text size="xs" c={asOf ? 'orange.8' : 'dimmed'} mb="xs" data-as-of={p?.asOf}>
+        {asOf ? `As of the end of ${asOf} (UTC), with today’s drivers and account fields` : 'As of today'}
+      </Text>
       {!body && (
         <Text size="sm" c="dimmed">
           {problem ? `To see what this driver does to the book: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}.` : 'Fill in the source and the thresholds to see what this driver does to the book.'}

@@ -11,6 +11,10 @@ import { InboxFilters, inboxQuery, type InboxParams, useInboxParams } from './In
 import { TaskFormModal } from './TaskFormModal';
 import { type TaskDialog, TaskModals } from './TaskModals';
 import { TaskTable } from './TaskTable';
+import { inboxCsvUrl, inboxParamsOf, inboxViewState } from './inboxView';
+import { ExportButton } from '../views/ExportButton';
+import { ViewPicker } from '../views/ViewPicker';
+import { useSearchParams } from 'react-router';
 
 function Stat({ label, value, color, hint }: { label: string; value: number | undefined; color?: string; hint: string }) {
   return (
@@ -39,6 +43,7 @@ function emptyText(p: InboxParams, total: number): string {
 export default function InboxPage() {
   const me = useMe();
   const [params, set] = useInboxParams();
+  const [rawParams] = useSearchParams();
   const [dialog, setDialog] = useState<TaskDialog>(null);
   const [creating, setCreating] = useState(false);
   const canAct = can.write(me);
@@ -87,6 +92,10 @@ export default function InboxPage() {
         <Stat label="Open" value={counts?.open} hint="in the inbox now" />
       </SimpleGrid>
       <InboxFilters params={params} set={set} hasTeam={me.teamId !== null} />
+      <Group gap="xs" justify="space-between" wrap="wrap">
+        <ViewPicker scope="inbox" current={inboxViewState(params)} apply={(v) => set(inboxParamsOf(v))} bare={[...rawParams.keys()].length === 0} />
+        <ExportButton href={inboxCsvUrl(params, search)} />
+      </Group>
       {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
       <CallThemPanel tasks={calls} onDialog={setDialog} canAct={canAct} />
       <Card padding={0}>

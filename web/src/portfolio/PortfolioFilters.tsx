@@ -13,6 +13,14 @@ const BAND_OPTIONS = [
   { value: 'none', label: 'No data' },
 ];
 
+const RISK_OPTIONS = [
+  { value: 'critical', label: 'Risk: critical' },
+  { value: 'high', label: 'Risk: high' },
+  { value: 'medium', label: 'Risk: medium' },
+  { value: 'low', label: 'Risk: low' },
+  { value: 'none', label: 'Risk: not computed' },
+];
+
 const RENEWAL_OPTIONS = [30, 60, 90, 180].map((d) => ({ value: String(d), label: `Renews in ${d} days` }));
 
 export function PortfolioFilters({ p }: { p: Params }) {
@@ -61,6 +69,15 @@ export function PortfolioFilters({ p }: { p: Params }) {
         onChange={(v) => p.update({ band: v })}
         clearable
         w={150}
+      />
+      <Select
+        aria-label="Risk level"
+        placeholder="Any risk"
+        data={withCurrent(RISK_OPTIONS, p.get('risk'))}
+        value={p.get('risk') || null}
+        onChange={(v) => p.update({ risk: v })}
+        clearable
+        w={170}
       />
       <Select
         aria-label="Segment"

@@ -10,11 +10,16 @@ import { Icon } from '../components/icons';
 import { PortfolioFilters } from './PortfolioFilters';
 import { PortfolioTable } from './PortfolioTable';
 import { PAGE_SIZE, usePortfolioParams } from './usePortfolioParams';
+import { ColumnsMenu } from './ColumnsMenu';
+import { usePortfolioView } from './usePortfolioView';
+import { ExportButton } from '../views/ExportButton';
+import { ViewPicker } from '../views/ViewPicker';
 
 export function PortfolioPage() {
   const me = useMe();
   const p = usePortfolioParams();
   const accounts = useAccounts(p.apiParams);
+  const view = usePortfolioView(p);
   const [creating, createModal] = useDisclosure(false);
   const navigate = useNavigate();
   const data = accounts.data;
@@ -63,6 +68,13 @@ export function PortfolioPage() {
         <Group px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
           <PortfolioFilters p={p} />
         </Group>
+        <Group px="md" py={6} gap="xs" justify="space-between" wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
+          <ViewPicker scope="portfolio" current={view.current} apply={view.apply} bare={view.bare} />
+          <Group gap="xs">
+            <ColumnsMenu visible={view.columns} onChange={view.setColumns} />
+            <ExportButton href={view.csv} />
+          </Group>
+        </Group>
         {accounts.isPending && <TableSkeleton rows={10} height={34} />}
         {data && data.items.length === 0 && (
           <EmptyPortfolio filtered={p.hasFilters} onClear={p.clearFilters} onCreate={can.write(me) ? createModal.open : undefined} />
@@ -73,6 +85,7 @@ export function PortfolioPage() {
             sort={p.sort}
             onSortChange={(sort) => p.update({ sort })}
             dimmed={accounts.isPlaceholderData}
+            visible={view.columns}
           />
         )}
         {data && (data.items.length > 0 || p.cursor) && (

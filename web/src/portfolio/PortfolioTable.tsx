@@ -16,6 +16,8 @@ interface Props {
   sort: string;
   onSortChange: (sort: string) => void;
   dimmed?: boolean;
+  /** Column ids shown (all when absent): a saved view's columns. */
+  visible?: string[];
 }
 
 export function toSorting(sort: string): SortingState {
@@ -28,7 +30,7 @@ export function fromSorting(s: SortingState): string {
   return (first.desc ? '-' : '') + first.id;
 }
 
-export function PortfolioTable({ rows, sort, onSortChange, dimmed }: Props) {
+export function PortfolioTable({ rows, sort, onSortChange, dimmed, visible }: Props) {
   const sorting = useMemo(() => toSorting(sort), [sort]);
   const onSortingChange: OnChangeFn<SortingState> = (updater) => {
     const next = typeof updater === 'function' ? updater(sorting) : updater;
@@ -39,7 +41,7 @@ export function PortfolioTable({ rows, sort, onSortChange, dimmed }: Props) {
   const table = useReactTable({
     data: rows,
     columns: portfolioColumns,
-    state: { sorting },
+    state: { sorting, columnVisibility: visible ? Object.fromEntries(portfolioColumns.map((c) => c.id ?? ('accessorKey' in c ? String(c.accessorKey) : '')).map((id) => [id, visible.includes(id)])) : {} },
     onSortingChange,
     manualSorting: true,
     enableSortingRemoval: false,
@@ -49,7 +51,7 @@ export function PortfolioTable({ rows, sort, onSortChange, dimmed }: Props) {
   });
 
   return (
-    <Table.ScrollContainer minWidth={1160}>
+    <Table.ScrollContainer minWidth={visible ? Math.max(640, Math.round((1260 * visible.length) / portfolioColumns.length)) : 1260}>
       <Table
         className="canopy-table"
         highlightOnHover

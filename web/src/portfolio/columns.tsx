@@ -6,6 +6,8 @@ import { StageBadge } from '../components/Badges';
 import { daysLabel, daysUntil, formatDateTime, formatDay, money, moneyFull, relative } from '../components/format';
 import { HealthCell } from '../components/HealthBadge';
 import { UsageCell } from '../components/Sparkline';
+import { LevelBadge } from '../risk/RiskBadges';
+import type { RiskLevel } from '../risk/schemas';
 
 const col = createColumnHelper<AccountListItem>();
 
@@ -40,6 +42,22 @@ export const portfolioColumns = [
         computed={row.original.healthSource === 'override' ? { score: row.original.computedHealth ?? null } : undefined}
       />
     ),
+  }),
+  col.accessor((r) => (r as AccountListItem & { riskScore?: number | null }).riskScore ?? null, {
+    id: 'risk',
+    header: 'Risk',
+    // Riskiest first: compound risk, the accounts where small signals add up.
+    sortDescFirst: true,
+    cell: ({ row }) => {
+      const r = row.original as AccountListItem & { riskScore?: number | null; riskLevel?: RiskLevel | null };
+      return r.riskLevel ? (
+        <LevelBadge level={r.riskLevel} score={r.riskScore ?? null} />
+      ) : (
+        <Text span size="sm" c="dimmed">
+          —
+        </Text>
+      );
+    },
   }),
   col.accessor((r) => (r as AccountListItem & { onAutopilot?: boolean }).onAutopilot ?? false, {
     id: 'onAutopilot',

@@ -4,9 +4,9 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { AccountListParams } from '../api/accounts';
 
 /** Filters live in the URL (shareable, back button works); the stack of earlier cursors lives in history state. */
-export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax', 'band', 'healthMax', 'dropped', 'autopilot'] as const;
+export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax', 'band', 'healthMax', 'dropped', 'autopilot', 'risk'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
-export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d', 'onAutopilot'] as const;
+export const SORT_KEYS = ['name', 'arr', 'renewalDate', 'lastActivityAt', 'lastTouchAt', 'createdAt', 'health', 'healthChange30d', 'onAutopilot', 'risk'] as const;
 /** The "Dropped ≥ 10 in 30 days" toggle. */
 export const DROP_POINTS = 10;
 export const PAGE_SIZE = 50;
@@ -48,7 +48,7 @@ export function usePortfolioParams() {
   const sort = validSort(params.get('sort'));
   const cursor = params.get('cursor') ?? '';
 
-  const apiParams: AccountListParams & { autopilot?: 'true' | 'false' } = {
+  const apiParams: AccountListParams & { autopilot?: 'true' | 'false'; riskLevel?: string } = {
     search: get('q').trim() || undefined,
     sort,
     stage: get('stage') || undefined,
@@ -61,6 +61,7 @@ export function usePortfolioParams() {
     healthMax: num(params.get('healthMax')),
     healthDropMin: get('dropped') ? (num(params.get('dropped')) ?? DROP_POINTS) : undefined,
     autopilot: get('autopilot') === 'true' ? 'true' : undefined,
+    riskLevel: get('risk') || undefined,
     cursor: cursor || undefined,
     limit: PAGE_SIZE,
   };

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { ActionIcon, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { ASSIGNEE_ROLES, type AssigneeRole, type Playbook, type WebhookChoice } from '../api/playbooks';
 import { type ActionType, NOTIFY_ROLES, type NotifyRole } from '../api/rules';
+import { useSignalDefinitions } from '../api/risk';
 import type { TaskKind } from '../api/tasks';
 import { Icon } from '../components/icons';
 import { kindOptions, priorityOptions } from '../inbox/taskFormat';
@@ -26,6 +27,7 @@ export function ActionRow({ index, action: a, set, onRemove, error, readOnly, pl
   const n = index + 1;
   const types = (Object.keys(actionTypeLabel) as ActionType[]).filter((t) => t !== 'webhook' || webhooks || a.type === 'webhook');
   const common = { size: 'sm' as const, readOnly };
+  const defs = useSignalDefinitions();
 
   let inputs: ReactNode = null;
   if (a.type === 'start_playbook') {
@@ -68,6 +70,43 @@ export function ActionRow({ index, action: a, set, onRemove, error, readOnly, pl
           comboboxProps={{ withinPortal: true }}
         />
         <Textarea {...common} label="Message" autosize minRows={2} value={a.message} onChange={(e) => set({ message: e.currentTarget.value })} error={error('message')} />
+      </Stack>
+    );
+  } else if (a.type === 'raise_risk') {
+    const kinds = (defs.data ?? []).filter((d) => d.enabled || d.kind === a.signalKind).map((d) => ({ value: d.kind, label: d.enabled ? d.label : `${d.label} (disabled)` }));
+    const def = defs.data?.find((d) => d.kind === a.signalKind);
+    inputs = (
+      <Stack gap="xs">
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+          <Select
+            {...common}
+            label="Signal kind"
+            placeholder={defs.isPending ? 'Loading…' : 'Choose a signal kind'}
+            data={kinds}
+            value={a.signalKind}
+            onChange={(v) => set({ signalKind: v })}
+            searchable
+            error={error('kind') ?? (defs.isError ? 'Could not load the signal kinds' : undefined)}
+            aria-label={`Action ${n} signal kind`}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <NumberInput
+            {...common}
+            label="Strength"
+            description={def ? `Empty: the kind's ${def.strength}` : 'Empty: the kind\'s default'}
+            placeholder={def ? String(def.strength) : undefined}
+            min={0.001}
+            max={0.999}
+            step={0.05}
+            decimalScale={3}
+            clampBehavior="none"
+            value={a.strength}
+            onChange={(v) => set({ strength: v })}
+            error={error('strength')}
+            aria-label={`Action ${n} strength`}
+          />
+        </SimpleGrid>
+        <Textarea {...common} label="Note" description="Shown as the signal's evidence" autosize minRows={2} value={a.note} onChange={(e) => set({ note: e.currentTarget.value })} error={error('note')} aria-label={`Action ${n} note`} />
       </Stack>
     );
   } else {

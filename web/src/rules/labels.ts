@@ -50,6 +50,7 @@ export const actionTypeLabel: Record<ActionType, string> = {
   start_playbook: 'Start a playbook',
   notify: 'Notify people',
   webhook: 'Call a webhook',
+  raise_risk: 'Raise a risk signal',
 };
 
 export const notifyRoleLabel: Record<NotifyRole, string> = {

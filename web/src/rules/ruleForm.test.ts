@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../api/rules';
-import { newLeaf, shownPaths, switchType, toLeaf, validate, initialForm } from './ruleForm';
+import { newAction, newLeaf, shownPaths, switchType, toAction, toLeaf, validate, initialForm } from './ruleForm';
 
 describe('rule form: issue 10 conditions', () => {
   it.each<Leaf>([
@@ -26,5 +26,23 @@ describe('rule form: issue 10 conditions', () => {
     expect(condition).toEqual({ 'condition.conditions.0.statuses': 'Pick at least one status', 'condition.conditions.1.stages': 'Pick at least one stage' });
     const shown = shownPaths(f);
     expect(['condition.conditions.0.statuses', 'condition.conditions.1.stages', 'condition.conditions.2.value'].every((p) => shown.has(p))).toBe(true);
+  });
+});
+
+describe('rule form: the raise_risk action (issue 12)', () => {
+  it('loads and sends a raise_risk action unchanged, with or without a strength', () => {
+    const withStrength = { type: 'raise_risk', kind: 'champion_left', strength: 0.4, note: 'Champion gone before renewal' } as const;
+    const without = { type: 'raise_risk', kind: 'manual', note: 'Reorg announced' } as const;
+    expect(toAction(newAction('raise_risk', withStrength))).toEqual(withStrength);
+    expect(toAction(newAction('raise_risk', without))).toEqual(without);
+  });
+
+  it('asks for a kind and a note, refuses a strength outside 0–1 exclusive, and shows those paths', () => {
+    const a = { ...newAction('raise_risk'), strength: 1 };
+    const f = { ...initialForm(), actions: [a] };
+    expect(validate(f).all).toMatchObject({ 'actions.0.kind': 'Choose a signal kind', 'actions.0.note': 'Say why the rule raises it', 'actions.0.strength': expect.any(String) });
+    const ok = { ...initialForm(), actions: [{ ...a, signalKind: 'manual', note: 'x', strength: 0.5 }] };
+    expect(Object.keys(validate(ok).all).filter((k) => k.startsWith('actions.'))).toEqual([]);
+    expect(['actions.0.kind', 'actions.0.strength', 'actions.0.note'].every((p) => shownPaths(f).has(p))).toBe(true);
   });
 });

@@ -40,6 +40,10 @@ export interface ActionDraft {
   recipients: NotifyRole[];
   message: string;
   webhookId: string | null;
+  /** raise_risk: the signal kind, an optional strength (0–1 exclusive; empty: the kind's) and the note. */
+  signalKind: string | null;
+  strength: NumText;
+  note: string;
 }
 
 export type WindowUnit = 'hours' | 'days';
@@ -99,7 +103,7 @@ export function switchType(d: LeafDraft, type: LeafType): LeafDraft {
 export function newAction(type: ActionType = 'create_task', from?: RuleAction): ActionDraft {
   const d: ActionDraft = {
     id: ++nextId, type, playbookId: null, title: 'Call the customer', reason: '', assignee: 'owner', priority: '3', dueInDays: 2, kind: 'todo',
-    recipients: ['owner'], message: '', webhookId: null,
+    recipients: ['owner'], message: '', webhookId: null, signalKind: null, strength: '', note: '',
   };
   if (!from) return d;
   switch (from.type) {
@@ -107,6 +111,7 @@ export function newAction(type: ActionType = 'create_task', from?: RuleAction): 
     case 'create_task': return { ...d, title: from.title, reason: from.reason ?? '', assignee: from.assignee, priority: String(from.priority), dueInDays: from.dueInDays, kind: from.kind };
     case 'notify': return { ...d, recipients: from.recipients, message: from.message };
     case 'webhook': return { ...d, webhookId: from.webhookId };
+    case 'raise_risk': return { ...d, signalKind: from.kind, strength: from.strength ?? '', note: from.note };
   }
 }
 
@@ -160,6 +165,10 @@ export function toAction(d: ActionDraft): RuleAction {
       return { type: d.type, title: d.title.trim(), ...(d.reason.trim() ? { reason: d.reason.trim() } : {}), assignee: d.assignee, priority: Number(d.priority), dueInDays: num(d.dueInDays), kind: d.kind };
     case 'notify': return { type: d.type, recipients: d.recipients, message: d.message.trim() };
     case 'webhook': return { type: d.type, webhookId: d.webhookId ?? '' };
+    case 'raise_risk': {
+      const strength = typeof d.strength === 'string' && d.strength.trim() === '' ? null : num(d.strength);
+      return { type: d.type, kind: d.signalKind ?? '', ...(strength === null ? {} : { strength }), note: d.note.trim() };
+    }
   }
 }
 
@@ -182,6 +191,7 @@ const LEAF_FIELDS: Record<LeafType, string[]> = {
 };
 const ACTION_FIELDS: Record<ActionType, string[]> = {
   start_playbook: ['playbookId'], create_task: ['title', 'reason', 'assignee', 'priority', 'dueInDays', 'kind'], notify: ['recipients', 'message'], webhook: ['webhookId'],
+  raise_risk: ['kind', 'strength', 'note'],
 };
 
 /** The API paths an input shows beside it (`condition.conditions.0.driver`, `actions.1.title`). */
@@ -224,6 +234,11 @@ export function validate(f: RuleForm): { all: Record<string, string>; condition:
     if (a.type === 'notify' && a.recipients.length === 0) all[at('recipients')] = 'Pick at least one recipient';
     if (a.type === 'notify' && !a.message.trim()) all[at('message')] = 'Write the message';
     if (a.type === 'webhook' && !a.webhookId) all[at('webhookId')] = 'Choose a webhook';
+    if (a.type === 'raise_risk' && !a.signalKind) all[at('kind')] = 'Choose a signal kind';
+    if (a.type === 'raise_risk' && !a.note.trim()) all[at('note')] = 'Say why the rule raises it';
+    if (a.type === 'raise_risk' && !(typeof a.strength === 'string' && a.strength.trim() === '') && !(num(a.strength) > 0 && num(a.strength) < 1)) {
+      all[at('strength')] = 'Between 0 and 1 (exclusive), or empty for the kind\'s';
+    }
   });
   const hours = f.windowUnit === 'days' ? num(f.windowValue) * 24 : num(f.windowValue);
   if (!(Number.isInteger(hours) && hours >= 1 && hours <= 8760)) all.windowHours = 'Between 1 hour and 365 days';

@@ -39,7 +39,9 @@ function Meta({ item }: { item: TimelineItem }) {
       )}
       {activityKind && (
         <Badge size="xs" variant="light" color={item.data.proactive === false ? 'orange' : 'blue'} tt="none">
-          {activityKind} · {item.data.proactive === false ? 'reactive' : 'proactive'}
+          {activityKind === 'ticket' ? 'support ticket' : activityKind} · {item.data.proactive === false ? 'reactive' : 'proactive'}
+          {typeof item.data.ticketPriority === 'string' ? ` · ${item.data.ticketPriority}` : ''}
+          {typeof item.data.ticketStatus === 'string' ? ` · ${item.data.ticketStatus}` : ''}
         </Badge>
       )}
     </Group>
