@@ -189,9 +189,9 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
               error={error('assignee')}
               readOnly={readOnly}
             />
-            <NumberInput label="Due after (days)" min={0} max={365} allowDecimal={false} value={s.dueOffsetDays} onChange={(v) => set({ dueOffsetDays: v })} error={error('dueOffsetDays')} readOnly={readOnly} />
+            <NumberInput label="Due after (days)" min={0} max={365} clampBehavior="none" allowDecimal={false} value={s.dueOffsetDays} onChange={(v) => set({ dueOffsetDays: v })} error={error('dueOffsetDays')} readOnly={readOnly} />
             <Select label="Priority" data={priorityOptions} value={s.priority} onChange={(v) => v && set({ priority: v })} allowDeselect={false} error={error('priority')} readOnly={readOnly} />
-            <NumberInput label="Customer effort" placeholder="0–10, optional" min={0} max={10} allowDecimal={false} value={s.customerEffort} onChange={(v) => set({ customerEffort: v })} error={error('customerEffort')} readOnly={readOnly} />
+            <NumberInput label="Customer effort" placeholder="0–10, optional" min={0} max={10} clampBehavior="none" allowDecimal={false} value={s.customerEffort} onChange={(v) => set({ customerEffort: v })} error={error('customerEffort')} readOnly={readOnly} />
             <Select
               label="Kind of task"
               description="Completing a call, meeting or e-mail task with a note logs that activity"
@@ -256,6 +256,7 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
               placeholder="Asks nothing"
               min={0}
               max={10}
+              clampBehavior="none"
               allowDecimal={false}
               value={s.spoonCost}
               onChange={(v) => set({ spoonCost: v })}
@@ -277,7 +278,7 @@ export function StepFields({ step: s, set, error, readOnly, webhooks }: Props) {
     case 'wait':
       return (
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <NumberInput label="Wait (days)" description="Fractions allowed: 0.5 is 12 hours" inputWrapperOrder={BELOW} min={0} max={365} decimalScale={2} value={s.days} onChange={(v) => set({ days: v })} error={error('days')} readOnly={readOnly} />
+          <NumberInput label="Wait (days)" description="Fractions allowed: 0.5 is 12 hours" inputWrapperOrder={BELOW} min={0} max={365} clampBehavior="none" decimalScale={2} value={s.days} onChange={(v) => set({ days: v })} error={error('days')} readOnly={readOnly} />
           {titleInput(false, 'Give them time to try it')}
         </SimpleGrid>
       );

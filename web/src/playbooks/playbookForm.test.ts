@@ -99,3 +99,12 @@ describe('playbook form: steps that ask the customer (issue 11)', () => {
     expect(describeStep({ kind: 'email', to: 'champion', subject: 'Export', body: 'x', spoonCost: 1 })).toBe('E-mail the champion: “Export” · costs 1 spoon');
   });
 });
+
+describe('playbook form: out-of-range numbers are refused, never clamped (issue 9 §7)', () => {
+  it('says a customer effort of 15 is out of range on its field; empty or 0–10 is fine', () => {
+    const f = (customerEffort: number | '') => ({ ...initialForm(), name: 'x', steps: [{ ...newStep('task'), title: 'Call', customerEffort }] });
+    expect(validate(f(15))).toEqual({ 'steps.0.customerEffort': 'Whole spoons, 0 to 10' });
+    expect(validate(f(2.5))).toEqual({ 'steps.0.customerEffort': 'Whole spoons, 0 to 10' });
+    for (const ok of ['', 0, 10] as const) expect(validate(f(ok))).toEqual({});
+  });
+});

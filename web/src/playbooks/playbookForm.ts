@@ -150,6 +150,8 @@ export function validate(f: PlaybookForm): Record<string, string> {
     if ((s.kind === 'task' || s.kind === 'checkin' || s.kind === 'survey') && !s.title.trim()) e[at('title')] = 'Say what needs doing';
     if (s.kind === 'task' && !(isNum(s.dueOffsetDays) && Number.isInteger(s.dueOffsetDays) && s.dueOffsetDays >= 0 && s.dueOffsetDays <= 365))
       e[at('dueOffsetDays')] = 'Whole days, 0 to 365';
+    if (s.kind === 'task' && s.customerEffort !== '' && !(isNum(s.customerEffort) && Number.isInteger(s.customerEffort) && s.customerEffort >= 0 && s.customerEffort <= 10))
+      e[at('customerEffort')] = 'Whole spoons, 0 to 10';
     if (s.kind === 'email' && !s.subject.trim()) e[at('subject')] = 'Write a subject';
     if (s.kind === 'email' && !s.body.trim()) e[at('body')] = 'Write the message';
     if (s.kind === 'wait' && !(isNum(s.days) && s.days >= 0 && s.days <= 365)) e[at('days')] = 'Days, 0 to 365';

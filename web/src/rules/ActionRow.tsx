@@ -53,7 +53,7 @@ export function ActionRow({ index, action: a, set, onRemove, error, readOnly, pl
           <Select {...common} label="Assign to" data={ASSIGNEE_ROLES.map((r) => ({ value: r, label: assigneeRoleLabel[r] }))} value={a.assignee} onChange={(v) => v && set({ assignee: v as AssigneeRole })} allowDeselect={false} error={error('assignee')} />
           <Select {...common} label="Kind" data={kindOptions} value={a.kind} onChange={(v) => v && set({ kind: v as TaskKind })} allowDeselect={false} error={error('kind')} />
           <Select {...common} label="Priority" data={priorityOptions} value={a.priority} onChange={(v) => v && set({ priority: v })} allowDeselect={false} error={error('priority')} />
-          <NumberInput {...common} label="Due in (days)" min={0} max={365} allowDecimal={false} value={a.dueInDays} onChange={(v) => set({ dueInDays: v })} error={error('dueInDays')} />
+          <NumberInput {...common} label="Due in (days)" min={0} max={365} clampBehavior="none" allowDecimal={false} value={a.dueInDays} onChange={(v) => set({ dueInDays: v })} error={error('dueInDays')} />
         </SimpleGrid>
       </Stack>
     );

@@ -36,7 +36,7 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
   const days = (key: 'withinDays', label = 'days') => (
     <Group gap={6} wrap="nowrap">
       <Text size="sm">within</Text>
-      <NumberInput {...common} w={90} min={1} max={365} allowDecimal={false} aria-label={`Condition ${n} days`} value={l[key]} onChange={(v) => set({ [key]: v })} error={error(key)} />
+      <NumberInput {...common} w={90} min={1} max={365} clampBehavior="none" allowDecimal={false} aria-label={`Condition ${n} days`} value={l[key]} onChange={(v) => set({ [key]: v })} error={error(key)} />
       <Text size="sm">{label}</Text>
     </Group>
   );
@@ -88,7 +88,7 @@ export function ConditionRow({ index, leaf: l, set, onRemove, error, readOnly, c
         <>
           <SegmentedControl size="xs" disabled={readOnly} aria-label={`Condition ${n} direction`} data={[{ value: 'drop', label: 'dropped' }, { value: 'rise', label: 'rose' }]} value={l.direction} onChange={(v) => set({ direction: v as 'drop' | 'rise' })} />
           <Text size="sm">by at least</Text>
-          <NumberInput {...common} w={90} min={1} max={100} allowDecimal={false} aria-label={`Condition ${n} points`} value={l.points} onChange={(v) => set({ points: v })} error={error('points')} suffix=" pts" />
+          <NumberInput {...common} w={90} min={1} max={100} clampBehavior="none" allowDecimal={false} aria-label={`Condition ${n} points`} value={l.points} onChange={(v) => set({ points: v })} error={error('points')} suffix=" pts" />
           {days('withinDays')}
         </>
       );

@@ -192,7 +192,7 @@ export function RuleBuilder({ rule, editable }: { rule?: Rule; editable: boolean
             <Text size="sm" mt={6}>
               At most once per account every
             </Text>
-            <NumberInput size="sm" w={90} min={1} allowDecimal={false} aria-label="Window" value={f.windowValue} onChange={(v) => setF({ ...f, windowValue: v })} error={error('windowHours')} readOnly={!editable} />
+            <NumberInput size="sm" w={90} min={1} clampBehavior="none" allowDecimal={false} aria-label="Window" value={f.windowValue} onChange={(v) => setF({ ...f, windowValue: v })} error={error('windowHours')} readOnly={!editable} />
             <Select
               size="sm"
               w={100}

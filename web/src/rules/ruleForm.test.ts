@@ -46,3 +46,14 @@ describe('rule form: the raise_risk action (issue 12)', () => {
     expect(['actions.0.kind', 'actions.0.strength', 'actions.0.note'].every((p) => shownPaths(f).has(p))).toBe(true);
   });
 });
+
+describe('rule form: out-of-range numbers are refused, never clamped (issue 9 §7)', () => {
+  it('says what is wrong with 150 points and a task due in 400 days, on their fields', () => {
+    const f = { ...initialForm(), conditions: [{ ...newLeaf('health_score_change'), points: 150 }], actions: [{ ...newAction('create_task'), dueInDays: 400 }] };
+    const { all } = validate(f);
+    expect(all['condition.conditions.0.points']).toBe('Whole points, 1 to 100');
+    expect(all['actions.0.dueInDays']).toBe('Whole days, 0 to 365');
+    const ok = validate({ ...f, conditions: [{ ...newLeaf('health_score_change'), points: 100 }], actions: [{ ...newAction('create_task'), dueInDays: 365 }] }).all;
+    expect([ok['condition.conditions.0.points'], ok['actions.0.dueInDays']]).toEqual([undefined, undefined]);
+  });
+});

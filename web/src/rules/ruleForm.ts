@@ -217,7 +217,7 @@ export function validate(f: RuleForm): { all: Record<string, string>; condition:
     if (l.type === 'plan_status' && l.values.length === 0) c[at('statuses')] = 'Pick at least one status';
     if (l.type === 'seed_stage' && l.values.length === 0) c[at('stages')] = 'Pick at least one stage';
     if (fields.includes('withinDays') && badDays(l.withinDays)) c[at('withinDays')] = 'Whole days, 1 to 365';
-    if (l.type === 'health_score_change' && !(Number.isInteger(num(l.points)) && num(l.points) >= 1)) c[at('points')] = 'Whole points, at least 1';
+    if (l.type === 'health_score_change' && !(Number.isInteger(num(l.points)) && num(l.points) >= 1 && num(l.points) <= 100)) c[at('points')] = 'Whole points, 1 to 100';
     if (l.type === 'driver' && !l.driver) c[at('driver')] = 'Choose a driver';
     if (l.type === 'event' && !l.event.trim()) c[at('event')] = 'Name the event';
     if ((l.type === 'field' || l.type === 'field_changed') && !l.field.trim()) c[at('field')] = 'Name the field';
@@ -230,7 +230,7 @@ export function validate(f: RuleForm): { all: Record<string, string>; condition:
     const at = (k: string) => `actions.${i}.${k}`;
     if (a.type === 'start_playbook' && !a.playbookId) all[at('playbookId')] = 'Choose a playbook';
     if (a.type === 'create_task' && !a.title.trim()) all[at('title')] = 'Say what needs doing';
-    if (a.type === 'create_task' && !(Number.isInteger(num(a.dueInDays)) && num(a.dueInDays) >= 0)) all[at('dueInDays')] = 'Whole days, 0 or more';
+    if (a.type === 'create_task' && !(Number.isInteger(num(a.dueInDays)) && num(a.dueInDays) >= 0 && num(a.dueInDays) <= 365)) all[at('dueInDays')] = 'Whole days, 0 to 365';
     if (a.type === 'notify' && a.recipients.length === 0) all[at('recipients')] = 'Pick at least one recipient';
     if (a.type === 'notify' && !a.message.trim()) all[at('message')] = 'Write the message';
     if (a.type === 'webhook' && !a.webhookId) all[at('webhookId')] = 'Choose a webhook';
