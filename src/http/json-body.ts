@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
+import { MAX_JSON_DEPTH } from './zod.js';
 
 /**
- * How deep a JSON body may nest. Real clients stay under ten levels (a Segment event with its
- * context and properties is four or five deep); a body nested hundreds of levels deep is an
- * attack, and at a few thousand levels it overflows the embedded database's stack and
- * JSON.stringify. Checked right after parsing, before any handler, validator or query runs.
+ * How deep a JSON body may nest (MAX_JSON_DEPTH, 32, defined with the other value bounds in zod.ts).
+ * Real clients stay under ten levels (a Segment event with its context and properties is four or
+ * five deep); a body nested hundreds of levels deep is an attack, and at a few thousand levels it
+ * overflows the embedded database's stack and JSON.stringify. Checked right after parsing, before
+ * any handler, validator or query runs.
  */
-export const MAX_JSON_DEPTH = 32;
+export { MAX_JSON_DEPTH };
 
 /**
  * The first place where `value` nests deeper than `maxDepth` (a dotted path such as

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dateTime, isoDate, jsonObject, money, text, textProblem } from './zod.js';
+import { MAX_JSON_DEPTH, dateTime, isoDate, jsonObject, jsonProblem, money, text, textProblem } from './zod.js';
 
 const hasLoneSurrogate = (s: string) => {
   for (let i = 0; i < s.length; i++) {
@@ -77,6 +77,14 @@ describe('numbers and JSON', () => {
       const ok = strings(v).every((s) => !s.includes('\u0000') && !hasLoneSurrogate(s));
       expect(jsonObject().safeParse({ v }).success).toBe(ok);
     }), { numRuns: 500 });
+  });
+
+  it('jsonProblem() refuses JSON nested deeper than MAX_JSON_DEPTH, iteratively (JSON that was never a body, such as a CSV cell)', () => {
+    const nest = (n: number): unknown => { let v: unknown = 1; for (let i = 0; i < n; i++) v = i % 2 ? { k: v } : [v]; return v; };
+    expect(jsonProblem(nest(MAX_JSON_DEPTH))).toBeNull();
+    expect(jsonProblem(nest(MAX_JSON_DEPTH + 1))).toMatchObject({ path: expect.any(Array) as unknown, message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(jsonProblem(nest(MAX_JSON_DEPTH + 1))?.path).toHaveLength(MAX_JSON_DEPTH);
+    expect(jsonProblem(JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)))?.message).toMatch(/Nested deeper/); // no stack overflow
   });
 
   it('z.number() itself refuses the non-finite', () => {

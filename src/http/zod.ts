@@ -105,8 +105,16 @@ export const queryMoney = () =>
   z.string().regex(/^\d{1,15}(\.\d{1,2})?$/, 'Must be an amount in plain digits, e.g. 1200 or 1200.50').transform(Number).pipe(z.number().min(0).max(MONEY_MAX));
 
 /**
- * Where inside a JSON value a string or key cannot be stored in `jsonb`, or null. Iterative (the
- * body parser already caps nesting at 32 levels, but this may also be handed other values).
+ * How deep a JSON value may nest: a request body (src/http/json-body.ts) and any JSON read
+ * elsewhere, such as an imported CSV cell. A few thousand levels crash the embedded database's
+ * jsonb parser and overflow JSON.stringify; real data stays under ten.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Where inside a JSON value a string or key cannot be stored in `jsonb`, or it nests deeper than
+ * MAX_JSON_DEPTH, or null. Iterative: a request body was already capped by the body parser, but
+ * this is also handed JSON that was never a body (an imported CSV cell), nested at any depth.
  */
 export function jsonProblem(value: unknown): { path: (string | number)[]; message: string } | null {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
@@ -117,6 +125,8 @@ export function jsonProblem(value: unknown): { path: (string | number)[]; messag
       if (problem) return { path, message: problem };
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return { path, message: 'Must be a finite number' };
+    } else if (v !== null && typeof v === 'object' && path.length >= MAX_JSON_DEPTH) {
+      return { path, message: `Nested deeper than ${MAX_JSON_DEPTH} levels` };
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
     } else if (v !== null && typeof v === 'object') {

@@ -139,6 +139,16 @@ describe('import API', () => {
     expect(rows).toEqual([{ domain: 'eta-imp.com', kind: 'retained', day: '2025-06-30' }, { domain: 'zeta-imp.com', kind: 'churned', day: '2025-03-01' }]);
   });
 
+  it('refuses a usage event whose properties nest thousands of levels deep, and the database stays up (issue 8: it crashed the embedded engine)', async () => {
+    await t.database.query(`INSERT INTO accounts (name, domain) VALUES ('Iota', 'iota-imp.com')`);
+    const props = `{"x":${'['.repeat(3000)}1${']'.repeat(3000)}}`.replace(/"/g, '""');
+    const csv = `Domain,Event,Time,Props\niota-imp.com,deep,${new Date(Date.now() - 86_400_000).toISOString()},"${props}"\n`;
+    const mapping = JSON.stringify({ columns: { Domain: { field: 'accountDomain' }, Event: { field: 'event' }, Time: { field: 'timestamp' }, Props: { field: 'properties' } } });
+    const v = await start({ kind: 'usage_events', mode: 'create', onError: 'skip', dryRun: 'false', mapping }, csv);
+    expect(v).toMatchObject({ status: 'succeeded', counts: { created: 0, errors: 1 } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+  });
+
   it('imports usage_daily rows into usage_daily', async () => {
     await t.database.query(`INSERT INTO accounts (name, domain) VALUES ('Theta', 'theta-imp.com')`);
     const csv = 'Domain,Event,Day,Count\ntheta-imp.com,report_viewed,2025-05-01,7\ntheta-imp.com,report_viewed,2025-05-02,3\n';

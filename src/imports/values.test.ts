@@ -137,6 +137,11 @@ describe('other types', () => {
     }
   });
 
+  it('refuses a JSON cell nested thousands of levels deep (it crashed the embedded database on import)', () => {
+    expect(cell('json', `{"x":${'['.repeat(3000)}1${']'.repeat(3000)}}`)).toMatchObject({ ok: false, message: 'Nested deeper than 32 levels' });
+    expect(cell('json', '{"a":{"b":[1,{"c":2}]}}')).toEqual({ ok: true, value: { a: { b: [1, { c: 2 }] } } });
+  });
+
   it('reads an enum cell named like an Object.prototype member as the text it is (CI found "valueOf")', () => {
     for (const raw of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       const r = parseCell(spec('enum', ['a']), raw, { field: 'f' });
