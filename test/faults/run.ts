@@ -3,7 +3,7 @@
  * (kill -9, pg_terminate_backend, a crash of the embedded engine) under load, and checks invariants in the database afterwards.
  * Exits 1 when any invariant is broken, 2 when the harness itself could not run a scenario.
  *
- *   npm run test:faults                       all scenarios, CI size (~3 minutes on 2 cores)
+ *   npm run test:faults                       all scenarios, CI size (about 6 minutes on 2 shared cores, as .ci/run and the README say)
  *   npm run test:faults -- --size 3           three times the clients, batch size and faults
  *   npm run test:faults -- --only pglite,cluster
  *
