@@ -4,17 +4,16 @@ import { Link } from 'react-router';
 import { can, useMe } from '../api/auth';
 import { OUTBOUND_STATUSES, STATUS_COLOR, STATUS_LABEL, type OutboundMessage, type OutboundStatus, useEmailSettings, useOutbox, useOutboxAction } from '../api/outbox';
 import { notifyError, notifySuccess } from '../components/feedback';
+import { formatDateTime } from '../components/format';
 import { EmailBanner } from '../components/EmailBanner';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
 
 /** What happened to a message, in one line: when it left, why it waits or failed, who stopped it. */
 function outcome(m: OutboundMessage): string {
-  if (m.status === 'sent') return `Sent ${when(m.sentAt)}${m.messageId ? ` · ${m.messageId}` : ''}`;
-  if (m.status === 'failed') return `Failed ${when(m.failedAt)} after ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}: ${m.lastError ?? 'unknown error'}`;
-  if (m.status === 'cancelled') return `Cancelled ${when(m.cancelledAt)}${m.cancelledBy ? ` by ${m.cancelledBy.name}` : ''}${m.cancelReason ? `: ${m.cancelReason}` : ''}`;
+  if (m.status === 'sent') return `Sent ${formatDateTime(m.sentAt)}${m.messageId ? ` · ${m.messageId}` : ''}`;
+  if (m.status === 'failed') return `Failed ${formatDateTime(m.failedAt)} after ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}: ${m.lastError ?? 'unknown error'}`;
+  if (m.status === 'cancelled') return `Cancelled ${formatDateTime(m.cancelledAt)}${m.cancelledBy ? ` by ${m.cancelledBy.name}` : ''}${m.cancelReason ? `: ${m.cancelReason}` : ''}`;
   if (m.status === 'awaiting_approval') return 'Waiting for a CSM to approve it in their inbox';
-  return [m.lastError, m.nextAttemptAt && `next try ${when(m.nextAttemptAt)}`, m.attempts > 0 && `${m.attempts} attempt${m.attempts === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+  return [m.lastError, m.nextAttemptAt && `next try ${formatDateTime(m.nextAttemptAt)}`, m.attempts > 0 && `${m.attempts} attempt${m.attempts === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
 }
 
 /** Admin → Outbox: every e-mail and Slack message, what became of it and why; admins retry and cancel. */
@@ -83,7 +82,7 @@ export default function OutboxPage() {
                   <Spoiler maxHeight={40} showLabel="More" hideLabel="Less">
                     <Text size="xs" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>{m.body}</Text>
                   </Spoiler>
-                  <Text size="xs" c="dimmed">Written {when(m.createdAt)}{m.edited ? ' · edited before approval' : ''}{m.approvedBy ? ` · approved by ${m.approvedBy.name}` : ''}</Text>
+                  <Text size="xs" c="dimmed">Written {formatDateTime(m.createdAt)}{m.edited ? ' · edited before approval' : ''}{m.approvedBy ? ` · approved by ${m.approvedBy.name}` : ''}</Text>
                 </Table.Td>
                 <Table.Td maw={320}><Text size="xs">{outcome(m)}</Text></Table.Td>
                 <Table.Td>
