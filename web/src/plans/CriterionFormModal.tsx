@@ -7,6 +7,7 @@ import { FormError, notifySuccess } from '../components/feedback';
 import { toShown, valueUnit } from '../components/health';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
 import { measureLabel } from './planUi';
+import { windowDaysError } from './templateForm';
 
 interface Props {
   goalId: string;
@@ -64,6 +65,8 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
   if (!name.trim()) local.name = 'Name what is measured, e.g. “weekly reports sent”.';
   if (kind === 'driver' && !driverId) local.driverId = 'Pick the driver it follows.';
   if (kind === 'metric' && !event.trim()) local.metric = 'Name the usage event.';
+  const windowError = kind === 'metric' ? windowDaysError(windowDays) : undefined;
+  if (windowError) local.windowDays = windowError;
   const body: CriterionInput = {
     name: name.trim(),
     kind,
@@ -73,7 +76,9 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
     ...(kind === 'driver' && driverId ? { driverId } : {}),
     ...(kind === 'metric' ? { metric: { event: event.trim(), measure, windowDays: Number(windowDays) || 30 } } : {}),
   };
-  const { fields: shown, validate } = useSchemaCheck(() => ({ ...schemaErrors(criterionCreate, body), ...local }), m.error);
+  // The window has its own message on its field; the schema, which would put one on the event, sees a valid window.
+  const checked = windowError && body.metric ? { ...body, metric: { ...body.metric, windowDays: 30 } } : body;
+  const { fields: shown, validate } = useSchemaCheck(() => ({ ...schemaErrors(criterionCreate, checked), ...local }), m.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -136,7 +141,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
               onChange={(v) => v && setMeasure(v as MetricMeasure)}
               allowDeselect={false}
             />
-            <NumberInput label="Window (days)" min={1} max={365} allowDecimal={false} value={windowDays} onChange={setWindowDays} />
+            <NumberInput label="Window (days)" min={1} max={365} clampBehavior="none" allowDecimal={false} value={windowDays} onChange={setWindowDays} error={shown.windowDays} />
           </SimpleGrid>
         )}
         {kind === 'manual' && (
@@ -170,6 +175,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
             suffix={unitSuffix}
             min={isRating ? 1 : undefined}
             max={isRating ? 5 : undefined}
+            clampBehavior="none"
             error={shown.baseline}
           />
           <NumberInput
@@ -180,6 +186,7 @@ function CriterionForm({ goalId, criterion, onClose }: Props) {
             suffix={unitSuffix}
             min={isRating ? 1 : undefined}
             max={isRating ? 5 : undefined}
+            clampBehavior="none"
             error={shown.target}
           />
         </SimpleGrid>

@@ -67,6 +67,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
             label="Target (days after start)"
             min={-3650}
             max={3650}
+            clampBehavior="none"
             allowDecimal={false}
             value={goal.targetOffsetDays}
             onChange={(v) => set({ targetOffsetDays: v === '' ? '' : int(v) })}
@@ -122,7 +123,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                   <>
                     <Autocomplete aria-label={`Criterion ${ci + 1} event`} placeholder="Event" data={events} value={c.event} onChange={(v) => setCriterion(c.k, { event: v })} error={error(`${cp}.metric`) ?? error(`${cp}.metric.event`)} readOnly={!editable} style={{ flex: 1, minWidth: 180 }} />
                     <Select aria-label={`Criterion ${ci + 1} measure`} data={METRIC_MEASURES.map((x) => ({ value: x, label: measureLabel[x] }))} value={c.measure} onChange={(v) => v && setCriterion(c.k, { measure: v as MetricMeasure })} allowDeselect={false} readOnly={!editable} w={140} />
-                    <NumberInput aria-label={`Criterion ${ci + 1} window in days`} suffix=" days" min={1} max={365} allowDecimal={false} value={c.windowDays} onChange={(v) => setCriterion(c.k, { windowDays: int(v, 30) })} readOnly={!editable} w={100} />
+                    <NumberInput aria-label={`Criterion ${ci + 1} window in days`} suffix=" days" min={1} max={365} clampBehavior="none" allowDecimal={false} value={c.windowDays} onChange={(v) => setCriterion(c.k, { windowDays: int(v, 30) })} error={error(`${cp}.metric.windowDays`)} readOnly={!editable} w={100} />
                   </>
                 )}
                 {(c.kind === 'manual' || c.kind === 'rating') && (
@@ -164,7 +165,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
             <Paper key={m.k} withBorder p="xs" radius="md">
               <Group gap="xs" align="flex-start" wrap="nowrap">
                 <TextInput aria-label={`Milestone ${mi + 1} title`} placeholder="SSO live" value={m.title} onChange={(e) => setMilestone(m.k, { title: e.currentTarget.value })} error={error(`${mp}.title`)} readOnly={!editable} style={{ flex: 1 }} />
-                <NumberInput aria-label={`Milestone ${mi + 1} due, days after start`} prefix="day " min={-3650} max={3650} allowDecimal={false} value={m.offsetDays} onChange={(v) => setMilestone(m.k, { offsetDays: int(v) })} error={error(`${mp}.offsetDays`)} readOnly={!editable} w={110} />
+                <NumberInput aria-label={`Milestone ${mi + 1} due, days after start`} prefix="day " min={-3650} max={3650} clampBehavior="none" allowDecimal={false} value={m.offsetDays} onChange={(v) => setMilestone(m.k, { offsetDays: int(v) })} error={error(`${mp}.offsetDays`)} readOnly={!editable} w={110} />
                 <Select aria-label={`Milestone ${mi + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={m.owner} onChange={(v) => setMilestone(m.k, { owner: v })} clearable readOnly={!editable} w={280} title={m.owner ? ownerLabel(m.owner) : undefined} comboboxProps={FULL_WIDTH_OPTIONS} />
                 {editable && (
                   <ActionIcon variant="subtle" color="gray" mt={6} aria-label={`Remove milestone ${mi + 1}`} onClick={() => set({ milestones: goal.milestones.filter((x) => x.k !== m.k) })}>
@@ -176,7 +177,7 @@ export function TemplateGoalEditor({ goal, index, editable, drivers, events, err
                 {m.tasks.map((t, ti) => (
                   <Group key={t.k} gap="xs" wrap="nowrap" align="flex-start">
                     <TextInput size="xs" aria-label={`Milestone ${mi + 1} task ${ti + 1}`} placeholder="Task" value={t.title} onChange={(e) => setTask(m, t.k, { title: e.currentTarget.value })} error={error(`${mp}.tasks.${ti}.title`)} readOnly={!editable} style={{ flex: 1 }} />
-                    <NumberInput size="xs" aria-label={`Task ${ti + 1} due, days after start`} prefix="day " allowDecimal={false} min={-3650} max={3650} value={t.offsetDays} onChange={(v) => setTask(m, t.k, { offsetDays: int(v) })} readOnly={!editable} w={100} />
+                    <NumberInput size="xs" aria-label={`Task ${ti + 1} due, days after start`} prefix="day " allowDecimal={false} min={-3650} max={3650} clampBehavior="none" value={t.offsetDays} onChange={(v) => setTask(m, t.k, { offsetDays: int(v) })} error={error(`${mp}.tasks.${ti}.offsetDays`)} readOnly={!editable} w={100} />
                     <Select size="xs" aria-label={`Task ${ti + 1} owner`} placeholder="No owner" data={OWNER_CHOICES} value={t.owner} onChange={(v) => setTask(m, t.k, { owner: v })} clearable readOnly={!editable} w={260} title={t.owner ? ownerLabel(t.owner) : undefined} comboboxProps={FULL_WIDTH_OPTIONS} />
                     {editable && (
                       <ActionIcon size="sm" variant="subtle" color="gray" mt={4} aria-label={`Remove task ${ti + 1}`} onClick={() => setMilestone(m.k, { tasks: m.tasks.filter((x) => x.k !== t.k) })}>

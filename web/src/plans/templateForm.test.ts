@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanTemplate } from '../api/planTypes';
-import { initialTemplateForm, newGoal, ownerLabel, toTemplateInput, validateTemplate } from './templateForm';
+import { initialTemplateForm, newGoal, newTask, ownerLabel, toTemplateInput, validateTemplate, windowDaysError } from './templateForm';
 
 const template: PlanTemplate = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -55,5 +55,33 @@ describe('the template form', () => {
     expect(ownerLabel('csm')).toBe('The account’s CSM');
     expect(ownerLabel('customer:executive_sponsor')).toBe('Customer: executive sponsor');
     expect(ownerLabel(null)).toBe('No owner');
+  });
+});
+
+describe('template and criterion forms: out-of-range days are refused, never clamped (issue 9 §7)', () => {
+  it('says what is wrong with a 5,000-day target, a 400-day window and offsets past ten years, on their fields', () => {
+    const f = initialTemplateForm(template);
+    const goal = f.goals[0];
+    if (!goal?.criteria[1] || !goal.milestones[0]) throw new Error('fixture');
+    goal.targetOffsetDays = 5000;
+    goal.criteria[1].windowDays = 400;
+    goal.milestones[0].offsetDays = -4000;
+    goal.milestones[0].tasks.push({ ...newTask(), title: 'Kick-off', offsetDays: 3651 });
+    expect(validateTemplate(f)).toEqual({
+      'goals.0.targetOffsetDays': 'Whole days, -3650 to 3650',
+      'goals.0.criteria.1.metric.windowDays': 'Whole days, 1 to 365',
+      'goals.0.milestones.0.offsetDays': 'Whole days, -3650 to 3650',
+      'goals.0.milestones.0.tasks.1.offsetDays': 'Whole days, -3650 to 3650',
+    });
+    goal.targetOffsetDays = 3650;
+    goal.criteria[1].windowDays = 365;
+    goal.milestones[0].offsetDays = -3650;
+    goal.milestones[0].tasks[1] = { ...newTask(), title: 'Kick-off', offsetDays: 0 };
+    expect(validateTemplate(f)).toEqual({});
+  });
+
+  it('a plan criterion’s window: empty (the default) or 1–365 whole days', () => {
+    for (const bad of [0, 366, 400, 2.5, Number.NaN, '-']) expect(windowDaysError(bad)).toBe('Whole days, 1 to 365');
+    for (const ok of ['', 1, 30, 365]) expect(windowDaysError(ok)).toBeUndefined();
   });
 });

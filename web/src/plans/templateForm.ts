@@ -90,10 +90,38 @@ export function toTemplateInput(f: TemplateFormState): PlanTemplateInput {
   };
 }
 
-/** Messages by dotted path (`goals.0.milestones.1.title`), from the API's own schema. */
+/** The API's day offsets (src/plans/schema.ts): whole days, up to ten years before or after the start. */
+export const OFFSET_DAYS = { min: -3650, max: 3650 } as const;
+/** A metric criterion's window: whole days, 1 to 365. */
+export const WINDOW_DAYS = { min: 1, max: 365 } as const;
+const wholeIn = (v: number, r: { min: number; max: number }) => Number.isInteger(v) && v >= r.min && v <= r.max;
+const OFFSET_MESSAGE = `Whole days, ${OFFSET_DAYS.min} to ${OFFSET_DAYS.max}`;
+const WINDOW_MESSAGE = `Whole days, ${WINDOW_DAYS.min} to ${WINDOW_DAYS.max}`;
+
+/** A metric window as typed (empty: the default, 30 days): the field's message when out of range, never clamped. */
+export const windowDaysError = (v: number | string): string | undefined => (v === '' || (typeof v === 'number' && wholeIn(v, WINDOW_DAYS)) ? undefined : WINDOW_MESSAGE);
+
+/**
+ * Messages by dotted path (`goals.0.milestones.1.title`), from the API's own schema; the day
+ * numbers get a plain message of their own (the fields never clamp them: issue 9 §7).
+ */
 export function validateTemplate(f: TemplateFormState): Record<string, string> {
-  const result = templateCreate.safeParse(toTemplateInput(f));
   const out: Record<string, string> = {};
+  f.goals.forEach((g, gi) => {
+    const p = `goals.${gi}`;
+    if (g.targetOffsetDays !== '' && !wholeIn(g.targetOffsetDays, OFFSET_DAYS)) out[`${p}.targetOffsetDays`] = OFFSET_MESSAGE;
+    g.criteria.forEach((c, ci) => {
+      if (c.kind === 'metric' && !wholeIn(c.windowDays, WINDOW_DAYS)) out[`${p}.criteria.${ci}.metric.windowDays`] = WINDOW_MESSAGE;
+    });
+    g.milestones.forEach((m, mi) => {
+      const mp = `${p}.milestones.${mi}`;
+      if (!wholeIn(m.offsetDays, OFFSET_DAYS)) out[`${mp}.offsetDays`] = OFFSET_MESSAGE;
+      m.tasks.forEach((t, ti) => {
+        if (!wholeIn(t.offsetDays, OFFSET_DAYS)) out[`${mp}.tasks.${ti}.offsetDays`] = OFFSET_MESSAGE;
+      });
+    });
+  });
+  const result = templateCreate.safeParse(toTemplateInput(f));
   if (result.success) return out;
   for (const issue of result.error.issues) {
     const path = issue.path.map(String).join('.');
