@@ -8,14 +8,9 @@ import { QUADRANT_FILTERS, QUADRANTS, useReadinessSettings, useReadinessSummary,
 import { AXIS, Chart, type ChartOption } from '../components/Chart';
 import { FormError, notifySuccess, QueryError } from '../components/feedback';
 import { money } from '../components/format';
-import { QUADRANT_META } from './logic';
+import { QUADRANT_META, whole, wholeError } from './logic';
 import { QuadrantAccountsCard } from './QuadrantAccounts';
 import { QuadrantGrid } from './QuadrantSummary';
-
-const whole = (v: number | string, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-/** The field's own message: an empty field is named once a save was tried, a wrong value at once. */
-const wholeError = (v: number | string, min: number, max: number, tried: boolean) =>
-  v === '' ? (tried ? `Required: a whole number from ${min} to ${max}` : undefined) : whole(v, min, max) ? undefined : `A whole number from ${min} to ${max}`;
 
 /** Readiness across the book: accounts and ARR per quadrant, the thresholds, the default capacity. */
 export default function ReadinessPage() {
@@ -121,8 +116,8 @@ function ThresholdsCard() {
         <Stack gap="sm">
           <FormError error={save.error} shownFields={['importanceThreshold', 'confidenceThreshold']} />
           <Group grow>
-            <NumberInput label="Importance" min={1} max={10} allowDecimal={false} value={imp} onChange={setImp} disabled={!editable} error={fields.importanceThreshold ?? wholeError(imp, 1, 10, tried)} />
-            <NumberInput label="Confidence" min={1} max={10} allowDecimal={false} value={conf} onChange={setConf} disabled={!editable} error={fields.confidenceThreshold ?? wholeError(conf, 1, 10, tried)} />
+            <NumberInput label="Importance" min={1} max={10} clampBehavior="none" allowDecimal={false} value={imp} onChange={setImp} disabled={!editable} error={fields.importanceThreshold ?? wholeError(imp, 1, 10, tried)} />
+            <NumberInput label="Confidence" min={1} max={10} clampBehavior="none" allowDecimal={false} value={conf} onChange={setConf} disabled={!editable} error={fields.confidenceThreshold ?? wholeError(conf, 1, 10, tried)} />
           </Group>
           {editable && (
             <Group justify="flex-end">
@@ -166,7 +161,7 @@ function CapacitySettingsCard() {
         <Stack gap="sm">
           <FormError error={save.error} shownFields={['defaultSpoons', 'period']} />
           <Group grow align="flex-end">
-            <NumberInput label="Spoons" min={0} max={100} allowDecimal={false} value={spoons} onChange={setSpoons} disabled={!editable} error={fields.defaultSpoons ?? wholeError(spoons, 0, 100, tried)} />
+            <NumberInput label="Spoons" min={0} max={100} clampBehavior="none" allowDecimal={false} value={spoons} onChange={setSpoons} disabled={!editable} error={fields.defaultSpoons ?? wholeError(spoons, 0, 100, tried)} />
             <SegmentedControl
               aria-label="Per"
               value={period}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckIn } from '../api/readiness';
-import { activityCheckInInput, checkInProblems, EMPTY_CHECK_IN, movementWords, quadrantOf, trajectory } from './logic';
+import { activityCheckInInput, checkInProblems, EMPTY_CHECK_IN, movementWords, quadrantOf, trajectory, wholeError } from './logic';
 
 const t = { importance: 7, confidence: 7 };
 const ci = (at: string, importance: number, confidence: number): CheckIn => ({
@@ -63,5 +63,18 @@ describe('trajectory and movement', () => {
     expect(movementWords(list)).toBe('Importance 4 → 8, confidence 6 → 3 over 3 check-ins');
     expect(movementWords([ci('2026-01-01T00:00:00Z', 4, 4), ci('2026-02-01T00:00:00Z', 4, 5)])).toBe('Importance stayed at 4, confidence 4 → 5 over 2 check-ins');
     expect(movementWords(list.slice(0, 1))).toBeNull();
+  });
+});
+
+describe('thresholds and default spoons: out-of-range numbers are refused, never clamped (issue 9 §7)', () => {
+  it('says a threshold of 15 or 0, or 120 default spoons, is out of range; empty only once a save was tried', () => {
+    expect(wholeError(15, 1, 10, false)).toBe('A whole number from 1 to 10');
+    expect(wholeError(0, 1, 10, false)).toBe('A whole number from 1 to 10');
+    expect(wholeError(120, 0, 100, false)).toBe('A whole number from 0 to 100');
+    expect(wholeError(-1, 0, 100, false)).toBe('A whole number from 0 to 100');
+    expect(wholeError('', 1, 10, false)).toBeUndefined();
+    expect(wholeError('', 1, 10, true)).toBe('Required: a whole number from 1 to 10');
+    for (const ok of [1, 10]) expect(wholeError(ok, 1, 10, true)).toBeUndefined();
+    for (const ok of [0, 100]) expect(wholeError(ok, 0, 100, true)).toBeUndefined();
   });
 });

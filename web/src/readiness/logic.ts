@@ -2,6 +2,15 @@ import type { ActivityCheckInInput, CheckIn, Quadrant, Thresholds } from '../api
 
 /** Pure helpers of the readiness screens (unit-tested in logic.test.ts). */
 
+/** A whole number from min to max, as the API's thresholds (1–10) and spoons (0–100) are. */
+export const whole = (v: number | string, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+/**
+ * The field's own message: an empty field is named once a save was tried, a wrong value at once.
+ * The fields never clamp a number (issue 9 §7): 15 stays 15 and is refused with this message.
+ */
+export const wholeError = (v: number | string, min: number, max: number, tried: boolean): string | undefined =>
+  v === '' ? (tried ? `Required: a whole number from ${min} to ${max}` : undefined) : whole(v, min, max) ? undefined : `A whole number from ${min} to ${max}`;
+
 export const QUADRANT_META: Record<Quadrant, { label: string; color: string; hex: string; move: string }> = {
   ready: { label: 'Ready', color: 'teal', hex: '#12b886', move: 'Important and confident: ask for the action now.' },
   enable: { label: 'Enable', color: 'blue', hex: '#228be6', move: 'Important, low confidence: give spoons (do it for them, training, services).' },
