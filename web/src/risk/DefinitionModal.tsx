@@ -4,6 +4,7 @@ import { ApiError } from '../api/client';
 import { type DefinitionPatch, useDryRunDefinition, usePatchDefinition } from '../api/risk';
 import { FormError, notifySuccess } from '../components/feedback';
 import { count } from '../components/format';
+import { halfLifeError, strengthOfPct, strengthPctError } from './logic';
 import type { SignalDefinition } from './schemas';
 
 /** Edit a definition; "Dry run" shows which accounts would gain or lose the signal before anything is saved. */
@@ -25,9 +26,12 @@ export function DefinitionModal({ def, onClose }: { def: SignalDefinition; onClo
       return null;
     }
   })();
+  // Out-of-range numbers are the fields' messages and keep Save and Dry run disabled, never clamped (issue 9 §7).
+  const strengthError = strengthPctError(strength, true);
+  const halfLifeMessage = halfLifeError(halfLife);
   const patch = (): DefinitionPatch | null => {
-    if (!parsed || typeof strength !== 'number' || typeof halfLife !== 'number') return null;
-    return { label: label.trim(), strength: strength / 100, halfLifeDays: halfLife, decayFrom, enabled, ...(def.source === 'detector' ? { params: parsed } : {}) };
+    if (!parsed || typeof strength !== 'number' || typeof halfLife !== 'number' || strengthError || halfLifeMessage) return null;
+    return { label: label.trim(), strength: strengthOfPct(strength), halfLifeDays: halfLife, decayFrom, enabled, ...(def.source === 'detector' ? { params: parsed } : {}) };
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -47,8 +51,8 @@ export function DefinitionModal({ def, onClose }: { def: SignalDefinition; onClo
           )}
           <TextInput label="Label" value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} error={fields.label} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NumberInput label="Strength (%)" description="Probability this alone precedes a loss" min={0.1} max={99.9} decimalScale={1} value={strength} onChange={setStrength} error={fields.strength} />
-            <NumberInput label="Half-life (days)" description="How fast it fades" min={1} max={3650} allowDecimal={false} value={halfLife} onChange={setHalfLife} error={fields.halfLifeDays} />
+            <NumberInput label="Strength (%)" description="Probability this alone precedes a loss" min={0.1} max={99.9} clampBehavior="none" decimalScale={1} value={strength} onChange={setStrength} error={fields.strength ?? strengthError} />
+            <NumberInput label="Half-life (days)" description="How fast it fades" min={1} max={3650} clampBehavior="none" allowDecimal={false} value={halfLife} onChange={setHalfLife} error={fields.halfLifeDays ?? halfLifeMessage} />
           </SimpleGrid>
           <Group>
             <SegmentedControl aria-label="Decay from" size="xs" value={decayFrom} onChange={(v) => setDecayFrom(v as 'end' | 'start')} data={[{ value: 'end', label: 'Decays after it ends' }, { value: 'start', label: 'Decays from its start' }]} />

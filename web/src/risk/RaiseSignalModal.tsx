@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useRaiseSignal, useSignalDefinitions } from '../api/risk';
 import { FormError, notifySuccess } from '../components/feedback';
-import { familyLabel } from './logic';
+import { familyLabel, strengthOfPct, strengthPctError } from './logic';
 
 /** Raise a signal by hand: a kind from the definitions, a strength (default: the kind's), and a note saying what you saw. */
 export function RaiseSignalModal({ accountId, opened, onClose }: { accountId: string; opened: boolean; onClose: () => void }) {
@@ -17,7 +17,7 @@ export function RaiseSignalModal({ accountId, opened, onClose }: { accountId: st
   const options = (defs.data ?? []).filter((d) => d.enabled).map((d) => ({ value: d.kind, label: `${d.label} (${familyLabel(d.family)})` }));
   const def = defs.data?.find((d) => d.kind === kind);
   const pctValue = typeof strength === 'number' ? strength : null;
-  const strengthError = pctValue !== null && (pctValue < 1 || pctValue > 99) ? 'From 1 to 99 %' : undefined;
+  const strengthError = strengthPctError(strength);
   const close = () => {
     raise.reset();
     setTried(false);
@@ -28,7 +28,7 @@ export function RaiseSignalModal({ accountId, opened, onClose }: { accountId: st
     setTried(true);
     if (!kind || !note.trim() || strengthError) return;
     raise.mutate(
-      { accountId, kind, note: note.trim(), ...(pctValue !== null ? { strength: pctValue / 100 } : {}) },
+      { accountId, kind, note: note.trim(), ...(pctValue !== null ? { strength: strengthOfPct(pctValue) } : {}) },
       {
         onSuccess: () => {
           notifySuccess('Signal raised: the risk is recomputed');
@@ -58,9 +58,10 @@ export function RaiseSignalModal({ accountId, opened, onClose }: { accountId: st
           <NumberInput
             label="Strength (%)"
             description={def ? `Leave empty for the kind's strength, ${Math.round(def.strength * 100)} %: the probability this alone precedes a loss` : undefined}
-            min={1}
-            max={99}
-            allowDecimal={false}
+            min={0.1}
+            max={99.9}
+            clampBehavior="none"
+            decimalScale={1}
             value={strength}
             onChange={setStrength}
             error={fields.strength ?? strengthError}

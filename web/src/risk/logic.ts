@@ -86,3 +86,20 @@ export function refHref(ref: { type: string; id: string }, accountId?: string): 
       return accountId ? `/accounts/${encodeURIComponent(accountId)}` : null;
   }
 }
+
+/**
+ * A strength as typed, in percent: the API takes 0.001–0.999 (src/risk/signals/schema.ts), so
+ * 0.1 to 99.9 % with one decimal. Out of range is the field's message, never clamped (issue 9 §7);
+ * empty is fine where the strength is optional.
+ */
+export function strengthPctError(v: number | string, required = false): string | undefined {
+  if (v === '') return required ? 'Required: from 0.1 to 99.9 %' : undefined;
+  return typeof v === 'number' && v >= 0.1 && v <= 99.9 && Math.abs(v * 10 - Math.round(v * 10)) < 1e-9 ? undefined : 'From 0.1 to 99.9 %, one decimal at most';
+}
+
+/** 99.9 → 0.999 exactly (99.9 / 100 is 0.9990000000000001, which the API refuses as above 0.999). */
+export const strengthOfPct = (p: number): number => Math.round(p * 10) / 1000;
+
+/** A half-life as typed: whole days, 1 to 3650, as the API accepts; never clamped. */
+export const halfLifeError = (v: number | string): string | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 3650 ? undefined : v === '' ? 'Required: whole days, 1 to 3650' : 'Whole days, 1 to 3650';
