@@ -4,6 +4,7 @@ import { seedQuestionCreate, seedQuestionPatch } from '../api/schemas';
 import { type SeedQuestion, type SeedQuestionInput, useCreateQuestion, useUpdateQuestion } from '../api/seeds';
 import { FormError, notifySuccess } from '../components/feedback';
 import { schemaErrors, useSchemaCheck } from '../components/schemaErrors';
+import { reaskIntervalError } from './logic';
 
 interface Props {
   opened: boolean;
@@ -38,7 +39,12 @@ function QuestionForm({ onClose, question, themes }: Props) {
       .filter(Boolean),
     reaskIntervalDays: typeof interval === 'number' ? interval : Number.NaN,
   };
-  const { fields, validate } = useSchemaCheck(() => schemaErrors(question ? seedQuestionPatch : seedQuestionCreate, body), mutation.error);
+  // The interval's own plain message before the schema's (never clamped: issue 9 §7).
+  const intervalError = reaskIntervalError(interval);
+  const { fields, validate } = useSchemaCheck(
+    () => ({ ...schemaErrors(question ? seedQuestionPatch : seedQuestionCreate, body), ...(intervalError ? { reaskIntervalDays: intervalError } : {}) }),
+    mutation.error,
+  );
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
@@ -81,6 +87,8 @@ function QuestionForm({ onClose, question, themes }: Props) {
             suffix=" days"
             min={1}
             max={365}
+            clampBehavior="none"
+            allowDecimal={false}
             value={interval}
             onChange={setInterval}
             error={fields.reaskIntervalDays}

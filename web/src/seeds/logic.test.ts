@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import type { SeedQuestion } from '../api/seeds';
-import { EMPTY_PLANT, nestedFieldErrors, plantInput, sortQuestions } from './logic';
+import { EMPTY_PLANT, nestedFieldErrors, plantInput, reaskIntervalError, sortQuestions } from './logic';
 
 const record = (planted: number, strong: number | null) => ({
   planted,
@@ -57,5 +57,12 @@ describe('sortQuestions', () => {
     expect(sortQuestions(rows, 'strong').map((x) => x.id)).toEqual(['c', 'a', 'b']);
     expect(sortQuestions(rows, '-planted').map((x) => x.id)).toEqual(['c', 'a', 'b']);
     expect(sortQuestions(rows, 'text').map((x) => x.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the question form: an out-of-range re-ask interval is refused, never clamped (issue 9 §7)', () => {
+  it('says 400, 0, 2.5 or nothing is not whole days from 1 to 365', () => {
+    for (const bad of [400, 366, 0, -3, 2.5, '']) expect(reaskIntervalError(bad)).toBe('Whole days, 1 to 365');
+    for (const ok of [1, 14, 365]) expect(reaskIntervalError(ok)).toBeUndefined();
   });
 });

@@ -68,3 +68,7 @@ export function sortQuestions(rows: SeedQuestion[], sort: string): SeedQuestion[
   });
 }
 
+
+/** "Re-ask after" as typed: whole days, 1 to 365, as the API accepts; out of range is the field's message, never clamped (issue 9 §7). */
+export const reaskIntervalError = (v: number | string): string | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 365 ? undefined : 'Whole days, 1 to 365';
