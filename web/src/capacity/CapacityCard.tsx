@@ -5,7 +5,7 @@ import { ApiError } from '../api/client';
 import { useContactChoices } from '../api/tasks';
 import { FormError, notifyError, notifySuccess, QueryError, TableSkeleton } from '../components/feedback';
 import { formatDay } from '../components/format';
-import { periodWords, spoons } from './logic';
+import { periodWords, spoons, spoonsError } from './logic';
 import { SpoonPips } from './SpoonPips';
 
 const ASK_WORDS = { task: 'Task', survey: 'Survey', check_in: 'Check-in', email: 'E-mail' } as const;
@@ -184,7 +184,7 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
   const rows = [...c.contacts.map((p) => ({ contactId: p.contactId, name: p.name })), ...added];
   const addable = (choices.data ?? []).filter((x) => !rows.some((r) => r.contactId === x.id)).map((x) => ({ value: x.id, label: x.name ?? x.email ?? 'Contact' }));
   const fields = save.error instanceof ApiError ? save.error.fieldMap() : {};
-  const bad = (v: number | string) => v !== '' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100);
+  const bad = (v: number | string) => spoonsError(v) !== undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (bad(value) || Object.values(contacts).some(bad)) return;
@@ -215,10 +215,11 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
             placeholder="The default"
             min={0}
             max={100}
+            clampBehavior="none"
             allowDecimal={false}
             value={value}
             onChange={setValue}
-            error={fields.spoons ?? (bad(value) ? 'A whole number from 0 to 100' : undefined)}
+            error={fields.spoons ?? spoonsError(value)}
           />
           <Textarea label="Why" placeholder="Quarter-end close: they asked for a quiet month" autosize minRows={1} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={fields.note} />
           {rows.map((p) => (
@@ -228,10 +229,11 @@ function EditCapacityModal({ accountId, capacity: c, opened, onClose }: { accoun
               placeholder="None (only the account's count)"
               min={0}
               max={100}
+              clampBehavior="none"
               allowDecimal={false}
               value={contacts[p.contactId] ?? ''}
               onChange={(v) => setContacts((m) => ({ ...m, [p.contactId]: v }))}
-              error={bad(contacts[p.contactId] ?? '') ? 'A whole number from 0 to 100' : undefined}
+              error={spoonsError(contacts[p.contactId] ?? '')}
             />
           ))}
           {addable.length > 0 && (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { capacityExceededOf } from '../api/capacity';
-import { MAX_PIPS, periodWords, spoonPips, spoons } from './logic';
+import { MAX_PIPS, periodWords, spoonPips, spoons, spoonsError } from './logic';
 
 describe('spoonPips', () => {
   it('draws one pip per spoon: used first, then left', () => {
@@ -52,5 +52,12 @@ describe('spoons', () => {
     expect(spoons(1)).toBe('1 spoon');
     expect(spoons(0)).toBe('0 spoons');
     expect(spoons(-1)).toBe('-1 spoon');
+  });
+});
+
+describe('the capacity form: out-of-range spoons are refused, never clamped (issue 9 §7)', () => {
+  it('says 120, -1 or 2.5 spoons is not a whole number from 0 to 100; empty (the default) and 0–100 are fine', () => {
+    for (const bad of [120, 101, -1, 2.5, '-']) expect(spoonsError(bad)).toBe('A whole number from 0 to 100');
+    for (const ok of ['', 0, 10, 100]) expect(spoonsError(ok)).toBeUndefined();
   });
 });

@@ -34,3 +34,10 @@ export function periodWords(from: string, to: string, format: (day: string) => s
 
 /** A spoon count in words: "1 spoon", "3 spoons". */
 export const spoons = (n: number) => `${n} spoon${Math.abs(n) === 1 ? '' : 's'}`;
+
+/**
+ * A capacity as typed in the edit form (empty: the default, or none for a contact): the field's
+ * message when it is not a whole number from 0 to 100, as the API accepts. Never clamped (issue 9 §7).
+ */
+export const spoonsError = (v: number | string): string | undefined =>
+  v === '' || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 100) ? undefined : 'A whole number from 0 to 100';
