@@ -2,6 +2,7 @@ import { Chip, Group, NumberInput, Select, TextInput } from '@mantine/core';
 import { useFacets } from '../api/accounts';
 import { isStage, stageLabel } from '../components/format';
 import { Icon } from '../components/icons';
+import { ARR_FILTER_MAX, arrFilterError, arrFilterValue } from './arrFilter';
 import { DROP_POINTS, useDebouncedUrlText, type usePortfolioParams } from './usePortfolioParams';
 
 type Params = ReturnType<typeof usePortfolioParams>;
@@ -26,8 +27,13 @@ const RENEWAL_OPTIONS = [30, 60, 90, 180].map((d) => ({ value: String(d), label:
 export function PortfolioFilters({ p }: { p: Params }) {
   const facets = useFacets();
   const [search, setSearch] = useDebouncedUrlText(p.get('q'), (v) => p.update({ q: v }, { replace: true }));
-  const [arrMin, setArrMin] = useDebouncedUrlText(p.get('arrMin'), (v) => p.update({ arrMin: v }, { replace: true }), 400);
-  const [arrMax, setArrMax] = useDebouncedUrlText(p.get('arrMax'), (v) => p.update({ arrMax: v }, { replace: true }), 400);
+  // An amount the API refuses (negative, too large, more than cents) is the field's message and is not applied.
+  const arrCommit = (key: 'arrMin' | 'arrMax') => (v: string) => {
+    const value = arrFilterValue(v);
+    if (value !== null) p.update({ [key]: value }, { replace: true });
+  };
+  const [arrMin, setArrMin] = useDebouncedUrlText(p.get('arrMin'), arrCommit('arrMin'), 400);
+  const [arrMax, setArrMax] = useDebouncedUrlText(p.get('arrMax'), arrCommit('arrMax'), 400);
 
   const stages = (facets.data?.stages ?? ['onboarding', 'adoption', 'renewal', 'churned']).map((s) => ({
     value: s,
@@ -114,6 +120,10 @@ export function PortfolioFilters({ p }: { p: Params }) {
         value={arrMin}
         onChange={(v) => setArrMin(String(v))}
         min={0}
+        max={ARR_FILTER_MAX}
+        clampBehavior="none"
+        decimalScale={2}
+        error={arrFilterError(arrMin)}
         thousandSeparator=","
         prefix="$"
         hideControls
@@ -125,6 +135,10 @@ export function PortfolioFilters({ p }: { p: Params }) {
         value={arrMax}
         onChange={(v) => setArrMax(String(v))}
         min={0}
+        max={ARR_FILTER_MAX}
+        clampBehavior="none"
+        decimalScale={2}
+        error={arrFilterError(arrMax)}
         thousandSeparator=","
         prefix="$"
         hideControls

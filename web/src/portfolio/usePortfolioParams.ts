@@ -2,6 +2,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { AccountListParams } from '../api/accounts';
+import { arrFilterParam } from './arrFilter';
 
 /** Filters live in the URL (shareable, back button works); the stack of earlier cursors lives in history state. */
 export const FILTER_KEYS = ['q', 'stage', 'segment', 'owner', 'renewal', 'arrMin', 'arrMax', 'band', 'healthMax', 'dropped', 'autopilot', 'risk'] as const;
@@ -55,8 +56,8 @@ export function usePortfolioParams() {
     segment: get('segment') || undefined,
     ownerId: get('owner') || undefined,
     renewalWithinDays: num(params.get('renewal')),
-    arrMin: num(params.get('arrMin')),
-    arrMax: num(params.get('arrMax')),
+    arrMin: arrFilterParam(params.get('arrMin')),
+    arrMax: arrFilterParam(params.get('arrMax')),
     band: get('band') || undefined,
     healthMax: num(params.get('healthMax')),
     healthDropMin: get('dropped') ? (num(params.get('dropped')) ?? DROP_POINTS) : undefined,
