@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.js';
 import { seedDemo } from './seed.js';
 import { seedDemoRiskSignals, type DemoRiskSignalsSummary } from './risk-signals.js';
+import { refreshDemoRisk } from '../risk/demo.js';
 
 let t: TestApp;
 let summary: DemoRiskSignalsSummary;
@@ -60,4 +61,16 @@ describe('demo risk signals', () => {
     expect(r?.retainedWith).toBeGreaterThan(0);
     expect(r?.retainedWith).toBeLessThan(r?.retained ?? 0);
   });
+
+  it('once the risk is computed as the demo does, every level appears: three calm accounts got signals from every family at once', async () => {
+    const { rows: swans } = await t.database.query<{ account_id: string; families: number }>(
+      `SELECT s.account_id, count(DISTINCT d.family)::int AS families FROM risk_signals s JOIN signal_definitions d ON d.kind = s.kind
+        WHERE s.ended_at IS NULL AND s.source <> 'computed' GROUP BY s.account_id HAVING count(DISTINCT d.family) >= 7`);
+    expect(swans.length).toBeGreaterThanOrEqual(3);
+    const { levels } = await refreshDemoRisk(t.config, t.database);
+    expect(levels.critical ?? 0).toBeGreaterThan(0);
+    expect(levels.high ?? 0).toBeGreaterThan(0);
+    expect(levels.medium ?? 0).toBeGreaterThan(0);
+    expect(levels.low ?? 0).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -68,6 +68,9 @@ export async function seedDemoRiskSignals(_config: Config, database: Database, o
     add(accountId, { kind: k.kind, summary: `Demo history: ${k.summary}` }, start, Math.min(start + rng.int(10, 70) * DAY, at), 'imported', null);
   };
   const lossSets: { kind: string; summary: string }[][] = [];
+  const withOpen = new Set<string>();
+  // Raised by the billing or support system, or by a person with a note.
+  const openSource = (kind: string) => (kind === 'payment_failed' || kind === 'support_spike' ? 'api' : 'manual');
   const retained: { id: string; at: number }[] = [];
   for (const a of accounts) {
     const by = a.owner_id ?? someone?.id ?? null;
@@ -83,8 +86,8 @@ export async function seedDemoRiskSignals(_config: Config, database: Database, o
     // Open now (raised by people or the billing system, so the refresh leaves them): every level appears.
     const n = rng.weighted([0, 1, 2, 3, 4], [0.5, 0.22, 0.14, 0.09, 0.05]);
     for (const k of pickFamilies(rng, n, n === 2 && rng.chance(0.3))) {
-      const source = k.kind === 'payment_failed' || k.kind === 'support_spike' ? 'api' : 'manual';
-      add(a.id, k, now.getTime() - rng.int(2, 60) * DAY, null, source, by);
+      add(a.id, k, now.getTime() - rng.int(2, 60) * DAY, null, openSource(k.kind), by);
+      withOpen.add(a.id);
     }
   }
   // Retained accounts are not spotless: about a quarter carried one or two of the kinds losses had (often the very
@@ -98,6 +101,15 @@ export async function seedDemoRiskSignals(_config: Config, database: Database, o
     }
     const n = rng.weighted([0, 1, 2], [0.6, 0.3, 0.1]);
     for (const k of pickFamilies(rng, n, n === 2 && rng.chance(0.6))) past(r.id, k, r.at);
+  }
+  // Seed 002's black swan, so the radar's critical level is never empty on first start: three active accounts
+  // with no open signal yet get recent ones from every family at once, one or two each (drawn last, so the rest of
+  // the demo's random stream is unchanged).
+  const calm = accounts.filter((a) => a.stage !== 'churned' && !withOpen.has(a.id));
+  for (const a of rng.shuffle([...calm]).slice(0, 3)) {
+    for (const kinds of Object.values(FAMILIES)) {
+      for (const k of rng.shuffle([...kinds]).slice(0, rng.int(1, 2))) add(a.id, k, now.getTime() - rng.int(2, 10) * DAY, null, openSource(k.kind), a.owner_id ?? someone?.id ?? null);
+    }
   }
   const cols = ['account_id', 'kind', 'strength', 'started_at', 'ended_at', 'source', 'note', 'raised_by', 'evidence'] as const;
   for (let i = 0; i < rows.length; i += 1000) {
