@@ -15,6 +15,7 @@ interface Radar { items: RadarItem[]; nextCursor: string | null; total: number }
 interface Summary { levels: { level: string; accounts: number }[] }
 interface FailureModeRef { id: string; name: string; playbook: { id: string; name: string } | null; matchedKinds: string[] }
 interface Risk { score: number; level: string; signals: Signal[]; failureModes: FailureModeRef[]; judgment: { level: string; note: string } | null }
+interface RiskHistory { changes: { id: string; toScore: number }[] }
 interface RaisedRisk { id: string; failureMode: { id: string } | null; playbookRun: { id: string; status: string } | null }
 
 const NOTE = 'Their CFO asked for a price review (e2e).';
@@ -110,6 +111,13 @@ describe('risk radar: the book ranked by compound risk, an account’s risk stor
     expect(parts.reduce((a, b) => a + b, 0)).toBe(before);
     await card().getByTestId('risk-contributions-chart').waitFor();
 
+    // Risk over time: the demo computed every account's risk once, so its history has that first move and the card charts it.
+    const history = await api<RiskHistory>(`/api/accounts/${id}/risk/history`);
+    expect(history.changes.length, 'the demo refresh recorded a first risk move').toBeGreaterThan(0);
+    await card().getByTestId('risk-history-chart').locator('canvas').waitFor();
+    expect(Number(await card().getByTestId('risk-history').getAttribute('data-points'))).toBe(history.changes.length);
+    expect(await card().getByTestId('risk-history-empty').count()).toBe(0);
+
     // The CSM's judgment: shown beside the model, the score does not move.
     await card().getByRole('button', { name: /Give your judgment|Update judgment/ }).click();
     const form = card().getByRole('form', { name: 'Your judgment' });
@@ -139,6 +147,9 @@ describe('risk radar: the book ranked by compound risk, an account’s risk stor
     await card().getByText(NOTE, { exact: false }).first().waitFor();
     const after = await shownScore();
     expect((await shownContributions()).reduce((a, b) => a + b, 0)).toBe(after);
+    // The chart follows the history after the raise (a move of 5+ points or a level change is recorded as a new point).
+    const later = await api<RiskHistory>(`/api/accounts/${id}/risk/history`);
+    await expect.poll(async () => Number(await card().getByTestId('risk-history').getAttribute('data-points'))).toBe(later.changes.length);
   }, 180_000);
 
   it('starts a failure mode’s playbook from the Risk card', async () => {

@@ -7,6 +7,7 @@ import {
   evaluation,
   failureModeList,
   radarPage,
+  riskHistory,
   type RaisedRisk,
   raisedRisk,
   type RaisedStatus,
@@ -30,6 +31,7 @@ const enc = encodeURIComponent;
 export const riskKeys = {
   all: ['risk'] as const,
   account: (id: string) => ['risk', 'account', id] as const,
+  history: (id: string, days: number) => ['risk', 'history', id, days] as const,
   radar: (f: RadarFilters) => ['risk', 'radar', f] as const,
   summary: ['risk', 'summary'] as const,
   evaluation: (leadDays: number) => ['risk', 'evaluation', leadDays] as const,
@@ -83,6 +85,22 @@ export function useAccountRisk(accountId: string) {
   return useQuery({
     queryKey: riskKeys.account(accountId),
     queryFn: ({ signal }) => api<unknown>(`/api/accounts/${enc(accountId)}/risk`, { signal }).then((r) => accountRisk.parse(r)),
+    enabled: accountId !== '',
+  });
+}
+
+/** The window of the account's risk history shown on the Risk card (the API's default). */
+export const HISTORY_DAYS = 180;
+
+/** GET /api/accounts/:id/risk/history: the account's recorded risk moves and the signals of the last `days` days. */
+export function fetchRiskHistory(accountId: string, days: number, signal?: AbortSignal) {
+  return api<unknown>(`/api/accounts/${enc(accountId)}/risk/history`, { query: { days }, signal }).then((r) => riskHistory.parse(r));
+}
+
+export function useRiskHistory(accountId: string, days = HISTORY_DAYS) {
+  return useQuery({
+    queryKey: riskKeys.history(accountId, days),
+    queryFn: ({ signal }) => fetchRiskHistory(accountId, days, signal),
     enabled: accountId !== '',
   });
 }

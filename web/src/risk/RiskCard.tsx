@@ -10,6 +10,7 @@ import { FailureModesPanel } from './FailureModesPanel';
 import { JudgmentPanel } from './JudgmentPanel';
 import { LEVEL_META, pct } from './logic';
 import { RaiseSignalModal } from './RaiseSignalModal';
+import { RiskHistoryChart } from './RiskHistoryChart';
 import { LevelBadge } from './RiskBadges';
 import { FamilyBars, SignalList } from './SignalList';
 
@@ -74,6 +75,12 @@ export function RiskCard({ accountId, canEdit }: { accountId: string; canEdit: b
               <JudgmentPanel key={r.judgment?.at ?? 'none'} accountId={accountId} judgment={r.judgment ?? null} modelLevel={r.level} canEdit={editable} />
             </Grid.Col>
           </Grid>
+          <div>
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase" mb={4}>
+              Risk over time
+            </Text>
+            <RiskHistoryChart accountId={accountId} score={r.score} level={r.level} />
+          </div>
           {r.signals.length === 0 ? (
             <Alert color="teal" variant="light" title="No risk signals" data-testid="risk-no-signals">
               Nothing in the data points at a loss right now. {editable ? 'If you see something the data does not, raise a signal by hand.' : ''}

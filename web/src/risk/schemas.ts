@@ -130,6 +130,17 @@ export const evaluation = z.object({
   verdict: z.string().optional().default(''),
 });
 
+/** GET /api/accounts/:id/risk/history (src/risk/schema.ts historyResponse): the recorded moves, newest first, and the signals of the window. */
+export const riskChange = z.object({
+  id: z.string(),
+  at: z.string(),
+  fromScore: z.number().nullable(),
+  toScore: z.number(),
+  fromLevel: riskLevel.nullable(),
+  toLevel: riskLevel,
+});
+export const riskHistory = z.object({ changes: z.array(riskChange), signals: z.array(signal) });
+
 export const signalDefinition = z.object({
   id: z.string(),
   kind: z.string(),
@@ -179,6 +190,8 @@ export type RiskSummary = z.infer<typeof riskSummary>;
 export type Evaluation = z.infer<typeof evaluation>;
 export type Auc = z.infer<typeof auc>;
 export type SignalDefinition = z.infer<typeof signalDefinition>;
+export type RiskChange = z.infer<typeof riskChange>;
+export type RiskHistory = z.infer<typeof riskHistory>;
 export type DryRun = z.infer<typeof dryRun>;
 export type FailureMode = z.infer<typeof failureMode>;
 export type FailureModeList = z.infer<typeof failureModeList>;
