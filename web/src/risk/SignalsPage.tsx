@@ -1,10 +1,11 @@
-import { Badge, Button, Card, Code, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { can, useMe } from '../api/auth';
 import { useSignalDefinitions } from '../api/risk';
 import { QueryError, TableSkeleton } from '../components/feedback';
 import { DefinitionModal } from './DefinitionModal';
 import { familyLabel, pct } from './logic';
+import { formatParams } from './params';
 import type { SignalDefinition } from './schemas';
 
 /** Signal definitions for CS ops: what each signal looks for, how strong it is and how fast it fades. */
@@ -68,7 +69,9 @@ export default function SignalsPage() {
                           —
                         </Text>
                       ) : (
-                        <Code style={{ whiteSpace: 'pre-wrap', fontSize: 11 }}>{JSON.stringify(d.params)}</Code>
+                        <Text size="xs" title={JSON.stringify(d.params)} data-testid="signal-params">
+                          {formatParams(d.params)}
+                        </Text>
                       )}
                     </Table.Td>
                     {editable && (
