@@ -8,6 +8,15 @@ export const LEVEL_CHANGED = 'risk.level_changed';
 /** A score move this large is recorded in risk_changes even when the level stays. */
 export const SCORE_MOVE = 5;
 
+/**
+ * The rule that records a move in risk_changes (saveRisk's WHERE says the same in SQL): the first
+ * computation, a level change since the previous computation, or a score SCORE_MOVE or more away from
+ * the last recorded change (the previous computation's score when none is recorded).
+ */
+export function isRiskMove(prev: { score: number; level: RiskLevel } | null, lastRecordedScore: number | null, next: { score: number; level: RiskLevel }): boolean {
+  return prev === null || prev.level !== next.level || Math.abs(next.score - (lastRecordedScore ?? prev.score)) >= SCORE_MOVE;
+}
+
 export type RiskRow = {
   accountId: string; score: number; level: RiskLevel; probability: number; model: string;
   contributions: { signalId: string; kind: string; family: string; strength: number; effective: number; contribution: number }[];
@@ -58,6 +67,7 @@ export async function saveRisk(q: Queryable, results: RiskRow[], now: Date): Pro
          contributions = EXCLUDED.contributions, model = EXCLUDED.model, computed_at = EXCLUDED.computed_at
        RETURNING 1
      ),
+     -- isRiskMove, in SQL:
      ch AS (
        INSERT INTO risk_changes (account_id, at, from_score, to_score, from_level, to_level)
        SELECT r.account_id, $2, p.score, r.score, p.level, r.level FROM r LEFT JOIN prev p USING (account_id) LEFT JOIN last l USING (account_id)
