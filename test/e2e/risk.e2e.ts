@@ -111,9 +111,10 @@ describe('risk radar: the book ranked by compound risk, an account’s risk stor
     expect(parts.reduce((a, b) => a + b, 0)).toBe(before);
     await card().getByTestId('risk-contributions-chart').waitFor();
 
-    // Risk over time: the demo computed every account's risk once, so its history has that first move and the card charts it.
+    // Risk over time: the demo computes every account's risk and back-fills 90 days of it, so the history has at least
+    // today's move and the card charts every recorded point.
     const history = await api<RiskHistory>(`/api/accounts/${id}/risk/history`);
-    expect(history.changes.length, 'the demo refresh recorded a first risk move').toBeGreaterThan(0);
+    expect(history.changes.length, 'the demo refresh recorded risk moves').toBeGreaterThan(0);
     await card().getByTestId('risk-history-chart').locator('canvas').waitFor();
     expect(Number(await card().getByTestId('risk-history').getAttribute('data-points'))).toBe(history.changes.length);
     expect(await card().getByTestId('risk-history-empty').count()).toBe(0);
