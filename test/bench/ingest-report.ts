@@ -76,9 +76,9 @@ export function printRatios(results: PhaseResult[]) {
     console.log(`${engine} peak RSS: ${mib(ingest.mem.peakRss).toFixed(0)} MiB`);
     console.log(`${engine} peak heap: ${mib(ingest.mem.peakHeap).toFixed(0)} MiB`);
     if (ingest.client?.retries) console.log(`${engine} ingest: ${ingest.client.retries} batches were answered with a 5xx and resent (${[...ingest.serverErrors.keys()].join('; ') || 'see above'})`);
-    if (engine === 'postgres') {
-      // (no target against one INSERT per event: issue 14 dropped it, on this disk it asked for more than COPY itself)
-      console.log(`postgres target ingest >= 50% of COPY: ${toCopy >= 0.5 ? 'met' : 'NOT met'}`);
-    }
+    // Issue 14's targets: 0.6 of COPY on PostgreSQL, 0.4 on PGlite (none against one INSERT per event: issue 14 dropped
+    // it, on this disk it asked for more than COPY itself).
+    const target = engine === 'postgres' ? 0.6 : 0.4;
+    console.log(`${engine} target ingest >= ${target * 100}% of COPY: ${toCopy >= target ? 'met' : 'NOT met'}`);
   }
 }
