@@ -219,3 +219,29 @@ export function slope(points: { t: number; n: number }[], from = -Infinity, to =
   const den = pts.reduce((a, p) => a + (p.t - mx) ** 2, 0);
   return den > 0 ? num / den : null;
 }
+
+/**
+ * Posts one Segment batch body to `url`, resending a 5xx or a network failure up to `retries` times
+ * (backing off 50 ms × attempt); other answers are not resent. Every failed attempt is counted in
+ * `errors` by its status and the start of its body. `accepted` is null when no attempt got a 200.
+ */
+export async function postBatch(url: string, auth: string, body: string, retries: number, errors: Map<string, number>): Promise<{ accepted: number | null; resent: number }> {
+  let resent = 0;
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let text = '';
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      text = String(err);
+    }
+    if (status === 200) return { accepted: (JSON.parse(text) as { accepted?: number }).accepted ?? 0, resent };
+    const label = `HTTP ${status} ${text.slice(0, 120)}`;
+    errors.set(label, (errors.get(label) ?? 0) + 1);
+    if ((status < 500 && status !== 0) || attempt >= retries) return { accepted: null, resent };
+    resent++;
+    await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+  }
+}

@@ -10,7 +10,7 @@ import { buildApp } from '../../src/server/app.js';
 import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { startJobs } from '../../src/runtime.js';
-import { check, type Engine } from './harness.js';
+import { check, postBatch, type Engine } from './harness.js';
 import { EVENTS, rng, weightedPicker, type Account, type Book } from './health-book.js';
 import { BATCH, checkDeadline, DURATION_S, MAX_IN_FLIGHT, median, POLL_MS, PROBE_MS, PROBE_TIMEOUT_S, RATE, RETRIES, SEED, sleep, WARMUP_S } from './health-options.js';
 import { healthTimedDatabase, HealthTimings, type ChunkTiming } from './health-timing.js';
@@ -127,30 +127,13 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
       const body = JSON.stringify({ batch, sentAt: nowIso });
       sentEvents += BATCH;
       const t0 = performance.now();
-      for (let attempt = 0; ; attempt++) {
-        let status = 0;
-        let text = '';
-        try {
-          const res = await fetch(`${baseUrl}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
-          status = res.status;
-          text = await res.text();
-        } catch (err) {
-          text = String(err);
-        }
-        if (status === 200) {
-          const reply = JSON.parse(text) as { accepted?: number };
-          acceptedEvents += reply.accepted ?? 0;
-          if (measured) measuredAccepted += reply.accepted ?? 0;
-          lastReply = performance.now();
-          if (p) p.t200 = Date.now();
-          break;
-        }
-        const label = `HTTP ${status} ${text.slice(0, 120)}`;
-        errors.set(label, (errors.get(label) ?? 0) + 1);
-        if (status < 500 && status !== 0) break;
-        if (attempt >= RETRIES) break;
-        retries++;
-        await sleep(50 * (attempt + 1));
+      const sent = await postBatch(`${baseUrl}/v1/batch`, auth, body, RETRIES, errors);
+      retries += sent.resent;
+      if (sent.accepted !== null) {
+        acceptedEvents += sent.accepted;
+        if (measured) measuredAccepted += sent.accepted;
+        lastReply = performance.now();
+        if (p) p.t200 = Date.now();
       }
       latencies.push(performance.now() - t0);
       if (p && p.t200 === null) p.failed = true;

@@ -16,7 +16,7 @@ import { buildApp } from '../../src/server/app.js';
 import { createApiKeyQueries } from '../../src/apikeys/queries.js';
 import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { startJobs } from '../../src/runtime.js';
-import { check } from './harness.js';
+import { check, postBatch } from './harness.js';
 import { EVENTS, rng, weightedPicker, type Account, type Book } from './health-book.js';
 import { riskTimedDatabase, RiskTimings, type RiskChunk } from './risk-timing.js';
 
@@ -112,29 +112,13 @@ export async function riskFreshness(database: Database, databaseUrl: string, boo
       const body = JSON.stringify({ batch, sentAt: nowIso });
       sentEvents += BATCH;
       const t0 = performance.now();
-      for (let attempt = 0; ; attempt++) {
-        let status = 0;
-        let text = '';
-        try {
-          const res = await fetch(`${baseUrl}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) });
-          status = res.status;
-          text = await res.text();
-        } catch (err) {
-          text = String(err);
-        }
-        if (status === 200) {
-          const accepted = (JSON.parse(text) as { accepted?: number }).accepted ?? 0;
-          acceptedEvents += accepted;
-          if (measured) measuredAccepted += accepted;
-          lastReply = performance.now();
-          if (p) p.t200 = Date.now();
-          break;
-        }
-        const label = `HTTP ${status} ${text.slice(0, 120)}`;
-        errors.set(label, (errors.get(label) ?? 0) + 1);
-        if ((status < 500 && status !== 0) || attempt >= RETRIES) break;
-        retries++;
-        await sleep(50 * (attempt + 1));
+      const sent = await postBatch(`${baseUrl}/v1/batch`, auth, body, RETRIES, errors);
+      retries += sent.resent;
+      if (sent.accepted !== null) {
+        acceptedEvents += sent.accepted;
+        if (measured) measuredAccepted += sent.accepted;
+        lastReply = performance.now();
+        if (p) p.t200 = Date.now();
       }
       latencies.push(performance.now() - t0);
       if (p && p.t200 === null) p.failed = true;
