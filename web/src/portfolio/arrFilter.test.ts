@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { arrFilterError, arrFilterParam, arrFilterValue } from './arrFilter';
 
 describe('portfolio ARR filters: out-of-range amounts are refused, never clamped (issue 9 §7)', () => {
-  it('says a negative or too large amount is out of range, and more than two decimals is not an amount', () => {
-    for (const bad of ['-5', '-0.5', 'abc', '1e3']) expect(arrFilterError(bad)).toBe('$0 or more');
+  it('says a negative or too large amount is out of range, text that is no amount says so, and more than two decimals is refused', () => {
+    for (const bad of ['-5', '-0.5', '- 5']) expect(arrFilterError(bad)).toBe('$0 or more');
+    // Not an amount at all (a shared link's 1e400, letters): said so, not called negative.
+    for (const bad of ['abc', '1e3', '1e400', '--5', '5-']) expect(arrFilterError(bad)).toBe('Digits only');
     for (const bad of ['1000000000000', '999999999999.999']) expect(arrFilterError(bad)).toBe('Too large');
     expect(arrFilterError('12.345')).toBe('Cents at most');
     for (const ok of ['', ' ', '0', '1200', '1200.5', '1200.50', '999999999999.99', '1.']) expect(arrFilterError(ok)).toBeUndefined();

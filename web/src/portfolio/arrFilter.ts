@@ -12,7 +12,8 @@ export function arrFilterError(text: string): string | undefined {
   const t = text.trim();
   if (t === '') return undefined;
   const n = Number(t);
-  if (!/^\d*\.?\d*$/.test(t) || !Number.isFinite(n)) return '$0 or more';
+  if (/^-\s*[\d.]/.test(t)) return '$0 or more';
+  if (!/^\d*\.?\d*$/.test(t) || !Number.isFinite(n)) return 'Digits only';
   if (n > ARR_FILTER_MAX) return 'Too large';
   if (!/^\d*(\.\d{0,2})?$/.test(t)) return 'Cents at most';
   return undefined;
