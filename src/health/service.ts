@@ -6,7 +6,8 @@ import { auc, isRetained } from './impact.js';
 import { measure } from './metrics.js';
 import { bandOf } from './score.js';
 import type { HealthExplanation, PreviewResult } from './schema.js';
-import { claimDirty, markDirty, saveHealth } from './store.js';
+import { markDirty, saveHealth } from './store.js';
+import { drainMarks } from '../db/dirty-claims.js';
 import { createDriverQueries } from './drivers.js';
 import { createHealthQueries } from './queries.js';
 import { accountRanges, eachParallel, parallelism, type AccountRange } from './chunks.js';
@@ -118,25 +119,23 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       else await service.refreshDirty();
     },
 
-    /** Recomputes every dirty account, 500 at a time; a crash leaves the marks for the next run. */
+    /**
+     * Recomputes every dirty account, 500 at a time. The marks are claimed in a statement of their own
+     * (src/db/dirty-claims.ts), so ingestion never waits on a refresh; a failed or crashed chunk's
+     * claims become marks again.
+     */
     async refreshDirty(): Promise<number> {
       const active = await drivers.enabled();
-      let total = 0;
-      for (;;) {
-        const { n, queued, values } = await database.transaction(async (tx) => {
-          await tx.query(NO_JIT);
-          const ids = await claimDirty(tx, 500);
-          if (ids.length === 0) return { n: 0, queued: 0, values: null };
-          const day = utcToday();
-          const results = evaluate(active, await measure(tx, measuredDrivers(active), { ids }, day), day);
-          const saved = await saveHealth(tx, results, day, 'update');
-          return { n: ids.length, queued: saved.queued, values: valuesOf(active, results) };
-        });
+      return drainMarks(database, 'health_dirty', 500, async (tx, ids) => {
+        await tx.query(NO_JIT);
+        const day = utcToday();
+        const results = evaluate(active, await measure(tx, measuredDrivers(active), { ids }, day), day);
+        const saved = await saveHealth(tx, results, day, 'update');
+        return { queued: saved.queued, values: valuesOf(active, results) };
+      }, async ({ queued, values }) => {
         await queuedDeliveries(queued);
         await computed(values);
-        total += n;
-        if (n < 500) return total;
-      }
+      });
     },
 
     /** Starts a full recomputation; returns its run id (progress in health_runs). */

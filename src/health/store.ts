@@ -73,21 +73,6 @@ export async function saveHealth(q: Queryable, results: AccountHealth[], day: st
   return { changed: out[0]?.changed ?? 0, queued: out[0]?.queued ?? 0 };
 }
 
-/**
- * Takes up to `limit` accounts marked dirty (skipping ones another worker holds). The ids are
- * collected first (ARRAY(...)): with `IN (subquery)` a stale plan on a table that was analysed
- * while empty re-runs the locking subquery per row and claims every mark at once, quadratically.
- */
-export async function claimDirty(q: Queryable, limit: number): Promise<string[]> {
-  const { rows } = await q.query<{ account_id: string }>(
-    `DELETE FROM health_dirty WHERE account_id = ANY (ARRAY(
-       SELECT account_id FROM health_dirty ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED))
-     RETURNING account_id`,
-    [limit],
-  );
-  return rows.map((r) => r.account_id);
-}
-
 export async function markDirty(q: Queryable, where: { ids: string[] } | { stages: string[] }, cause: string): Promise<number> {
   const r = 'ids' in where
     ? await q.query(`INSERT INTO health_dirty (account_id, cause) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [where.ids, cause])

@@ -5,13 +5,14 @@
 // health) and in full every night, like health's refresh.
 import type { WorkDeps } from '../deps.js';
 import type { Queryable } from '../db/connect.js';
+import { drainMarks } from '../db/dirty-claims.js';
 import { loadDefinitions, refreshSignals, signalsAsOf } from './signals/index.js';
 import type { SignalDefinition } from './signals/types.js';
 import { afterRiskRefresh } from './register/index.js';
 import { compoundRisk } from './model.js';
 import { calibrate } from './calibrate.js';
 import { toModel } from './evaluate.js';
-import { baseRates, calibrationCounts, claimRiskDirty, loadCalibration, markRiskDirty, saveCalibration, saveRisk, type LevelChange, type RiskRow } from './store.js';
+import { baseRates, calibrationCounts, loadCalibration, markRiskDirty, saveCalibration, saveRisk, type LevelChange, type RiskRow } from './store.js';
 
 export const RISK_REFRESH_JOB = 'risk.refresh-dirty';
 export const RISK_FULL_JOB = 'risk.refresh-all';
@@ -74,21 +75,17 @@ export function createRiskService(deps: RiskDeps) {
       else await service.refreshDirty();
     },
 
-    /** Refreshes every account marked dirty, 500 at a time; a crash leaves the marks for the next run. */
+    /**
+     * Refreshes every account marked dirty, 500 at a time. The marks are claimed in a statement of
+     * their own (src/db/dirty-claims.ts), so a health save that marks risk never waits on this
+     * refresh; a failed or crashed chunk's claims become marks again.
+     */
     async refreshDirty(now: () => Date = () => new Date()): Promise<number> {
       const ctx = await context(database);
-      let total = 0;
-      for (;;) {
-        const out = await database.transaction(async (tx) => {
-          await tx.query(NO_JIT);
-          const ids = await claimRiskDirty(tx, CHUNK);
-          const saved = await refreshRiskChunk(tx, ids, now(), ctx);
-          return { n: ids.length, queued: saved.queued };
-        });
-        await woke(out.queued);
-        total += out.n;
-        if (out.n < CHUNK) return total;
-      }
+      return drainMarks(database, 'risk_dirty', CHUNK, async (tx, ids) => {
+        await tx.query(NO_JIT);
+        return (await refreshRiskChunk(tx, ids, now(), ctx)).queued;
+      }, woke);
     },
 
     /** The whole book in keyset chunks of 500 (each its own transaction); returns the counts per level. */

@@ -23,17 +23,6 @@ export type RiskRow = {
 };
 export type LevelChange = { accountId: string; fromLevel: RiskLevel | null; toLevel: RiskLevel; score: number };
 
-/** Takes up to `limit` accounts marked dirty, skipping ones another worker holds (as health's claimDirty). */
-export async function claimRiskDirty(q: Queryable, limit: number): Promise<string[]> {
-  const { rows } = await q.query<{ account_id: string }>(
-    `DELETE FROM risk_dirty WHERE account_id = ANY (ARRAY(
-       SELECT account_id FROM risk_dirty ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED))
-     RETURNING account_id`,
-    [limit],
-  );
-  return rows.map((r) => r.account_id);
-}
-
 export async function markRiskDirty(q: Queryable, ids: string[], cause: string): Promise<void> {
   await q.query('INSERT INTO risk_dirty (account_id, cause) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING', [ids, cause]);
 }

@@ -173,7 +173,7 @@ export function createRuleService(deps: WorkDeps) {
       for (;;) {
         const r = await database.transaction(async (tx) => {
           const { rows } = await tx.query<{ account_id: string }>(
-            // ARRAY(...), not IN (subquery): see claimDirty in src/health/store.ts (a stale plan claimed all marks quadratically).
+            // ARRAY(...), not IN (subquery): see claimMarks in src/db/dirty-claims.ts (a stale plan claimed all marks quadratically).
             `DELETE FROM rule_dirty WHERE account_id = ANY (ARRAY(SELECT account_id FROM rule_dirty ORDER BY account_id LIMIT ${DIRTY_CHUNK} FOR UPDATE SKIP LOCKED)) RETURNING account_id`,
           );
           if (rows.length === 0) return null;

@@ -252,7 +252,7 @@ export function bookGenerator(o: BookOptions) {
     );
     const r = rows[0];
     check(r !== undefined && r.accounts === n && r.probe === accounts[0]?.id, `BENCH_REUSE_DB holds ${r?.accounts} accounts, not the book of ${n} accounts with seed ${SEED}`);
-    await database.query('TRUNCATE health_dirty');
+    await database.query('TRUNCATE health_dirty, health_claims');
     return { accounts, usageRows: r.rows, allRows: r.all, activeAccounts: r.active, contacts: r.contacts, loadMs: 0 };
   }
 

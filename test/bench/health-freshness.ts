@@ -166,7 +166,7 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
         }
         if (performance.now() - lastBacklog >= 1000) {
           lastBacklog = performance.now();
-          const n = (await poll<{ n: number }>('SELECT count(*)::int AS n FROM health_dirty'))[0]?.n ?? -1;
+          const n = (await poll<{ n: number }>('SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS n'))[0]?.n ?? -1;
           backlog.push({ t: (lastBacklog - start) / 1000, n });
         }
         await sleep(POLL_MS);

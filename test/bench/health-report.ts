@@ -59,7 +59,7 @@ export function report(results: EngineResult[]) {
       for (const [e, k] of fr.errors) console.log(`   load error: ${k} x ${e}`);
       for (const [e, k] of fr.jobErrors) console.log(`   job error: ${k} x ${e}`);
       const bl = fr.backlog.map((b) => b.n);
-      console.log(`   dirty backlog (health_dirty rows, each second): ${bl.join(' ')}`);
+      console.log(`   dirty backlog (health_dirty marks + claims in flight, each second): ${bl.join(' ')}`);
       const g = backlogGrowth(fr);
       if (g !== null) console.log(`   backlog trend over the measured window: ${g >= 0 ? '+' : ''}${g.toFixed(0)} accounts/s (${g > 20 ? 'growing: the refresh does not keep up, freshness keeps rising the longer the load lasts' : 'steady'})`);
       const half = (xs: Probe[]) => xs.filter((p) => p.seenAt !== null && p.t200 !== null).map((p) => (p.seenAt ?? 0) - (p.t200 ?? 0)).sort((a, b) => a - b);

@@ -30,7 +30,7 @@ export function classifyHealthStatement(text: string): Phase {
   const s = text.trimStart();
   if (s.startsWith('WITH acc AS')) return 'measure';
   if (s.startsWith('WITH r AS')) return 'save';
-  if (s.startsWith('DELETE FROM health_dirty')) return 'claim';
+  if (s.startsWith('WITH taken AS (\n       DELETE FROM health_dirty') || s.startsWith('DELETE FROM health_claims WHERE token')) return 'claim';
   return 'other';
 }
 

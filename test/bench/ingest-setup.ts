@@ -99,7 +99,7 @@ export async function setUp(engine: Engine, jobsMode: string = JOBS, accounts = 
 export async function reset(s: Setup) {
   await s.database.query('TRUNCATE events, ingest_dedupe, usage_daily, usage_daily_users');
   // what later migrations add to the ingest path (if present): health refresh marks and their results
-  for (const t of ['health_dirty', 'account_health', 'health_snapshots', 'health_changes']) {
+  for (const t of ['health_dirty', 'health_claims', 'account_health', 'health_snapshots', 'health_changes']) {
     const { rows } = await s.database.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [t]);
     if (rows[0]?.t) await s.database.query(`TRUNCATE ${t}`);
   }

@@ -93,7 +93,7 @@ export async function sustainedPhase(): Promise<void> {
       while (!loadDone) {
         next += 1000;
         await sleep(Math.max(0, next - performance.now()));
-        const n = await count(s.database, 'SELECT count(*)::int AS n FROM health_dirty');
+        const n = await count(s.database, 'SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS n');
         backlog.push({ t: (performance.now() - start) / 1000, n });
       }
     })();
@@ -156,7 +156,7 @@ export async function sustainedPhase(): Promise<void> {
     // Follow the backlog until empty (or DRAIN_S), then stop the poller.
     let drainedS: number | null = null;
     while (performance.now() - loadEnd < DRAIN_S * 1000) {
-      const n = await count(s.database, 'SELECT count(*)::int AS n FROM health_dirty');
+      const n = await count(s.database, 'SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS n');
       if (n === 0) {
         drainedS = (performance.now() - loadEnd) / 1000;
         break;

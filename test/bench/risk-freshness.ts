@@ -141,7 +141,7 @@ export async function riskFreshness(database: Database, databaseUrl: string, boo
         }
         if (performance.now() - lastBacklog >= 1000) {
           lastBacklog = performance.now();
-          const [n] = await poll<{ h: number; r: number }>('SELECT (SELECT count(*) FROM health_dirty)::int AS h, (SELECT count(*) FROM risk_dirty)::int AS r');
+          const [n] = await poll<{ h: number; r: number }>('SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS h, ((SELECT count(*) FROM risk_dirty) + (SELECT count(*) FROM risk_claims))::int AS r');
           backlog.push({ t: (lastBacklog - start) / 1000, health: n?.h ?? -1, risk: n?.r ?? -1 });
         }
         await sleep(POLL_MS);

@@ -38,7 +38,7 @@ export class RiskTimings {
 type Kind = 'pick' | 'read' | 'save' | 'sql';
 function classify(text: string): Kind {
   const s = text.trimStart();
-  if (s.startsWith('SELECT id FROM accounts WHERE id > $1') || s.startsWith('DELETE FROM risk_dirty WHERE account_id = ANY (ARRAY(')) return 'pick';
+  if (s.startsWith('SELECT id FROM accounts WHERE id > $1') || s.startsWith('WITH taken AS (\n       DELETE FROM risk_dirty') || s.startsWith('DELETE FROM risk_claims WHERE token')) return 'pick';
   if (s.includes('s.strength * power(0.5')) return 'read';
   if (s.startsWith('WITH r AS') && s.includes('account_risk')) return 'save';
   return 'sql';

@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   // 2. Freshness under load.
   let fr: FreshnessResult | null = null;
   if (FRESHNESS) {
-    await database.query('TRUNCATE health_dirty, risk_dirty');
+    await database.query('TRUNCATE health_dirty, risk_dirty, health_claims, risk_claims');
     console.log(`freshness: ${RATE} events/s for ${WARMUP_S} + ${DURATION_S} s, a probe every ${PROBE_MS} ms`);
     fr = await riskFreshness(database, scratch.url, book, {
       rate: RATE, durationS: DURATION_S, warmupS: WARMUP_S, probeMs: PROBE_MS, probeTimeoutS: PROBE_TIMEOUT_S, seed: SEED, checkDeadline,
