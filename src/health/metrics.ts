@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/connect.js';
 import { ALL_EVENTS } from '../ingest/rollup-sql.js';
-import { eventFilterSql, filteredDailySql, type EventSelection } from './event-filter.js';
+import { eventFilterSql, filteredDailySql, isPlainSelection, type EventSelection } from './event-filter.js';
 import type { DriverSource } from './schema.js';
 
 /**
@@ -73,7 +73,20 @@ export type AccountScope = { ids: string[] } | { afterId: string | null; limit: 
 export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: AccountScope, asOf: string): Promise<Measurements[]> {
   const values: unknown[] = [asOf];
   const p = (v: unknown) => `$${values.push(v)}`;
-  const usageCols: string[] = []; // the one pass over usage_daily
+  // Usage columns by the rows they read: the account-wide '$all' rows, the rows of a list of named
+  // events, or every real event's rows; each group is one index range per account (usageGroup below).
+  const usageGroups = new Map<string, { where: string; days: number; cols: string[] }>();
+  const usageGroup = (s: EventSelection, allowAll: boolean, days: number): string[] => {
+    const plain = isPlainSelection(s);
+    const [key, where] = plain && s.events.length === 0 && allowAll ? ['all', () => `d.event = '${ALL_EVENTS}'`]
+      : plain && s.events.length > 0 ? [`named ${JSON.stringify([...s.events].sort())}`, () => `d.event = ANY(${p(s.events)}::text[])`]
+        : ['real', () => `d.event <> '${ALL_EVENTS}'`];
+    const g = usageGroups.get(key) ?? { where: where(), days, cols: [] };
+    g.days = Math.max(g.days, days);
+    usageGroups.set(key, g);
+    return g.cols;
+  };
+  let usageCount = 0;
   const filteredScans: { name: string; cols: string[]; sql: string }[] = [];
   const contactCols: string[] = [];
   const activityCols: string[] = [];
@@ -89,35 +102,37 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
     const s = d.source;
     if (s.type === 'event_metric') {
       const w = s.windowDays;
-      scanDays = Math.max(scanDays, d.trend ? 2 * w : w);
+      const span = d.trend ? 2 * w : w;
+      scanDays = Math.max(scanDays, span);
       // With property filters the driver reads the stored events instead of the rollups (its own scan).
       const filtered = (s.filters ?? []).length > 0;
-      const cols = filtered ? [] as string[] : usageCols;
+      const filteredCols: string[] = [];
+      const colsFor = (allowAll: boolean) => (filtered ? filteredCols : usageGroup(s, allowAll, span));
       const windows: [string, string][] = [['c', `d.day > $1::date - ${w}`]];
       if (d.trend) windows.push(['p', `d.day > $1::date - ${2 * w} AND d.day <= $1::date - ${w}`]);
       for (const [suffix, within] of windows) {
         const col = `m${i}_${suffix}`;
         // count and daily users read the '$all' row when no events are named (exact across events);
         // active days and breadth look at the named events, or at every real event name.
-        if (s.measure === 'count') cols.push(`coalesce(sum(d.count) FILTER (WHERE ${within} AND ${eventCond(s, true)}), 0)::float8 AS ${col}`);
+        if (s.measure === 'count') colsFor(true).push(`coalesce(sum(d.count) FILTER (WHERE ${within} AND ${eventCond(s, true)}), 0)::float8 AS ${col}`);
         if (s.measure === 'avg_daily_users') {
           // Usage that names no user (account-level exports) cannot tell how many people used it:
           // a window whose every row is unattributed has no data ("no users known"), not 0 users.
           const cond = `${within} AND ${eventCond(s, true)}`;
-          cols.push(`CASE WHEN bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}) THEN NULL ELSE coalesce(sum(d.users) FILTER (WHERE ${cond}), 0)::float8 / ${w} END AS ${col}`,
+          colsFor(true).push(`CASE WHEN bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}) THEN NULL ELSE coalesce(sum(d.users) FILTER (WHERE ${cond}), 0)::float8 / ${w} END AS ${col}`,
             `coalesce(bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}), false) AS ${col}u`);
         }
-        if (s.measure === 'active_days') cols.push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, true)})::float8 AS ${col}`);
-        if (s.measure === 'distinct_events') cols.push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, false)})::float8 AS ${col}`);
+        if (s.measure === 'active_days') colsFor(true).push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, true)})::float8 AS ${col}`);
+        if (s.measure === 'distinct_events') colsFor(false).push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, false)})::float8 AS ${col}`);
       }
       if (filtered) {
-        const span = d.trend ? 2 * w : w;
         const rows = filteredDailySql(s.filters ?? [], 'ARRAY(SELECT id FROM acc)', `$1::date - ${span - 1}`, '$1::date', p);
-        filteredScans.push({ name: `f${i}`, cols: cols.map((c) => c.slice(c.lastIndexOf(' AS ') + 4)), sql: `SELECT d.account_id, ${cols.join(', ')} FROM ${rows} d GROUP BY d.account_id` });
-      }
+        filteredScans.push({ name: `f${i}`, cols: filteredCols.map((c) => c.slice(c.lastIndexOf(' AS ') + 4)), sql: `SELECT d.account_id, ${filteredCols.join(', ')} FROM ${rows} d GROUP BY d.account_id` });
+      } else usageCount++;
     } else if (s.type === 'days_since_event') {
       scanDays = Math.max(scanDays, s.maxDays);
-      usageCols.push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
+      usageCount++;
+      usageGroup(s, true, s.maxDays).push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
       // Today: each contact's latest sighting. A past date: the days they appear in the rollups
       // (kept 120 days), since a later sighting has overwritten last_seen_at.
@@ -139,7 +154,6 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
 
   // A filtered driver of an account with usage in the scan but no matching event is 0 (as from the
   // rollups); without usage in the scan it is null, as every usage column is (silence, see sources.ts).
-  if (filteredScans.length) usageCols.push('true AS u_present');
   const filteredSelect = filteredScans.flatMap((f) => f.cols.map((c) => (c.endsWith('u')
     ? `, CASE WHEN ${f.name}.account_id IS NULL THEN false ELSE ${f.name}.${c} END AS ${c}`
     : `, CASE WHEN u.u_present IS NOT TRUE THEN NULL WHEN ${f.name}.account_id IS NULL THEN 0 ELSE ${f.name}.${c} END AS ${c}`))).join('');
@@ -154,13 +168,22 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
     if (scope.afterId) accountWhere = `WHERE a.id > ${p(scope.afterId)}::uuid`;
     limit = `ORDER BY a.id LIMIT ${p(scope.limit)}`;
   }
-  // Per account (LATERAL): each account's rows come from the primary key's index in key order, so
-  // the aggregates (distinct counts included) run over one account's few hundred rows at a time,
-  // with no sort of the whole chunk and no scan of every contact. No row = no usage (NULLs).
-  const usageScan = usageCols.length
-    ? ` LEFT JOIN LATERAL (SELECT d.account_id, ${usageCols.join(', ')} FROM usage_daily d
-        WHERE d.account_id = acc.id AND d.day > $1::date - ${scanDays} AND d.day <= $1::date GROUP BY d.account_id) u ON true`
+  // Per account (LATERAL): each group's rows come from the primary key's index (account, event, day)
+  // as one range per account, so the aggregates (distinct counts included) run over one account's
+  // rows at a time, each row only through its own group's FILTERs, with no sort of the whole chunk.
+  // An account with no usage row at all within the scan is silence: every usage column is NULL
+  // (sources.ts); with one, a group without matching rows gives its aggregates over nothing (0).
+  const groups = [...usageGroups.values()];
+  const usageScan = usageCount > 0 || filteredScans.length > 0
+    ? ` LEFT JOIN LATERAL (SELECT true AS u_present FROM usage_daily d
+        WHERE d.account_id = acc.id AND d.day > $1::date - ${scanDays} AND d.day <= $1::date LIMIT 1) u ON true`
+      + groups.map((g, k) => ` LEFT JOIN LATERAL (SELECT ${g.cols.join(', ')} FROM usage_daily d
+        WHERE d.account_id = acc.id AND ${g.where} AND d.day > $1::date - ${g.days} AND d.day <= $1::date) u${k} ON true`).join('')
     : '';
+  const usageSelect = groups.flatMap((g, k) => g.cols.map((c) => {
+    const name = c.slice(c.lastIndexOf(' AS ') + 4);
+    return `, CASE WHEN u.u_present THEN u${k}.${name} END AS ${name}`;
+  })).join('');
   const contactScan = contactCols.length
     ? ` LEFT JOIN LATERAL (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c
         ${past ? `LEFT JOIN usage_daily_users ud ON ud.account_id = c.account_id AND ud.event = '${ALL_EVENTS}' AND ud.user_key = c.external_id AND ud.day <= $1::date` : ''}
@@ -177,7 +200,7 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
              (a.first_activity_at IS NOT NULL AND a.first_activity_at < $1::date + 1) AS has_usage
         FROM accounts a ${accountWhere} ${limit}
     )${filteredScans.map((f) => `, ${f.name} AS (${f.sql})`).join('')}
-    SELECT acc.* ${usageCols.length ? ', u.*' : ''} ${filteredSelect} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')} ${surveyCols.map((c) => `, ${c}`).join('')}
+    SELECT acc.* ${usageSelect} ${filteredSelect} ${contactCols.length ? ', cs.*' : ''} ${activityCols.length ? ', act.*' : ''} ${autopilotCols.map((c) => `, ${c}`).join('')} ${surveyCols.map((c) => `, ${c}`).join('')}
       FROM acc${usageScan}${contactScan}${activityScan}
       ${filteredScans.map((f) => `LEFT JOIN ${f.name} ON ${f.name}.account_id = acc.id`).join(' ')} ${autopilotCols.length ? 'LEFT JOIN account_autopilot ap ON ap.account_id = acc.id' : ''}
      ORDER BY acc.id`;
