@@ -78,6 +78,22 @@ describe('dirty-mark claims', () => {
     expect(await claimed()).toEqual([]);
   });
 
+  it('with two loops at once every mark is done exactly once, and one loop failing does not stop the other', async () => {
+    await mark(ids);
+    const seen: string[] = [];
+    expect(await drainMarks(database, 'health_dirty', 1, async (_tx, some) => { seen.push(...some); }, undefined, 2)).toBe(5);
+    expect(seen.sort()).toEqual(ids);
+    await mark(ids);
+    let calls = 0;
+    const done: string[] = [];
+    await expect(drainMarks(database, 'health_dirty', 1, async (_tx, some) => {
+      if (calls++ === 0) throw new Error('first chunk fails');
+      done.push(...some);
+    }, undefined, 2)).rejects.toThrow('first chunk fails');
+    expect(done.length + (await marks()).length).toBe(5); // the failed chunk's account is marked again
+    expect(await claimed()).toEqual([]);
+  });
+
   it('a rolled-back chunk leaves its claim open until returned: the release is part of the saved work', async () => {
     await mark(ids.slice(0, 1));
     const claim = await claimMarks(database, 'health_dirty', 10);

@@ -66,32 +66,41 @@ export async function recoverAbandoned(q: Queryable, table: MarkTable, leaseSeco
 }
 
 /**
- * Claims chunks of up to `limit` marks until none are left. Each chunk runs `work` in a transaction
- * that also releases the claim, then `after` with its result once that has committed (webhook wake-ups,
- * follow-up jobs). A failing chunk puts its claims back and rethrows. Returns the number of accounts done.
+ * Claims chunks of up to `limit` marks until none are left, with `workers` loops at once (each claims
+ * its own chunks; SKIP LOCKED keeps them apart). Each chunk runs `work` in a transaction that also
+ * releases the claim, then `after` with its result once that has committed (webhook wake-ups,
+ * follow-up jobs). A failing chunk puts its claims back; its loop stops, the others finish, and the
+ * first error is rethrown. Returns the number of accounts done.
  */
 export async function drainMarks<T>(
   database: Pick<Database, 'query' | 'transaction'>, table: MarkTable, limit: number,
   work: (tx: Queryable, ids: string[]) => Promise<T>, after: (result: T) => Promise<void> = async () => undefined,
+  workers = 1,
 ): Promise<number> {
   await recoverAbandoned(database, table);
   let total = 0;
-  for (;;) {
-    const claim = await claimMarks(database, table, limit);
-    if (claim.ids.length === 0) return total;
-    let result: T;
-    try {
-      result = await database.transaction(async (tx) => {
-        const out = await work(tx, claim.ids);
-        await releaseClaim(tx, claim);
-        return out;
-      });
-    } catch (err) {
-      await returnClaim(database, claim).catch(() => undefined);
-      throw err;
+  const loop = async () => {
+    for (;;) {
+      const claim = await claimMarks(database, table, limit);
+      if (claim.ids.length === 0) return;
+      let result: T;
+      try {
+        result = await database.transaction(async (tx) => {
+          const out = await work(tx, claim.ids);
+          await releaseClaim(tx, claim);
+          return out;
+        });
+      } catch (err) {
+        await returnClaim(database, claim).catch(() => undefined);
+        throw err;
+      }
+      await after(result);
+      total += claim.ids.length;
+      if (claim.ids.length < limit) return;
     }
-    await after(result);
-    total += claim.ids.length;
-    if (claim.ids.length < limit) return total;
-  }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, loop));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return total;
 }

@@ -120,9 +120,9 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
     },
 
     /**
-     * Recomputes every dirty account, 500 at a time. The marks are claimed in a statement of their own
-     * (src/db/dirty-claims.ts), so ingestion never waits on a refresh; a failed or crashed chunk's
-     * claims become marks again.
+     * Recomputes every dirty account, 500 at a time, two chunks at once on PostgreSQL. The marks are
+     * claimed in a statement of their own (src/db/dirty-claims.ts), so ingestion never waits on a
+     * refresh; a failed or crashed chunk's claims become marks again.
      */
     async refreshDirty(): Promise<number> {
       const active = await drivers.enabled();
@@ -135,7 +135,7 @@ export function createHealthService(database: Database, jobs: JobQueue | null, h
       }, async ({ queued, values }) => {
         await queuedDeliveries(queued);
         await computed(values);
-      });
+      }, parallelism(database));
     },
 
     /** Starts a full recomputation; returns its run id (progress in health_runs). */
