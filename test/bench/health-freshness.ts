@@ -12,18 +12,22 @@ import { SYSTEM_ACTOR } from '../../src/auth/principal.js';
 import { startJobs } from '../../src/runtime.js';
 import { check, postBatch, type Engine } from './harness.js';
 import { EVENTS, rng, weightedPicker, type Account, type Book } from './health-book.js';
-import { BATCH, checkDeadline, DURATION_S, MAX_IN_FLIGHT, median, POLL_MS, PROBE_MS, PROBE_TIMEOUT_S, RATE, RETRIES, SEED, sleep, WARMUP_S } from './health-options.js';
+import { BATCH, checkDeadline, DURATION_S, MAX_IN_FLIGHT, median, POLL_MS, PROBE_MS, PROBE_TIMEOUT_S, RATE, RETRIES, SEED, SETTLE_S, sleep, WARMUP_S } from './health-options.js';
 import { healthTimedDatabase, HealthTimings, type ChunkTiming } from './health-timing.js';
 
 // ---------------------------------------------------------------------------------------------
 // Freshness under load
+
+// Marks waiting or claimed (in flight), for health and for risk.
+const BACKLOG_SQL = `SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS h,
+  ((SELECT count(*) FROM risk_dirty) + (SELECT count(*) FROM risk_claims))::int AS r`;
 
 export type Probe = { account: Account; batch: number; baseline: number; t200: number | null; seenAt: number | null; computedAt: number | null; failed: boolean };
 export type FreshnessResult = {
   sentEvents: number; acceptedEvents: number; windowMs: number; offeredRate: number; achievedRate: number; measuredRate: number;
   latencies: number[]; maxLagMs: number; retries: number; errors: Map<string, number>;
   probes: Probe[]; fresh: number[]; timedOut: number; beforeReply: number;
-  backlog: { t: number; n: number }[]; refresh: ChunkTiming[]; jobRuns: Map<string, number[]>; jobErrors: Map<string, number>;
+  backlog: { t: number; n: number; risk: number }[]; settle: { ms: number; health: number; risk: number; left: number }; refresh: ChunkTiming[]; jobRuns: Map<string, number[]>; jobErrors: Map<string, number>;
   distinctPerSecond: number;
 };
 
@@ -73,6 +77,17 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
     poller ? ((await poller.query(text, values)).rows as T[]) : (await database.query<T>(text, values)).rows;
 
   try {
+    // Start from a steady state: the recompute before this phase marked every account for the risk
+    // refresh (writing account_health marks risk); the worker works that off before the load starts.
+    const marks = async () => (await poll<{ h: number; r: number }>(BACKLOG_SQL))[0] ?? { h: -1, r: -1 };
+    const s0 = performance.now();
+    const first = await marks();
+    let now = first;
+    while (now.h + now.r > 0 && performance.now() - s0 < SETTLE_S * 1000) {
+      await sleep(500);
+      now = await marks();
+    }
+    const settle = { ms: performance.now() - s0, health: first.h, risk: first.r, left: now.h + now.r };
     const base = await poll<{ account_id: string; at: Date }>('SELECT account_id, computed_at AS at FROM account_health WHERE account_id = ANY($1::uuid[])', [pool.map((a) => a.id)]);
     const baseline = new Map(base.map((b) => [b.account_id, new Date(b.at).getTime()]));
     const probes: Probe[] = [];
@@ -141,7 +156,7 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
 
     // The poller: pending probes every POLL_MS, the dirty backlog every second.
     let loadDone = false;
-    const backlog: { t: number; n: number }[] = [];
+    const backlog: { t: number; n: number; risk: number }[] = [];
     const start = performance.now();
     let beforeReply = 0;
     const pollerLoop = (async () => {
@@ -166,8 +181,8 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
         }
         if (performance.now() - lastBacklog >= 1000) {
           lastBacklog = performance.now();
-          const n = (await poll<{ n: number }>('SELECT ((SELECT count(*) FROM health_dirty) + (SELECT count(*) FROM health_claims))::int AS n'))[0]?.n ?? -1;
-          backlog.push({ t: (lastBacklog - start) / 1000, n });
+          const m = await marks();
+          backlog.push({ t: (lastBacklog - start) / 1000, n: m.h, risk: m.r });
         }
         await sleep(POLL_MS);
       }
@@ -197,7 +212,7 @@ export async function freshness(engine: Engine, database: Database, databaseUrl:
     const distinct = [...perSecondAccounts.values()].map((s) => s.size);
     return {
       sentEvents, acceptedEvents, windowMs, offeredRate: sentEvents / (sendWindowMs / 1000), achievedRate: acceptedEvents / ((lastReply - start) / 1000),
-      measuredRate: measuredAccepted / (windowMs / 1000), latencies, maxLagMs, retries, errors, probes, fresh, timedOut, beforeReply, backlog,
+      measuredRate: measuredAccepted / (windowMs / 1000), latencies, maxLagMs, retries, errors, probes, fresh, timedOut, beforeReply, backlog, settle,
       refresh: timings.chunks.filter((c) => c.claim > 0 || c.measure > 0), jobRuns, jobErrors, distinctPerSecond: median(distinct),
     };
   } finally {

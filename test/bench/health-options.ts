@@ -14,6 +14,7 @@ export const DURATION_S = numOpt('duration-s', 'BENCH_DURATION_S', 45, 5, 600);
 export const WARMUP_S = numOpt('warmup-s', 'BENCH_WARMUP_S', 5, 0, 120);
 export const PROBE_MS = numOpt('probe-ms', 'BENCH_PROBE_MS', 200, 50, 10_000);
 export const PROBE_TIMEOUT_S = numOpt('probe-timeout-s', 'BENCH_PROBE_TIMEOUT_S', 90, 5, 600);
+export const SETTLE_S = numOpt('settle-s', 'BENCH_SETTLE_S', 600, 0, 3600);
 export const FRESHNESS = opt('freshness', 'BENCH_FRESHNESS') !== '0';
 export const EXPLAIN = opt('explain', 'BENCH_EXPLAIN') === '1';
 export const SEED = numOpt('seed', 'BENCH_SEED', 1, 0, 2 ** 31);

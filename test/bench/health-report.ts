@@ -58,8 +58,12 @@ export function report(results: EngineResult[]) {
       console.log(`   load spread: median ${fr.distinctPerSecond} distinct accounts per second (of ${res.book.accounts.length}, weighted by activity)`);
       for (const [e, k] of fr.errors) console.log(`   load error: ${k} x ${e}`);
       for (const [e, k] of fr.jobErrors) console.log(`   job error: ${k} x ${e}`);
+      const st = fr.settle;
+      console.log(`   before the load: ${st.health} health and ${st.risk} risk marks (the recompute marks every account for risk); ` +
+        `${st.left === 0 ? 'worked off' : `${st.left} still left`} in ${s1(st.ms)} s`);
       const bl = fr.backlog.map((b) => b.n);
       console.log(`   dirty backlog (health_dirty marks + claims in flight, each second): ${bl.join(' ')}`);
+      console.log(`   risk backlog (risk_dirty marks + claims in flight, each second): ${fr.backlog.map((b) => b.risk).join(' ')}`);
       const g = backlogGrowth(fr);
       if (g !== null) console.log(`   backlog trend over the measured window: ${g >= 0 ? '+' : ''}${g.toFixed(0)} accounts/s (${g > 20 ? 'growing: the refresh does not keep up, freshness keeps rising the longer the load lasts' : 'steady'})`);
       const half = (xs: Probe[]) => xs.filter((p) => p.seenAt !== null && p.t200 !== null).map((p) => (p.seenAt ?? 0) - (p.t200 ?? 0)).sort((a, b) => a - b);

@@ -32,7 +32,10 @@
 //                polling every 50 ms (PostgreSQL: on a separate connection; PGlite: through the
 //                same Database). Prints p50/p95 (target p95 <= 5 s), the achieved ingest rate, the
 //                dirty-mark backlog each second and its trend (growing = the refresh does not keep
-//                up and freshness rises with the length of the load), and the refresh job's chunks.
+//                up and freshness rises with the length of the load), the risk backlog beside it,
+//                and the refresh job's chunks. Before the load the worker first works off the marks
+//                the recompute left (it marks every account for risk), up to SETTLE_S seconds
+//                (`--settle-s`, default 600; the time is printed), so the load starts steady.
 //   Why "computed_at moved" and not "computed_at > the 200": computed_at is now(), i.e. the
 //   refresh transaction's start, which can fall between the event's commit and its 200 (the
 //   request still schedules the refresh job before answering). Such a refresh includes the event
