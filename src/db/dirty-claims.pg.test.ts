@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './connect.js';
-import { createTestDatabase } from '../../test/support/db.js';
+import { createPgTestDatabase } from '../../test/support/db.js';
 import { drainMarks } from './dirty-claims.js';
 
 let database: Database;
@@ -14,8 +14,7 @@ let drop: () => Promise<void>;
 let id = '';
 
 beforeAll(async () => {
-  const t = await createTestDatabase();
-  if (!t.url) throw new Error('this file needs TEST_DATABASE_URL (PostgreSQL)');
+  const t = await createPgTestDatabase();
   database = t.database;
   url = t.url;
   drop = t.drop;

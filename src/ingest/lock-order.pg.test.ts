@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/connect.js';
-import { createTestDatabase } from '../../test/support/db.js';
+import { createPgTestDatabase } from '../../test/support/db.js';
 import { createIngestService } from './service.js';
 import type { SegmentMessage } from './segment.js';
 
@@ -17,8 +17,7 @@ let ingest: ReturnType<typeof createIngestService>;
 const writeKey = { id: '', name: 'lock-order' };
 
 beforeAll(async () => {
-  const t = await createTestDatabase();
-  if (!t.url) throw new Error('this file needs TEST_DATABASE_URL (PostgreSQL)');
+  const t = await createPgTestDatabase();
   database = t.database;
   url = t.url;
   drop = t.drop;

@@ -39,3 +39,13 @@ export async function createTestDatabase(): Promise<{ database: Database; url: s
     },
   };
 }
+
+/** A fresh database on PostgreSQL only, for *.pg.test.ts (they need concurrent sessions); fails without TEST_DATABASE_URL. */
+export async function createPgTestDatabase(): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+  const t = await createTestDatabase();
+  if (!t.url) {
+    await t.drop();
+    throw new Error('this file needs TEST_DATABASE_URL (PostgreSQL)');
+  }
+  return { database: t.database, url: t.url, drop: t.drop };
+}
