@@ -66,9 +66,13 @@ export function withUnknown(v: { current: number | null; previous: number | null
 /** Accounts by id, a keyset chunk (`limit` after `afterId`), a range of ids (see chunks.ts) or the whole book. */
 export type AccountScope = { ids: string[] } | { afterId: string | null; limit: number } | { afterId: string | null; upTo: string | null } | { all: true };
 
+/** The output name of a select-list item `<expression> AS <name>`. */
+const columnName = (item: string) => item.slice(item.lastIndexOf(' AS ') + 4);
+
 /**
- * One pass over usage_daily (and contacts when a driver needs them) for a set of accounts at
- * `asOf`: every event-metric window of every driver is a FILTERed aggregate of the same GROUP BY.
+ * Every driver's raw values for a set of accounts at `asOf`, in one statement: per account, each
+ * event-metric window is a FILTERed aggregate over its group of usage_daily rows (see usageGroup),
+ * beside the contacts, activities, surveys and autopilot when a driver needs them.
  */
 export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: AccountScope, asOf: string): Promise<Measurements[]> {
   const values: unknown[] = [asOf];
@@ -86,7 +90,6 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
     usageGroups.set(key, g);
     return g.cols;
   };
-  let usageCount = 0;
   const filteredScans: { name: string; cols: string[]; sql: string }[] = [];
   const contactCols: string[] = [];
   const activityCols: string[] = [];
@@ -127,11 +130,10 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
       }
       if (filtered) {
         const rows = filteredDailySql(s.filters ?? [], 'ARRAY(SELECT id FROM acc)', `$1::date - ${span - 1}`, '$1::date', p);
-        filteredScans.push({ name: `f${i}`, cols: filteredCols.map((c) => c.slice(c.lastIndexOf(' AS ') + 4)), sql: `SELECT d.account_id, ${filteredCols.join(', ')} FROM ${rows} d GROUP BY d.account_id` });
-      } else usageCount++;
+        filteredScans.push({ name: `f${i}`, cols: filteredCols.map(columnName), sql: `SELECT d.account_id, ${filteredCols.join(', ')} FROM ${rows} d GROUP BY d.account_id` });
+      }
     } else if (s.type === 'days_since_event') {
       scanDays = Math.max(scanDays, s.maxDays);
-      usageCount++;
       usageGroup(s, true, s.maxDays).push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
       // Today: each contact's latest sighting. A past date: the days they appear in the rollups
@@ -174,16 +176,13 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
   // An account with no usage row at all within the scan is silence: every usage column is NULL
   // (sources.ts); with one, a group without matching rows gives its aggregates over nothing (0).
   const groups = [...usageGroups.values()];
-  const usageScan = usageCount > 0 || filteredScans.length > 0
+  const usageScan = groups.length > 0 || filteredScans.length > 0
     ? ` LEFT JOIN LATERAL (SELECT true AS u_present FROM usage_daily d
         WHERE d.account_id = acc.id AND d.day > $1::date - ${scanDays} AND d.day <= $1::date LIMIT 1) u ON true`
       + groups.map((g, k) => ` LEFT JOIN LATERAL (SELECT ${g.cols.join(', ')} FROM usage_daily d
         WHERE d.account_id = acc.id AND ${g.where} AND d.day > $1::date - ${g.days} AND d.day <= $1::date) u${k} ON true`).join('')
     : '';
-  const usageSelect = groups.flatMap((g, k) => g.cols.map((c) => {
-    const name = c.slice(c.lastIndexOf(' AS ') + 4);
-    return `, CASE WHEN u.u_present THEN u${k}.${name} END AS ${name}`;
-  })).join('');
+  const usageSelect = groups.flatMap((g, k) => g.cols.map(columnName).map((name) => `, CASE WHEN u.u_present THEN u${k}.${name} END AS ${name}`)).join('');
   const contactScan = contactCols.length
     ? ` LEFT JOIN LATERAL (SELECT c.account_id, ${contactCols.join(', ')} FROM contacts c
         ${past ? `LEFT JOIN usage_daily_users ud ON ud.account_id = c.account_id AND ud.event = '${ALL_EVENTS}' AND ud.user_key = c.external_id AND ud.day <= $1::date` : ''}
