@@ -30,16 +30,15 @@ function planFormulas(drivers: EngineDriver[]) {
     deps.set(d.key, isFormulaError(f) ? [] : f.refs.filter((r) => deps.has(r) || drivers.some((x) => x.key === r)));
   }
   const plan = formulaOrder(deps);
-  return { parsed, order: 'order' in plan ? plan.order : drivers.map((d) => d.key) };
+  return { parsed, order: 'order' in plan ? plan.order : drivers.map((d) => d.key), byKey: new Map(drivers.map((d) => [d.key, d])) };
 }
 
 /** Values and scores of every driver for one account (formulas after their inputs). */
 export function driverValues(drivers: EngineDriver[], m: Measurements, asOf: string, plan = planFormulas(drivers)): Map<string, DriverValue> {
-  const byKey = new Map(drivers.map((d) => [d.key, d]));
   const raw = new Map<string, number | null>();
   const out = new Map<string, DriverValue>();
   for (const key of plan.order) {
-    const d = byKey.get(key);
+    const d = plan.byKey.get(key);
     if (!d) continue;
     let value: number | null;
     let previous: number | null = null;
@@ -61,12 +60,22 @@ export function driverValues(drivers: EngineDriver[], m: Measurements, asOf: str
 /** Health of each measured account from the drivers of its stage. */
 export function evaluate(drivers: EngineDriver[], measurements: Measurements[], asOf: string): AccountHealth[] {
   const plan = planFormulas(drivers);
+  // The weighted drivers of each stage, worked out once per call rather than once per account.
+  const byStage = new Map<string, { d: EngineDriver; weight: number }[]>();
+  const weighted = (stage: string) => {
+    let list = byStage.get(stage);
+    if (!list) {
+      list = drivers.map((d) => ({ d, weight: d.stageWeights[stage as keyof EngineDriver['stageWeights']] ?? 0 })).filter((x) => x.weight > 0);
+      byStage.set(stage, list);
+    }
+    return list;
+  };
   return measurements.map((m) => {
     const values = driverValues(drivers, m, asOf, plan);
-    const stage = m.facts.stage as keyof EngineDriver['stageWeights'];
-    const inputs = drivers
-      .filter((d) => (d.stageWeights[stage] ?? 0) > 0)
-      .map((d) => ({ id: d.id, key: d.key, name: d.name, weight: d.stageWeights[stage] ?? 0, value: values.get(d.key)?.value ?? null, score: values.get(d.key)?.score ?? null }));
+    const inputs = weighted(m.facts.stage).map(({ d, weight }) => {
+      const v = values.get(d.key);
+      return { id: d.id, key: d.key, name: d.name, weight, value: v?.value ?? null, score: v?.score ?? null };
+    });
     return { facts: m.facts, health: computeHealth(inputs), values };
   });
 }

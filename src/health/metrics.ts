@@ -125,8 +125,10 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
           colsFor(true).push(`CASE WHEN bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}) THEN NULL ELSE coalesce(sum(d.users) FILTER (WHERE ${cond}), 0)::float8 / ${w} END AS ${col}`,
             `coalesce(bool_and(d.count <= d.unattributed) FILTER (WHERE ${cond}), false) AS ${col}u`);
         }
-        if (s.measure === 'active_days') colsFor(true).push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, true)})::float8 AS ${col}`);
-        if (s.measure === 'distinct_events') colsFor(false).push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND d.count > 0 AND ${eventCond(s, false)})::float8 AS ${col}`);
+        // Every row counts at least one event (CHECK, migration 0031): active days and breadth read
+        // only the key's columns, so a group of them alone is an index-only scan.
+        if (s.measure === 'active_days') colsFor(true).push(`count(DISTINCT d.day) FILTER (WHERE ${within} AND ${eventCond(s, true)})::float8 AS ${col}`);
+        if (s.measure === 'distinct_events') colsFor(false).push(`count(DISTINCT d.event) FILTER (WHERE ${within} AND ${eventCond(s, false)})::float8 AS ${col}`);
       }
       if (filtered) {
         const rows = filteredDailySql(s.filters ?? [], 'ARRAY(SELECT id FROM acc)', `$1::date - ${span - 1}`, '$1::date', p);
@@ -134,7 +136,7 @@ export async function measure(q: Queryable, drivers: MeasuredDriver[], scope: Ac
       }
     } else if (s.type === 'days_since_event') {
       scanDays = Math.max(scanDays, s.maxDays);
-      usageGroup(s, true, s.maxDays).push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND d.count > 0 AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
+      usageGroup(s, true, s.maxDays).push(`($1::date - max(d.day) FILTER (WHERE d.day > $1::date - ${s.maxDays} AND ${eventCond(s, true)}))::float8 AS m${i}_c`);
     } else if (s.type === 'days_since_contact_seen') {
       // Today: each contact's latest sighting. A past date: the days they appear in the rollups
       // (kept 120 days), since a later sighting has overwritten last_seen_at.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bandOf, computeHealth, largestRemainder, percentChange, scoreValue, scoredValue, type Scoring } from './score.js';
 
@@ -16,6 +17,20 @@ describe('scoreValue', () => {
     expect(scoreValue(14, lower)).toBe(100);
     expect(scoreValue(20, lower)).toBe(50);
     expect(scoreValue(90, lower)).toBe(0);
+  });
+  it('of equal thresholds takes the first listed, in any order of the list (as sorting them first did)', () => {
+    // The reference is the rule as it was written before: sort the thresholds (stably), take the first reached.
+    const reference = (value: number, s: Scoring) => {
+      const sorted = [...s.thresholds].sort((a, b) => (s.direction === 'higher_is_better' ? b.value - a.value : a.value - b.value));
+      return sorted.find((t) => (s.direction === 'higher_is_better' ? value >= t.value : value <= t.value))?.score ?? 0;
+    };
+    const small = fc.integer({ min: -5, max: 5 });
+    fc.assert(fc.property(
+      fc.constantFrom('higher_is_better' as const, 'lower_is_better' as const),
+      fc.array(fc.record({ value: small, score: fc.integer({ min: 0, max: 100 }) }), { minLength: 1, maxLength: 6 }),
+      small,
+      (direction, thresholds, value) => scoreValue(value, { type: 'bands', direction, thresholds }) === reference(value, { type: 'bands', direction, thresholds }),
+    ), { numRuns: 2000 });
   });
   it('keeps no data as no data, never a zero', () => {
     expect(scoreValue(null, higher)).toBeNull();

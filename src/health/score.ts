@@ -27,11 +27,13 @@ export function bandOf(score: number): Band {
  */
 export function scoreValue(value: number | null, scoring: Scoring): number | null {
   if (value === null || !Number.isFinite(value)) return null;
-  if (scoring.direction === 'higher_is_better') {
-    const hit = [...scoring.thresholds].sort((a, b) => b.value - a.value).find((t) => value >= t.value);
-    return hit ? hit.score : 0;
+  // The highest threshold the value reaches (lower is better: the lowest it stays within); of equal
+  // thresholds the first listed. One pass without sorting: this runs per account and driver.
+  const higher = scoring.direction === 'higher_is_better';
+  let hit: (typeof scoring.thresholds)[number] | undefined;
+  for (const t of scoring.thresholds) {
+    if (higher ? value >= t.value && (!hit || t.value > hit.value) : value <= t.value && (!hit || t.value < hit.value)) hit = t;
   }
-  const hit = [...scoring.thresholds].sort((a, b) => a.value - b.value).find((t) => value <= t.value);
   return hit ? hit.score : 0;
 }
 

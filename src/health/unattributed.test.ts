@@ -1,7 +1,8 @@
 // "Active users" drivers over usage that names no user (usage_daily.unattributed, migration 0028):
 // a window whose every usage row is unattributed is no data, not 0 users; a window with some
 // attributed usage counts its users; silence is still 0. The same in measure() and measureDays().
-// On a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL); rows inserted directly.
+// On a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL); rows inserted directly. Also:
+// a rollup row always counts at least one event (the measure relies on it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/support/app.js';
 import { utcToday } from '../accounts/usage.js';
@@ -68,5 +69,18 @@ describe('daily users of usage that names no user', () => {
       unknown += want.filter((m) => m.raw.get('users')?.unknown?.current).length;
     }
     expect(unknown).toBeGreaterThan(3);
+  });
+});
+
+describe('rollup rows count at least one event (migration 0031)', () => {
+  it('refuses a row of 0 or fewer events, so active days and breadth can be read from the key alone', async () => {
+    const id = await account([[1, 1, 1, 0]]);
+    for (const count of [0, -3]) {
+      await expect(t.database.query('INSERT INTO usage_daily (account_id, event, day, count, users) VALUES ($1, $2, $3, $4, 0)', [id, 'Other', dayAgo(2), count]))
+        .rejects.toThrow(/usage_daily_count_positive/);
+    }
+    await expect(t.database.query(`UPDATE usage_daily SET count = 0 WHERE account_id = $1 AND event = 'Report'`, [id])).rejects.toThrow(/usage_daily_count_positive/);
+    const { rows } = await t.database.query<{ n: number }>('SELECT count(*)::int AS n FROM usage_daily WHERE account_id = $1 AND count >= 1', [id]);
+    expect(rows[0]?.n).toBe(2);
   });
 });
