@@ -26,6 +26,7 @@ import { riskJobs } from './risk/jobs.js';
 import { importJobs } from './imports/jobs.js';
 import { createImportService } from './imports/service.js';
 import { createImportKinds } from './imports/kinds/index.js';
+import { VACUUM_JOB, vacuumEmbedded } from './db/maintenance.js';
 
 /** Opens the configured database (PGlite folder or DATABASE_URL) and migrates it unless told not to. */
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Database> {
@@ -70,6 +71,8 @@ export function allJobs(config: Config, database: Database, sender: JobSender | 
     ...autopilotJobs(work.autopilot),
     ...riskJobs(risk),
     { name: 'auth.purge-sessions', cron: '23 * * * *', handler: () => sessions.purgeExpired() },
+    // The embedded database has no autovacuum (src/db/maintenance.ts): every night, after the recompute and risk runs.
+    ...(database.kind === 'pglite' ? [{ name: VACUUM_JOB, cron: '50 3 * * *', retryLimit: 0, handler: () => vacuumEmbedded(database) }] : []),
     // CSV imports: the run job (resumes from the checkpoint) and the sweep of imports left running by a stopped process.
     ...importJobs(createImportService({
       database, dataDir: config.dataDir, jobs: sender,
