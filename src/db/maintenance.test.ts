@@ -21,12 +21,13 @@ afterAll(async () => drop());
 
 /** Heap fetches of an index-only count of the account's rollup rows (the shape of the health measure's breadth). */
 async function heapFetches(): Promise<number> {
-  await database.query('SET enable_seqscan = off');
-  await database.query('SET enable_bitmapscan = off');
-  const { rows } = await database.query<Record<string, string>>(
-    `EXPLAIN (ANALYZE, COSTS OFF) SELECT count(DISTINCT event) FROM usage_daily WHERE account_id = $1 AND day > current_date - 400`, [account]);
-  await database.query('RESET enable_seqscan');
-  await database.query('RESET enable_bitmapscan');
+  // In one transaction: on PostgreSQL each query may take another pooled session, and SET LOCAL ends with it.
+  const rows = await database.transaction(async (tx) => {
+    await tx.query('SET LOCAL enable_seqscan = off');
+    await tx.query('SET LOCAL enable_bitmapscan = off');
+    return (await tx.query<Record<string, string>>(
+      `EXPLAIN (ANALYZE, COSTS OFF) SELECT count(DISTINCT event) FROM usage_daily WHERE account_id = $1 AND day > current_date - 400`, [account])).rows;
+  });
   const lines = rows.map((r) => Object.values(r)[0] ?? '');
   expect(lines.join('\n')).toMatch(/Index Only Scan using usage_daily_pkey/);
   return Number(/Heap Fetches: (\d+)/.exec(lines.join('\n'))?.[1] ?? Number.NaN);
